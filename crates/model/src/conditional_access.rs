@@ -1,0 +1,139 @@
+//! Conditional Access policies, named locations and terms of use, as stored.
+//! The policy engine (a later crate) evaluates them; here they are only data.
+
+use crate::ObjectId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PolicyState {
+    Enabled,
+    Disabled,
+    EnabledForReportingButNotEnforced,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RiskLevel {
+    None,
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UserConditions {
+    /// `"All"`, `"None"`, `"GuestsOrExternalUsers"` or user ids.
+    pub include_users: Vec<String>,
+    pub exclude_users: Vec<String>,
+    pub include_groups: Vec<String>,
+    pub exclude_groups: Vec<String>,
+    /// Role template ids.
+    pub include_roles: Vec<String>,
+    pub exclude_roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ApplicationConditions {
+    /// `"All"`, `"None"` or client ids.
+    pub include_applications: Vec<String>,
+    pub exclude_applications: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct LocationConditions {
+    /// `"All"`, `"AllTrusted"` or named-location ids.
+    pub include_locations: Vec<String>,
+    pub exclude_locations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Conditions {
+    pub users: UserConditions,
+    pub applications: ApplicationConditions,
+    pub locations: Option<LocationConditions>,
+    /// `"all"`, `"browser"`, `"mobileAppsAndDesktopClients"`, `"exchangeActiveSync"`, `"other"`.
+    pub client_app_types: Vec<String>,
+    pub user_risk_levels: Vec<RiskLevel>,
+    pub sign_in_risk_levels: Vec<RiskLevel>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum BuiltInControl {
+    Block,
+    Mfa,
+    CompliantDevice,
+    DomainJoinedDevice,
+    ApprovedApplication,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum GrantOperator {
+    #[serde(rename = "AND")]
+    And,
+    #[serde(rename = "OR")]
+    Or,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantControls {
+    pub operator: GrantOperator,
+    pub built_in_controls: Vec<BuiltInControl>,
+    /// Terms-of-use agreement ids.
+    #[serde(default)]
+    pub terms_of_use: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionalAccessPolicy {
+    pub id: ObjectId,
+    pub display_name: String,
+    pub state: PolicyState,
+    pub conditions: Conditions,
+    pub grant_controls: Option<GrantControls>,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum LocationKind {
+    /// IPv4/IPv6 CIDR ranges.
+    Ip {
+        ranges: Vec<String>,
+        is_trusted: bool,
+    },
+    /// ISO 3166 alpha-2 country codes.
+    Country {
+        countries: Vec<String>,
+        include_unknown: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NamedLocation {
+    pub id: ObjectId,
+    pub display_name: String,
+    pub location: LocationKind,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A terms-of-use agreement that Conditional Access can require.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TermsOfUse {
+    pub id: ObjectId,
+    pub display_name: String,
+    /// The text shown to the user (Markdown or plain text).
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}

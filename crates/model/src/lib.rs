@@ -1,0 +1,25 @@
+//! Portico's directory model: plain data and validated newtypes.
+//!
+//! This crate is what every other crate speaks. It does no I/O, never reads the clock or a random
+//! source and never mints ids: callers pass them in. Types that carry rules (`EmailAddress`, `Upn`,
+//! `DomainName`, `ProxyAddress`, `RedirectUri`, the GUID ids) can only be built valid.
+//! Graph JSON field names do not live here; they belong to the wire types.
+
+pub mod address;
+pub mod application;
+pub mod conditional_access;
+pub mod cross_tenant;
+pub mod group;
+pub mod ids;
+pub mod invitation;
+pub mod logs;
+pub mod mail;
+pub mod risk;
+pub mod role;
+pub mod settings;
+pub mod signing_key;
+pub mod tenant;
+pub mod user;
+
+pub use address::{AddressError, DomainName, EmailAddress, ProxyAddress, Upn};
+pub use ids::{ClientId, IdError, ObjectId, TenantId};

@@ -1,0 +1,98 @@
+//! Sign-in and audit log records.
+
+use crate::{ClientId, ObjectId, TenantId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Graph `crossTenantAccessType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CrossTenantAccessType {
+    None,
+    B2bCollaboration,
+    B2bDirectConnect,
+    MicrosoftSupport,
+    ServiceProvider,
+    Passthrough,
+}
+
+/// One sign-in attempt as seen by one tenant (a cross-tenant sign-in writes a row in each).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInRecord {
+    pub id: ObjectId,
+    pub created_at: DateTime<Utc>,
+    pub correlation_id: ObjectId,
+    pub user_id: Option<ObjectId>,
+    pub user_principal_name: Option<String>,
+    pub user_display_name: Option<String>,
+    pub user_type: Option<crate::user::UserType>,
+    pub app_id: Option<ClientId>,
+    pub app_display_name: Option<String>,
+    pub ip_address: Option<String>,
+    pub client_app_used: Option<String>,
+    pub cross_tenant_access_type: CrossTenantAccessType,
+    pub home_tenant_id: Option<TenantId>,
+    pub resource_tenant_id: TenantId,
+    /// 0 on success, else the AADSTS number.
+    pub error_code: u32,
+    pub failure_reason: Option<String>,
+    /// Who must act on a failure and how (`decisions.md` 16).
+    pub additional_details: Option<String>,
+    pub conditional_access_status: Option<String>,
+    /// Applied policies as Graph `appliedConditionalAccessPolicy` documents.
+    pub applied_conditional_access_policies: Vec<AppliedPolicy>,
+}
+
+/// Who performed an audited change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Actor {
+    User {
+        id: ObjectId,
+        user_principal_name: String,
+    },
+    App {
+        id: ObjectId,
+        display_name: String,
+    },
+    /// Portico itself: seeding, the control API, maintenance.
+    System {
+        what: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditTarget {
+    pub id: String,
+    pub kind: String,
+    pub display_name: Option<String>,
+}
+
+/// One directory change, written in the same transaction as the change itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecord {
+    pub id: ObjectId,
+    pub activity_at: DateTime<Utc>,
+    /// Entra's categories: `UserManagement`, `GroupManagement`, `Policy`, `ApplicationManagement` …
+    pub category: String,
+    /// Entra's activity names, e.g. "Invite external user", "Add user".
+    pub activity: String,
+    pub initiated_by: Actor,
+    pub targets: Vec<AuditTarget>,
+    pub success: bool,
+    pub correlation_id: Option<ObjectId>,
+}
+
+/// How one Conditional Access policy applied to a sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedPolicy {
+    pub id: ObjectId,
+    pub display_name: String,
+    /// `success`, `failure`, `notApplied`, `reportOnlySuccess`, `reportOnlyFailure` …
+    pub result: String,
+    pub enforced_grant_controls: Vec<String>,
+}

@@ -1,0 +1,143 @@
+//! Users: members, guests and synced accounts.
+
+use crate::{EmailAddress, ObjectId, ProxyAddress, Upn};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UserType {
+    Member,
+    Guest,
+}
+
+/// How the account came to be; `None` on a user object means a regular account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CreationType {
+    Invitation,
+    LocalAccount,
+    EmailVerified,
+    SelfServiceSignUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExternalUserState {
+    PendingAcceptance,
+    Accepted,
+}
+
+/// One way of signing in to the account (Graph `objectIdentity`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectIdentity {
+    pub sign_in_type: String,
+    pub issuer: String,
+    pub issuer_assigned_id: String,
+}
+
+/// A registered MFA method. Registrations belong to the tenant where they were made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum MfaMethod {
+    /// RFC 6238 TOTP: SHA-1, 6 digits, 30-second steps.
+    Totp {
+        id: ObjectId,
+        secret_base32: String,
+        registered_at: DateTime<Utc>,
+    },
+}
+
+/// A user object in one tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: ObjectId,
+    pub user_principal_name: Upn,
+    pub display_name: String,
+    pub given_name: Option<String>,
+    pub surname: Option<String>,
+    pub mail: Option<EmailAddress>,
+    pub other_mails: Vec<EmailAddress>,
+    pub proxy_addresses: Vec<ProxyAddress>,
+    pub user_type: UserType,
+    pub creation_type: Option<CreationType>,
+    pub external_user_state: Option<ExternalUserState>,
+    pub external_user_state_changed_at: Option<DateTime<Utc>>,
+    pub identities: Vec<ObjectIdentity>,
+    pub account_enabled: bool,
+    /// Exchange's `HiddenFromAddressListsEnabled`; Graph `showInAddressList` is its negation.
+    pub hidden_from_address_lists: bool,
+    pub on_premises_sync_enabled: bool,
+    /// Argon2id PHC string; `None` for accounts that cannot sign in with a password here (guests).
+    pub password_hash: Option<String>,
+    pub mfa_methods: Vec<MfaMethod>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// A cloud member with the given sign-in name; everything else empty or default.
+    pub fn member(id: ObjectId, upn: Upn, display_name: String, created_at: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            user_principal_name: upn,
+            display_name,
+            given_name: None,
+            surname: None,
+            mail: None,
+            other_mails: Vec::new(),
+            proxy_addresses: Vec::new(),
+            user_type: UserType::Member,
+            creation_type: None,
+            external_user_state: None,
+            external_user_state_changed_at: None,
+            identities: Vec::new(),
+            account_enabled: true,
+            hidden_from_address_lists: false,
+            on_premises_sync_enabled: false,
+            password_hash: None,
+            mfa_methods: Vec::new(),
+            created_at,
+        }
+    }
+
+    /// Every address the account answers to: UPN (when it is an address), mail, otherMails and
+    /// proxy addresses. Used to decide whether two invited addresses are the same home account.
+    pub fn addresses(&self) -> Vec<EmailAddress> {
+        let mut all: Vec<EmailAddress> = Vec::new();
+        let candidates = self
+            .user_principal_name
+            .as_email()
+            .into_iter()
+            .chain(self.mail.clone())
+            .chain(self.other_mails.iter().cloned())
+            .chain(self.proxy_addresses.iter().map(|p| p.address.clone()));
+        for address in candidates {
+            if !all.contains(&address) {
+                all.push(address);
+            }
+        }
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn addresses_are_deduplicated_case_insensitively() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let id = ObjectId::parse("00000000-0000-4000-8000-000000000001").unwrap();
+        let mut user = User::member(
+            id,
+            Upn::parse("user1@adatum.com").unwrap(),
+            "User 1".into(),
+            now,
+        );
+        user.mail = Some(EmailAddress::parse("User1@adatum.com").unwrap());
+        user.proxy_addresses = vec![
+            ProxyAddress::parse("SMTP:user1@adatum.com").unwrap(),
+            ProxyAddress::parse("smtp:user1_tokyo@adatum.com").unwrap(),
+        ];
+        let addresses: Vec<String> = user.addresses().iter().map(|a| a.normalized()).collect();
+        assert_eq!(addresses, ["user1@adatum.com", "user1_tokyo@adatum.com"]);
+    }
+}

@@ -1,0 +1,187 @@
+//! Portico's storage: the [`Store`] trait, the only way the rest of Portico reads or writes data.
+//!
+//! One implementation, [`SqlStore`], serves both real backends through sqlx: SQLite (embedded, the
+//! default; a file in the data directory or in memory) and PostgreSQL (the scale-out store). What
+//! differs between them — connection set-up, migrations, error codes — lives in `sql/backend.rs`;
+//! the SQL itself is shared. `tests/conformance.rs` runs the same suite on both.
+//!
+//! Invariants:
+//! - every tenant-scoped method takes the [`TenantId`] first, and every query filters on it;
+//! - writes go through [`Store::apply`]: one call, one transaction, all or nothing;
+//! - proxy addresses are unique across a tenant's users, groups and contacts (enforced by a key);
+//! - no SQL and no sqlx type leaves this crate: callers see model types and [`StoreError`].
+
+mod error;
+mod sql;
+mod write;
+
+pub use error::{Conflict, StoreError};
+pub use sql::{Backend, SqlStore, StoreConfig};
+pub use write::{TenantBatch, Write};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use portico_model::application::Application;
+use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
+use portico_model::cross_tenant::PartnerConfiguration;
+use portico_model::group::{Group, MailContact, RecipientKind};
+use portico_model::invitation::Invitation;
+use portico_model::logs::{AuditRecord, SignInRecord};
+use portico_model::mail::OutboxMessage;
+use portico_model::risk::RiskyUser;
+use portico_model::role::RoleAssignment;
+use portico_model::settings::TenantSettings;
+use portico_model::signing_key::SigningKey;
+use portico_model::tenant::Tenant;
+use portico_model::user::User;
+use portico_model::{ClientId, DomainName, EmailAddress, ObjectId, TenantId, Upn};
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A page request: objects ordered by id, strictly after `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub after: Option<ObjectId>,
+    pub limit: u32,
+}
+
+impl Page {
+    pub fn first(limit: u32) -> Self {
+        Self { after: None, limit }
+    }
+}
+
+/// Everything Portico persists. Reads named `get_` fail with [`StoreError::NotFound`]; `find_`
+/// return an `Option`; `list_` return what exists (possibly nothing).
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is, for logs and diagnostics.
+    fn backend(&self) -> Backend;
+    /// Succeeds when the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Applies `writes` to `tenant` in one transaction: all of them or none.
+    async fn apply(&self, tenant: TenantId, writes: Vec<Write>) -> StoreResult<()>;
+    /// Deletes every row of every tenant and applies `batches`, in one transaction.
+    async fn reset(&self, batches: Vec<TenantBatch>) -> StoreResult<()>;
+
+    // Tenants and settings.
+    async fn list_tenants(&self) -> StoreResult<Vec<Tenant>>;
+    async fn find_tenant(&self, tenant: TenantId) -> StoreResult<Option<Tenant>>;
+    async fn find_tenant_by_domain(&self, domain: &DomainName) -> StoreResult<Option<Tenant>>;
+    async fn get_settings(&self, tenant: TenantId) -> StoreResult<TenantSettings>;
+
+    // Users.
+    async fn get_user(&self, tenant: TenantId, id: ObjectId) -> StoreResult<User>;
+    async fn find_user_by_upn(&self, tenant: TenantId, upn: &Upn) -> StoreResult<Option<User>>;
+    /// Users answering to `address` by UPN, mail, otherMails or proxy address.
+    async fn list_users_by_address(
+        &self,
+        tenant: TenantId,
+        address: &EmailAddress,
+    ) -> StoreResult<Vec<User>>;
+    async fn list_users(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<User>>;
+
+    // Groups, contacts and the recipients that share the proxy-address space.
+    async fn get_group(&self, tenant: TenantId, id: ObjectId) -> StoreResult<Group>;
+    async fn list_groups(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<Group>>;
+    async fn list_group_members(
+        &self,
+        tenant: TenantId,
+        group: ObjectId,
+    ) -> StoreResult<Vec<ObjectId>>;
+    async fn list_groups_of(
+        &self,
+        tenant: TenantId,
+        member: ObjectId,
+    ) -> StoreResult<Vec<ObjectId>>;
+    async fn get_contact(&self, tenant: TenantId, id: ObjectId) -> StoreResult<MailContact>;
+    async fn list_contacts(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<MailContact>>;
+    /// Which recipient holds `address` as a proxy address, if any.
+    async fn find_proxy_owner(
+        &self,
+        tenant: TenantId,
+        address: &EmailAddress,
+    ) -> StoreResult<Option<(RecipientKind, ObjectId)>>;
+    /// Groups whose mail or proxy addresses include `address`.
+    async fn list_groups_by_address(
+        &self,
+        tenant: TenantId,
+        address: &EmailAddress,
+    ) -> StoreResult<Vec<Group>>;
+
+    // Applications and roles.
+    async fn find_application(
+        &self,
+        tenant: TenantId,
+        client_id: ClientId,
+    ) -> StoreResult<Option<Application>>;
+    async fn list_applications(&self, tenant: TenantId) -> StoreResult<Vec<Application>>;
+    async fn list_app_assignments(
+        &self,
+        tenant: TenantId,
+        app: ObjectId,
+    ) -> StoreResult<Vec<ObjectId>>;
+    async fn list_role_assignments(&self, tenant: TenantId) -> StoreResult<Vec<RoleAssignment>>;
+
+    // Policies.
+    async fn list_partner_configurations(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<PartnerConfiguration>>;
+    async fn find_partner_configuration(
+        &self,
+        tenant: TenantId,
+        partner: TenantId,
+    ) -> StoreResult<Option<PartnerConfiguration>>;
+    async fn list_conditional_access_policies(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<ConditionalAccessPolicy>>;
+    async fn list_named_locations(&self, tenant: TenantId) -> StoreResult<Vec<NamedLocation>>;
+    async fn list_terms_of_use(&self, tenant: TenantId) -> StoreResult<Vec<TermsOfUse>>;
+    async fn find_risky_user(
+        &self,
+        tenant: TenantId,
+        user: ObjectId,
+    ) -> StoreResult<Option<RiskyUser>>;
+
+    // Invitations, logs and keys.
+    async fn find_invitation_by_ticket(
+        &self,
+        tenant: TenantId,
+        ticket_sha256_hex: &str,
+    ) -> StoreResult<Option<Invitation>>;
+    async fn list_invitations_for_user(
+        &self,
+        tenant: TenantId,
+        user: ObjectId,
+    ) -> StoreResult<Vec<Invitation>>;
+    /// Newest first.
+    async fn list_sign_ins(&self, tenant: TenantId, limit: u32) -> StoreResult<Vec<SignInRecord>>;
+    /// Newest first.
+    async fn list_audit_records(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditRecord>>;
+    async fn list_signing_keys(&self, tenant: TenantId) -> StoreResult<Vec<SigningKey>>;
+
+    // The outbox (not tenant-scoped: it is the server's mail queue, read by the control API).
+    /// Newest first; only messages to or cc `to` when given.
+    async fn list_outbox(
+        &self,
+        to: Option<&EmailAddress>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMessage>>;
+    /// Oldest first, not yet delivered.
+    async fn list_undelivered(&self, limit: u32) -> StoreResult<Vec<OutboxMessage>>;
+    async fn record_delivery(&self, message: ObjectId, outcome: Delivery) -> StoreResult<()>;
+}
+
+/// The result of one delivery attempt for an outbox message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Delivered { at: DateTime<Utc> },
+    Failed { error: String },
+}

@@ -1,0 +1,184 @@
+//! What differs between SQLite and PostgreSQL: URLs, pools, per-connection settings, migrations.
+
+use super::codec::db_error;
+use crate::{StoreError, StoreResult};
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        })
+    }
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// An SQLite database file (created if missing).
+    SqliteFile(PathBuf),
+    /// A private in-memory SQLite database, gone when the store is dropped.
+    SqliteMemory,
+    /// A PostgreSQL database; `schema`, when set, is created if missing and used for every table.
+    Postgres {
+        url: String,
+        schema: Option<String>,
+        max_connections: u32,
+    },
+}
+
+/// The pools a store uses: SQLite gets a single writer connection (SQLite serialises writers
+/// anyway, and one writer never meets `SQLITE_BUSY`), readers share the rest.
+pub(crate) struct Pools {
+    pub backend: Backend,
+    pub read: AnyPool,
+    pub write: AnyPool,
+}
+
+const SQLITE_SETTINGS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+
+pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
+    install_default_drivers();
+    match config {
+        StoreConfig::SqliteMemory => {
+            // One connection: each SQLite in-memory connection would otherwise be its own database.
+            let pool = sqlite_pool(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .min_connections(1)
+                .connect("sqlite::memory:")
+                .await
+                .map_err(db_error)?;
+            Ok(Pools {
+                backend: Backend::Sqlite,
+                read: pool.clone(),
+                write: pool,
+            })
+        }
+        StoreConfig::SqliteFile(path) => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Database(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            let write = sqlite_pool(1).connect(&url).await.map_err(db_error)?;
+            let read = sqlite_pool(4).connect(&url).await.map_err(db_error)?;
+            Ok(Pools {
+                backend: Backend::Sqlite,
+                read,
+                write,
+            })
+        }
+        StoreConfig::Postgres {
+            url,
+            schema,
+            max_connections,
+        } => {
+            if let Some(schema) = schema {
+                create_schema(url, schema).await?;
+            }
+            let search_path = schema
+                .as_ref()
+                .map(|s| format!("SET search_path TO {}", quote_ident(s)));
+            let pool = AnyPoolOptions::new()
+                .max_connections(*max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(move |conn, _meta| {
+                    let search_path = search_path.clone();
+                    Box::pin(async move {
+                        if let Some(statement) = search_path {
+                            conn.execute(statement.as_str()).await?;
+                        }
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await
+                .map_err(db_error)?;
+            Ok(Pools {
+                backend: Backend::Postgres,
+                read: pool.clone(),
+                write: pool,
+            })
+        }
+    }
+}
+
+fn sqlite_pool(max_connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(SQLITE_SETTINGS).await?;
+                Ok(())
+            })
+        })
+}
+
+async fn create_schema(url: &str, schema: &str) -> StoreResult<()> {
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .map_err(db_error)?;
+    let statement = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema));
+    let result = pool.execute(statement.as_str()).await;
+    pool.close().await;
+    // Two stores creating the same schema at once may race; the loser's error is harmless.
+    match result {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.to_string().contains("already exists")
+                || e.to_string().contains("duplicate key") =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(db_error(e)),
+    }
+}
+
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Applies pending migrations and, on SQLite, checks the file's integrity (D6).
+pub(crate) async fn prepare(pools: &Pools) -> StoreResult<()> {
+    let migrator = match pools.backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator
+        .run(&pools.write)
+        .await
+        .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
+    if pools.backend == Backend::Sqlite {
+        let row: (String,) = sqlx::query_as("PRAGMA quick_check")
+            .fetch_one(&pools.write)
+            .await
+            .map_err(db_error)?;
+        if row.0 != "ok" {
+            return Err(StoreError::Corrupt(format!(
+                "SQLite quick_check: {}",
+                row.0
+            )));
+        }
+    }
+    Ok(())
+}

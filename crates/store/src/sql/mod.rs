@@ -1,0 +1,357 @@
+//! The SQL implementation of [`Store`], shared by SQLite and PostgreSQL through sqlx's `Any`
+//! driver. Placeholders are `$n` and every statement is plain SQL both engines accept
+//! (`ON CONFLICT … DO UPDATE`, `excluded.`); `backend.rs` holds what differs.
+
+mod apps;
+mod backend;
+mod codec;
+mod documents;
+mod outbox;
+mod recipients;
+mod tenants;
+mod users;
+
+pub use backend::{Backend, StoreConfig};
+
+use crate::{Delivery, Page, Store, StoreError, StoreResult, TenantBatch, Write};
+use async_trait::async_trait;
+use backend::Pools;
+use codec::db_error;
+use documents::{LogTable, PolicyKind};
+use portico_model::application::Application;
+use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
+use portico_model::cross_tenant::PartnerConfiguration;
+use portico_model::group::{Group, MailContact, RecipientKind};
+use portico_model::invitation::Invitation;
+use portico_model::logs::{AuditRecord, SignInRecord};
+use portico_model::mail::OutboxMessage;
+use portico_model::risk::RiskyUser;
+use portico_model::role::RoleAssignment;
+use portico_model::settings::TenantSettings;
+use portico_model::signing_key::SigningKey;
+use portico_model::tenant::Tenant;
+use portico_model::user::User;
+use portico_model::{ClientId, DomainName, EmailAddress, ObjectId, TenantId, Upn};
+use sqlx::AnyConnection;
+
+/// The store on SQLite or PostgreSQL.
+pub struct SqlStore {
+    pools: Pools,
+}
+
+impl SqlStore {
+    /// Connects, applies migrations and checks integrity; the store is ready when this returns.
+    pub async fn open(config: &StoreConfig) -> StoreResult<Self> {
+        let pools = backend::connect(config).await?;
+        backend::prepare(&pools).await?;
+        Ok(Self { pools })
+    }
+
+    /// Closes every connection (on SQLite this checkpoints the WAL).
+    pub async fn close(&self) {
+        self.pools.write.close().await;
+        self.pools.read.close().await;
+    }
+}
+
+/// Every table, children before parents, for [`Store::reset`].
+const ALL_TABLES: [&str; 20] = [
+    "outbox_recipients",
+    "outbox",
+    "risky_users",
+    "signing_keys",
+    "audit_records",
+    "sign_ins",
+    "invitations",
+    "policy_documents",
+    "partner_configurations",
+    "role_assignments",
+    "app_assignments",
+    "applications",
+    "proxy_addresses",
+    "contacts",
+    "group_members",
+    "directory_groups",
+    "user_other_mails",
+    "users",
+    "tenant_domains",
+    "tenants",
+];
+
+async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) -> StoreResult<()> {
+    use PolicyKind::*;
+    match write {
+        Write::CreateTenant(created, settings) => {
+            if created.id != tenant {
+                return Err(StoreError::TenantMismatch {
+                    batch: tenant,
+                    write: created.id,
+                });
+            }
+            tenants::insert(conn, created, settings).await
+        }
+        Write::PutSettings(settings) => tenants::put_settings(conn, tenant, settings).await,
+        Write::InsertUser(user) => users::insert(conn, tenant, user).await,
+        Write::UpdateUser(user) => users::update(conn, tenant, user).await,
+        Write::DeleteUser(id) => users::delete(conn, tenant, *id).await,
+        Write::InsertGroup(group) => recipients::insert_group(conn, tenant, group).await,
+        Write::DeleteGroup(id) => recipients::delete_group(conn, tenant, *id).await,
+        Write::AddGroupMember { group, member } => {
+            recipients::add_member(conn, tenant, *group, *member).await
+        }
+        Write::RemoveGroupMember { group, member } => {
+            recipients::remove_member(conn, tenant, *group, *member).await
+        }
+        Write::InsertContact(contact) => recipients::insert_contact(conn, tenant, contact).await,
+        Write::DeleteContact(id) => recipients::delete_contact(conn, tenant, *id).await,
+        Write::InsertApplication(app) => apps::insert(conn, tenant, app).await,
+        Write::UpdateApplication(app) => apps::update(conn, tenant, app).await,
+        Write::AssignApplication { app, principal } => {
+            apps::assign(conn, tenant, *app, *principal).await
+        }
+        Write::AssignRole(assignment) => apps::assign_role(conn, tenant, assignment).await,
+        Write::RemoveRole(assignment) => apps::remove_role(conn, tenant, assignment).await,
+        Write::PutPartner(partner) => documents::put_partner(conn, tenant, partner).await,
+        Write::DeletePartner(partner) => documents::delete_partner(conn, tenant, *partner).await,
+        Write::PutConditionalAccessPolicy(p) => {
+            documents::put_policy(conn, tenant, ConditionalAccess, p.id, p.created_at, p).await
+        }
+        Write::DeleteConditionalAccessPolicy(id) => {
+            documents::delete_policy(conn, tenant, ConditionalAccess, *id).await
+        }
+        Write::PutNamedLocation(l) => {
+            documents::put_policy(conn, tenant, NamedLocation, l.id, l.created_at, l).await
+        }
+        Write::PutTermsOfUse(t) => {
+            documents::put_policy(conn, tenant, TermsOfUse, t.id, t.created_at, t).await
+        }
+        Write::PutRiskyUser(risky) => documents::put_risky_user(conn, tenant, risky).await,
+        Write::InsertInvitation(invitation) => {
+            documents::insert_invitation(conn, tenant, invitation).await
+        }
+        Write::UpdateInvitation(invitation) => {
+            documents::update_invitation(conn, tenant, invitation).await
+        }
+        Write::InsertSignIn(record) => documents::insert_sign_in(conn, tenant, record).await,
+        Write::Audit(record) => documents::insert_audit(conn, tenant, record).await,
+        Write::InsertSigningKey(key) => documents::insert_signing_key(conn, tenant, key).await,
+        Write::RetireSigningKey { kid, retire_at } => {
+            documents::retire_signing_key(conn, tenant, kid, *retire_at).await
+        }
+        Write::EnqueueMail(message) => outbox::enqueue(conn, tenant, message).await,
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.pools.backend
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pools.read)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn apply(&self, tenant: TenantId, writes: Vec<Write>) -> StoreResult<()> {
+        let mut tx = self.pools.write.begin().await.map_err(db_error)?;
+        for write in &writes {
+            apply_one(&mut tx, tenant, write).await?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn reset(&self, batches: Vec<TenantBatch>) -> StoreResult<()> {
+        let mut tx = self.pools.write.begin().await.map_err(db_error)?;
+        for table in ALL_TABLES {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        for batch in &batches {
+            for write in &batch.writes {
+                apply_one(&mut tx, batch.tenant, write).await?;
+            }
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn list_tenants(&self) -> StoreResult<Vec<Tenant>> {
+        tenants::list(&self.pools.read).await
+    }
+    async fn find_tenant(&self, tenant: TenantId) -> StoreResult<Option<Tenant>> {
+        tenants::find(&self.pools.read, tenant).await
+    }
+    async fn find_tenant_by_domain(&self, domain: &DomainName) -> StoreResult<Option<Tenant>> {
+        tenants::find_by_domain(&self.pools.read, domain).await
+    }
+    async fn get_settings(&self, tenant: TenantId) -> StoreResult<TenantSettings> {
+        tenants::get_settings(&self.pools.read, tenant).await
+    }
+
+    async fn get_user(&self, tenant: TenantId, id: ObjectId) -> StoreResult<User> {
+        users::get(&self.pools.read, tenant, id).await
+    }
+    async fn find_user_by_upn(&self, tenant: TenantId, upn: &Upn) -> StoreResult<Option<User>> {
+        users::find_by_upn(&self.pools.read, tenant, upn).await
+    }
+    async fn list_users_by_address(
+        &self,
+        tenant: TenantId,
+        address: &EmailAddress,
+    ) -> StoreResult<Vec<User>> {
+        users::list_by_address(&self.pools.read, tenant, address).await
+    }
+    async fn list_users(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<User>> {
+        users::list(&self.pools.read, tenant, page).await
+    }
+
+    async fn get_group(&self, tenant: TenantId, id: ObjectId) -> StoreResult<Group> {
+        recipients::get_group(&self.pools.read, tenant, id).await
+    }
+    async fn list_groups(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<Group>> {
+        recipients::list_groups(&self.pools.read, tenant, page).await
+    }
+    async fn list_group_members(
+        &self,
+        tenant: TenantId,
+        group: ObjectId,
+    ) -> StoreResult<Vec<ObjectId>> {
+        let sql = "SELECT member_id FROM group_members WHERE tenant_id = $1 AND group_id = $2 ORDER BY member_id";
+        recipients::list_ids(&self.pools.read, sql, tenant, group, "member_id").await
+    }
+    async fn list_groups_of(
+        &self,
+        tenant: TenantId,
+        member: ObjectId,
+    ) -> StoreResult<Vec<ObjectId>> {
+        let sql = "SELECT group_id FROM group_members WHERE tenant_id = $1 AND member_id = $2 ORDER BY group_id";
+        recipients::list_ids(&self.pools.read, sql, tenant, member, "group_id").await
+    }
+    async fn get_contact(&self, tenant: TenantId, id: ObjectId) -> StoreResult<MailContact> {
+        recipients::get_contact(&self.pools.read, tenant, id).await
+    }
+    async fn list_contacts(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<MailContact>> {
+        recipients::list_contacts(&self.pools.read, tenant, page).await
+    }
+    async fn find_proxy_owner(
+        &self,
+        tenant: TenantId,
+        address: &EmailAddress,
+    ) -> StoreResult<Option<(RecipientKind, ObjectId)>> {
+        recipients::find_proxy_owner(&self.pools.read, tenant, address).await
+    }
+    async fn list_groups_by_address(
+        &self,
+        tenant: TenantId,
+        address: &EmailAddress,
+    ) -> StoreResult<Vec<Group>> {
+        recipients::list_groups_by_address(&self.pools.read, tenant, address).await
+    }
+
+    async fn find_application(
+        &self,
+        tenant: TenantId,
+        client_id: ClientId,
+    ) -> StoreResult<Option<Application>> {
+        apps::find(&self.pools.read, tenant, client_id).await
+    }
+    async fn list_applications(&self, tenant: TenantId) -> StoreResult<Vec<Application>> {
+        apps::list(&self.pools.read, tenant).await
+    }
+    async fn list_app_assignments(
+        &self,
+        tenant: TenantId,
+        app: ObjectId,
+    ) -> StoreResult<Vec<ObjectId>> {
+        let sql = "SELECT principal_id FROM app_assignments WHERE tenant_id = $1 AND app_id = $2 ORDER BY principal_id";
+        recipients::list_ids(&self.pools.read, sql, tenant, app, "principal_id").await
+    }
+    async fn list_role_assignments(&self, tenant: TenantId) -> StoreResult<Vec<RoleAssignment>> {
+        apps::list_roles(&self.pools.read, tenant).await
+    }
+
+    async fn list_partner_configurations(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<PartnerConfiguration>> {
+        documents::list_partners(&self.pools.read, tenant, None).await
+    }
+    async fn find_partner_configuration(
+        &self,
+        tenant: TenantId,
+        partner: TenantId,
+    ) -> StoreResult<Option<PartnerConfiguration>> {
+        Ok(
+            documents::list_partners(&self.pools.read, tenant, Some(partner))
+                .await?
+                .into_iter()
+                .next(),
+        )
+    }
+    async fn list_conditional_access_policies(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<ConditionalAccessPolicy>> {
+        documents::list_policies(&self.pools.read, tenant, PolicyKind::ConditionalAccess).await
+    }
+    async fn list_named_locations(&self, tenant: TenantId) -> StoreResult<Vec<NamedLocation>> {
+        documents::list_policies(&self.pools.read, tenant, PolicyKind::NamedLocation).await
+    }
+    async fn list_terms_of_use(&self, tenant: TenantId) -> StoreResult<Vec<TermsOfUse>> {
+        documents::list_policies(&self.pools.read, tenant, PolicyKind::TermsOfUse).await
+    }
+    async fn find_risky_user(
+        &self,
+        tenant: TenantId,
+        user: ObjectId,
+    ) -> StoreResult<Option<RiskyUser>> {
+        documents::find_risky_user(&self.pools.read, tenant, user).await
+    }
+
+    async fn find_invitation_by_ticket(
+        &self,
+        tenant: TenantId,
+        ticket_sha256_hex: &str,
+    ) -> StoreResult<Option<Invitation>> {
+        documents::find_invitation_by_ticket(&self.pools.read, tenant, ticket_sha256_hex).await
+    }
+    async fn list_invitations_for_user(
+        &self,
+        tenant: TenantId,
+        user: ObjectId,
+    ) -> StoreResult<Vec<Invitation>> {
+        documents::list_invitations_for_user(&self.pools.read, tenant, user).await
+    }
+    async fn list_sign_ins(&self, tenant: TenantId, limit: u32) -> StoreResult<Vec<SignInRecord>> {
+        documents::list_log(&self.pools.read, LogTable::SignIns, tenant, limit).await
+    }
+    async fn list_audit_records(
+        &self,
+        tenant: TenantId,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditRecord>> {
+        documents::list_log(&self.pools.read, LogTable::Audit, tenant, limit).await
+    }
+    async fn list_signing_keys(&self, tenant: TenantId) -> StoreResult<Vec<SigningKey>> {
+        documents::list_signing_keys(&self.pools.read, tenant).await
+    }
+
+    async fn list_outbox(
+        &self,
+        to: Option<&EmailAddress>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        outbox::list(&self.pools.read, to, limit).await
+    }
+    async fn list_undelivered(&self, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
+        outbox::list_undelivered(&self.pools.read, limit).await
+    }
+    async fn record_delivery(&self, message: ObjectId, outcome: Delivery) -> StoreResult<()> {
+        outbox::record_delivery(&self.pools.write, message, outcome).await
+    }
+}

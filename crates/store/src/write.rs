@@ -1,0 +1,75 @@
+//! Writes as data: a use case builds a list of [`Write`]s and [`crate::Store::apply`] commits them
+//! in one transaction. This keeps every multi-row change (user + invitation + audit + mail) atomic
+//! without leaking transactions out of the store.
+
+use chrono::{DateTime, Utc};
+use portico_model::application::Application;
+use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
+use portico_model::cross_tenant::PartnerConfiguration;
+use portico_model::group::{Group, MailContact};
+use portico_model::invitation::Invitation;
+use portico_model::logs::{AuditRecord, SignInRecord};
+use portico_model::mail::OutboxMessage;
+use portico_model::risk::RiskyUser;
+use portico_model::role::RoleAssignment;
+use portico_model::settings::TenantSettings;
+use portico_model::signing_key::SigningKey;
+use portico_model::tenant::Tenant;
+use portico_model::user::User;
+use portico_model::{ObjectId, TenantId};
+
+/// One change to one tenant's data.
+#[derive(Debug, Clone)]
+pub enum Write {
+    /// Creates the tenant the batch is for, with its domains and settings.
+    CreateTenant(Tenant, TenantSettings),
+    PutSettings(TenantSettings),
+    InsertUser(User),
+    /// Replaces a user's stored fields (`NotFound` if absent).
+    UpdateUser(User),
+    DeleteUser(ObjectId),
+    InsertGroup(Group),
+    DeleteGroup(ObjectId),
+    AddGroupMember {
+        group: ObjectId,
+        member: ObjectId,
+    },
+    RemoveGroupMember {
+        group: ObjectId,
+        member: ObjectId,
+    },
+    InsertContact(MailContact),
+    DeleteContact(ObjectId),
+    InsertApplication(Application),
+    UpdateApplication(Application),
+    AssignApplication {
+        app: ObjectId,
+        principal: ObjectId,
+    },
+    AssignRole(RoleAssignment),
+    RemoveRole(RoleAssignment),
+    PutPartner(PartnerConfiguration),
+    DeletePartner(TenantId),
+    PutConditionalAccessPolicy(ConditionalAccessPolicy),
+    DeleteConditionalAccessPolicy(ObjectId),
+    PutNamedLocation(NamedLocation),
+    PutTermsOfUse(TermsOfUse),
+    PutRiskyUser(RiskyUser),
+    InsertInvitation(Invitation),
+    UpdateInvitation(Invitation),
+    InsertSignIn(SignInRecord),
+    Audit(AuditRecord),
+    InsertSigningKey(SigningKey),
+    RetireSigningKey {
+        kid: String,
+        retire_at: DateTime<Utc>,
+    },
+    EnqueueMail(OutboxMessage),
+}
+
+/// The writes for one tenant, as [`crate::Store::reset`] takes them.
+#[derive(Debug, Clone)]
+pub struct TenantBatch {
+    pub tenant: TenantId,
+    pub writes: Vec<Write>,
+}

@@ -1,0 +1,54 @@
+//! The store conformance suite: every case runs on SQLite in memory, on an SQLite file, and on
+//! PostgreSQL when `PORTICO_TEST_DATABASE_URL` is set (each PostgreSQL case in its own schema).
+//! Set `PORTICO_REQUIRE_POSTGRES=1` to make a missing URL a failure instead of a skip.
+
+mod cases;
+mod fixtures;
+
+use fixtures::{open_postgres, open_sqlite_file, open_sqlite_memory};
+
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite_memory {
+            $(#[tokio::test] async fn $case() { crate::cases::$case(crate::open_sqlite_memory().await).await })*
+        }
+        mod sqlite_file {
+            $(#[tokio::test] async fn $case() {
+                let (store, _dir) = crate::open_sqlite_file().await;
+                crate::cases::$case(store).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $case() {
+                if let Some(store) = crate::open_postgres(stringify!($case)).await {
+                    crate::cases::$case(store).await
+                }
+            })*
+        }
+    };
+}
+
+conformance!(
+    tenants_and_domains,
+    duplicate_domain_is_a_conflict_and_nothing_is_written,
+    user_round_trip,
+    upn_is_unique_per_tenant,
+    proxy_addresses_are_unique_across_recipients,
+    proxy_addresses_follow_updates_and_deletes,
+    concurrent_claims_of_one_proxy_address_yield_one_owner,
+    users_are_found_by_any_address,
+    tenant_scoping_never_leaks_rows,
+    batches_are_all_or_nothing,
+    paging_is_ordered_and_complete,
+    groups_and_members,
+    applications_roles_and_assignments,
+    policy_documents,
+    invitations_logs_and_keys,
+    outbox_filters_and_delivery,
+    reset_replaces_everything,
+);
+
+#[tokio::test]
+async fn sqlite_file_survives_reopen_in_wal_mode() {
+    fixtures::sqlite_file_survives_reopen().await
+}
