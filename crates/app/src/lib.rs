@@ -1,1 +1,12 @@
-//! placeholder
+//! Portico's use cases: load → decide → persist, log, send mail. This crate owns the clock, the
+//! seeds and the demo world, password and secret hashing, and mail delivery; it knows nothing of
+//! HTTP (that is `portico-http`) and nothing of SQL (that is `portico-store`).
+
+pub mod clock;
+pub mod mail;
+pub mod secrets;
+pub mod seed;
+
+mod app;
+
+pub use app::{App, AppConfig, AppError};

@@ -1,0 +1,143 @@
+//! The application service that HTTP handlers and the CLI call.
+
+use crate::clock::{AdjustableClock, Clock};
+use crate::seed::{build_world, SeedError, SeedFile};
+use chrono::{DateTime, Duration, Utc};
+use portico_model::mail::OutboxMessage;
+use portico_model::tenant::Tenant;
+use portico_model::{DomainName, EmailAddress, TenantId};
+use portico_store::{Store, StoreError, TenantBatch};
+use std::sync::Arc;
+use tokio::sync::Notify;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+/// What the application needs to know about its deployment.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// The base of every issuer, link and redirect URI (`https://localhost:8443`).
+    pub public_url: Url,
+    /// Dev mode (`--demo` / `--dev`): the control API is on and the clock can be moved.
+    pub dev_mode: bool,
+    /// The world `reset` restores, and that an empty store starts with.
+    pub seed: Option<SeedFile>,
+}
+
+/// Portico's application service. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    clock: Arc<AdjustableClock>,
+    config: Arc<AppConfig>,
+    mail_wakeup: Arc<Notify>,
+}
+
+impl App {
+    /// Wraps a ready store; loads the seed when the store holds no tenant yet, so a persistent
+    /// data directory keeps its changes across restarts.
+    pub async fn start(store: Arc<dyn Store>, config: AppConfig) -> Result<Self, AppError> {
+        let app = Self {
+            store,
+            clock: Arc::new(AdjustableClock::new()),
+            config: Arc::new(config),
+            mail_wakeup: Arc::new(Notify::new()),
+        };
+        if app.config.seed.is_some() && app.store.list_tenants().await?.is_empty() {
+            app.reset().await?;
+        }
+        Ok(app)
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+    pub fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+    /// Wakes the mail dispatcher after queuing mail.
+    pub fn mail_wakeup(&self) -> Arc<Notify> {
+        self.mail_wakeup.clone()
+    }
+
+    /// Sets the dev-mode clock.
+    pub fn set_clock(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, AppError> {
+        self.require_dev_mode()?;
+        Ok(self.clock.set(now))
+    }
+
+    /// Advances the dev-mode clock by whole seconds.
+    pub fn advance_clock(&self, seconds: i64) -> Result<DateTime<Utc>, AppError> {
+        self.require_dev_mode()?;
+        let by = Duration::try_seconds(seconds)
+            .ok_or_else(|| AppError::Invalid(format!("cannot advance by {seconds} seconds")))?;
+        Ok(self.clock.advance(by))
+    }
+
+    fn require_dev_mode(&self) -> Result<(), AppError> {
+        if self.config.dev_mode {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(
+                "the clock can only be changed in dev mode".into(),
+            ))
+        }
+    }
+
+    /// Puts the world back to the seed (or to empty without one), in one transaction.
+    pub async fn reset(&self) -> Result<(), AppError> {
+        let batches = self.seed_batches().await?;
+        self.store.reset(batches).await?;
+        tracing::info!("directory reset to its seed");
+        Ok(())
+    }
+
+    async fn seed_batches(&self) -> Result<Vec<TenantBatch>, AppError> {
+        let Some(seed) = self.config.seed.clone() else {
+            return Ok(Vec::new());
+        };
+        let public_url = self.config.public_url.as_str().to_owned();
+        let now = self.now();
+        // Argon2 hashing is CPU-bound: keep it off the async workers.
+        let built = tokio::task::spawn_blocking(move || build_world(&seed, &public_url, now))
+            .await
+            .map_err(|e| AppError::Task(e.to_string()))??;
+        Ok(built)
+    }
+
+    /// Finds a tenant by the `{tenant}` path segment: its id or any of its verified domains.
+    pub async fn resolve_tenant(&self, segment: &str) -> Result<Option<Tenant>, AppError> {
+        if let Ok(id) = TenantId::parse(segment) {
+            return Ok(self.store.find_tenant(id).await?);
+        }
+        match DomainName::parse(segment) {
+            Ok(domain) => Ok(self.store.find_tenant_by_domain(&domain).await?),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Messages queued for sending, newest first; only those to or cc `to` when given.
+    pub async fn outbox(
+        &self,
+        to: Option<&EmailAddress>,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, AppError> {
+        Ok(self.store.list_outbox(to, limit).await?)
+    }
+}

@@ -1,0 +1,155 @@
+//! Mail delivery. Use cases queue messages in the store's outbox in the same transaction as the
+//! change that caused them; the [`Dispatcher`] then hands them to a [`MailTransport`]. Without a
+//! relay (dev mode's default) messages simply stay in the outbox, readable through the control API.
+
+use crate::clock::Clock;
+use async_trait::async_trait;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use portico_model::mail::OutboxMessage;
+use portico_store::{Delivery, Store};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+
+/// Hands one message to a mail system.
+#[async_trait]
+pub trait MailTransport: Send + Sync {
+    async fn send(&self, message: &OutboxMessage) -> Result<(), String>;
+}
+
+/// Real SMTP through lettre. `smtp://host:port` (plain, for local relays), `smtp://…?tls=required`
+/// (STARTTLS) or `smtps://host:port`, with optional `user:password@`.
+pub struct SmtpTransport {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+}
+
+impl SmtpTransport {
+    pub fn from_url(url: &str) -> Result<Self, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("invalid SMTP URL: {e}"))?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        Ok(Self { transport })
+    }
+}
+
+/// Builds the MIME message: a text and an HTML alternative.
+fn mime_message(message: &OutboxMessage) -> Result<Message, String> {
+    let mailbox = |address: &portico_model::EmailAddress| -> Result<Mailbox, String> {
+        address
+            .as_str()
+            .parse::<Mailbox>()
+            .map_err(|e| format!("bad address {address}: {e}"))
+    };
+    let mut builder = Message::builder()
+        .from(mailbox(&message.from)?)
+        .subject(message.subject.clone());
+    for to in &message.to {
+        builder = builder.to(mailbox(to)?);
+    }
+    for cc in &message.cc {
+        builder = builder.cc(mailbox(cc)?);
+    }
+    let body = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(message.text.clone()),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(message.html.clone()),
+        );
+    builder
+        .multipart(body)
+        .map_err(|e| format!("cannot build message: {e}"))
+}
+
+#[async_trait]
+impl MailTransport for SmtpTransport {
+    async fn send(&self, message: &OutboxMessage) -> Result<(), String> {
+        let mime = mime_message(message)?;
+        self.transport
+            .send(mime)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Messages are retried on every pass until this many attempts have failed.
+const MAX_ATTEMPTS: u32 = 10;
+
+/// Delivers queued messages, at least once, oldest first.
+pub struct Dispatcher {
+    store: Arc<dyn Store>,
+    transport: Arc<dyn MailTransport>,
+    clock: Arc<dyn Clock>,
+    wakeup: Arc<Notify>,
+}
+
+impl Dispatcher {
+    pub fn new(
+        store: Arc<dyn Store>,
+        transport: Arc<dyn MailTransport>,
+        clock: Arc<dyn Clock>,
+        wakeup: Arc<Notify>,
+    ) -> Self {
+        Self {
+            store,
+            transport,
+            clock,
+            wakeup,
+        }
+    }
+
+    /// Sends what is queued now; returns how many messages were delivered.
+    pub async fn deliver_pending(&self) -> usize {
+        let pending = match self.store.list_undelivered(100).await {
+            Ok(pending) => pending,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the outbox");
+                return 0;
+            }
+        };
+        let mut delivered = 0;
+        for message in pending
+            .iter()
+            .filter(|m| m.delivery_attempts < MAX_ATTEMPTS)
+        {
+            let outcome = match self.transport.send(message).await {
+                Ok(()) => {
+                    delivered += 1;
+                    Delivery::Delivered {
+                        at: self.clock.now(),
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(message_id = %message.id, %error, "mail delivery failed; will retry");
+                    Delivery::Failed { error }
+                }
+            };
+            if let Err(error) = self.store.record_delivery(message.id, outcome).await {
+                tracing::warn!(message_id = %message.id, %error, "cannot record a delivery");
+            }
+        }
+        delivered
+    }
+
+    /// Runs until `shutdown` turns true: delivers on every wake-up and at least every few seconds.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            self.deliver_pending().await;
+            tokio::select! {
+                _ = self.wakeup.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                _ = shutdown.changed() => {
+                    self.deliver_pending().await;
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,463 @@
+//! Turns a parsed seed into store writes, one batch per tenant. Ids not fixed by the seed are
+//! UUIDv5 names under the tenant id, so every load of the same seed yields the same ids.
+
+use super::format::*;
+use crate::secrets::{digest_hex, hash_password, HashError};
+use chrono::{DateTime, Utc};
+use portico_model::application::{Application, ClientSecret, RedirectUri};
+use portico_model::conditional_access::*;
+use portico_model::cross_tenant::{B2bSetting, InboundTrust, PartnerConfiguration};
+use portico_model::group::Group;
+use portico_model::role::{DirectoryRole, RoleAssignment};
+use portico_model::settings::{
+    AllowInvitesFrom, DomainRestriction, GuestAccessLevel, TenantSettings,
+};
+use portico_model::tenant::Tenant;
+use portico_model::user::{MfaMethod, User};
+use portico_model::{ClientId, DomainName, EmailAddress, ObjectId, ProxyAddress, TenantId, Upn};
+use portico_store::{TenantBatch, Write};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("the seed file is not valid TOML for Portico's seed format: {0}")]
+    Syntax(String),
+    #[error("tenant '{tenant}': {problem}")]
+    Invalid { tenant: String, problem: String },
+    #[error(transparent)]
+    Hash(#[from] HashError),
+}
+
+/// Builds every tenant's writes. `public_url` replaces `{public_url}` in redirect URIs.
+/// Users sharing a password share one Argon2id hash per build (the seed is published anyway);
+/// this keeps a reset fast. CPU-heavy: run it off the async executor.
+pub fn build_world(
+    seed: &SeedFile,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<TenantBatch>, SeedError> {
+    let tenant_ids: HashMap<&str, TenantId> = seed
+        .tenants
+        .iter()
+        .map(|t| {
+            Ok((
+                t.key.as_str(),
+                parse_id(&t.key, "id", &t.id, TenantId::parse)?,
+            ))
+        })
+        .collect::<Result<_, SeedError>>()?;
+    let mut hashes: HashMap<String, String> = HashMap::new();
+    let mut builder = Builder {
+        seed,
+        public_url,
+        now,
+        tenant_ids: &tenant_ids,
+        hashes: &mut hashes,
+    };
+    seed.tenants.iter().map(|t| builder.tenant(t)).collect()
+}
+
+struct Builder<'a> {
+    seed: &'a SeedFile,
+    public_url: &'a str,
+    now: DateTime<Utc>,
+    tenant_ids: &'a HashMap<&'a str, TenantId>,
+    hashes: &'a mut HashMap<String, String>,
+}
+
+fn invalid(tenant: &str, problem: impl std::fmt::Display) -> SeedError {
+    SeedError::Invalid {
+        tenant: tenant.to_owned(),
+        problem: problem.to_string(),
+    }
+}
+
+fn parse_id<T, E: std::fmt::Display>(
+    tenant: &str,
+    what: &str,
+    text: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<T, SeedError> {
+    parse(text).map_err(|e| invalid(tenant, format!("{what}: {e}")))
+}
+
+/// A stable object id: the given one, or UUIDv5(`tenant`, `name`).
+fn object_id(
+    tenant_key: &str,
+    tenant: TenantId,
+    fixed: Option<&String>,
+    name: &str,
+) -> Result<ObjectId, SeedError> {
+    match fixed {
+        Some(text) => parse_id(tenant_key, "id", text, ObjectId::parse),
+        None => Ok(ObjectId::from_uuid(Uuid::new_v5(
+            tenant.as_uuid(),
+            name.as_bytes(),
+        ))),
+    }
+}
+
+impl Builder<'_> {
+    fn tenant(&mut self, seed: &TenantSeed) -> Result<TenantBatch, SeedError> {
+        let key = seed.key.as_str();
+        let id = self
+            .tenant_ids
+            .get(key)
+            .copied()
+            .ok_or_else(|| invalid(key, "unknown key"))?;
+        let mut domains = seed
+            .domains
+            .iter()
+            .map(|d| parse_id(key, "domain", d, DomainName::parse));
+        let initial_domain = domains
+            .next()
+            .ok_or_else(|| invalid(key, "a tenant needs at least one domain"))??;
+        let tenant = Tenant {
+            id,
+            display_name: seed.display_name.clone(),
+            initial_domain,
+            other_domains: domains.collect::<Result<_, _>>()?,
+            created_at: self.now,
+        };
+        let mut writes = vec![Write::CreateTenant(tenant, settings(key, &seed.settings)?)];
+        let mut user_ids: HashMap<String, ObjectId> = HashMap::new();
+        for user in &seed.users {
+            let (user, roles) = self.user(key, id, user)?;
+            user_ids.insert(user.user_principal_name.normalized(), user.id);
+            let user_id = user.id;
+            writes.push(Write::InsertUser(user));
+            writes.extend(roles.into_iter().map(|role| {
+                Write::AssignRole(RoleAssignment {
+                    principal_id: user_id,
+                    role,
+                })
+            }));
+        }
+        let member_id = |upn: &str| {
+            user_ids
+                .get(&upn.to_ascii_lowercase())
+                .copied()
+                .ok_or_else(|| invalid(key, format!("no user '{upn}' in this tenant")))
+        };
+        for group in &seed.groups {
+            let built = self.group(key, id, group)?;
+            let group_id = built.id;
+            writes.push(Write::InsertGroup(built));
+            for upn in &group.members {
+                writes.push(Write::AddGroupMember {
+                    group: group_id,
+                    member: member_id(upn)?,
+                });
+            }
+        }
+        for app in &seed.apps {
+            let built = self.app(key, id, app)?;
+            let app_id = built.id;
+            writes.push(Write::InsertApplication(built));
+            for upn in &app.assigned {
+                writes.push(Write::AssignApplication {
+                    app: app_id,
+                    principal: member_id(upn)?,
+                });
+            }
+        }
+        for partner in &seed.partners {
+            writes.push(Write::PutPartner(self.partner(key, partner)?));
+        }
+        for policy in &seed.conditional_access {
+            writes.push(Write::PutConditionalAccessPolicy(
+                self.conditional_access(key, id, policy)?,
+            ));
+        }
+        Ok(TenantBatch { tenant: id, writes })
+    }
+
+    fn password_hash(&mut self, password: &str) -> Result<String, SeedError> {
+        if let Some(hash) = self.hashes.get(password) {
+            return Ok(hash.clone());
+        }
+        let hash = hash_password(password)?;
+        self.hashes.insert(password.to_owned(), hash.clone());
+        Ok(hash)
+    }
+
+    fn user(
+        &mut self,
+        key: &str,
+        tenant: TenantId,
+        seed: &UserSeed,
+    ) -> Result<(User, Vec<DirectoryRole>), SeedError> {
+        let upn = parse_id(key, "upn", &seed.upn, Upn::parse)?;
+        let id = object_id(
+            key,
+            tenant,
+            seed.id.as_ref(),
+            &format!("user:{}", upn.normalized()),
+        )?;
+        let mut user = User::member(id, upn.clone(), seed.display_name.clone(), self.now);
+        user.given_name = seed.given_name.clone();
+        user.surname = seed.surname.clone();
+        user.account_enabled = seed.account_enabled;
+        if seed.mailbox {
+            let mail = match &seed.mail {
+                Some(mail) => parse_id(key, "mail", mail, EmailAddress::parse)?,
+                None => upn
+                    .as_email()
+                    .ok_or_else(|| invalid(key, format!("user '{upn}' needs a mail address")))?,
+            };
+            user.proxy_addresses = match &seed.proxy_addresses {
+                Some(list) => list
+                    .iter()
+                    .map(|p| parse_id(key, "proxy address", p, ProxyAddress::parse))
+                    .collect::<Result<_, _>>()?,
+                None => vec![ProxyAddress::primary(mail.clone())],
+            };
+            user.mail = Some(mail);
+        }
+        user.other_mails = seed
+            .other_mails
+            .iter()
+            .map(|m| parse_id(key, "other mail", m, EmailAddress::parse))
+            .collect::<Result<_, _>>()?;
+        let password = seed
+            .password
+            .as_ref()
+            .or(self.seed.default_password.as_ref())
+            .cloned();
+        user.password_hash = password.map(|p| self.password_hash(&p)).transpose()?;
+        if let Some(secret) = &seed.totp_secret {
+            let method_id = object_id(key, tenant, None, &format!("totp:{}", upn.normalized()))?;
+            user.mfa_methods.push(MfaMethod::Totp {
+                id: method_id,
+                secret_base32: secret.clone(),
+                registered_at: self.now,
+            });
+        }
+        let roles = seed
+            .roles
+            .iter()
+            .map(|name| {
+                DirectoryRole::from_display_name(name)
+                    .ok_or_else(|| invalid(key, format!("unknown role '{name}'")))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((user, roles))
+    }
+
+    fn group(&self, key: &str, tenant: TenantId, seed: &GroupSeed) -> Result<Group, SeedError> {
+        let mail = seed
+            .mail
+            .as_deref()
+            .map(|m| parse_id(key, "group mail", m, EmailAddress::parse))
+            .transpose()?;
+        let name = mail.as_ref().map_or_else(
+            || seed.display_name.to_lowercase(),
+            EmailAddress::normalized,
+        );
+        Ok(Group {
+            id: object_id(key, tenant, seed.id.as_ref(), &format!("group:{name}"))?,
+            display_name: seed.display_name.clone(),
+            description: seed.description.clone(),
+            mail_nickname: mail.as_ref().map(|m| m.local_part().to_owned()),
+            mail_enabled: mail.is_some(),
+            security_enabled: seed.security_enabled,
+            proxy_addresses: mail.iter().cloned().map(ProxyAddress::primary).collect(),
+            mail,
+            created_at: self.now,
+        })
+    }
+
+    fn app(&self, key: &str, tenant: TenantId, seed: &AppSeed) -> Result<Application, SeedError> {
+        let client_id = parse_id(key, "client_id", &seed.client_id, ClientId::parse)?;
+        let redirect_uris = seed
+            .redirect_uris
+            .iter()
+            .map(|uri| {
+                parse_id(
+                    key,
+                    "redirect URI",
+                    &uri.replace("{public_url}", self.public_url.trim_end_matches('/')),
+                    RedirectUri::parse,
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        let secrets = match &seed.secret {
+            Some(secret) => vec![ClientSecret {
+                id: object_id(key, tenant, None, &format!("secret:{client_id}"))?,
+                display_name: Some("seeded".into()),
+                hint: secret.chars().take(3).collect(),
+                sha256_hex: digest_hex(secret),
+                expires_at: None,
+            }],
+            None => Vec::new(),
+        };
+        Ok(Application {
+            id: object_id(key, tenant, seed.id.as_ref(), &format!("app:{client_id}"))?,
+            client_id,
+            display_name: seed.display_name.clone(),
+            redirect_uris,
+            public_client: seed.public_client,
+            assignment_required: seed.assignment_required,
+            allow_password_grant: seed.allow_password_grant,
+            graph_app_permissions: seed.graph_permissions.clone(),
+            secrets,
+            created_at: self.now,
+        })
+    }
+
+    fn partner(&self, key: &str, seed: &PartnerSeed) -> Result<PartnerConfiguration, SeedError> {
+        let partner = match self.tenant_ids.get(seed.tenant.as_str()) {
+            Some(id) => *id,
+            None => parse_id(key, "partner tenant", &seed.tenant, TenantId::parse)?,
+        };
+        let setting = |value: &Option<String>| -> Result<Option<B2bSetting>, SeedError> {
+            match value.as_deref() {
+                None => Ok(None),
+                Some("allow") => Ok(Some(B2bSetting::allow_all())),
+                Some("block") => Ok(Some(B2bSetting::block_all())),
+                Some(other) => Err(invalid(
+                    key,
+                    format!("partner setting '{other}' is not 'allow' or 'block'"),
+                )),
+            }
+        };
+        let mut config = PartnerConfiguration::inheriting(partner);
+        config.b2b_collaboration_inbound = setting(&seed.b2b_collaboration_inbound)?;
+        config.b2b_collaboration_outbound = setting(&seed.b2b_collaboration_outbound)?;
+        if seed.inbound_trust_mfa.is_some() || seed.inbound_trust_compliant_device.is_some() {
+            config.inbound_trust = Some(InboundTrust {
+                is_mfa_accepted: seed.inbound_trust_mfa.unwrap_or(false),
+                is_compliant_device_accepted: seed.inbound_trust_compliant_device.unwrap_or(false),
+                is_hybrid_azure_ad_joined_device_accepted: false,
+            });
+        }
+        Ok(config)
+    }
+
+    fn conditional_access(
+        &self,
+        key: &str,
+        tenant: TenantId,
+        seed: &ConditionalAccessSeed,
+    ) -> Result<ConditionalAccessPolicy, SeedError> {
+        let levels = |list: &[String]| -> Result<Vec<RiskLevel>, SeedError> {
+            list.iter()
+                .map(|level| by_name(key, "risk level", level))
+                .collect()
+        };
+        let operator = match seed.grant_operator.as_deref() {
+            None | Some("OR") => GrantOperator::Or,
+            Some("AND") => GrantOperator::And,
+            Some(other) => {
+                return Err(invalid(
+                    key,
+                    format!("grant operator '{other}' is not OR or AND"),
+                ))
+            }
+        };
+        Ok(ConditionalAccessPolicy {
+            id: object_id(
+                key,
+                tenant,
+                seed.id.as_ref(),
+                &format!("ca:{}", seed.display_name.to_lowercase()),
+            )?,
+            display_name: seed.display_name.clone(),
+            state: by_name(key, "state", &seed.state)?,
+            conditions: Conditions {
+                users: UserConditions {
+                    include_users: seed.include_users.clone(),
+                    exclude_users: seed.exclude_users.clone(),
+                    ..Default::default()
+                },
+                applications: ApplicationConditions {
+                    include_applications: seed.include_applications.clone(),
+                    ..Default::default()
+                },
+                user_risk_levels: levels(&seed.user_risk_levels)?,
+                sign_in_risk_levels: levels(&seed.sign_in_risk_levels)?,
+                ..Default::default()
+            },
+            grant_controls: Some(GrantControls {
+                operator,
+                built_in_controls: seed
+                    .grant
+                    .iter()
+                    .map(|g| by_name(key, "grant control", g))
+                    .collect::<Result<_, _>>()?,
+                terms_of_use: Vec::new(),
+            }),
+            created_at: self.now,
+            modified_at: None,
+        })
+    }
+}
+
+/// A model enum from its camelCase name, as Graph spells it (`high`, `enabled`, `block`).
+fn by_name<T: serde::de::DeserializeOwned>(
+    key: &str,
+    what: &str,
+    name: &str,
+) -> Result<T, SeedError> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned()))
+        .map_err(|e| invalid(key, format!("{what} '{name}': {e}")))
+}
+
+fn settings(key: &str, seed: &SettingsSeed) -> Result<TenantSettings, SeedError> {
+    let mut settings = TenantSettings::default();
+    if let Some(level) = seed.guest_access.as_deref() {
+        settings.authorization.guest_access = match level {
+            "same_as_members" => GuestAccessLevel::SameAsMembers,
+            "limited" => GuestAccessLevel::Limited,
+            "restricted" => GuestAccessLevel::Restricted,
+            other => {
+                return Err(invalid(
+                    key,
+                    format!("guest_access '{other}' is not same_as_members, limited or restricted"),
+                ))
+            }
+        };
+    }
+    if let Some(who) = seed.allow_invites_from.as_deref() {
+        settings.authorization.allow_invites_from = match who {
+            "none" => AllowInvitesFrom::None,
+            "admins_and_guest_inviters" => AllowInvitesFrom::AdminsAndGuestInviters,
+            "admins_guest_inviters_and_all_members" => {
+                AllowInvitesFrom::AdminsGuestInvitersAndAllMembers
+            }
+            "everyone" => AllowInvitesFrom::Everyone,
+            other => {
+                return Err(invalid(
+                    key,
+                    format!("allow_invites_from '{other}' is not a known value"),
+                ))
+            }
+        };
+    }
+    let domains = |list: &[String]| -> Result<Vec<DomainName>, SeedError> {
+        list.iter()
+            .map(|d| parse_id(key, "domain", d, DomainName::parse))
+            .collect()
+    };
+    settings.collaboration.domain_restriction = match (&seed.allowed_domains, &seed.blocked_domains)
+    {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                key,
+                "set allowed_domains or blocked_domains, not both",
+            ))
+        }
+        (Some(allowed), None) => DomainRestriction::AllowOnly(domains(allowed)?),
+        (None, Some(blocked)) => DomainRestriction::Block(domains(blocked)?),
+        (None, None) => DomainRestriction::AllowAll,
+    };
+    if let Some(enabled) = seed.email_otp_enabled {
+        settings.collaboration.email_otp_enabled = enabled;
+    }
+    settings.collaboration.invitation_lifetime_days = seed.invitation_lifetime_days;
+    if let Some(enabled) = seed.self_service_sign_up {
+        settings.collaboration.self_service_sign_up = enabled;
+    }
+    Ok(settings)
+}

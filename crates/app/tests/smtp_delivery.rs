@@ -1,0 +1,173 @@
+//! Real SMTP delivery through lettre, against a local aiosmtpd server (tests/support/smtp_sink.py).
+
+use chrono::{DateTime, TimeZone, Utc};
+use portico_app::clock::AdjustableClock;
+use portico_app::mail::{Dispatcher, SmtpTransport};
+use portico_model::mail::OutboxMessage;
+use portico_model::{EmailAddress, ObjectId};
+use portico_store::{SqlStore, Store, StoreConfig, Write};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+struct Sink {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn start_sink() -> Sink {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
+    let mut child = Command::new("python3")
+        .args([script, &port.to_string(), dir.path().to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 must be installed (with aiosmtpd) to run the SMTP test");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(
+        line.trim(),
+        "ready",
+        "the SMTP sink did not start; is aiosmtpd installed (pip install aiosmtpd)?"
+    );
+    Sink { child, port, dir }
+}
+
+fn at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap()
+}
+
+fn address(text: &str) -> EmailAddress {
+    EmailAddress::parse(text).unwrap()
+}
+
+#[tokio::test]
+async fn queued_mail_is_delivered_over_smtp_and_marked_delivered() {
+    let sink = start_sink();
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&StoreConfig::SqliteMemory).await.unwrap());
+    let seed = portico_app::seed::parse(
+        "[[tenant]]\nkey = \"t\"\nid = \"11111111-1111-4111-8111-111111111111\"\ndisplay_name = \"T\"\ndomains = [\"t.onmicrosoft.com\"]\n",
+    )
+    .unwrap();
+    let batches = portico_app::seed::build_world(&seed, "https://localhost:8443", at()).unwrap();
+    store.reset(batches).await.unwrap();
+    let tenant = portico_model::TenantId::parse("11111111-1111-4111-8111-111111111111").unwrap();
+    let message = OutboxMessage {
+        id: ObjectId::parse("00000000-0000-4000-8000-000000000001").unwrap(),
+        tenant_id: Some(tenant),
+        from: address("invites@t.onmicrosoft.com"),
+        to: vec![address("alice@fabrikam.com")],
+        cc: vec![address("boss@fabrikam.com")],
+        subject: "You're invited to the T organization".into(),
+        text: "Accept the invitation: https://localhost:8443/redeem?ticket=abc".into(),
+        html: "<p><a href=\"https://localhost:8443/redeem?ticket=abc\">Accept invitation</a></p>"
+            .into(),
+        links: vec!["https://localhost:8443/redeem?ticket=abc".into()],
+        created_at: at(),
+        delivered_at: None,
+        delivery_attempts: 0,
+        last_error: None,
+    };
+    store
+        .apply(tenant, vec![Write::EnqueueMail(message.clone())])
+        .await
+        .unwrap();
+
+    let transport = SmtpTransport::from_url(&format!("smtp://127.0.0.1:{}", sink.port)).unwrap();
+    let dispatcher = Dispatcher::new(
+        store.clone(),
+        Arc::new(transport),
+        Arc::new(AdjustableClock::new()),
+        Default::default(),
+    );
+    assert_eq!(dispatcher.deliver_pending().await, 1);
+    assert!(store.list_undelivered(10).await.unwrap().is_empty());
+    let stored = store.list_outbox(None, 10).await.unwrap();
+    assert!(stored[0].delivered_at.is_some());
+    assert_eq!(
+        dispatcher.deliver_pending().await,
+        0,
+        "a delivered message is not sent again"
+    );
+
+    let received = std::fs::read_to_string(sink.dir.path().join("1.eml"))
+        .expect("the sink received the message");
+    assert!(
+        received.contains("X-Envelope-To: alice@fabrikam.com, boss@fabrikam.com"),
+        "{received}"
+    );
+    assert!(
+        received.contains("Subject: You're invited to the T organization"),
+        "{received}"
+    );
+    assert!(received.contains("Cc: boss@fabrikam.com"), "{received}");
+    assert!(
+        received.contains("https://localhost:8443/redeem?ticket=abc"),
+        "{received}"
+    );
+    assert!(received.contains("text/html"), "{received}");
+}
+
+#[tokio::test]
+async fn an_unreachable_relay_leaves_mail_queued_with_the_error() {
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&StoreConfig::SqliteMemory).await.unwrap());
+    let seed = portico_app::seed::parse(
+        "[[tenant]]\nkey = \"t\"\nid = \"11111111-1111-4111-8111-111111111111\"\ndisplay_name = \"T\"\ndomains = [\"t.onmicrosoft.com\"]\n",
+    )
+    .unwrap();
+    store
+        .reset(portico_app::seed::build_world(&seed, "https://localhost:8443", at()).unwrap())
+        .await
+        .unwrap();
+    let tenant = portico_model::TenantId::parse("11111111-1111-4111-8111-111111111111").unwrap();
+    let message = OutboxMessage {
+        id: ObjectId::parse("00000000-0000-4000-8000-000000000002").unwrap(),
+        tenant_id: Some(tenant),
+        from: address("invites@t.onmicrosoft.com"),
+        to: vec![address("alice@fabrikam.com")],
+        cc: vec![],
+        subject: "s".into(),
+        text: "t".into(),
+        html: "<p>t</p>".into(),
+        links: vec![],
+        created_at: at(),
+        delivered_at: None,
+        delivery_attempts: 0,
+        last_error: None,
+    };
+    store
+        .apply(tenant, vec![Write::EnqueueMail(message)])
+        .await
+        .unwrap();
+    let transport = SmtpTransport::from_url(&format!("smtp://127.0.0.1:{closed_port}")).unwrap();
+    let dispatcher = Dispatcher::new(
+        store.clone(),
+        Arc::new(transport),
+        Arc::new(AdjustableClock::new()),
+        Default::default(),
+    );
+    assert_eq!(dispatcher.deliver_pending().await, 0);
+    let queued = store.list_undelivered(10).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].delivery_attempts, 1);
+    assert!(queued[0].last_error.is_some());
+}
