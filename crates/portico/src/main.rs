@@ -1,1 +1,103 @@
-fn main() {}
+//! `portico`: serve the directory, print the local CA certificate.
+
+mod cli;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use cli::{Cli, Command, ServeArgs};
+use portico_http::tls::{default_ca_dir, LocalCa};
+use portico_http::{start, ServerOptions};
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+            Command::CaCert { path } => ca_cert(path),
+        }
+    })
+}
+
+fn ca_dir() -> Result<PathBuf> {
+    let from_env = std::env::var_os("PORTICO_CA_DIR").map(PathBuf::from);
+    let config_dir = directories::BaseDirs::new().map(|dirs| dirs.config_dir().to_owned());
+    default_ca_dir(from_env, config_dir).context("no config directory: set PORTICO_CA_DIR")
+}
+
+/// `portico ca-cert [--path]`: the CA's PEM, or its file (created if this is the first use).
+fn ca_cert(path_only: bool) -> Result<()> {
+    #[allow(clippy::disallowed_methods)] // The CA's validity starts now; no directory clock here.
+    let now = chrono::Utc::now();
+    let ca = LocalCa::load_or_create(&ca_dir()?, now)?;
+    if path_only {
+        println!("{}", ca.cert_path().display());
+    } else {
+        print!("{}", ca.cert_pem());
+    }
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    cli::init_logging(args.log_json);
+    let options = ServerOptions {
+        listen: args.listen,
+        public_url: args.public_url.clone(),
+        store: args.store_config()?,
+        seed: args.seed_file()?,
+        dev_mode: args.demo || args.dev,
+        ca_dir: ca_dir()?,
+        smtp_url: args.smtp_url.clone(),
+    };
+    let server = start(options).await?;
+    println!(
+        "Portico is serving {} on {}",
+        server.public_url, server.local_addr
+    );
+    println!(
+        "Trust its CA certificate: {}",
+        server.ca_cert_path.display()
+    );
+    if server.app.config().dev_mode {
+        println!(
+            "Dev mode: the control API is at {}portico/v1/",
+            server.public_url
+        );
+    }
+    shutdown_signal().await;
+    println!("Shutting down…");
+    server.shutdown(Duration::from_secs(30)).await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

@@ -1,1 +1,6 @@
-//! placeholder
+//! JSON shapes on the wire. Field names that clients depend on live here and only here.
+//! Today: Portico's control API (`shared/spec/product.md`, "The control API") and the error
+//! envelope; the Graph and OIDC shapes join as those endpoints land.
+
+pub mod control;
+pub mod error;

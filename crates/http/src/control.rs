@@ -1,0 +1,107 @@
+//! The control API under `/portico/v1/`: reset, clock and outbox (dev mode only — the router
+//! does not mount them otherwise), and tenant resolution.
+
+use crate::context::record_tenant;
+use crate::errors::ApiError;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, SecondsFormat, Utc};
+use portico_model::EmailAddress;
+use portico_wire::control::{Clock, ClockChange, Outbox, OutboxMessage, Tenant};
+use serde::Deserialize;
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
+    state.app.reset().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn get_clock(State(state): State<AppState>) -> Json<Clock> {
+    Json(Clock {
+        now: rfc3339(state.app.now()),
+    })
+}
+
+pub async fn set_clock(
+    State(state): State<AppState>,
+    body: Result<Json<ClockChange>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Clock>, ApiError> {
+    let Json(change) = body.map_err(|e| {
+        ApiError::bad_request(format!(
+            "Expected {{\"now\": \"<RFC 3339>\"}} or {{\"advanceSeconds\": <n>}}: {e}"
+        ))
+    })?;
+    let now = match (change.now, change.advance_seconds) {
+        (Some(text), None) => {
+            let at = DateTime::parse_from_rfc3339(&text).map_err(|e| {
+                ApiError::bad_request(format!("'{text}' is not an RFC 3339 time: {e}"))
+            })?;
+            state.app.set_clock(at.with_timezone(&Utc))?
+        }
+        (None, Some(seconds)) => state.app.advance_clock(seconds)?,
+        _ => {
+            return Err(ApiError::bad_request(
+                "Give exactly one of \"now\" or \"advanceSeconds\".",
+            ))
+        }
+    };
+    Ok(Json(Clock { now: rfc3339(now) }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OutboxQuery {
+    to: Option<String>,
+    top: Option<u32>,
+}
+
+pub async fn outbox(
+    State(state): State<AppState>,
+    Query(query): Query<OutboxQuery>,
+) -> Result<Json<Outbox>, ApiError> {
+    let to = query
+        .to
+        .as_deref()
+        .map(|to| EmailAddress::parse(to).map_err(|e| ApiError::bad_request(e.to_string())))
+        .transpose()?;
+    let top = query.top.unwrap_or(100).clamp(1, 1000);
+    let messages = state.app.outbox(to.as_ref(), top).await?;
+    let value = messages
+        .into_iter()
+        .map(|m| OutboxMessage {
+            id: m.id.to_string(),
+            from: m.from.to_string(),
+            to: m.to.iter().map(ToString::to_string).collect(),
+            cc: m.cc.iter().map(ToString::to_string).collect(),
+            subject: m.subject,
+            text: m.text,
+            html: m.html,
+            links: m.links,
+            sent_date_time: rfc3339(m.created_at),
+        })
+        .collect();
+    Ok(Json(Outbox { value }))
+}
+
+/// `GET /portico/v1/tenants/{tenant}`: the tenant an id or verified domain names.
+pub async fn tenant(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+) -> Result<Json<Tenant>, ApiError> {
+    let tenant = state.app.resolve_tenant(&segment).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "No tenant has the id or verified domain '{segment}'."
+        ))
+    })?;
+    record_tenant(&tenant.id);
+    Ok(Json(Tenant {
+        id: tenant.id.to_string(),
+        display_name: tenant.display_name.clone(),
+        initial_domain: tenant.initial_domain.to_string(),
+        verified_domains: tenant.domains().map(ToString::to_string).collect(),
+    }))
+}

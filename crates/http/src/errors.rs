@@ -1,0 +1,89 @@
+//! Errors of Portico's JSON APIs, rendered as the Graph error envelope. The one place where an
+//! application error becomes a status code.
+
+use crate::context;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use portico_app::AppError;
+use portico_store::StoreError;
+use portico_wire::error::{ErrorBody, ErrorEnvelope, InnerError};
+
+#[derive(Debug)]
+pub enum ApiError {
+    NotFound(String),
+    BadRequest { code: &'static str, message: String },
+    Unavailable(String),
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::BadRequest {
+            code: "Request_BadRequest",
+            message: message.into(),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Invalid(message) => Self::bad_request(message),
+            AppError::Store(StoreError::NotFound) => {
+                Self::NotFound("The resource does not exist.".into())
+            }
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            Self::NotFound(message) => (StatusCode::NOT_FOUND, "Request_ResourceNotFound", message),
+            Self::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
+            Self::Unavailable(message) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                message,
+            ),
+            Self::Internal(detail) => {
+                // The detail goes to the log with the request id, never to the client.
+                tracing::error!(%detail, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "InternalServerError",
+                    "The server could not complete the request.".to_owned(),
+                )
+            }
+        };
+        let request = context::current();
+        let body = ErrorEnvelope {
+            error: ErrorBody {
+                code: code.to_owned(),
+                message,
+                inner_error: InnerError {
+                    code: None,
+                    date: graph_date(),
+                    request_id: request.request_id,
+                    client_request_id: request.client_request_id,
+                },
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// Graph's `innerError.date`: wall-clock UTC without offset or fraction. Diagnostic only, so it
+/// reads the system clock rather than the (possibly shifted) dev clock.
+fn graph_date() -> String {
+    #[allow(clippy::disallowed_methods)]
+    let now = chrono::Utc::now();
+    now.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// The 404 for any path Portico does not serve.
+pub async fn fallback() -> ApiError {
+    ApiError::NotFound("No resource is served at this path.".into())
+}

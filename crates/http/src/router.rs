@@ -1,0 +1,40 @@
+//! The route table: one origin serves everything.
+
+use crate::state::AppState;
+use crate::{context, control, errors, health};
+use axum::routing::{get, post};
+use axum::Router;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// Request bodies above this are refused with 413.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn router(state: AppState) -> Router {
+    let mut routes = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/portico/v1/tenants/{tenant}", get(control::tenant));
+    if state.app.config().dev_mode {
+        routes = routes
+            .route("/portico/v1/reset", post(control::reset))
+            .route(
+                "/portico/v1/clock",
+                get(control::get_clock).post(control::set_clock),
+            )
+            .route("/portico/v1/outbox", get(control::outbox));
+    }
+    routes
+        .fallback(errors::fallback)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(context::with_request_context))
+}

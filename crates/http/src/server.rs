@@ -1,0 +1,168 @@
+//! Starting and stopping a Portico server: the one composition used by the binary, the tests and
+//! anyone embedding Portico (`start`).
+
+use crate::router::router;
+use crate::state::AppState;
+use crate::tls::{LocalCa, TlsError};
+use axum_server::tls_rustls::RustlsConfig;
+use axum_server::Handle;
+use portico_app::mail::{Dispatcher, SmtpTransport};
+use portico_app::seed::SeedFile;
+use portico_app::{App, AppConfig, AppError};
+use portico_store::{SqlStore, Store, StoreConfig, StoreError};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use url::Url;
+
+/// Everything `start` needs.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    pub listen: SocketAddr,
+    /// Defaults to `https://localhost:<bound port>`.
+    pub public_url: Option<Url>,
+    pub store: StoreConfig,
+    pub seed: Option<SeedFile>,
+    pub dev_mode: bool,
+    pub ca_dir: PathBuf,
+    /// Deliver queued mail through this SMTP relay; without it mail stays in the outbox.
+    pub smtp_url: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("invalid public URL: {0}")]
+    PublicUrl(String),
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("invalid SMTP relay: {0}")]
+    Smtp(String),
+}
+
+/// A running server.
+pub struct RunningServer {
+    pub local_addr: SocketAddr,
+    pub public_url: Url,
+    pub ca_cert_path: PathBuf,
+    pub app: App,
+    store: Arc<SqlStore>,
+    handle: Handle,
+    ready: Arc<AtomicBool>,
+    serve: JoinHandle<std::io::Result<()>>,
+    background_stop: watch::Sender<bool>,
+    background: Vec<JoinHandle<()>>,
+}
+
+/// Opens the store (migrations, integrity check), loads the seed into an empty store, binds the
+/// socket and serves HTTPS.
+pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
+    let listener =
+        std::net::TcpListener::bind(options.listen).map_err(|source| StartError::Bind {
+            addr: options.listen,
+            source,
+        })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|source| StartError::Bind {
+            addr: options.listen,
+            source,
+        })?;
+    let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: options.listen,
+        source,
+    })?;
+    let public_url = match options.public_url {
+        Some(url) => url,
+        None => Url::parse(&format!("https://localhost:{}", local_addr.port()))
+            .map_err(|e| StartError::PublicUrl(e.to_string()))?,
+    };
+    let public_host = public_url
+        .host_str()
+        .ok_or_else(|| StartError::PublicUrl(format!("{public_url} has no host")))?
+        .to_owned();
+
+    let store = Arc::new(SqlStore::open(&options.store).await?);
+    let config = AppConfig {
+        public_url: public_url.clone(),
+        dev_mode: options.dev_mode,
+        seed: options.seed,
+    };
+    let app = App::start(store.clone() as Arc<dyn Store>, config).await?;
+
+    let ca = LocalCa::load_or_create(&options.ca_dir, app.now())?;
+    let mut hosts = vec![
+        "localhost".to_owned(),
+        "127.0.0.1".to_owned(),
+        "::1".to_owned(),
+        public_host,
+    ];
+    if !local_addr.ip().is_unspecified() {
+        hosts.push(local_addr.ip().to_string());
+    }
+    let tls = RustlsConfig::from_config(ca.server_config(&hosts, app.now())?);
+
+    let (background_stop, stop_signal) = watch::channel(false);
+    let mut background = Vec::new();
+    if let Some(url) = &options.smtp_url {
+        let transport = SmtpTransport::from_url(url).map_err(StartError::Smtp)?;
+        let dispatcher = Dispatcher::new(
+            store.clone(),
+            Arc::new(transport),
+            app.clock(),
+            app.mail_wakeup(),
+        );
+        background.push(tokio::spawn(dispatcher.run(stop_signal.clone())));
+    }
+
+    let ready = Arc::new(AtomicBool::new(true));
+    let state = AppState {
+        app: app.clone(),
+        ready: ready.clone(),
+    };
+    let handle = Handle::new();
+    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum_server::from_tcp_rustls(listener, tls).handle(handle.clone());
+    let serve = tokio::spawn(async move { server.serve(service).await });
+    Ok(RunningServer {
+        local_addr,
+        public_url,
+        ca_cert_path: ca.cert_path().to_owned(),
+        app,
+        store,
+        handle,
+        ready,
+        serve,
+        background_stop,
+        background,
+    })
+}
+
+impl RunningServer {
+    /// Stops gracefully: readiness turns false, new connections are refused, requests in flight
+    /// get `drain` to finish, queued mail gets a last delivery attempt, the store is closed.
+    pub async fn shutdown(self, drain: Duration) {
+        self.ready.store(false, Ordering::SeqCst);
+        self.handle.graceful_shutdown(Some(drain));
+        if let Err(error) = self.serve.await {
+            tracing::warn!(%error, "the server task ended abnormally");
+        }
+        let _ = self.background_stop.send(true);
+        for task in self.background {
+            let _ = task.await;
+        }
+        self.store.close().await;
+    }
+}

@@ -1,0 +1,80 @@
+//! `spawn`: a server on its own port, store and CA directory, and a client that trusts the CA.
+
+use portico_app::seed;
+use portico_http::{start, RunningServer, ServerOptions};
+use portico_store::StoreConfig;
+use reqwest::Client;
+use std::time::Duration;
+
+pub struct TestServer {
+    pub server: Option<RunningServer>,
+    pub client: Client,
+    pub base: String,
+    pub ca_dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path.trim_start_matches('/'))
+    }
+    pub fn running(&self) -> &RunningServer {
+        self.server.as_ref().expect("server running")
+    }
+    pub async fn stop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown(Duration::from_secs(5)).await;
+        }
+    }
+}
+
+pub struct Spawn {
+    pub demo: bool,
+    pub dev_mode: bool,
+    pub store: StoreConfig,
+    pub ca_dir: Option<tempfile::TempDir>,
+}
+
+impl Default for Spawn {
+    fn default() -> Self {
+        Self {
+            demo: true,
+            dev_mode: true,
+            store: StoreConfig::SqliteMemory,
+            ca_dir: None,
+        }
+    }
+}
+
+pub async fn spawn_demo() -> TestServer {
+    spawn(Spawn::default()).await
+}
+
+pub async fn spawn(options: Spawn) -> TestServer {
+    let ca_dir = options
+        .ca_dir
+        .unwrap_or_else(|| tempfile::tempdir().expect("temp dir"));
+    let server = start(ServerOptions {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        public_url: None,
+        store: options.store,
+        seed: options.demo.then(|| seed::demo().expect("demo seed")),
+        dev_mode: options.dev_mode,
+        ca_dir: ca_dir.path().to_owned(),
+        smtp_url: None,
+    })
+    .await
+    .expect("server starts");
+    let pem = std::fs::read(&server.ca_cert_path).expect("CA certificate written");
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let client = Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).expect("CA PEM"))
+        .build()
+        .expect("client");
+    let base = server.public_url.to_string();
+    TestServer {
+        server: Some(server),
+        client,
+        base,
+        ca_dir,
+    }
+}

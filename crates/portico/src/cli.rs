@@ -1,0 +1,121 @@
+//! Command-line arguments (clap) and their translation into server options.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use portico_app::seed::{self, SeedFile};
+use portico_store::StoreConfig;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portico",
+    version,
+    about = "A self-hostable multi-tenant identity directory for B2B collaboration, Entra-compatible."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve Graph, the token service and the pages over HTTPS.
+    Serve(ServeArgs),
+    /// Print the local CA certificate (PEM) that clients must trust.
+    CaCert {
+        /// Print the certificate file's path instead of its content.
+        #[arg(long)]
+        path: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Start the demo world (shared/spec/demo-world.md) with the control API on. In memory
+    /// unless --data-dir or --database-url is given.
+    #[arg(long, conflicts_with = "seed")]
+    pub demo: bool,
+    /// Load this seed file (TOML) into an empty store.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Dev mode without the demo world: the control API (reset, clock, outbox) is on.
+    #[arg(long)]
+    pub dev: bool,
+    /// Keep the directory in memory (the default unless --data-dir or --database-url).
+    #[arg(long, conflicts_with_all = ["data_dir", "database_url"])]
+    pub in_memory: bool,
+    /// Persist to SQLite in this directory (portico.db).
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "PORTICO_DATA_DIR",
+        conflicts_with = "database_url"
+    )]
+    pub data_dir: Option<PathBuf>,
+    /// Use PostgreSQL (postgres://user@host:port/database).
+    #[arg(long, value_name = "URL", env = "PORTICO_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8443", env = "PORTICO_LISTEN")]
+    pub listen: SocketAddr,
+    /// The URL clients use to reach this server; issuers, links and the demo redirect URIs
+    /// follow it. Defaults to https://localhost:<listen port>.
+    #[arg(long, value_name = "URL", env = "PORTICO_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+    /// Deliver mail through this SMTP relay (smtp://host:port, smtps://user:pass@host).
+    #[arg(long, value_name = "URL", env = "PORTICO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Write logs as JSON lines.
+    #[arg(long, env = "PORTICO_LOG_JSON")]
+    pub log_json: bool,
+}
+
+impl ServeArgs {
+    pub fn store_config(&self) -> Result<StoreConfig> {
+        if let Some(url) = &self.database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                bail!("--database-url must be a postgres:// URL");
+            }
+            return Ok(StoreConfig::Postgres {
+                url: url.clone(),
+                schema: None,
+                max_connections: 16,
+            });
+        }
+        Ok(match &self.data_dir {
+            Some(dir) => StoreConfig::SqliteFile(dir.join("portico.db")),
+            None => StoreConfig::SqliteMemory,
+        })
+    }
+
+    pub fn seed_file(&self) -> Result<Option<SeedFile>> {
+        if self.demo {
+            return Ok(Some(seed::demo()?));
+        }
+        match &self.seed {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read seed file {}", path.display()))?;
+                Ok(Some(seed::parse(&text).with_context(|| {
+                    format!("in seed file {}", path.display())
+                })?))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+pub fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,54 @@
+//! The control API (`/portico/v1/…`), dev mode only. These shapes are fixed by the product spec:
+//! tests and tutorials script them.
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /portico/v1/clock` and the answer to `POST`: `{"now": "2026-03-01T00:00:00Z"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    pub now: String,
+}
+
+/// `POST /portico/v1/clock`: exactly one of `now` (RFC 3339) or `advanceSeconds`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClockChange {
+    pub now: Option<String>,
+    pub advance_seconds: Option<i64>,
+}
+
+/// `GET /portico/v1/outbox?to=…`: `{"value": [...]}`, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outbox {
+    pub value: Vec<OutboxMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxMessage {
+    pub id: String,
+    pub from: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub links: Vec<String>,
+    pub sent_date_time: String,
+}
+
+/// `GET /portico/v1/tenants/{tenant}`: how Portico resolved a tenant id or domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tenant {
+    pub id: String,
+    pub display_name: String,
+    pub initial_domain: String,
+    pub verified_domains: Vec<String>,
+}
+
+/// `GET /healthz` and `GET /readyz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+}

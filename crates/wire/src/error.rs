@@ -1,0 +1,30 @@
+//! The Graph error envelope, also used by Portico's own JSON APIs:
+//! `{"error": {"code", "message", "innerError": {"date", "request-id", "client-request-id"}}}`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[serde(rename = "innerError")]
+    pub inner_error: InnerError,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InnerError {
+    /// A machine-readable reason, when there is one (`decisions.md` 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// UTC, `2021-05-18T19:03:10`, as Graph writes it.
+    pub date: String,
+    #[serde(rename = "request-id")]
+    pub request_id: String,
+    #[serde(rename = "client-request-id")]
+    pub client_request_id: String,
+}
