@@ -1,5 +1,7 @@
 //! The shipped demo seed produces exactly shared/spec/demo-world.md.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
+
 use chrono::{TimeZone, Utc};
 use portico_app::secrets::{secret_matches, verify_password};
 use portico_app::seed::{build_world, demo, parse};

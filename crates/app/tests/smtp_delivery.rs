@@ -1,5 +1,7 @@
 //! Real SMTP delivery through lettre, against a local aiosmtpd server (tests/support/smtp_sink.py).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
+
 use chrono::{DateTime, TimeZone, Utc};
 use portico_app::clock::AdjustableClock;
 use portico_app::mail::{Dispatcher, SmtpTransport};
@@ -30,7 +32,8 @@ fn start_sink() -> Sink {
         .port();
     let dir = tempfile::tempdir().unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
-    let mut child = Command::new("python3")
+    let python = std::env::var("PORTICO_PYTHON").unwrap_or_else(|_| "python3".into());
+    let mut child = Command::new(python)
         .args([script, &port.to_string(), dir.path().to_str().unwrap()])
         .stdout(Stdio::piped())
         .spawn()

@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve Graph, the token service and the pages over HTTPS.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print the local CA certificate (PEM) that clients must trust.
     CaCert {
         /// Print the certificate file's path instead of its content.

@@ -18,7 +18,7 @@ fn main() -> Result<()> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve(args).await,
+            Command::Serve(args) => serve(*args).await,
             Command::CaCert { path } => ca_cert(path),
         }
     })

@@ -1,5 +1,7 @@
 //! End-to-end tests: a real server on a loopback port, over TLS from its local CA.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
+
 mod control_api;
 mod harness;
 mod lifecycle;

@@ -2,6 +2,8 @@
 //! PostgreSQL when `PORTICO_TEST_DATABASE_URL` is set (each PostgreSQL case in its own schema).
 //! Set `PORTICO_REQUIRE_POSTGRES=1` to make a missing URL a failure instead of a skip.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
+
 mod cases;
 mod fixtures;
 

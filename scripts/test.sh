@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs Portico's whole test suite: `scripts/test.sh` (extra arguments go to `cargo test`).
+#
+# - Python helpers the tests drive (a local SMTP server today; Microsoft's client libraries as
+#   they land) are installed into a virtualenv, ~/.cache/portico/venv by default (PORTICO_VENV).
+# - The store conformance suite also runs on PostgreSQL when one answers at
+#   PORTICO_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test). Set
+#   PORTICO_REQUIRE_POSTGRES=1 to fail instead of skipping when it does not.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv="${PORTICO_VENV:-$HOME/.cache/portico/venv}"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
+export PORTICO_PYTHON="$venv/bin/python"
+
+url="${PORTICO_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v psql >/dev/null && psql "$url" -Atqc 'select 1' >/dev/null 2>&1; then
+  export PORTICO_TEST_DATABASE_URL="$url"
+  echo "PostgreSQL conformance: on ($url)"
+elif [ "${PORTICO_REQUIRE_POSTGRES:-}" = 1 ]; then
+  echo "PostgreSQL is required (PORTICO_REQUIRE_POSTGRES=1) but $url does not answer" >&2
+  exit 1
+else
+  unset PORTICO_TEST_DATABASE_URL
+  echo "PostgreSQL conformance: skipped ($url does not answer)"
+fi
+
+cargo test --workspace --locked "$@"
