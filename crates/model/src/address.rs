@@ -157,8 +157,12 @@ impl Upn {
     pub fn is_external(&self) -> bool {
         self.0.to_ascii_uppercase().contains("#EXT#@")
     }
-    /// A UPN read as an e-mail address, when it is one (guest UPNs are not).
+    /// A UPN read as an e-mail address, when it is one. Guest (`#EXT#`) UPNs are not: nobody
+    /// receives mail there.
     pub fn as_email(&self) -> Option<EmailAddress> {
+        if self.is_external() {
+            return None;
+        }
         EmailAddress::parse(&self.0).ok()
     }
 }
