@@ -28,4 +28,4 @@ else
   echo "PostgreSQL conformance: skipped ($url does not answer)"
 fi
 
-cargo test --workspace --locked "$@"
+cargo test --workspace --locked --no-fail-fast "$@"

@@ -36,7 +36,9 @@ pub async fn open_postgres(case: &str) -> Option<DynStore> {
         eprintln!("skipped on PostgreSQL: PORTICO_TEST_DATABASE_URL is not set");
         return None;
     };
-    let schema = format!("conformance_{case}_{}", uuid::Uuid::new_v4().simple());
+    // PostgreSQL truncates identifiers at 63 bytes: keep the random part whole.
+    let prefix: String = case.chars().take(24).collect();
+    let schema = format!("t_{prefix}_{}", uuid::Uuid::new_v4().simple());
     let config = StoreConfig::Postgres {
         url,
         schema: Some(schema),
