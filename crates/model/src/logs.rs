@@ -22,6 +22,8 @@ pub enum CrossTenantAccessType {
 pub struct SignInRecord {
     pub id: ObjectId,
     pub created_at: DateTime<Utc>,
+    /// `interactiveUser`, `nonInteractiveUser` or `servicePrincipal`.
+    pub sign_in_event_type: String,
     pub correlation_id: ObjectId,
     pub user_id: Option<ObjectId>,
     pub user_principal_name: Option<String>,

@@ -126,4 +126,6 @@ pub struct TenantSettings {
     pub collaboration: CollaborationSettings,
     pub entra_compat: EntraCompat,
     pub cross_tenant_default: crate::cross_tenant::CrossTenantAccessSettings,
+    /// Security defaults (`identitySecurityDefaultsEnforcementPolicy`): every member must use MFA.
+    pub security_defaults_enabled: bool,
 }

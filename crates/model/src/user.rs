@@ -42,6 +42,9 @@ pub enum MfaMethod {
         id: ObjectId,
         secret_base32: String,
         registered_at: DateTime<Utc>,
+        /// The last 30-second step accepted, so a code cannot be replayed.
+        #[serde(default)]
+        last_used_step: Option<u64>,
     },
 }
 

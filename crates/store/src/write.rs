@@ -10,6 +10,7 @@ use portico_model::group::{Group, MailContact};
 use portico_model::invitation::Invitation;
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
+use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
 use portico_model::risk::RiskyUser;
 use portico_model::role::RoleAssignment;
 use portico_model::settings::TenantSettings;
@@ -65,6 +66,19 @@ pub enum Write {
         retire_at: DateTime<Utc>,
     },
     EnqueueMail(OutboxMessage),
+    PutLoginFlow(LoginFlow),
+    DeleteLoginFlow { flow_hash: String },
+    PutSession(Session),
+    DeleteSession { session_hash: String },
+    InsertAuthorizationCode(AuthorizationCode),
+    /// Single use: fails with `Conflict::Precondition` when the code was already redeemed.
+    RedeemAuthorizationCode { code_hash: String, at: DateTime<Utc> },
+    InsertRefreshToken(RefreshToken),
+    /// Single use: fails with `Conflict::Precondition` when already rotated or revoked.
+    RotateRefreshToken { token_hash: String, at: DateTime<Utc> },
+    RevokeTokenFamily { family_id: ObjectId, at: DateTime<Utc> },
+    /// Revokes every refresh token and session of a user (disable, delete, password reset).
+    RevokeUserTokens { user_id: ObjectId, at: DateTime<Utc> },
 }
 
 /// The writes for one tenant, as [`crate::Store::reset`] takes them.

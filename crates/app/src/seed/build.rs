@@ -232,6 +232,7 @@ impl Builder<'_> {
                 id: method_id,
                 secret_base32: secret.clone(),
                 registered_at: self.now,
+                last_used_step: None,
             });
         }
         let roles = seed

@@ -6,6 +6,7 @@ mod apps;
 mod backend;
 mod codec;
 mod documents;
+mod oauth;
 mod outbox;
 mod recipients;
 mod tenants;
@@ -25,6 +26,7 @@ use portico_model::group::{Group, MailContact, RecipientKind};
 use portico_model::invitation::Invitation;
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
+use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
 use portico_model::risk::RiskyUser;
 use portico_model::role::RoleAssignment;
 use portico_model::settings::TenantSettings;
@@ -55,8 +57,8 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 20] = [
-    "outbox_recipients",
+const ALL_TABLES: [&str; 24] = [
+    "refresh_tokens", "authorization_codes", "sessions", "login_flows", "outbox_recipients",
     "outbox",
     "risky_users",
     "signing_keys",
@@ -139,6 +141,16 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
             documents::retire_signing_key(conn, tenant, kid, *retire_at).await
         }
         Write::EnqueueMail(message) => outbox::enqueue(conn, tenant, message).await,
+        Write::PutLoginFlow(flow) => oauth::put_flow(conn, tenant, flow).await,
+        Write::DeleteLoginFlow { flow_hash } => oauth::delete_keyed(conn, oauth::Keyed::Flow, tenant, flow_hash).await,
+        Write::PutSession(session) => oauth::put_session(conn, tenant, session).await,
+        Write::DeleteSession { session_hash } => oauth::delete_keyed(conn, oauth::Keyed::Session, tenant, session_hash).await,
+        Write::InsertAuthorizationCode(code) => oauth::insert_code(conn, tenant, code).await,
+        Write::RedeemAuthorizationCode { code_hash, at } => oauth::redeem_code(conn, tenant, code_hash, *at).await,
+        Write::InsertRefreshToken(token) => oauth::insert_refresh(conn, tenant, token).await,
+        Write::RotateRefreshToken { token_hash, at } => oauth::rotate_refresh(conn, tenant, token_hash, *at).await,
+        Write::RevokeTokenFamily { family_id, at } => oauth::revoke_refresh(conn, tenant, oauth::RevokeBy::Family, *family_id, *at).await,
+        Write::RevokeUserTokens { user_id, at } => oauth::revoke_refresh(conn, tenant, oauth::RevokeBy::User, *user_id, *at).await,
     }
 }
 
@@ -339,6 +351,19 @@ impl Store for SqlStore {
     }
     async fn list_signing_keys(&self, tenant: TenantId) -> StoreResult<Vec<SigningKey>> {
         documents::list_signing_keys(&self.pools.read, tenant).await
+    }
+
+    async fn find_login_flow(&self, tenant: TenantId, flow_hash: &str) -> StoreResult<Option<LoginFlow>> {
+        oauth::find_flow(&self.pools.read, tenant, flow_hash).await
+    }
+    async fn find_session(&self, tenant: TenantId, session_hash: &str) -> StoreResult<Option<Session>> {
+        oauth::find_session(&self.pools.read, tenant, session_hash).await
+    }
+    async fn find_authorization_code(&self, tenant: TenantId, code_hash: &str) -> StoreResult<Option<AuthorizationCode>> {
+        oauth::find_code(&self.pools.read, tenant, code_hash).await
+    }
+    async fn find_refresh_token(&self, tenant: TenantId, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
+        oauth::find_refresh(&self.pools.read, tenant, token_hash).await
     }
 
     async fn list_outbox(

@@ -48,6 +48,9 @@ conformance!(
     invitations_logs_and_keys,
     outbox_filters_and_delivery,
     reset_replaces_everything,
+    authorization_codes_are_single_use_under_concurrency,
+    refresh_tokens_rotate_once_and_families_revoke,
+    login_flows_and_sessions,
 );
 
 #[tokio::test]

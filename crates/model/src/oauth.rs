@@ -1,0 +1,103 @@
+//! Short-lived protocol state of the token service: sign-in flows in progress, sessions,
+//! authorization codes and refresh tokens. Every secret is stored as its SHA-256 only; the
+//! `*_hash` fields are those digests and also the keys the store finds them by.
+
+use crate::{ClientId, ObjectId};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where a browser sign-in stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "camelCase")]
+pub enum FlowStep {
+    /// Asking for the account name.
+    Identify,
+    /// The account is known; asking for its password.
+    Password { user_id: ObjectId },
+    /// The password was right; the user must register an authenticator (secret shown once).
+    RegisterMfa { user_id: ObjectId, secret_base32: String },
+    /// The password was right; asking for a code from the registered authenticator.
+    ChallengeMfa { user_id: ObjectId },
+}
+
+/// An authorization request being served by the sign-in pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoginFlow {
+    pub flow_hash: String,
+    /// Forms must echo this (on top of the SameSite flow cookie).
+    pub csrf_token: String,
+    pub request: AuthorizationRequest,
+    pub step: FlowStep,
+    /// "Stay signed in" was ticked.
+    pub keep_signed_in: bool,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A validated `/authorize` request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationRequest {
+    pub client_id: ClientId,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    /// `query` or `form_post`.
+    pub response_mode: String,
+    pub login_hint: Option<String>,
+    pub max_age: Option<i64>,
+}
+
+/// A signed-in browser session with one tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub session_hash: String,
+    pub user_id: ObjectId,
+    pub auth_time: DateTime<Utc>,
+    /// Authentication methods used: `pwd`, `otp`, `mfa`.
+    pub amr: Vec<String>,
+    pub persistent: bool,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An issued authorization code, single use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationCode {
+    pub code_hash: String,
+    /// Refresh tokens issued from this code belong to this family: reusing the code revokes it.
+    pub family_id: ObjectId,
+    pub client_id: ClientId,
+    pub redirect_uri: String,
+    pub user_id: ObjectId,
+    pub scopes: Vec<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub auth_time: DateTime<Utc>,
+    pub amr: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub redeemed_at: Option<DateTime<Utc>>,
+}
+
+/// An issued refresh token. Rotation marks it used and issues the next of the family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefreshToken {
+    pub token_hash: String,
+    pub family_id: ObjectId,
+    pub client_id: ClientId,
+    pub user_id: ObjectId,
+    pub scopes: Vec<String>,
+    pub auth_time: DateTime<Utc>,
+    pub amr: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub rotated_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
