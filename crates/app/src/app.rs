@@ -1,6 +1,9 @@
 //! The application service that HTTP handlers and the CLI call.
 
 use crate::clock::{AdjustableClock, Clock};
+use crate::tokens::keys::KeyRing;
+use crate::tokens::master_key::MasterKey;
+use crate::tokens::TokenLifetimes;
 use crate::seed::{build_world, SeedError, SeedFile};
 use chrono::{DateTime, Duration, Utc};
 use portico_model::mail::OutboxMessage;
@@ -41,13 +44,18 @@ pub struct App {
     clock: Arc<AdjustableClock>,
     config: Arc<AppConfig>,
     mail_wakeup: Arc<Notify>,
+    keys: Arc<KeyRing>,
+    lifetimes: Arc<TokenLifetimes>,
 }
 
 impl App {
     /// Wraps a ready store; loads the seed when the store holds no tenant yet, so a persistent
     /// data directory keeps its changes across restarts.
-    pub async fn start(store: Arc<dyn Store>, config: AppConfig) -> Result<Self, AppError> {
+    /// `master_key` seals the tenants' signing keys at rest.
+    pub async fn start(store: Arc<dyn Store>, config: AppConfig, master_key: MasterKey) -> Result<Self, AppError> {
         let app = Self {
+            keys: Arc::new(KeyRing::new(store.clone(), master_key)),
+            lifetimes: Arc::new(TokenLifetimes::default()),
             store,
             clock: Arc::new(AdjustableClock::new()),
             config: Arc::new(config),
@@ -71,6 +79,14 @@ impl App {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
+    /// The tenants' signing keys.
+    pub fn keys(&self) -> &KeyRing {
+        &self.keys
+    }
+    pub fn lifetimes(&self) -> &TokenLifetimes {
+        &self.lifetimes
+    }
+
     /// Wakes the mail dispatcher after queuing mail.
     pub fn mail_wakeup(&self) -> Arc<Notify> {
         self.mail_wakeup.clone()
@@ -104,6 +120,7 @@ impl App {
     pub async fn reset(&self) -> Result<(), AppError> {
         let batches = self.seed_batches().await?;
         self.store.reset(batches).await?;
+        self.keys.clear();
         tracing::info!("directory reset to its seed");
         Ok(())
     }

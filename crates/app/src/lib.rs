@@ -6,6 +6,8 @@ pub mod clock;
 pub mod mail;
 pub mod secrets;
 pub mod seed;
+pub mod sign_in;
+pub mod tokens;
 
 mod app;
 

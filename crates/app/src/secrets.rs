@@ -46,6 +46,11 @@ pub fn secret_matches(presented: &str, stored_hex: &str) -> bool {
         .into()
 }
 
+/// Compares two secrets without revealing where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

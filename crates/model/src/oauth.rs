@@ -31,6 +31,9 @@ pub struct LoginFlow {
     pub step: FlowStep,
     /// "Stay signed in" was ticked.
     pub keep_signed_in: bool,
+    /// Wrong verification codes so far; the flow ends at the limit.
+    #[serde(default)]
+    pub failed_attempts: u32,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }

@@ -1464,7 +1464,7 @@ pub async fn login_flows_and_sessions(store: DynStore) {
             scopes: vec!["openid".into()], state: Some("s".into()), nonce: None, code_challenge: Some("c".into()), response_mode: "query".into(),
             login_hint: None, max_age: None,
         },
-        step: FlowStep::Identify, keep_signed_in: false, created_at: at(2), expires_at: at(3),
+        step: FlowStep::Identify, keep_signed_in: false, failed_attempts: 0, created_at: at(2), expires_at: at(3),
     };
     store.apply(tenant_a(), vec![Write::PutLoginFlow(flow.clone())]).await.unwrap();
     flow.step = FlowStep::Password { user_id: oid(1) };

@@ -1,0 +1,130 @@
+//! The one place a sign-in attempt becomes a sign-in log row. Every path that authenticates
+//! someone — the sign-in pages, every grant of the token endpoint — builds a [`SignInAttempt`] and
+//! commits [`App::sign_in_record`] in the same transaction as what the attempt produced, so a token
+//! is never issued without its log row and a failure is never silent.
+
+use crate::App;
+use chrono::{DateTime, Utc};
+use portico_model::application::Application;
+use portico_model::logs::{CrossTenantAccessType, SignInRecord};
+use portico_model::user::{User, UserType};
+use portico_model::{ObjectId, TenantId};
+use portico_store::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInKind {
+    Interactive,
+    NonInteractive,
+    ServicePrincipal,
+}
+
+impl SignInKind {
+    fn event_type(self) -> &'static str {
+        match self {
+            Self::Interactive => "interactiveUser",
+            Self::NonInteractive => "nonInteractiveUser",
+            Self::ServicePrincipal => "servicePrincipal",
+        }
+    }
+}
+
+/// What happened, as the log will tell it.
+#[derive(Debug, Clone)]
+pub struct SignInAttempt {
+    kind: SignInKind,
+    user_id: Option<ObjectId>,
+    user_principal_name: Option<String>,
+    user_display_name: Option<String>,
+    user_type: Option<UserType>,
+    app: Option<(portico_model::ClientId, String)>,
+    error: Option<(u32, String)>,
+    ip_address: Option<String>,
+    client_app_used: &'static str,
+}
+
+impl SignInAttempt {
+    pub fn user(user: &User, app: &Application, kind: SignInKind) -> Self {
+        Self {
+            kind,
+            user_id: Some(user.id),
+            user_principal_name: Some(user.user_principal_name.to_string()),
+            user_display_name: Some(user.display_name.clone()),
+            user_type: Some(user.user_type),
+            app: Some((app.client_id, app.display_name.clone())),
+            error: None,
+            ip_address: None,
+            client_app_used: if kind == SignInKind::Interactive { "Browser" } else { "Mobile Apps and Desktop clients" },
+        }
+    }
+
+    /// An attempt for an account name that matched no user.
+    pub fn unknown_user(name: &str, app: &Application) -> Self {
+        Self {
+            kind: SignInKind::Interactive,
+            user_id: None,
+            user_principal_name: Some(name.to_owned()),
+            user_display_name: None,
+            user_type: None,
+            app: Some((app.client_id, app.display_name.clone())),
+            error: None,
+            ip_address: None,
+            client_app_used: "Browser",
+        }
+    }
+
+    pub fn service_principal(app: &Application) -> Self {
+        Self {
+            kind: SignInKind::ServicePrincipal,
+            user_id: None,
+            user_principal_name: None,
+            user_display_name: None,
+            user_type: None,
+            app: Some((app.client_id, app.display_name.clone())),
+            error: None,
+            ip_address: None,
+            client_app_used: "Client credentials",
+        }
+    }
+
+    pub fn failed(mut self, code: u32, reason: &str) -> Self {
+        self.error = Some((code, reason.to_owned()));
+        self
+    }
+
+    pub fn from_ip(mut self, ip: Option<String>) -> Self {
+        self.ip_address = ip;
+        self
+    }
+}
+
+impl App {
+    /// The log row for `attempt` in `tenant`, to commit with the attempt's other writes.
+    pub fn sign_in_record(&self, tenant: TenantId, attempt: SignInAttempt, now: DateTime<Utc>) -> Write {
+        let (error_code, failure_reason) = match attempt.error {
+            Some((code, reason)) => (code, Some(reason)),
+            None => (0, None),
+        };
+        Write::InsertSignIn(SignInRecord {
+            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            created_at: now,
+            sign_in_event_type: attempt.kind.event_type().to_owned(),
+            correlation_id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            user_id: attempt.user_id,
+            user_principal_name: attempt.user_principal_name,
+            user_display_name: attempt.user_display_name,
+            user_type: attempt.user_type,
+            app_id: attempt.app.as_ref().map(|(id, _)| *id),
+            app_display_name: attempt.app.map(|(_, name)| name),
+            ip_address: attempt.ip_address,
+            client_app_used: Some(attempt.client_app_used.to_owned()),
+            cross_tenant_access_type: CrossTenantAccessType::None,
+            home_tenant_id: Some(tenant),
+            resource_tenant_id: tenant,
+            error_code,
+            failure_reason,
+            additional_details: None,
+            conditional_access_status: None,
+            applied_conditional_access_policies: Vec::new(),
+        })
+    }
+}

@@ -1,0 +1,176 @@
+//! Entra-shaped v2.0 claims, and the signed tokens made from them.
+
+use crate::App;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use portico_model::application::Application;
+use portico_model::user::{User, UserType};
+use portico_model::{ClientId, ObjectId, TenantId};
+use rand::Rng;
+use serde_json::{json, Map, Value};
+
+pub const GRAPH_AUDIENCE: &str = "https://graph.microsoft.com";
+
+/// The OIDC scopes; everything else names a resource permission.
+pub(crate) const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+
+/// A signed token and when it expires.
+pub(crate) struct Signed {
+    pub token: String,
+    pub expires_in: i64,
+}
+
+/// The user a delegated token speaks for.
+pub(crate) struct Subject<'a> {
+    pub tenant: TenantId,
+    pub user: &'a User,
+    pub client_id: ClientId,
+    pub auth_time: DateTime<Utc>,
+    pub amr: &'a [String],
+}
+
+/// `sub` is pairwise, as in Entra: stable per (tenant, user, app), different across apps.
+fn pairwise_sub(tenant: TenantId, user: ObjectId, client: ClientId) -> String {
+    let input = format!("{tenant}|{user}|{client}");
+    URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes()).as_ref())
+}
+
+fn uti() -> String {
+    let bytes: [u8; 16] = rand::thread_rng().gen();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn base_claims(app: &App, tenant: TenantId, audience: &str, now: DateTime<Utc>, lifetime: Duration) -> Map<String, Value> {
+    let mut claims = Map::new();
+    claims.insert("aud".into(), json!(audience));
+    claims.insert("iss".into(), json!(app.issuer(tenant)));
+    claims.insert("iat".into(), json!(now.timestamp()));
+    claims.insert("nbf".into(), json!(now.timestamp()));
+    claims.insert("exp".into(), json!((now + lifetime).timestamp()));
+    claims.insert("tid".into(), json!(tenant.to_string()));
+    claims.insert("uti".into(), json!(uti()));
+    claims.insert("ver".into(), json!("2.0"));
+    claims
+}
+
+fn user_claims(claims: &mut Map<String, Value>, subject: &Subject<'_>) {
+    let user = subject.user;
+    claims.insert("oid".into(), json!(user.id.to_string()));
+    claims.insert("sub".into(), json!(pairwise_sub(subject.tenant, user.id, subject.client_id)));
+    claims.insert("name".into(), json!(user.display_name));
+    claims.insert("preferred_username".into(), json!(user.user_principal_name.to_string()));
+    if let Some(mail) = &user.mail {
+        claims.insert("email".into(), json!(mail.to_string()));
+    }
+    claims.insert("acct".into(), json!(if user.user_type == UserType::Guest { 1 } else { 0 }));
+}
+
+impl App {
+    /// `{public URL}{tenant id}/v2.0`.
+    pub fn issuer(&self, tenant: TenantId) -> String {
+        format!("{}{tenant}/v2.0", self.public_base())
+    }
+
+    /// The public URL, always ending in `/`.
+    pub fn public_base(&self) -> String {
+        let url = self.config().public_url.as_str();
+        if url.ends_with('/') {
+            url.to_owned()
+        } else {
+            format!("{url}/")
+        }
+    }
+
+    fn access_lifetime(&self) -> Duration {
+        let lifetimes = self.lifetimes();
+        let spread = (lifetimes.access_max - lifetimes.access_min).num_seconds().max(0);
+        lifetimes.access_min + Duration::seconds(rand::thread_rng().gen_range(0..=spread))
+    }
+
+    async fn sign(&self, tenant: TenantId, claims: &Map<String, Value>, typ: &str, now: DateTime<Utc>, lifetime: Duration) -> Result<Signed, super::keys::KeyError> {
+        let (kid, key) = self.keys().signing_key(tenant, now).await?;
+        let token = super::jwt::sign(claims, typ, &kid, &key)?;
+        Ok(Signed { token, expires_in: lifetime.num_seconds() })
+    }
+
+    /// An app-only Graph token: `roles` are the app's Graph application permissions.
+    pub(crate) async fn app_access_token(&self, tenant: TenantId, app: &Application, now: DateTime<Utc>) -> Result<Signed, super::keys::KeyError> {
+        let lifetime = self.access_lifetime();
+        let mut claims = base_claims(self, tenant, GRAPH_AUDIENCE, now, lifetime);
+        claims.insert("azp".into(), json!(app.client_id.to_string()));
+        claims.insert("azpacr".into(), json!("1"));
+        claims.insert("app_displayname".into(), json!(app.display_name));
+        claims.insert("idtyp".into(), json!("app"));
+        claims.insert("oid".into(), json!(app.id.to_string()));
+        claims.insert("sub".into(), json!(app.id.to_string()));
+        claims.insert("roles".into(), json!(app.graph_app_permissions));
+        self.sign(tenant, &claims, "at+jwt", now, lifetime).await
+    }
+
+    /// A delegated Graph token for `subject` with the granted Graph scopes.
+    pub(crate) async fn user_access_token(&self, subject: &Subject<'_>, scopes: &[String], confidential: bool, now: DateTime<Utc>) -> Result<Signed, super::keys::KeyError> {
+        let lifetime = self.access_lifetime();
+        let mut claims = base_claims(self, subject.tenant, GRAPH_AUDIENCE, now, lifetime);
+        user_claims(&mut claims, subject);
+        claims.insert("azp".into(), json!(subject.client_id.to_string()));
+        claims.insert("azpacr".into(), json!(if confidential { "1" } else { "0" }));
+        claims.insert("idtyp".into(), json!("user"));
+        claims.insert("scp".into(), json!(scopes.join(" ")));
+        claims.insert("amr".into(), json!(subject.amr));
+        self.sign(subject.tenant, &claims, "at+jwt", now, lifetime).await
+    }
+
+    /// An ID token for the client.
+    pub(crate) async fn id_token(&self, subject: &Subject<'_>, nonce: Option<&str>, now: DateTime<Utc>) -> Result<Signed, super::keys::KeyError> {
+        let lifetime = self.lifetimes().id_token;
+        let mut claims = base_claims(self, subject.tenant, &subject.client_id.to_string(), now, lifetime);
+        user_claims(&mut claims, subject);
+        claims.remove("uti");
+        claims.insert("auth_time".into(), json!(subject.auth_time.timestamp()));
+        if let Some(nonce) = nonce {
+            claims.insert("nonce".into(), json!(nonce));
+        }
+        self.sign(subject.tenant, &claims, "JWT", now, lifetime).await
+    }
+}
+
+/// Splits requested scopes into the Graph permissions granted and the OIDC scopes asked for.
+/// Graph scopes may be written bare (`User.Read`), with the Graph URI or with its app id.
+pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, String> {
+    let mut granted = Vec::new();
+    for scope in requested {
+        if OIDC_SCOPES.contains(&scope.as_str()) {
+            continue;
+        }
+        let bare = scope
+            .strip_prefix("https://graph.microsoft.com/")
+            .or_else(|| scope.strip_prefix("00000003-0000-0000-c000-000000000000/"))
+            .unwrap_or(scope);
+        if bare.contains('/') || bare.contains(':') {
+            return Err(scope.clone());
+        }
+        let bare = if bare == ".default" { "User.Read" } else { bare };
+        if !granted.iter().any(|g: &String| g == bare) {
+            granted.push(bare.to_owned());
+        }
+    }
+    if granted.is_empty() {
+        granted.push("User.Read".to_owned());
+    }
+    Ok(granted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_scopes_are_normalised() {
+        let scopes = |list: &[&str]| graph_scopes(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(scopes(&["openid", "offline_access"]).unwrap(), ["User.Read"]);
+        assert_eq!(scopes(&["https://graph.microsoft.com/User.Read", "Mail.Read", "profile"]).unwrap(), ["User.Read", "Mail.Read"]);
+        assert_eq!(scopes(&["00000003-0000-0000-c000-000000000000/.default"]).unwrap(), ["User.Read"]);
+        assert_eq!(scopes(&["api://other/access"]).unwrap_err(), "api://other/access");
+    }
+}

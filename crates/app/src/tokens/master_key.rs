@@ -1,0 +1,84 @@
+//! The key that encrypts signing keys at rest (AES-256-GCM). It comes from configuration
+//! (`PORTICO_MASTER_KEY`) or a file beside the data; every node sharing a database needs the same.
+
+use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MasterKeyError {
+    #[error("the master key must be 32 bytes, base64-encoded")]
+    Malformed,
+    #[error("a sealed signing key could not be decrypted: is this the master key it was sealed with?")]
+    WrongKey,
+    #[error("the system random source failed")]
+    Random,
+}
+
+pub struct MasterKey {
+    key: LessSafeKey,
+}
+
+impl MasterKey {
+    /// A fresh random key (for in-memory stores, or to write to a new key file).
+    pub fn generate() -> Result<(Self, String), MasterKeyError> {
+        let mut bytes = [0u8; 32];
+        SystemRandom::new().fill(&mut bytes).map_err(|_| MasterKeyError::Random)?;
+        let encoded = STANDARD.encode(bytes);
+        Ok((Self::from_bytes(&bytes)?, encoded))
+    }
+
+    /// Reads the base64 form (as in `PORTICO_MASTER_KEY` or the key file).
+    pub fn from_base64(text: &str) -> Result<Self, MasterKeyError> {
+        let bytes = STANDARD.decode(text.trim()).map_err(|_| MasterKeyError::Malformed)?;
+        Self::from_bytes(&bytes)
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<Self, MasterKeyError> {
+        let unbound = UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| MasterKeyError::Malformed)?;
+        Ok(Self { key: LessSafeKey::new(unbound) })
+    }
+
+    /// Encrypts `plaintext`, bound to `context` (the tenant and key id): nonce ‖ ciphertext ‖ tag.
+    pub fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, MasterKeyError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        SystemRandom::new().fill(&mut nonce).map_err(|_| MasterKeyError::Random)?;
+        let mut sealed = plaintext.to_vec();
+        self.key
+            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(context.as_bytes()), &mut sealed)
+            .map_err(|_| MasterKeyError::Random)?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        Ok(out)
+    }
+
+    pub fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, MasterKeyError> {
+        if sealed.len() < NONCE_LEN {
+            return Err(MasterKeyError::WrongKey);
+        }
+        let (nonce, body) = sealed.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| MasterKeyError::WrongKey)?;
+        let mut buffer = body.to_vec();
+        let plain = self.key.open_in_place(nonce, Aad::from(context.as_bytes()), &mut buffer).map_err(|_| MasterKeyError::WrongKey)?;
+        Ok(plain.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_data_opens_only_with_the_same_key_and_context() {
+        let (key, encoded) = MasterKey::generate().unwrap();
+        let sealed = key.seal("tenant-a/kid-1", b"secret key bytes").unwrap();
+        assert_eq!(key.open("tenant-a/kid-1", &sealed).unwrap(), b"secret key bytes");
+        assert!(key.open("tenant-b/kid-1", &sealed).is_err(), "bound to its context");
+        let again = MasterKey::from_base64(&encoded).unwrap();
+        assert_eq!(again.open("tenant-a/kid-1", &sealed).unwrap(), b"secret key bytes");
+        let (other, _) = MasterKey::generate().unwrap();
+        assert!(other.open("tenant-a/kid-1", &sealed).is_err());
+        assert!(MasterKey::from_base64("c2hvcnQ=").is_err());
+    }
+}

@@ -1,0 +1,57 @@
+//! The token service: keys, JWTs, grants and the interactive sign-in flow.
+
+pub mod errors;
+pub mod flow;
+pub mod jwt;
+pub mod keys;
+pub mod master_key;
+pub mod totp;
+
+mod client;
+mod grants;
+mod issue;
+mod verify;
+
+pub use grants::{TokenRequest, TokenResponse};
+pub use issue::GRAPH_AUDIENCE;
+pub use verify::{AccessTokenClaims, TokenRejected};
+
+use chrono::Duration;
+
+/// Lifetimes of what the token service issues (Entra's defaults).
+#[derive(Debug, Clone)]
+pub struct TokenLifetimes {
+    /// Access tokens live between these two, at random, as in Entra (60–90 minutes).
+    pub access_min: Duration,
+    pub access_max: Duration,
+    pub id_token: Duration,
+    pub code: Duration,
+    pub refresh: Duration,
+    pub session: Duration,
+    pub persistent_session: Duration,
+    pub login_flow: Duration,
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        Self {
+            access_min: Duration::minutes(60),
+            access_max: Duration::minutes(90),
+            id_token: Duration::minutes(60),
+            code: Duration::seconds(60),
+            refresh: Duration::days(90),
+            session: Duration::hours(24),
+            persistent_session: Duration::days(90),
+            login_flow: Duration::minutes(30),
+        }
+    }
+}
+
+/// A random secret handed to a client (code, refresh token, session, flow): 256 bits, base64url.
+pub fn new_secret() -> Option<String> {
+    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    SystemRandom::new().fill(&mut bytes).ok()?;
+    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
