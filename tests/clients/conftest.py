@@ -32,6 +32,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    # MSAL nudges towards response_mode=form_post; these tests use the default query mode.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:response_mode='form_post' is recommended:UserWarning"
+    )
+
+
 class Portico:
     """A running server: its base URL (ending in '/'), CA certificate and log files."""
 

@@ -1,6 +1,7 @@
 """The interactive sign-in as a person does it: MSAL builds the authorize URL, Chromium fills in
 Portico's pages (the element ids of docs/token-service.md), MSAL redeems the code."""
 
+import time
 from urllib.parse import parse_qs, parse_qsl, urlparse
 
 import msal
@@ -30,8 +31,11 @@ def enter_credentials(page, flow, username, password=PASSWORD):
 
 def register_totp(page):
     """On the MFA registration page: read the secret shown, answer with its current code."""
-    secret = page.locator("#totp-secret").inner_text().strip()
-    page.fill("#otp", pyotp.TOTP(secret).now())
+    secret = "".join(page.locator("#totp-secret").inner_text().split()).upper()  # "ABCD EFGH" too
+    totp = pyotp.TOTP(secret)
+    if totp.interval - time.time() % totp.interval < 3:  # don't send a code about to expire
+        time.sleep(3)
+    page.fill("#otp", totp.now())
     page.click("#verify")
     return secret
 

@@ -76,6 +76,8 @@ def test_unregistered_redirect_uri_is_not_followed(portico, page):
     flow = public_app(portico).initiate_auth_code_flow(
         scopes=["User.Read"], redirect_uri="https://evil.example/cb"
     )
+    # Were Portico to redirect, goto would fail with ERR_NAME_NOT_RESOLVED: the browser resolves
+    # only localhost (conftest.CHROMIUM_ARGS).
     response = page.goto(flow["auth_uri"])
     assert response.status == 400
     assert response.request.redirected_from is None

@@ -1,10 +1,10 @@
 //! The application service that HTTP handlers and the CLI call.
 
 use crate::clock::{AdjustableClock, Clock};
+use crate::seed::{build_world, SeedError, SeedFile};
 use crate::tokens::keys::KeyRing;
 use crate::tokens::master_key::MasterKey;
 use crate::tokens::TokenLifetimes;
-use crate::seed::{build_world, SeedError, SeedFile};
 use chrono::{DateTime, Duration, Utc};
 use portico_model::mail::OutboxMessage;
 use portico_model::tenant::Tenant;
@@ -52,7 +52,11 @@ impl App {
     /// Wraps a ready store; loads the seed when the store holds no tenant yet, so a persistent
     /// data directory keeps its changes across restarts.
     /// `master_key` seals the tenants' signing keys at rest.
-    pub async fn start(store: Arc<dyn Store>, config: AppConfig, master_key: MasterKey) -> Result<Self, AppError> {
+    pub async fn start(
+        store: Arc<dyn Store>,
+        config: AppConfig,
+        master_key: MasterKey,
+    ) -> Result<Self, AppError> {
         let app = Self {
             keys: Arc::new(KeyRing::new(store.clone(), master_key)),
             lifetimes: Arc::new(TokenLifetimes::default()),

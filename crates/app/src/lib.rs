@@ -10,5 +10,6 @@ pub mod sign_in;
 pub mod tokens;
 
 mod app;
+mod audit;
 
 pub use app::{App, AppConfig, AppError};

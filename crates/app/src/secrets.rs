@@ -32,6 +32,11 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
+/// SHA-256 of `bytes`.
+pub fn sha256(bytes: &[u8]) -> Vec<u8> {
+    Sha256::digest(bytes).to_vec()
+}
+
 /// The SHA-256 of a high-entropy secret (client secret, ticket, code), lower-case hex.
 pub fn digest_hex(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());

@@ -53,7 +53,11 @@ impl SignInAttempt {
             app: Some((app.client_id, app.display_name.clone())),
             error: None,
             ip_address: None,
-            client_app_used: if kind == SignInKind::Interactive { "Browser" } else { "Mobile Apps and Desktop clients" },
+            client_app_used: if kind == SignInKind::Interactive {
+                "Browser"
+            } else {
+                "Mobile Apps and Desktop clients"
+            },
         }
     }
 
@@ -99,7 +103,12 @@ impl SignInAttempt {
 
 impl App {
     /// The log row for `attempt` in `tenant`, to commit with the attempt's other writes.
-    pub fn sign_in_record(&self, tenant: TenantId, attempt: SignInAttempt, now: DateTime<Utc>) -> Write {
+    pub fn sign_in_record(
+        &self,
+        tenant: TenantId,
+        attempt: SignInAttempt,
+        now: DateTime<Utc>,
+    ) -> Write {
         let (error_code, failure_reason) = match attempt.error {
             Some((code, reason)) => (code, Some(reason)),
             None => (0, None),

@@ -105,3 +105,26 @@ pub async fn tenant(
         verified_domains: tenant.domains().map(ToString::to_string).collect(),
     }))
 }
+
+/// `POST /portico/v1/tenants/{tenant}/keys/rotate`: publishes the next signing key now; it signs
+/// from an hour later, and the current key stays published until its tokens have expired.
+pub async fn rotate_keys(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let tenant = state.app.resolve_tenant(&segment).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "No tenant has the id or verified domain '{segment}'."
+        ))
+    })?;
+    record_tenant(&tenant.id);
+    let (kid, active_from) = state
+        .app
+        .keys()
+        .rotate(tenant.id, state.app.now())
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Json(
+        serde_json::json!({ "kid": kid, "activeFrom": rfc3339(active_from) }),
+    ))
+}

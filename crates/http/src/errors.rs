@@ -12,7 +12,14 @@ use portico_wire::error::{ErrorBody, ErrorEnvelope, InnerError};
 #[derive(Debug)]
 pub enum ApiError {
     NotFound(String),
-    BadRequest { code: &'static str, message: String },
+    /// 401: no token, or one that does not verify.
+    Unauthorized(String),
+    /// 403: a valid caller without the permission.
+    Forbidden(String),
+    BadRequest {
+        code: &'static str,
+        message: String,
+    },
     Unavailable(String),
     Internal(String),
 }
@@ -42,6 +49,16 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = match self {
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "Request_ResourceNotFound", message),
+            Self::Unauthorized(message) => (
+                StatusCode::UNAUTHORIZED,
+                "InvalidAuthenticationToken",
+                message,
+            ),
+            Self::Forbidden(message) => (
+                StatusCode::FORBIDDEN,
+                "Authorization_RequestDenied",
+                message,
+            ),
             Self::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
             Self::Unavailable(message) => (
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -1,15 +1,22 @@
 //! The HTTP edge of Portico: routes, TLS, the control API. The only crate that knows status
 //! codes, headers and cookies; it calls `portico-app` for everything else and never sees SQL.
 
+mod callback;
 mod context;
 mod control;
 mod errors;
+mod graph;
 mod health;
+mod oidc;
+mod pages;
 mod router;
 mod server;
 mod state;
 pub mod tls;
 
 pub use router::router;
+
+pub(crate) use oidc::bearer_token as oidc_bearer;
+pub use portico_app::tokens::master_key::MasterKeySource;
 pub use server::{start, RunningServer, ServerOptions, StartError};
 pub use state::AppState;

@@ -1,7 +1,7 @@
 //! The route table: one origin serves everything.
 
 use crate::state::AppState;
-use crate::{context, control, errors, health};
+use crate::{callback, context, control, errors, graph, health, oidc};
 use axum::routing::{get, post};
 use axum::Router;
 use std::time::Duration;
@@ -17,7 +17,15 @@ pub fn router(state: AppState) -> Router {
     let mut routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/portico/v1/tenants/{tenant}", get(control::tenant));
+        .route("/portico/v1/tenants/{tenant}", get(control::tenant))
+        .route(
+            "/portico/callback",
+            get(callback::callback_get).post(callback::callback_post),
+        )
+        .route("/portico/callback/redeem", post(callback::redeem))
+        .route("/portico/try", get(callback::start))
+        .merge(oidc::routes())
+        .merge(graph::routes());
     if state.app.config().dev_mode {
         routes = routes
             .route("/portico/v1/reset", post(control::reset))
@@ -25,7 +33,11 @@ pub fn router(state: AppState) -> Router {
                 "/portico/v1/clock",
                 get(control::get_clock).post(control::set_clock),
             )
-            .route("/portico/v1/outbox", get(control::outbox));
+            .route("/portico/v1/outbox", get(control::outbox))
+            .route(
+                "/portico/v1/tenants/{tenant}/keys/rotate",
+                post(control::rotate_keys),
+            );
     }
     routes
         .fallback(errors::fallback)

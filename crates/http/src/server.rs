@@ -8,6 +8,7 @@ use axum_server::tls_rustls::RustlsConfig;
 use axum_server::Handle;
 use portico_app::mail::{Dispatcher, SmtpTransport};
 use portico_app::seed::SeedFile;
+use portico_app::tokens::master_key::{MasterKey, MasterKeyError, MasterKeySource};
 use portico_app::{App, AppConfig, AppError};
 use portico_store::{SqlStore, Store, StoreConfig, StoreError};
 use std::net::SocketAddr;
@@ -31,6 +32,8 @@ pub struct ServerOptions {
     pub ca_dir: PathBuf,
     /// Deliver queued mail through this SMTP relay; without it mail stays in the outbox.
     pub smtp_url: Option<String>,
+    /// The key that seals signing keys at rest.
+    pub master_key: MasterKeySource,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +51,8 @@ pub enum StartError {
     App(#[from] AppError),
     #[error(transparent)]
     Tls(#[from] TlsError),
+    #[error(transparent)]
+    MasterKey(#[from] MasterKeyError),
     #[error("invalid SMTP relay: {0}")]
     Smtp(String),
 }
@@ -100,7 +105,8 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         dev_mode: options.dev_mode,
         seed: options.seed,
     };
-    let app = App::start(store.clone() as Arc<dyn Store>, config).await?;
+    let master_key = MasterKey::load(&options.master_key)?;
+    let app = App::start(store.clone() as Arc<dyn Store>, config, master_key).await?;
 
     let ca = LocalCa::load_or_create(&options.ca_dir, app.now())?;
     let mut hosts = vec![

@@ -15,7 +15,10 @@ pub enum FlowStep {
     /// The account is known; asking for its password.
     Password { user_id: ObjectId },
     /// The password was right; the user must register an authenticator (secret shown once).
-    RegisterMfa { user_id: ObjectId, secret_base32: String },
+    RegisterMfa {
+        user_id: ObjectId,
+        secret_base32: String,
+    },
     /// The password was right; asking for a code from the registered authenticator.
     ChallengeMfa { user_id: ObjectId },
 }

@@ -3,6 +3,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use portico_app::seed::{self, SeedFile};
+use portico_http::MasterKeySource;
 use portico_store::StoreConfig;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -67,6 +68,16 @@ pub struct ServeArgs {
     /// Deliver mail through this SMTP relay (smtp://host:port, smtps://user:pass@host).
     #[arg(long, value_name = "URL", env = "PORTICO_SMTP_URL")]
     pub smtp_url: Option<String>,
+    /// The key (32 bytes, base64) that encrypts signing keys at rest. Every node sharing a
+    /// database needs the same one. Default: a key file beside the data (`--data-dir`), in the
+    /// config directory (PostgreSQL), or a random key per process (in memory).
+    #[arg(
+        long,
+        value_name = "BASE64",
+        env = "PORTICO_MASTER_KEY",
+        hide_env_values = true
+    )]
+    pub master_key: Option<String>,
     /// Write logs as JSON lines.
     #[arg(long, env = "PORTICO_LOG_JSON")]
     pub log_json: bool,
@@ -88,6 +99,20 @@ impl ServeArgs {
             Some(dir) => StoreConfig::SqliteFile(dir.join("portico.db")),
             None => StoreConfig::SqliteMemory,
         })
+    }
+
+    pub fn master_key_source(&self, config_dir: &std::path::Path) -> MasterKeySource {
+        if let Some(key) = &self.master_key {
+            return MasterKeySource::Provided(key.clone());
+        }
+        if self.database_url.is_some() {
+            tracing::warn!("no PORTICO_MASTER_KEY: using a key file in {}; every node on this database needs the same key", config_dir.display());
+            return MasterKeySource::File(config_dir.join("master.key"));
+        }
+        match &self.data_dir {
+            Some(dir) => MasterKeySource::File(dir.join("master.key")),
+            None => MasterKeySource::Ephemeral,
+        }
     }
 
     pub fn seed_file(&self) -> Result<Option<SeedFile>> {

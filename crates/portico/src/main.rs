@@ -45,13 +45,15 @@ fn ca_cert(path_only: bool) -> Result<()> {
 
 async fn serve(args: ServeArgs) -> Result<()> {
     cli::init_logging(args.log_json);
+    let ca_dir = ca_dir()?;
     let options = ServerOptions {
+        master_key: args.master_key_source(&ca_dir),
         listen: args.listen,
         public_url: args.public_url.clone(),
         store: args.store_config()?,
         seed: args.seed_file()?,
         dev_mode: args.demo || args.dev,
-        ca_dir: ca_dir()?,
+        ca_dir,
         smtp_url: args.smtp_url.clone(),
     };
     let server = start(options).await?;

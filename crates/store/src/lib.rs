@@ -169,10 +169,26 @@ pub trait Store: Send + Sync + 'static {
     async fn list_signing_keys(&self, tenant: TenantId) -> StoreResult<Vec<SigningKey>>;
 
     // Token-service state, found by the SHA-256 of the secret the client holds.
-    async fn find_login_flow(&self, tenant: TenantId, flow_hash: &str) -> StoreResult<Option<LoginFlow>>;
-    async fn find_session(&self, tenant: TenantId, session_hash: &str) -> StoreResult<Option<Session>>;
-    async fn find_authorization_code(&self, tenant: TenantId, code_hash: &str) -> StoreResult<Option<AuthorizationCode>>;
-    async fn find_refresh_token(&self, tenant: TenantId, token_hash: &str) -> StoreResult<Option<RefreshToken>>;
+    async fn find_login_flow(
+        &self,
+        tenant: TenantId,
+        flow_hash: &str,
+    ) -> StoreResult<Option<LoginFlow>>;
+    async fn find_session(
+        &self,
+        tenant: TenantId,
+        session_hash: &str,
+    ) -> StoreResult<Option<Session>>;
+    async fn find_authorization_code(
+        &self,
+        tenant: TenantId,
+        code_hash: &str,
+    ) -> StoreResult<Option<AuthorizationCode>>;
+    async fn find_refresh_token(
+        &self,
+        tenant: TenantId,
+        token_hash: &str,
+    ) -> StoreResult<Option<RefreshToken>>;
 
     // The outbox (not tenant-scoped: it is the server's mail queue, read by the control API).
     /// Newest first; only messages to or cc `to` when given.

@@ -67,18 +67,34 @@ pub enum Write {
     },
     EnqueueMail(OutboxMessage),
     PutLoginFlow(LoginFlow),
-    DeleteLoginFlow { flow_hash: String },
+    DeleteLoginFlow {
+        flow_hash: String,
+    },
     PutSession(Session),
-    DeleteSession { session_hash: String },
+    DeleteSession {
+        session_hash: String,
+    },
     InsertAuthorizationCode(AuthorizationCode),
     /// Single use: fails with `Conflict::Precondition` when the code was already redeemed.
-    RedeemAuthorizationCode { code_hash: String, at: DateTime<Utc> },
+    RedeemAuthorizationCode {
+        code_hash: String,
+        at: DateTime<Utc>,
+    },
     InsertRefreshToken(RefreshToken),
     /// Single use: fails with `Conflict::Precondition` when already rotated or revoked.
-    RotateRefreshToken { token_hash: String, at: DateTime<Utc> },
-    RevokeTokenFamily { family_id: ObjectId, at: DateTime<Utc> },
+    RotateRefreshToken {
+        token_hash: String,
+        at: DateTime<Utc>,
+    },
+    RevokeTokenFamily {
+        family_id: ObjectId,
+        at: DateTime<Utc>,
+    },
     /// Revokes every refresh token and session of a user (disable, delete, password reset).
-    RevokeUserTokens { user_id: ObjectId, at: DateTime<Utc> },
+    RevokeUserTokens {
+        user_id: ObjectId,
+        at: DateTime<Utc>,
+    },
 }
 
 /// The writes for one tenant, as [`crate::Store::reset`] takes them.

@@ -24,23 +24,46 @@ pub(crate) struct Client {
 }
 
 impl App {
-    pub(crate) async fn authenticate_client(&self, tenant: &Tenant, credentials: &ClientCredentials, now: DateTime<Utc>) -> Result<Client, OAuthError> {
-        let raw_id = credentials.client_id.as_deref().ok_or_else(|| OAuthError::missing_parameter("client_id"))?;
+    pub(crate) async fn authenticate_client(
+        &self,
+        tenant: &Tenant,
+        credentials: &ClientCredentials,
+        now: DateTime<Utc>,
+    ) -> Result<Client, OAuthError> {
+        let raw_id = credentials
+            .client_id
+            .as_deref()
+            .ok_or_else(|| OAuthError::missing_parameter("client_id"))?;
         let unknown = || OAuthError::unknown_client(raw_id, &tenant.display_name);
         let client_id = ClientId::parse(raw_id).map_err(|_| unknown())?;
-        let app = self.store().find_application(tenant.id, client_id).await.map_err(|_| OAuthError::server_error())?.ok_or_else(unknown)?;
+        let app = self
+            .store()
+            .find_application(tenant.id, client_id)
+            .await
+            .map_err(|_| OAuthError::server_error())?
+            .ok_or_else(unknown)?;
         match credentials.client_secret.as_deref() {
             Some(secret) => {
                 if app.public_client && app.secrets.is_empty() {
                     return Err(OAuthError::public_client_with_secret());
                 }
-                let valid = app.secrets.iter().filter(|s| s.expires_at.is_none_or(|at| now < at)).any(|s| secret_matches(secret, &s.sha256_hex));
+                let valid = app
+                    .secrets
+                    .iter()
+                    .filter(|s| s.expires_at.is_none_or(|at| now < at))
+                    .any(|s| secret_matches(secret, &s.sha256_hex));
                 if !valid {
                     return Err(OAuthError::invalid_secret(raw_id));
                 }
-                Ok(Client { app, confidential: true })
+                Ok(Client {
+                    app,
+                    confidential: true,
+                })
             }
-            None if app.public_client => Ok(Client { app, confidential: false }),
+            None if app.public_client => Ok(Client {
+                app,
+                confidential: false,
+            }),
             None => Err(OAuthError::secret_required()),
         }
     }

@@ -16,14 +16,23 @@ pub struct OAuthError {
 
 impl OAuthError {
     fn new(error: &'static str, code: u32, message: impl Into<String>) -> Self {
-        Self { error, code, message: message.into(), status: 400 }
+        Self {
+            error,
+            code,
+            message: message.into(),
+            status: 400,
+        }
     }
 
     pub fn tenant_not_found(tenant: &str) -> Self {
         Self::new("invalid_request", 90002, format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."))
     }
     pub fn missing_parameter(name: &str) -> Self {
-        Self::new("invalid_request", 900144, format!("The request body must contain the following parameter: '{name}'."))
+        Self::new(
+            "invalid_request",
+            900144,
+            format!("The request body must contain the following parameter: '{name}'."),
+        )
     }
     pub fn invalid_request(message: impl Into<String>) -> Self {
         Self::new("invalid_request", 9002313, message)
@@ -45,7 +54,11 @@ impl OAuthError {
         Self { status: 401, ..Self::new("invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.") }
     }
     pub fn unsupported_grant_type(grant: &str) -> Self {
-        Self::new("unsupported_grant_type", 70003, format!("The app requested an unsupported grant type '{grant}'."))
+        Self::new(
+            "unsupported_grant_type",
+            70003,
+            format!("The app requested an unsupported grant type '{grant}'."),
+        )
     }
     pub fn scope_not_default(scope: &str) -> Self {
         Self::new(
@@ -58,7 +71,11 @@ impl OAuthError {
         Self::new("invalid_resource", 500011, format!("The resource principal named {resource} was not found in the tenant named {tenant_name}."))
     }
     pub fn invalid_code() -> Self {
-        Self::new("invalid_grant", 70000, "The provided value for the 'code' parameter is not valid.")
+        Self::new(
+            "invalid_grant",
+            70000,
+            "The provided value for the 'code' parameter is not valid.",
+        )
     }
     pub fn code_expired() -> Self {
         Self::new("invalid_grant", 70008, "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.")
@@ -73,22 +90,42 @@ impl OAuthError {
         Self::new("invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.")
     }
     pub fn pkce_unexpected() -> Self {
-        Self::new("invalid_grant", 501481, "A code_verifier was sent but the authorization request carried no code_challenge.")
+        Self::new(
+            "invalid_grant",
+            501481,
+            "A code_verifier was sent but the authorization request carried no code_challenge.",
+        )
     }
     pub fn refresh_invalid() -> Self {
-        Self::new("invalid_grant", 9002313, "Invalid request. The refresh token is malformed or not valid for this application.")
+        Self::new(
+            "invalid_grant",
+            9002313,
+            "Invalid request. The refresh token is malformed or not valid for this application.",
+        )
     }
     pub fn refresh_revoked() -> Self {
         Self::new("invalid_grant", 50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or the refresh token was used twice.")
     }
     pub fn refresh_expired() -> Self {
-        Self::new("invalid_grant", 700082, "The refresh token has expired due to inactivity.")
+        Self::new(
+            "invalid_grant",
+            700082,
+            "The refresh token has expired due to inactivity.",
+        )
     }
     pub fn password_grant_disabled() -> Self {
-        Self::new("unauthorized_client", 70001, "The application is not allowed to use the resource owner password credentials grant.")
+        Self::new(
+            "unauthorized_client",
+            70001,
+            "The application is not allowed to use the resource owner password credentials grant.",
+        )
     }
     pub fn bad_credentials() -> Self {
-        Self::new("invalid_grant", 50126, "Error validating credentials due to invalid username or password.")
+        Self::new(
+            "invalid_grant",
+            50126,
+            "Error validating credentials due to invalid username or password.",
+        )
     }
     pub fn account_disabled() -> Self {
         Self::new("invalid_grant", 50057, "The user account is disabled.")
@@ -97,7 +134,14 @@ impl OAuthError {
         Self::new("invalid_grant", 50126, "The resource owner password credentials grant is not available for guest accounts; sign in interactively.")
     }
     pub fn server_error() -> Self {
-        Self { status: 500, ..Self::new("temporarily_unavailable", 90033, "A transient error has occurred. Please try again.") }
+        Self {
+            status: 500,
+            ..Self::new(
+                "temporarily_unavailable",
+                90033,
+                "A transient error has occurred. Please try again.",
+            )
+        }
     }
 }
 

@@ -51,10 +51,19 @@ pub struct FlowForm {
 /// Which page to show, with what it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
-    Identify { login_hint: Option<String> },
-    Password { username: String },
-    RegisterMfa { username: String, secret_base32: String },
-    ChallengeMfa { username: String },
+    Identify {
+        login_hint: Option<String>,
+    },
+    Password {
+        username: String,
+    },
+    RegisterMfa {
+        username: String,
+        secret_base32: String,
+    },
+    ChallengeMfa {
+        username: String,
+    },
 }
 
 /// A page to render for a flow in progress.
@@ -68,13 +77,18 @@ pub struct ShownPage {
     pub csrf: String,
     /// An error to show on the page (AADSTS code, message).
     pub error: Option<(u32, String)>,
+    /// Where the flow ends: the page's forms may lead there (CSP `form-action`).
+    pub redirect_uri: String,
 }
 
 /// Where the browser goes with the result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redirect {
     Query(String),
-    FormPost { action: String, fields: Vec<(String, String)> },
+    FormPost {
+        action: String,
+        fields: Vec<(String, String)>,
+    },
 }
 
 /// A page that explains a failure and who can fix it; never redirects.
@@ -91,7 +105,12 @@ pub struct ErrorPage {
 pub enum FlowOutcome {
     Show(Box<ShownPage>),
     /// Signed in: send the code (and keep the session).
-    Complete { redirect: Redirect, session_secret: Option<String>, persistent: bool, tenant: TenantId },
+    Complete {
+        redirect: Redirect,
+        session_secret: Option<String>,
+        persistent: bool,
+        tenant: TenantId,
+    },
     /// Back to the client with an OAuth error.
     Redirect(Redirect),
     /// Elsewhere in Portico (`/common` resolved to a tenant).
@@ -100,7 +119,13 @@ pub enum FlowOutcome {
 }
 
 fn error_page(code: u32, title: &str, message: impl Into<String>, remedy: &str) -> FlowOutcome {
-    FlowOutcome::Error(ErrorPage { code, title: title.into(), message: message.into(), remedy: remedy.into(), status: 400 })
+    FlowOutcome::Error(ErrorPage {
+        code,
+        title: title.into(),
+        message: message.into(),
+        remedy: remedy.into(),
+        status: 400,
+    })
 }
 
 fn server_error<E: std::fmt::Display>(error: E) -> FlowOutcome {
@@ -124,36 +149,81 @@ macro_rules! attempt {
 }
 
 /// Appends OAuth response parameters to the redirect URI (or a form for `form_post`).
-fn respond(request: &AuthorizationRequest, issuer: &str, mut params: Vec<(String, String)>) -> Redirect {
+fn respond(
+    request: &AuthorizationRequest,
+    issuer: &str,
+    mut params: Vec<(String, String)>,
+) -> Redirect {
     if let Some(state) = &request.state {
         params.push(("state".into(), state.clone()));
     }
     params.push(("iss".into(), issuer.to_owned()));
     if request.response_mode == "form_post" {
-        return Redirect::FormPost { action: request.redirect_uri.clone(), fields: params };
+        return Redirect::FormPost {
+            action: request.redirect_uri.clone(),
+            fields: params,
+        };
     }
-    let query: Vec<String> = params.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-    let separator = if request.redirect_uri.contains('?') { '&' } else { '?' };
-    Redirect::Query(format!("{}{separator}{}", request.redirect_uri, query.join("&")))
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    let separator = if request.redirect_uri.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    Redirect::Query(format!(
+        "{}{separator}{}",
+        request.redirect_uri,
+        query.join("&")
+    ))
 }
 
 fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
-fn oauth_redirect(request: &AuthorizationRequest, issuer: &str, error: &str, code: u32, message: &str) -> FlowOutcome {
-    let params = vec![("error".into(), error.into()), ("error_description".into(), format!("AADSTS{code}: {message}")), ("error_codes".into(), format!("[{code}]"))];
+fn oauth_redirect(
+    request: &AuthorizationRequest,
+    issuer: &str,
+    error: &str,
+    code: u32,
+    message: &str,
+) -> FlowOutcome {
+    let params = vec![
+        ("error".into(), error.into()),
+        (
+            "error_description".into(),
+            format!("AADSTS{code}: {message}"),
+        ),
+        ("error_codes".into(), format!("[{code}]")),
+    ];
     FlowOutcome::Redirect(respond(request, issuer, params))
 }
 
 impl App {
     /// `GET /{tenant}/oauth2/v2.0/authorize`. `raw_query` is the request's query string (used to
     /// forward `/common` requests); `session_secret` is the tenant's session cookie, if any.
-    pub async fn authorize(&self, segment: &str, params: AuthorizeParams, raw_query: &str, session_secret: Option<String>) -> FlowOutcome {
+    pub async fn authorize(
+        &self,
+        segment: &str,
+        params: AuthorizeParams,
+        raw_query: &str,
+        session_secret: Option<String>,
+    ) -> FlowOutcome {
         let now = self.now();
-        let segment = if segment.eq_ignore_ascii_case("consumers") { CONSUMERS_TENANT } else { segment };
+        let segment = if segment.eq_ignore_ascii_case("consumers") {
+            CONSUMERS_TENANT
+        } else {
+            segment
+        };
         if segment.eq_ignore_ascii_case("common") || segment.eq_ignore_ascii_case("organizations") {
-            let hint = params.login_hint.as_deref().or(params.domain_hint.as_deref()).unwrap_or_default();
+            let hint = params
+                .login_hint
+                .as_deref()
+                .or(params.domain_hint.as_deref())
+                .unwrap_or_default();
             return match self.tenant_of_address(hint).await {
                 Some(tenant) => FlowOutcome::Location(format!("{}{}/oauth2/v2.0/authorize?{raw_query}", self.public_base(), tenant.id)),
                 None => error_page(
@@ -166,7 +236,14 @@ impl App {
         }
         let tenant = match attempt!(self.resolve_tenant(segment).await) {
             Some(tenant) => tenant,
-            None => return error_page(90002, "We couldn't find that organization", format!("Tenant '{segment}' not found."), "Check the tenant id or domain in the app's authority."),
+            None => {
+                return error_page(
+                    90002,
+                    "We couldn't find that organization",
+                    format!("Tenant '{segment}' not found."),
+                    "Check the tenant id or domain in the app's authority.",
+                )
+            }
         };
         let (app, request) = match self.validate_authorize(&tenant, &params).await {
             Ok(valid) => valid,
@@ -175,15 +252,36 @@ impl App {
         let issuer = self.issuer(tenant.id);
         let prompt = params.prompt.as_deref().unwrap_or_default();
         let session = match session_secret {
-            Some(secret) if prompt != "login" && prompt != "select_account" => attempt!(self.live_session(&tenant, &secret, request.max_age, now).await),
+            Some(secret) if prompt != "login" && prompt != "select_account" => attempt!(
+                self.live_session(&tenant, &secret, request.max_age, now)
+                    .await
+            ),
             _ => None,
         };
         if let Some((session, user)) = session {
             let (persistent, amr) = (session.persistent, session.amr.clone());
-            return self.complete(&tenant, &app, &request, &user, &amr, Some(session), persistent, Vec::new(), now).await;
+            return self
+                .complete(
+                    &tenant,
+                    &app,
+                    &request,
+                    &user,
+                    &amr,
+                    Some(session),
+                    persistent,
+                    Vec::new(),
+                    now,
+                )
+                .await;
         }
         if prompt == "none" {
-            return oauth_redirect(&request, &issuer, "login_required", 50058, "A silent sign-in request was sent but no user is signed in.");
+            return oauth_redirect(
+                &request,
+                &issuer,
+                "login_required",
+                50058,
+                "A silent sign-in request was sent but no user is signed in.",
+            );
         }
         let user = match &request.login_hint {
             Some(hint) => attempt!(self.find_member(&tenant, hint).await),
@@ -207,18 +305,43 @@ impl App {
             created_at: now,
             expires_at: now + self.lifetimes().login_flow,
         };
-        attempt!(self.store().apply(tenant.id, vec![Write::PutLoginFlow(flow)]).await);
+        attempt!(
+            self.store()
+                .apply(tenant.id, vec![Write::PutLoginFlow(flow)])
+                .await
+        );
         let page = match user {
-            Some(user) => Page::Password { username: user.user_principal_name.to_string() },
-            None => Page::Identify { login_hint: request.login_hint.clone() },
+            Some(user) => Page::Password {
+                username: user.user_principal_name.to_string(),
+            },
+            None => Page::Identify {
+                login_hint: request.login_hint.clone(),
+            },
         };
-        FlowOutcome::Show(Box::new(ShownPage { page, tenant, app_name: app.display_name, flow_secret: secret, csrf, error: None }))
+        FlowOutcome::Show(Box::new(ShownPage {
+            page,
+            tenant,
+            app_name: app.display_name,
+            flow_secret: secret,
+            csrf,
+            error: None,
+            redirect_uri: request.redirect_uri.clone(),
+        }))
     }
 
     /// Checks client and redirect URI (failures show a page), then the rest (failures redirect).
-    async fn validate_authorize(&self, tenant: &Tenant, params: &AuthorizeParams) -> Result<(Application, AuthorizationRequest), Box<FlowOutcome>> {
+    async fn validate_authorize(
+        &self,
+        tenant: &Tenant,
+        params: &AuthorizeParams,
+    ) -> Result<(Application, AuthorizationRequest), Box<FlowOutcome>> {
         let raw_client = params.client_id.as_deref().ok_or_else(|| {
-            Box::new(error_page(900144, "Sign-in request is incomplete", "The request must contain the parameter 'client_id'.", "The app's developer must fix the sign-in request."))
+            Box::new(error_page(
+                900144,
+                "Sign-in request is incomplete",
+                "The request must contain the parameter 'client_id'.",
+                "The app's developer must fix the sign-in request.",
+            ))
         })?;
         let unknown = || {
             Box::new(error_page(
@@ -229,7 +352,12 @@ impl App {
             ))
         };
         let client_id = ClientId::parse(raw_client).map_err(|_| unknown())?;
-        let app = self.store().find_application(tenant.id, client_id).await.map_err(|e| Box::new(server_error(e)))?.ok_or_else(unknown)?;
+        let app = self
+            .store()
+            .find_application(tenant.id, client_id)
+            .await
+            .map_err(|e| Box::new(server_error(e)))?
+            .ok_or_else(unknown)?;
         let redirect_uri = match (&params.redirect_uri, app.redirect_uris.as_slice()) {
             (Some(uri), registered) if registered.iter().any(|r| r.matches(uri)) => uri.clone(),
             (None, [only]) => only.to_string(),
@@ -249,7 +377,13 @@ impl App {
         let mut request = AuthorizationRequest {
             client_id,
             redirect_uri,
-            scopes: params.scope.as_deref().unwrap_or_default().split_whitespace().map(str::to_owned).collect(),
+            scopes: params
+                .scope
+                .as_deref()
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
             state: params.state.clone(),
             nonce: params.nonce.clone(),
             code_challenge: params.code_challenge.clone(),
@@ -258,23 +392,57 @@ impl App {
             max_age: params.max_age.as_deref().and_then(|m| m.parse().ok()),
         };
         let issuer = self.issuer(tenant.id);
-        let fail = |request: &AuthorizationRequest, error: &str, code: u32, message: &str| Box::new(oauth_redirect(request, &issuer, error, code, message));
+        let fail = |request: &AuthorizationRequest, error: &str, code: u32, message: &str| {
+            Box::new(oauth_redirect(request, &issuer, error, code, message))
+        };
         match params.response_mode.as_deref() {
             None | Some("query") => {}
             Some("form_post") => request.response_mode = "form_post".into(),
-            Some(other) => return Err(fail(&request, "invalid_request", 9002313, &format!("The response_mode '{other}' is not supported."))),
+            Some(other) => {
+                return Err(fail(
+                    &request,
+                    "invalid_request",
+                    9002313,
+                    &format!("The response_mode '{other}' is not supported."),
+                ))
+            }
         }
         if params.response_type.as_deref() != Some("code") {
-            return Err(fail(&request, "unsupported_response_type", 700054, "Only response_type 'code' is supported (the implicit grant is not offered)."));
+            return Err(fail(
+                &request,
+                "unsupported_response_type",
+                700054,
+                "Only response_type 'code' is supported (the implicit grant is not offered).",
+            ));
         }
         if request.scopes.is_empty() {
-            return Err(fail(&request, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'."));
+            return Err(fail(
+                &request,
+                "invalid_request",
+                900144,
+                "The request body must contain the following parameter: 'scope'.",
+            ));
         }
-        match (&params.code_challenge, params.code_challenge_method.as_deref()) {
+        match (
+            &params.code_challenge,
+            params.code_challenge_method.as_deref(),
+        ) {
             (Some(challenge), None | Some("S256")) if is_pkce_challenge(challenge) => {}
-            (Some(_), _) => return Err(fail(&request, "invalid_request", 501491, "Only S256 code challenges of 43 base64url characters are accepted.")),
+            (Some(_), _) => {
+                return Err(fail(
+                    &request,
+                    "invalid_request",
+                    501491,
+                    "Only S256 code challenges of 43 base64url characters are accepted.",
+                ))
+            }
             (None, _) if app.public_client => {
-                return Err(fail(&request, "invalid_request", 9002325, "Proof Key for Code Exchange is required for public clients."));
+                return Err(fail(
+                    &request,
+                    "invalid_request",
+                    9002325,
+                    "Proof Key for Code Exchange is required for public clients.",
+                ));
             }
             (None, _) => {}
         }
@@ -286,9 +454,18 @@ impl App {
         match self.tenant_of_address(login).await {
             Some(tenant) => {
                 let hint = format!("login_hint={}", encode(login));
-                FlowOutcome::Location(format!("{}{}/oauth2/v2.0/authorize?{raw_query}&{hint}", self.public_base(), tenant.id))
+                FlowOutcome::Location(format!(
+                    "{}{}/oauth2/v2.0/authorize?{raw_query}&{hint}",
+                    self.public_base(),
+                    tenant.id
+                ))
             }
-            None => error_page(50034, "We couldn't find that account", format!("No organization here owns the domain of '{login}'."), "Check the account name, or ask the app for the right organization."),
+            None => error_page(
+                50034,
+                "We couldn't find that account",
+                format!("No organization here owns the domain of '{login}'."),
+                "Check the account name, or ask the app for the right organization.",
+            ),
         }
     }
 
@@ -298,20 +475,43 @@ impl App {
     }
 
     /// A member of `tenant` by UPN or any of their addresses.
-    async fn find_member(&self, tenant: &Tenant, name: &str) -> Result<Option<User>, portico_store::StoreError> {
+    async fn find_member(
+        &self,
+        tenant: &Tenant,
+        name: &str,
+    ) -> Result<Option<User>, portico_store::StoreError> {
         if let Ok(upn) = Upn::parse(name) {
             if let Some(user) = self.store().find_user_by_upn(tenant.id, &upn).await? {
                 return Ok(Some(user));
             }
         }
-        let Ok(address) = EmailAddress::parse(name) else { return Ok(None) };
-        let mut users = self.store().list_users_by_address(tenant.id, &address).await?;
+        let Ok(address) = EmailAddress::parse(name) else {
+            return Ok(None);
+        };
+        let mut users = self
+            .store()
+            .list_users_by_address(tenant.id, &address)
+            .await?;
         Ok(if users.len() == 1 { users.pop() } else { None })
     }
 
-    async fn live_session(&self, tenant: &Tenant, secret: &str, max_age: Option<i64>, now: DateTime<Utc>) -> Result<Option<(Session, User)>, portico_store::StoreError> {
-        let Some(session) = self.store().find_session(tenant.id, &digest_hex(secret)).await? else { return Ok(None) };
-        if now >= session.expires_at || max_age.is_some_and(|age| now - session.auth_time > Duration::seconds(age)) {
+    async fn live_session(
+        &self,
+        tenant: &Tenant,
+        secret: &str,
+        max_age: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, User)>, portico_store::StoreError> {
+        let Some(session) = self
+            .store()
+            .find_session(tenant.id, &digest_hex(secret))
+            .await?
+        else {
+            return Ok(None);
+        };
+        if now >= session.expires_at
+            || max_age.is_some_and(|age| now - session.auth_time > Duration::seconds(age))
+        {
             return Ok(None);
         }
         let user = match self.store().get_user(tenant.id, session.user_id).await {
@@ -322,20 +522,60 @@ impl App {
     }
 
     /// A sign-in page's form.
-    pub async fn submit_flow(&self, segment: &str, form: FlowForm, cookie_flow: Option<String>) -> FlowOutcome {
+    pub async fn submit_flow(
+        &self,
+        segment: &str,
+        form: FlowForm,
+        cookie_flow: Option<String>,
+    ) -> FlowOutcome {
         let now = self.now();
-        let expired = || error_page(9002313, "This sign-in has expired", "The sign-in request is no longer valid.", "Go back to the app and sign in again.");
-        let Some(tenant) = attempt!(self.resolve_tenant(segment).await) else { return expired() };
+        let expired = || {
+            error_page(
+                9002313,
+                "This sign-in has expired",
+                "The sign-in request is no longer valid.",
+                "Go back to the app and sign in again.",
+            )
+        };
+        let Some(tenant) = attempt!(self.resolve_tenant(segment).await) else {
+            return expired();
+        };
         if cookie_flow.as_deref() != Some(form.flow.as_str()) {
-            return error_page(9002313, "This sign-in could not be verified", "The sign-in form did not come from this browser's sign-in.", "Go back to the app and sign in again; allow cookies for this site.");
+            return error_page(
+                9002313,
+                "This sign-in could not be verified",
+                "The sign-in form did not come from this browser's sign-in.",
+                "Go back to the app and sign in again; allow cookies for this site.",
+            );
         }
-        let Some(mut flow) = attempt!(self.store().find_login_flow(tenant.id, &digest_hex(&form.flow)).await) else { return expired() };
-        if now >= flow.expires_at || !crate::secrets::constant_time_eq(&flow.csrf_token, &form.csrf) {
+        let Some(mut flow) = attempt!(
+            self.store()
+                .find_login_flow(tenant.id, &digest_hex(&form.flow))
+                .await
+        ) else {
+            return expired();
+        };
+        if now >= flow.expires_at || !crate::secrets::constant_time_eq(&flow.csrf_token, &form.csrf)
+        {
             return expired();
         }
-        let Some(app) = attempt!(self.store().find_application(tenant.id, flow.request.client_id).await) else { return expired() };
+        let Some(app) = attempt!(
+            self.store()
+                .find_application(tenant.id, flow.request.client_id)
+                .await
+        ) else {
+            return expired();
+        };
         let show = |flow: &LoginFlow, page: Page, error: Option<(u32, String)>| {
-            FlowOutcome::Show(Box::new(ShownPage { page, tenant: tenant.clone(), app_name: app.display_name.clone(), flow_secret: form.flow.clone(), csrf: flow.csrf_token.clone(), error }))
+            FlowOutcome::Show(Box::new(ShownPage {
+                page,
+                tenant: tenant.clone(),
+                app_name: app.display_name.clone(),
+                flow_secret: form.flow.clone(),
+                csrf: flow.csrf_token.clone(),
+                error,
+                redirect_uri: flow.request.redirect_uri.clone(),
+            }))
         };
         match flow.step.clone() {
             FlowStep::Identify => {
@@ -343,14 +583,34 @@ impl App {
                 match attempt!(self.find_member(&tenant, login.trim()).await) {
                     Some(user) => {
                         flow.step = FlowStep::Password { user_id: user.id };
-                        attempt!(self.store().apply(tenant.id, vec![Write::PutLoginFlow(flow.clone())]).await);
-                        show(&flow, Page::Password { username: user.user_principal_name.to_string() }, None)
+                        attempt!(
+                            self.store()
+                                .apply(tenant.id, vec![Write::PutLoginFlow(flow.clone())])
+                                .await
+                        );
+                        show(
+                            &flow,
+                            Page::Password {
+                                username: user.user_principal_name.to_string(),
+                            },
+                            None,
+                        )
                     }
                     None => {
                         let message = "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.";
-                        let log = self.sign_in_record(tenant.id, SignInAttempt::unknown_user(&login, &app).failed(50034, message), now);
+                        let log = self.sign_in_record(
+                            tenant.id,
+                            SignInAttempt::unknown_user(&login, &app).failed(50034, message),
+                            now,
+                        );
                         attempt!(self.store().apply(tenant.id, vec![log]).await);
-                        show(&flow, Page::Identify { login_hint: Some(login) }, Some((50034, message.into())))
+                        show(
+                            &flow,
+                            Page::Identify {
+                                login_hint: Some(login),
+                            },
+                            Some((50034, message.into())),
+                        )
                     }
                 }
             }
@@ -360,73 +620,218 @@ impl App {
                 let password = form.password.clone().unwrap_or_default();
                 if !attempt!(self.check_password(&user, password).await) {
                     let message = "Your account or password is incorrect.";
-                    let log = self.sign_in_record(tenant.id, SignInAttempt::user(&user, &app, SignInKind::Interactive).failed(50126, message), now);
+                    let log = self.sign_in_record(
+                        tenant.id,
+                        SignInAttempt::user(&user, &app, SignInKind::Interactive)
+                            .failed(50126, message),
+                        now,
+                    );
                     attempt!(self.store().apply(tenant.id, vec![log]).await);
-                    return show(&flow, Page::Password { username }, Some((50126, message.into())));
+                    return show(
+                        &flow,
+                        Page::Password { username },
+                        Some((50126, message.into())),
+                    );
                 }
                 if !user.account_enabled {
                     let error = OAuthError::account_disabled();
-                    let log = self.sign_in_record(tenant.id, SignInAttempt::user(&user, &app, SignInKind::Interactive).failed(error.code, &error.message), now);
-                    attempt!(self.store().apply(tenant.id, vec![log, Write::DeleteLoginFlow { flow_hash: flow.flow_hash.clone() }]).await);
-                    return error_page(50057, "Your account is disabled", "The user account is disabled.", &format!("Ask an administrator of {} to enable your account.", tenant.display_name));
+                    let log = self.sign_in_record(
+                        tenant.id,
+                        SignInAttempt::user(&user, &app, SignInKind::Interactive)
+                            .failed(error.code, &error.message),
+                        now,
+                    );
+                    attempt!(
+                        self.store()
+                            .apply(
+                                tenant.id,
+                                vec![
+                                    log,
+                                    Write::DeleteLoginFlow {
+                                        flow_hash: flow.flow_hash.clone()
+                                    }
+                                ]
+                            )
+                            .await
+                    );
+                    return error_page(
+                        50057,
+                        "Your account is disabled",
+                        "The user account is disabled.",
+                        &format!(
+                            "Ask an administrator of {} to enable your account.",
+                            tenant.display_name
+                        ),
+                    );
                 }
                 flow.keep_signed_in = form.keep_signed_in;
                 let settings = attempt!(self.store().get_settings(tenant.id).await);
                 if settings.security_defaults_enabled && user.user_type == UserType::Member {
-                    let registered = user.mfa_methods.iter().any(|m| matches!(m, MfaMethod::Totp { .. }));
+                    let registered = user
+                        .mfa_methods
+                        .iter()
+                        .any(|m| matches!(m, MfaMethod::Totp { .. }));
                     let (step, page) = if registered {
-                        (FlowStep::ChallengeMfa { user_id }, Page::ChallengeMfa { username })
+                        (
+                            FlowStep::ChallengeMfa { user_id },
+                            Page::ChallengeMfa { username },
+                        )
                     } else {
-                        let Some(secret) = totp::new_secret() else { return server_error("no random source") };
-                        (FlowStep::RegisterMfa { user_id, secret_base32: secret.clone() }, Page::RegisterMfa { username, secret_base32: secret })
+                        let Some(secret) = totp::new_secret() else {
+                            return server_error("no random source");
+                        };
+                        (
+                            FlowStep::RegisterMfa {
+                                user_id,
+                                secret_base32: secret.clone(),
+                            },
+                            Page::RegisterMfa {
+                                username,
+                                secret_base32: secret,
+                            },
+                        )
                     };
                     flow.step = step;
-                    attempt!(self.store().apply(tenant.id, vec![Write::PutLoginFlow(flow.clone())]).await);
+                    attempt!(
+                        self.store()
+                            .apply(tenant.id, vec![Write::PutLoginFlow(flow.clone())])
+                            .await
+                    );
                     return show(&flow, page, None);
                 }
-                self.finish_flow(&tenant, &app, &flow, &user, &["pwd"], Vec::new(), now).await
+                self.finish_flow(&tenant, &app, &flow, &user, &["pwd"], Vec::new(), now)
+                    .await
             }
             FlowStep::ChallengeMfa { user_id } | FlowStep::RegisterMfa { user_id, .. } => {
                 let mut user = attempt!(self.store().get_user(tenant.id, user_id).await);
                 let code = form.otp.clone().unwrap_or_default();
                 let accepted = match &flow.step {
-                    FlowStep::RegisterMfa { secret_base32, .. } => totp::verify(secret_base32, &code, now, None).map(|step| {
-                        user.mfa_methods.push(MfaMethod::Totp { id: ObjectId::from_uuid(uuid::Uuid::new_v4()), secret_base32: secret_base32.clone(), registered_at: now, last_used_step: Some(step) });
-                    }),
+                    FlowStep::RegisterMfa { secret_base32, .. } => {
+                        totp::verify(secret_base32, &code, now, None).map(|step| {
+                            user.mfa_methods.push(MfaMethod::Totp {
+                                id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+                                secret_base32: secret_base32.clone(),
+                                registered_at: now,
+                                last_used_step: Some(step),
+                            });
+                        })
+                    }
                     _ => user.mfa_methods.iter_mut().find_map(|method| match method {
-                        MfaMethod::Totp { secret_base32, last_used_step, .. } => totp::verify(secret_base32, &code, now, *last_used_step).map(|step| *last_used_step = Some(step)),
+                        MfaMethod::Totp {
+                            secret_base32,
+                            last_used_step,
+                            ..
+                        } => totp::verify(secret_base32, &code, now, *last_used_step)
+                            .map(|step| *last_used_step = Some(step)),
                     }),
                 };
                 if accepted.is_some() {
-                    return self.finish_flow(&tenant, &app, &flow, &user, &["pwd", "mfa"], vec![Write::UpdateUser(user.clone())], now).await;
+                    return self
+                        .finish_flow(
+                            &tenant,
+                            &app,
+                            &flow,
+                            &user,
+                            &["pwd", "mfa"],
+                            vec![Write::UpdateUser(user.clone())],
+                            now,
+                        )
+                        .await;
                 }
-                self.mfa_failed(&tenant, &app, flow, &user, form.flow.clone(), now).await
+                self.mfa_failed(&tenant, &app, flow, &user, form.flow.clone(), now)
+                    .await
             }
         }
     }
 
-    async fn mfa_failed(&self, tenant: &Tenant, app: &Application, mut flow: LoginFlow, user: &User, flow_secret: String, now: DateTime<Utc>) -> FlowOutcome {
+    async fn mfa_failed(
+        &self,
+        tenant: &Tenant,
+        app: &Application,
+        mut flow: LoginFlow,
+        user: &User,
+        flow_secret: String,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
         let message = "The code you entered is not valid.";
-        let log = self.sign_in_record(tenant.id, SignInAttempt::user(user, app, SignInKind::Interactive).failed(500121, message), now);
+        let log = self.sign_in_record(
+            tenant.id,
+            SignInAttempt::user(user, app, SignInKind::Interactive).failed(500121, message),
+            now,
+        );
         flow.failed_attempts += 1;
         if flow.failed_attempts >= MAX_MFA_FAILURES {
-            attempt!(self.store().apply(tenant.id, vec![log, Write::DeleteLoginFlow { flow_hash: flow.flow_hash.clone() }]).await);
-            return error_page(50053, "Too many attempts", "Too many wrong verification codes.", "Go back to the app and sign in again.");
+            attempt!(
+                self.store()
+                    .apply(
+                        tenant.id,
+                        vec![
+                            log,
+                            Write::DeleteLoginFlow {
+                                flow_hash: flow.flow_hash.clone()
+                            }
+                        ]
+                    )
+                    .await
+            );
+            return error_page(
+                50053,
+                "Too many attempts",
+                "Too many wrong verification codes.",
+                "Go back to the app and sign in again.",
+            );
         }
-        attempt!(self.store().apply(tenant.id, vec![log, Write::PutLoginFlow(flow.clone())]).await);
+        attempt!(
+            self.store()
+                .apply(tenant.id, vec![log, Write::PutLoginFlow(flow.clone())])
+                .await
+        );
         let username = user.user_principal_name.to_string();
         let page = match &flow.step {
-            FlowStep::RegisterMfa { secret_base32, .. } => Page::RegisterMfa { username, secret_base32: secret_base32.clone() },
+            FlowStep::RegisterMfa { secret_base32, .. } => Page::RegisterMfa {
+                username,
+                secret_base32: secret_base32.clone(),
+            },
             _ => Page::ChallengeMfa { username },
         };
-        FlowOutcome::Show(Box::new(ShownPage { page, tenant: tenant.clone(), app_name: app.display_name.clone(), flow_secret, csrf: flow.csrf_token.clone(), error: Some((500121, message.into())) }))
+        FlowOutcome::Show(Box::new(ShownPage {
+            page,
+            tenant: tenant.clone(),
+            app_name: app.display_name.clone(),
+            flow_secret,
+            csrf: flow.csrf_token.clone(),
+            error: Some((500121, message.into())),
+            redirect_uri: flow.request.redirect_uri.clone(),
+        }))
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn finish_flow(&self, tenant: &Tenant, app: &Application, flow: &LoginFlow, user: &User, amr: &[&str], mut writes: Vec<Write>, now: DateTime<Utc>) -> FlowOutcome {
-        writes.push(Write::DeleteLoginFlow { flow_hash: flow.flow_hash.clone() });
+    async fn finish_flow(
+        &self,
+        tenant: &Tenant,
+        app: &Application,
+        flow: &LoginFlow,
+        user: &User,
+        amr: &[&str],
+        mut writes: Vec<Write>,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        writes.push(Write::DeleteLoginFlow {
+            flow_hash: flow.flow_hash.clone(),
+        });
         let amr: Vec<String> = amr.iter().map(|s| (*s).to_owned()).collect();
-        self.complete(tenant, app, &flow.request, user, &amr, None, flow.keep_signed_in, writes, now).await
+        self.complete(
+            tenant,
+            app,
+            &flow.request,
+            user,
+            &amr,
+            None,
+            flow.keep_signed_in,
+            writes,
+            now,
+        )
+        .await
     }
 
     /// Issues the code, starts (or reuses) the session, logs the sign-in — one transaction.
@@ -443,7 +848,9 @@ impl App {
         mut writes: Vec<Write>,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
-        let (Some(code), Some(session_secret)) = (super::new_secret(), super::new_secret()) else { return server_error("no random source") };
+        let (Some(code), Some(session_secret)) = (super::new_secret(), super::new_secret()) else {
+            return server_error("no random source");
+        };
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
         writes.push(Write::InsertAuthorizationCode(AuthorizationCode {
             code_hash: digest_hex(&code),
@@ -461,7 +868,11 @@ impl App {
             redeemed_at: None,
         }));
         let new_session = if existing.is_none() {
-            let lifetime = if persistent { self.lifetimes().persistent_session } else { self.lifetimes().session };
+            let lifetime = if persistent {
+                self.lifetimes().persistent_session
+            } else {
+                self.lifetimes().session
+            };
             writes.push(Write::PutSession(Session {
                 session_hash: digest_hex(&session_secret),
                 user_id: user.id,
@@ -475,22 +886,46 @@ impl App {
         } else {
             None
         };
-        let kind = if existing.is_some() { SignInKind::NonInteractive } else { SignInKind::Interactive };
+        let kind = if existing.is_some() {
+            SignInKind::NonInteractive
+        } else {
+            SignInKind::Interactive
+        };
         writes.push(self.sign_in_record(tenant.id, SignInAttempt::user(user, app, kind), now));
         attempt!(self.store().apply(tenant.id, writes).await);
-        let redirect = respond(request, &self.issuer(tenant.id), vec![("code".into(), code)]);
-        FlowOutcome::Complete { redirect, session_secret: new_session, persistent, tenant: tenant.id }
+        let redirect = respond(
+            request,
+            &self.issuer(tenant.id),
+            vec![("code".into(), code)],
+        );
+        FlowOutcome::Complete {
+            redirect,
+            session_secret: new_session,
+            persistent,
+            tenant: tenant.id,
+        }
     }
 
     /// Ends the tenant's session (logout).
     pub async fn end_session(&self, tenant: TenantId, session_secret: &str) {
-        if let Err(error) = self.store().apply(tenant, vec![Write::DeleteSession { session_hash: digest_hex(session_secret) }]).await {
+        if let Err(error) = self
+            .store()
+            .apply(
+                tenant,
+                vec![Write::DeleteSession {
+                    session_hash: digest_hex(session_secret),
+                }],
+            )
+            .await
+        {
             tracing::debug!(%error, "no session to end");
         }
     }
 }
 
 fn is_pkce_challenge(challenge: &str) -> bool {
-    challenge.len() == 43 && challenge.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    challenge.len() == 43
+        && challenge
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
-

@@ -33,7 +33,8 @@ pub(crate) struct Subject<'a> {
 /// `sub` is pairwise, as in Entra: stable per (tenant, user, app), different across apps.
 fn pairwise_sub(tenant: TenantId, user: ObjectId, client: ClientId) -> String {
     let input = format!("{tenant}|{user}|{client}");
-    URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes()).as_ref())
+    URL_SAFE_NO_PAD
+        .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes()).as_ref())
 }
 
 fn uti() -> String {
@@ -41,7 +42,13 @@ fn uti() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn base_claims(app: &App, tenant: TenantId, audience: &str, now: DateTime<Utc>, lifetime: Duration) -> Map<String, Value> {
+fn base_claims(
+    app: &App,
+    tenant: TenantId,
+    audience: &str,
+    now: DateTime<Utc>,
+    lifetime: Duration,
+) -> Map<String, Value> {
     let mut claims = Map::new();
     claims.insert("aud".into(), json!(audience));
     claims.insert("iss".into(), json!(app.issuer(tenant)));
@@ -57,13 +64,26 @@ fn base_claims(app: &App, tenant: TenantId, audience: &str, now: DateTime<Utc>, 
 fn user_claims(claims: &mut Map<String, Value>, subject: &Subject<'_>) {
     let user = subject.user;
     claims.insert("oid".into(), json!(user.id.to_string()));
-    claims.insert("sub".into(), json!(pairwise_sub(subject.tenant, user.id, subject.client_id)));
+    claims.insert(
+        "sub".into(),
+        json!(pairwise_sub(subject.tenant, user.id, subject.client_id)),
+    );
     claims.insert("name".into(), json!(user.display_name));
-    claims.insert("preferred_username".into(), json!(user.user_principal_name.to_string()));
+    claims.insert(
+        "preferred_username".into(),
+        json!(user.user_principal_name.to_string()),
+    );
     if let Some(mail) = &user.mail {
         claims.insert("email".into(), json!(mail.to_string()));
     }
-    claims.insert("acct".into(), json!(if user.user_type == UserType::Guest { 1 } else { 0 }));
+    claims.insert(
+        "acct".into(),
+        json!(if user.user_type == UserType::Guest {
+            1
+        } else {
+            0
+        }),
+    );
 }
 
 impl App {
@@ -84,18 +104,35 @@ impl App {
 
     fn access_lifetime(&self) -> Duration {
         let lifetimes = self.lifetimes();
-        let spread = (lifetimes.access_max - lifetimes.access_min).num_seconds().max(0);
+        let spread = (lifetimes.access_max - lifetimes.access_min)
+            .num_seconds()
+            .max(0);
         lifetimes.access_min + Duration::seconds(rand::thread_rng().gen_range(0..=spread))
     }
 
-    async fn sign(&self, tenant: TenantId, claims: &Map<String, Value>, typ: &str, now: DateTime<Utc>, lifetime: Duration) -> Result<Signed, super::keys::KeyError> {
+    async fn sign(
+        &self,
+        tenant: TenantId,
+        claims: &Map<String, Value>,
+        typ: &str,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+    ) -> Result<Signed, super::keys::KeyError> {
         let (kid, key) = self.keys().signing_key(tenant, now).await?;
         let token = super::jwt::sign(claims, typ, &kid, &key)?;
-        Ok(Signed { token, expires_in: lifetime.num_seconds() })
+        Ok(Signed {
+            token,
+            expires_in: lifetime.num_seconds(),
+        })
     }
 
     /// An app-only Graph token: `roles` are the app's Graph application permissions.
-    pub(crate) async fn app_access_token(&self, tenant: TenantId, app: &Application, now: DateTime<Utc>) -> Result<Signed, super::keys::KeyError> {
+    pub(crate) async fn app_access_token(
+        &self,
+        tenant: TenantId,
+        app: &Application,
+        now: DateTime<Utc>,
+    ) -> Result<Signed, super::keys::KeyError> {
         let lifetime = self.access_lifetime();
         let mut claims = base_claims(self, tenant, GRAPH_AUDIENCE, now, lifetime);
         claims.insert("azp".into(), json!(app.client_id.to_string()));
@@ -109,7 +146,13 @@ impl App {
     }
 
     /// A delegated Graph token for `subject` with the granted Graph scopes.
-    pub(crate) async fn user_access_token(&self, subject: &Subject<'_>, scopes: &[String], confidential: bool, now: DateTime<Utc>) -> Result<Signed, super::keys::KeyError> {
+    pub(crate) async fn user_access_token(
+        &self,
+        subject: &Subject<'_>,
+        scopes: &[String],
+        confidential: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Signed, super::keys::KeyError> {
         let lifetime = self.access_lifetime();
         let mut claims = base_claims(self, subject.tenant, GRAPH_AUDIENCE, now, lifetime);
         user_claims(&mut claims, subject);
@@ -118,20 +161,33 @@ impl App {
         claims.insert("idtyp".into(), json!("user"));
         claims.insert("scp".into(), json!(scopes.join(" ")));
         claims.insert("amr".into(), json!(subject.amr));
-        self.sign(subject.tenant, &claims, "at+jwt", now, lifetime).await
+        self.sign(subject.tenant, &claims, "at+jwt", now, lifetime)
+            .await
     }
 
     /// An ID token for the client.
-    pub(crate) async fn id_token(&self, subject: &Subject<'_>, nonce: Option<&str>, now: DateTime<Utc>) -> Result<Signed, super::keys::KeyError> {
+    pub(crate) async fn id_token(
+        &self,
+        subject: &Subject<'_>,
+        nonce: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Signed, super::keys::KeyError> {
         let lifetime = self.lifetimes().id_token;
-        let mut claims = base_claims(self, subject.tenant, &subject.client_id.to_string(), now, lifetime);
+        let mut claims = base_claims(
+            self,
+            subject.tenant,
+            &subject.client_id.to_string(),
+            now,
+            lifetime,
+        );
         user_claims(&mut claims, subject);
         claims.remove("uti");
         claims.insert("auth_time".into(), json!(subject.auth_time.timestamp()));
         if let Some(nonce) = nonce {
             claims.insert("nonce".into(), json!(nonce));
         }
-        self.sign(subject.tenant, &claims, "JWT", now, lifetime).await
+        self.sign(subject.tenant, &claims, "JWT", now, lifetime)
+            .await
     }
 }
 
@@ -150,7 +206,11 @@ pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, String> 
         if bare.contains('/') || bare.contains(':') {
             return Err(scope.clone());
         }
-        let bare = if bare == ".default" { "User.Read" } else { bare };
+        let bare = if bare == ".default" {
+            "User.Read"
+        } else {
+            bare
+        };
         if !granted.iter().any(|g: &String| g == bare) {
             granted.push(bare.to_owned());
         }
@@ -167,10 +227,28 @@ mod tests {
 
     #[test]
     fn graph_scopes_are_normalised() {
-        let scopes = |list: &[&str]| graph_scopes(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert_eq!(scopes(&["openid", "offline_access"]).unwrap(), ["User.Read"]);
-        assert_eq!(scopes(&["https://graph.microsoft.com/User.Read", "Mail.Read", "profile"]).unwrap(), ["User.Read", "Mail.Read"]);
-        assert_eq!(scopes(&["00000003-0000-0000-c000-000000000000/.default"]).unwrap(), ["User.Read"]);
-        assert_eq!(scopes(&["api://other/access"]).unwrap_err(), "api://other/access");
+        let scopes =
+            |list: &[&str]| graph_scopes(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            scopes(&["openid", "offline_access"]).unwrap(),
+            ["User.Read"]
+        );
+        assert_eq!(
+            scopes(&[
+                "https://graph.microsoft.com/User.Read",
+                "Mail.Read",
+                "profile"
+            ])
+            .unwrap(),
+            ["User.Read", "Mail.Read"]
+        );
+        assert_eq!(
+            scopes(&["00000003-0000-0000-c000-000000000000/.default"]).unwrap(),
+            ["User.Read"]
+        );
+        assert_eq!(
+            scopes(&["api://other/access"]).unwrap_err(),
+            "api://other/access"
+        );
     }
 }

@@ -35,12 +35,32 @@ struct Header<'a> {
 }
 
 /// Signs `claims` with RS256; `typ` is `JWT` or `at+jwt`.
-pub fn sign(claims: &impl Serialize, typ: &str, kid: &str, key: &KeyPair) -> Result<String, JwtError> {
-    let header = serde_json::to_vec(&Header { alg: "RS256", typ, kid }).map_err(|_| JwtError::Signing)?;
+pub fn sign(
+    claims: &impl Serialize,
+    typ: &str,
+    kid: &str,
+    key: &KeyPair,
+) -> Result<String, JwtError> {
+    let header = serde_json::to_vec(&Header {
+        alg: "RS256",
+        typ,
+        kid,
+    })
+    .map_err(|_| JwtError::Signing)?;
     let payload = serde_json::to_vec(claims).map_err(|_| JwtError::Signing)?;
-    let mut token = format!("{}.{}", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(payload));
+    let mut token = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
     let mut signature = vec![0u8; key.public_modulus_len()];
-    key.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), token.as_bytes(), &mut signature).map_err(|_| JwtError::Signing)?;
+    key.sign(
+        &RSA_PKCS1_SHA256,
+        &SystemRandom::new(),
+        token.as_bytes(),
+        &mut signature,
+    )
+    .map_err(|_| JwtError::Signing)?;
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(signature));
     Ok(token)
@@ -55,9 +75,14 @@ pub struct Verified {
 
 /// Verifies the signature with the key `find_key(kid)` returns (modulus, exponent, big-endian).
 /// Claim checks (issuer, audience, lifetime) are the caller's.
-pub fn verify(token: &str, find_key: impl Fn(&str) -> Option<(Vec<u8>, Vec<u8>)>) -> Result<Verified, JwtError> {
+pub fn verify(
+    token: &str,
+    find_key: impl Fn(&str) -> Option<(Vec<u8>, Vec<u8>)>,
+) -> Result<Verified, JwtError> {
     let mut parts = token.split('.');
-    let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(JwtError::Malformed);
     };
     let header = decode_object(header_b64)?;
@@ -67,23 +92,35 @@ pub fn verify(token: &str, find_key: impl Fn(&str) -> Option<(Vec<u8>, Vec<u8>)>
     }
     for forbidden in ["jku", "jwk", "x5u", "x5c", "crit"] {
         if header.contains_key(forbidden) {
-            return Err(JwtError::Header("key-carrying and critical headers are not accepted"));
+            return Err(JwtError::Header(
+                "key-carrying and critical headers are not accepted",
+            ));
         }
     }
-    let kid = header.get("kid").and_then(Value::as_str).ok_or(JwtError::Header("kid is required"))?;
+    let kid = header
+        .get("kid")
+        .and_then(Value::as_str)
+        .ok_or(JwtError::Header("kid is required"))?;
     let (n, e) = find_key(kid).ok_or(JwtError::UnknownKey)?;
-    let signature = URL_SAFE_NO_PAD.decode(signature_b64).map_err(|_| JwtError::Malformed)?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(signature_b64)
+        .map_err(|_| JwtError::Malformed)?;
     let signed = &token[..header_b64.len() + 1 + payload_b64.len()];
-    PublicKeyComponents { n: n.as_slice(), e: e.as_slice() }
-        .verify(&RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &signature)
-        .map_err(|_| JwtError::Signature)?;
+    PublicKeyComponents {
+        n: n.as_slice(),
+        e: e.as_slice(),
+    }
+    .verify(&RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &signature)
+    .map_err(|_| JwtError::Signature)?;
     let claims = decode_object(payload_b64)?;
     let typ = header.get("typ").and_then(Value::as_str).map(str::to_owned);
     Ok(Verified { typ, claims })
 }
 
 fn decode_object(part: &str) -> Result<Map<String, Value>, JwtError> {
-    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| JwtError::Malformed)?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| JwtError::Malformed)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| JwtError::Malformed)?;
     let object: UniqueKeys = serde_json::from_str(text).map_err(|_| JwtError::Malformed)?;
     Ok(object.0)
@@ -123,7 +160,10 @@ mod tests {
 
     fn components(key: &KeyPair) -> (Vec<u8>, Vec<u8>) {
         let public = key.public_key();
-        (public.modulus().big_endian_without_leading_zero().to_vec(), public.exponent().big_endian_without_leading_zero().to_vec())
+        (
+            public.modulus().big_endian_without_leading_zero().to_vec(),
+            public.exponent().big_endian_without_leading_zero().to_vec(),
+        )
     }
 
     fn b64(value: &Value) -> String {
@@ -140,11 +180,17 @@ mod tests {
         assert_eq!(verified.claims["sub"], "x");
         assert_eq!(verified.typ.as_deref(), Some("at+jwt"));
 
-        assert_eq!(verify(&token, |_| Some(components(&other))).unwrap_err(), JwtError::Signature);
+        assert_eq!(
+            verify(&token, |_| Some(components(&other))).unwrap_err(),
+            JwtError::Signature
+        );
         assert_eq!(verify(&token, |_| None).unwrap_err(), JwtError::UnknownKey);
         let (head, rest) = token.split_once('.').unwrap();
         let (_, signature) = rest.split_once('.').unwrap();
-        let forged = format!("{head}.{}.{signature}", b64(&json!({"sub": "x", "tid": "b"})));
+        let forged = format!(
+            "{head}.{}.{signature}",
+            b64(&json!({"sub": "x", "tid": "b"}))
+        );
         assert_eq!(verify(&forged, find).unwrap_err(), JwtError::Signature);
         for header in [
             json!({"alg": "none", "kid": "k1"}),
@@ -155,12 +201,25 @@ mod tests {
             json!({"alg": "RS256", "kid": "k1", "jwk": {"kty": "RSA"}}),
             json!({"alg": "RS256", "kid": "k1", "x5c": ["AAAA"]}),
         ] {
-            let token = format!("{}.{}.{signature}", b64(&header), rest.split_once('.').unwrap().0);
-            assert!(matches!(verify(&token, find), Err(JwtError::Header(_))), "{header}");
+            let token = format!(
+                "{}.{}.{signature}",
+                b64(&header),
+                rest.split_once('.').unwrap().0
+            );
+            assert!(
+                matches!(verify(&token, find), Err(JwtError::Header(_))),
+                "{header}"
+            );
         }
         assert_eq!(verify("a.b", find).unwrap_err(), JwtError::Malformed);
-        assert_eq!(verify(&format!("{token}.x"), find).unwrap_err(), JwtError::Malformed);
+        assert_eq!(
+            verify(&format!("{token}.x"), find).unwrap_err(),
+            JwtError::Malformed
+        );
         let duplicate = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","kid":"k1","alg":"none"}"#);
-        assert_eq!(verify(&format!("{duplicate}.{rest}"), find).unwrap_err(), JwtError::Malformed);
+        assert_eq!(
+            verify(&format!("{duplicate}.{rest}"), find).unwrap_err(),
+            JwtError::Malformed
+        );
     }
 }

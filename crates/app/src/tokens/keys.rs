@@ -79,13 +79,26 @@ fn context(tenant: TenantId, kid: &str) -> String {
 
 impl KeyRing {
     pub fn new(store: Arc<dyn Store>, master: MasterKey) -> Self {
-        Self { store, master, cache: RwLock::new(HashMap::new()), creating: tokio::sync::Mutex::new(()) }
+        Self {
+            store,
+            master,
+            cache: RwLock::new(HashMap::new()),
+            creating: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// The key that signs now: the newest active one. Creates the tenant's first key if needed.
-    pub async fn signing_key(&self, tenant: TenantId, now: DateTime<Utc>) -> Result<(String, Arc<KeyPair>), KeyError> {
+    pub async fn signing_key(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Arc<KeyPair>), KeyError> {
         let keys = self.keys(tenant, now).await?;
-        let signing = keys.keys.iter().filter(|k| k.active_from <= now).max_by_key(|k| k.active_from);
+        let signing = keys
+            .keys
+            .iter()
+            .filter(|k| k.active_from <= now)
+            .max_by_key(|k| k.active_from);
         match signing {
             Some(key) => Ok((key.kid.clone(), key.pair.clone())),
             None => {
@@ -95,7 +108,12 @@ impl KeyRing {
                     self.create_key(tenant, now, now).await?;
                 }
                 let keys = self.reload(tenant, now).await?;
-                let key = keys.keys.iter().filter(|k| k.active_from <= now).max_by_key(|k| k.active_from).ok_or(KeyError::Crypto)?;
+                let key = keys
+                    .keys
+                    .iter()
+                    .filter(|k| k.active_from <= now)
+                    .max_by_key(|k| k.active_from)
+                    .ok_or(KeyError::Crypto)?;
                 Ok((key.kid.clone(), key.pair.clone()))
             }
         }
@@ -105,11 +123,21 @@ impl KeyRing {
     pub async fn jwks(&self, tenant: TenantId, now: DateTime<Utc>) -> Result<Vec<Jwk>, KeyError> {
         self.signing_key(tenant, now).await?;
         let keys = self.keys(tenant, now).await?;
-        Ok(keys.keys.iter().filter(|k| k.retire_at.is_none_or(|at| now < at)).map(|k| k.jwk.clone()).collect())
+        Ok(keys
+            .keys
+            .iter()
+            .filter(|k| k.retire_at.is_none_or(|at| now < at))
+            .map(|k| k.jwk.clone())
+            .collect())
     }
 
     /// The public key for `kid`, if the tenant publishes it now (for verifying tokens).
-    pub async fn public_key(&self, tenant: TenantId, kid: &str, now: DateTime<Utc>) -> Result<Option<(Vec<u8>, Vec<u8>)>, KeyError> {
+    pub async fn public_key(
+        &self,
+        tenant: TenantId,
+        kid: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Vec<u8>, Vec<u8>)>, KeyError> {
         let keys = self.keys(tenant, now).await?;
         Ok(keys
             .keys
@@ -120,7 +148,11 @@ impl KeyRing {
 
     /// Adds the next key (published now, signing from `now + PUBLISH_AHEAD`) and schedules the
     /// current keys' retirement. Returns the new key id and when it starts signing.
-    pub async fn rotate(&self, tenant: TenantId, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>), KeyError> {
+    pub async fn rotate(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>), KeyError> {
         self.signing_key(tenant, now).await?;
         let active_from = now + PUBLISH_AHEAD;
         let current = self.reload(tenant, now).await?;
@@ -129,20 +161,39 @@ impl KeyRing {
             .keys
             .iter()
             .filter(|k| k.retire_at.is_none())
-            .map(|k| Write::RetireSigningKey { kid: k.kid.clone(), retire_at: active_from + KEEP_AFTER_RETIREMENT })
+            .map(|k| Write::RetireSigningKey {
+                kid: k.kid.clone(),
+                retire_at: active_from + KEEP_AFTER_RETIREMENT,
+            })
             .collect();
         self.store.apply(tenant, retirements).await?;
         self.reload(tenant, now).await?;
         Ok((kid, active_from))
     }
 
-    async fn create_key(&self, tenant: TenantId, now: DateTime<Utc>, active_from: DateTime<Utc>) -> Result<String, KeyError> {
+    async fn create_key(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+        active_from: DateTime<Utc>,
+    ) -> Result<String, KeyError> {
         // RSA key generation takes tens of milliseconds: keep it off the async workers.
-        let pair = tokio::task::spawn_blocking(|| KeyPair::generate(KeySize::Rsa2048)).await.map_err(|_| KeyError::Crypto)?.map_err(|_| KeyError::Crypto)?;
+        let pair = tokio::task::spawn_blocking(|| KeyPair::generate(KeySize::Rsa2048))
+            .await
+            .map_err(|_| KeyError::Crypto)?
+            .map_err(|_| KeyError::Crypto)?;
         let der = pair.as_der().map_err(|_| KeyError::Crypto)?;
         let (n, e) = components(&pair);
-        let kid = URL_SAFE_NO_PAD.encode(&aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &n).as_ref()[..16]);
-        let jwk = Jwk { kty: "RSA".into(), use_: "sig".into(), alg: "RS256".into(), kid: kid.clone(), n: URL_SAFE_NO_PAD.encode(&n), e: URL_SAFE_NO_PAD.encode(&e) };
+        let kid = URL_SAFE_NO_PAD
+            .encode(&aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &n).as_ref()[..16]);
+        let jwk = Jwk {
+            kty: "RSA".into(),
+            use_: "sig".into(),
+            alg: "RS256".into(),
+            kid: kid.clone(),
+            n: URL_SAFE_NO_PAD.encode(&n),
+            e: URL_SAFE_NO_PAD.encode(&e),
+        };
         let key = SigningKey {
             kid: kid.clone(),
             private_key_sealed: self.master.seal(&context(tenant, &kid), der.as_ref())?,
@@ -151,30 +202,57 @@ impl KeyRing {
             active_from,
             retire_at: None,
         };
-        self.store.apply(tenant, vec![Write::InsertSigningKey(key)]).await?;
+        self.store
+            .apply(tenant, vec![Write::InsertSigningKey(key)])
+            .await?;
         tracing::info!(tenant_id = %tenant, kid, %active_from, "signing key created");
         Ok(kid)
     }
 
-    async fn keys(&self, tenant: TenantId, now: DateTime<Utc>) -> Result<Arc<TenantKeys>, KeyError> {
-        let cached = self.cache.read().ok().and_then(|cache| cache.get(&tenant).cloned());
+    async fn keys(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<TenantKeys>, KeyError> {
+        let cached = self
+            .cache
+            .read()
+            .ok()
+            .and_then(|cache| cache.get(&tenant).cloned());
         match cached {
             Some(keys) if now - keys.loaded_at < CACHE_TTL && now >= keys.loaded_at => Ok(keys),
             _ => self.reload(tenant, now).await,
         }
     }
 
-    async fn reload(&self, tenant: TenantId, now: DateTime<Utc>) -> Result<Arc<TenantKeys>, KeyError> {
+    async fn reload(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<TenantKeys>, KeyError> {
         let stored = self.store.list_signing_keys(tenant).await?;
         let mut keys = Vec::with_capacity(stored.len());
         for key in stored {
-            let der = self.master.open(&context(tenant, &key.kid), &key.private_key_sealed)?;
+            let der = self
+                .master
+                .open(&context(tenant, &key.kid), &key.private_key_sealed)?;
             let pair = KeyPair::from_pkcs8(&der).map_err(|_| KeyError::Crypto)?;
             let jwk: Jwk = serde_json::from_str(&key.public_jwk).map_err(|_| KeyError::Crypto)?;
             let (n, e) = components(&pair);
-            keys.push(LoadedKey { kid: key.kid, jwk, n, e, pair: Arc::new(pair), active_from: key.active_from, retire_at: key.retire_at });
+            keys.push(LoadedKey {
+                kid: key.kid,
+                jwk,
+                n,
+                e,
+                pair: Arc::new(pair),
+                active_from: key.active_from,
+                retire_at: key.retire_at,
+            });
         }
-        let loaded = Arc::new(TenantKeys { loaded_at: now, keys });
+        let loaded = Arc::new(TenantKeys {
+            loaded_at: now,
+            keys,
+        });
         if let Ok(mut cache) = self.cache.write() {
             cache.insert(tenant, loaded.clone());
         }
@@ -191,5 +269,8 @@ impl KeyRing {
 
 fn components(pair: &KeyPair) -> (Vec<u8>, Vec<u8>) {
     let public = pair.public_key();
-    (public.modulus().big_endian_without_leading_zero().to_vec(), public.exponent().big_endian_without_leading_zero().to_vec())
+    (
+        public.modulus().big_endian_without_leading_zero().to_vec(),
+        public.exponent().big_endian_without_leading_zero().to_vec(),
+    )
 }

@@ -6,11 +6,29 @@ use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
+/// Where the master key comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MasterKeySource {
+    /// The base64 key itself (`PORTICO_MASTER_KEY`).
+    Provided(String),
+    /// A file holding it, created with a new random key on first use (mode 0600).
+    File(std::path::PathBuf),
+    /// A random key for this process only (in-memory stores).
+    Ephemeral,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MasterKeyError {
+    #[error("cannot use the master key file {path}: {source}")]
+    File {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("the master key must be 32 bytes, base64-encoded")]
     Malformed,
-    #[error("a sealed signing key could not be decrypted: is this the master key it was sealed with?")]
+    #[error(
+        "a sealed signing key could not be decrypted: is this the master key it was sealed with?"
+    )]
     WrongKey,
     #[error("the system random source failed")]
     Random,
@@ -24,29 +42,63 @@ impl MasterKey {
     /// A fresh random key (for in-memory stores, or to write to a new key file).
     pub fn generate() -> Result<(Self, String), MasterKeyError> {
         let mut bytes = [0u8; 32];
-        SystemRandom::new().fill(&mut bytes).map_err(|_| MasterKeyError::Random)?;
+        SystemRandom::new()
+            .fill(&mut bytes)
+            .map_err(|_| MasterKeyError::Random)?;
         let encoded = STANDARD.encode(bytes);
         Ok((Self::from_bytes(&bytes)?, encoded))
     }
 
+    pub fn load(source: &MasterKeySource) -> Result<Self, MasterKeyError> {
+        match source {
+            MasterKeySource::Provided(text) => Self::from_base64(text),
+            MasterKeySource::Ephemeral => Self::generate().map(|(key, _)| key),
+            MasterKeySource::File(path) => {
+                let io = |source| MasterKeyError::File {
+                    path: path.clone(),
+                    source,
+                };
+                if !path.exists() {
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir).map_err(io)?;
+                    }
+                    let (_, encoded) = Self::generate()?;
+                    write_new_private(path, &encoded).map_err(io)?;
+                }
+                Self::from_base64(&std::fs::read_to_string(path).map_err(io)?)
+            }
+        }
+    }
+
     /// Reads the base64 form (as in `PORTICO_MASTER_KEY` or the key file).
     pub fn from_base64(text: &str) -> Result<Self, MasterKeyError> {
-        let bytes = STANDARD.decode(text.trim()).map_err(|_| MasterKeyError::Malformed)?;
+        let bytes = STANDARD
+            .decode(text.trim())
+            .map_err(|_| MasterKeyError::Malformed)?;
         Self::from_bytes(&bytes)
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Self, MasterKeyError> {
-        let unbound = UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| MasterKeyError::Malformed)?;
-        Ok(Self { key: LessSafeKey::new(unbound) })
+        let unbound =
+            UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| MasterKeyError::Malformed)?;
+        Ok(Self {
+            key: LessSafeKey::new(unbound),
+        })
     }
 
     /// Encrypts `plaintext`, bound to `context` (the tenant and key id): nonce ‖ ciphertext ‖ tag.
     pub fn seal(&self, context: &str, plaintext: &[u8]) -> Result<Vec<u8>, MasterKeyError> {
         let mut nonce = [0u8; NONCE_LEN];
-        SystemRandom::new().fill(&mut nonce).map_err(|_| MasterKeyError::Random)?;
+        SystemRandom::new()
+            .fill(&mut nonce)
+            .map_err(|_| MasterKeyError::Random)?;
         let mut sealed = plaintext.to_vec();
         self.key
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(context.as_bytes()), &mut sealed)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(context.as_bytes()),
+                &mut sealed,
+            )
             .map_err(|_| MasterKeyError::Random)?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
@@ -58,10 +110,29 @@ impl MasterKey {
             return Err(MasterKeyError::WrongKey);
         }
         let (nonce, body) = sealed.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| MasterKeyError::WrongKey)?;
+        let nonce =
+            Nonce::try_assume_unique_for_key(nonce).map_err(|_| MasterKeyError::WrongKey)?;
         let mut buffer = body.to_vec();
-        let plain = self.key.open_in_place(nonce, Aad::from(context.as_bytes()), &mut buffer).map_err(|_| MasterKeyError::WrongKey)?;
+        let plain = self
+            .key
+            .open_in_place(nonce, Aad::from(context.as_bytes()), &mut buffer)
+            .map_err(|_| MasterKeyError::WrongKey)?;
         Ok(plain.to_vec())
+    }
+}
+
+/// Creates `path` with `content`, readable by its owner only; an existing file is kept (the
+/// first of two racing starts wins, and both then read its key).
+fn write_new_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(mut file) => file.write_all(content.as_bytes()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -73,12 +144,40 @@ mod tests {
     fn sealed_data_opens_only_with_the_same_key_and_context() {
         let (key, encoded) = MasterKey::generate().unwrap();
         let sealed = key.seal("tenant-a/kid-1", b"secret key bytes").unwrap();
-        assert_eq!(key.open("tenant-a/kid-1", &sealed).unwrap(), b"secret key bytes");
-        assert!(key.open("tenant-b/kid-1", &sealed).is_err(), "bound to its context");
+        assert_eq!(
+            key.open("tenant-a/kid-1", &sealed).unwrap(),
+            b"secret key bytes"
+        );
+        assert!(
+            key.open("tenant-b/kid-1", &sealed).is_err(),
+            "bound to its context"
+        );
         let again = MasterKey::from_base64(&encoded).unwrap();
-        assert_eq!(again.open("tenant-a/kid-1", &sealed).unwrap(), b"secret key bytes");
+        assert_eq!(
+            again.open("tenant-a/kid-1", &sealed).unwrap(),
+            b"secret key bytes"
+        );
         let (other, _) = MasterKey::generate().unwrap();
         assert!(other.open("tenant-a/kid-1", &sealed).is_err());
         assert!(MasterKey::from_base64("c2hvcnQ=").is_err());
+    }
+
+    #[test]
+    fn a_key_file_is_created_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = MasterKeySource::File(dir.path().join("keys").join("master.key"));
+        let first = MasterKey::load(&source).unwrap();
+        let sealed = first.seal("ctx", b"data").unwrap();
+        let second = MasterKey::load(&source).unwrap();
+        assert_eq!(second.open("ctx", &sealed).unwrap(), b"data");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("keys").join("master.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0);
+        }
     }
 }

@@ -21,8 +21,17 @@ fn code_at(secret: &[u8], step: u64) -> String {
     let tag = hmac::sign(&key, &step.to_be_bytes());
     let digest = tag.as_ref();
     let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let value = u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
-    format!("{:0width$}", value % 10u32.pow(DIGITS), width = DIGITS as usize)
+    let value = u32::from_be_bytes([
+        digest[offset] & 0x7f,
+        digest[offset + 1],
+        digest[offset + 2],
+        digest[offset + 3],
+    ]);
+    format!(
+        "{:0width$}",
+        value % 10u32.pow(DIGITS),
+        width = DIGITS as usize
+    )
 }
 
 /// The step a code for `now` belongs to.
@@ -32,18 +41,27 @@ pub fn step_of(now: DateTime<Utc>) -> u64 {
 
 /// The code for `now` (for tests and the registration page's check).
 pub fn code_now(secret_base32: &str, now: DateTime<Utc>) -> Option<String> {
-    let secret = BASE32_NOPAD.decode(secret_base32.trim_end_matches('=').as_bytes()).ok()?;
+    let secret = BASE32_NOPAD
+        .decode(secret_base32.trim_end_matches('=').as_bytes())
+        .ok()?;
     Some(code_at(&secret, step_of(now)))
 }
 
 /// Checks `code` against the steps around `now` (one step of clock drift either way), refusing
 /// steps at or before `last_used_step`. Returns the step that matched.
-pub fn verify(secret_base32: &str, code: &str, now: DateTime<Utc>, last_used_step: Option<u64>) -> Option<u64> {
+pub fn verify(
+    secret_base32: &str,
+    code: &str,
+    now: DateTime<Utc>,
+    last_used_step: Option<u64>,
+) -> Option<u64> {
     let code = code.trim();
     if code.len() != DIGITS as usize || !code.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let secret = BASE32_NOPAD.decode(secret_base32.trim_end_matches('=').as_bytes()).ok()?;
+    let secret = BASE32_NOPAD
+        .decode(secret_base32.trim_end_matches('=').as_bytes())
+        .ok()?;
     let current = step_of(now);
     [current.saturating_sub(1), current, current + 1]
         .into_iter()
@@ -72,9 +90,19 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 10).unwrap();
         let code = code_now(secret, now).unwrap();
         let step = verify(secret, &code, now, None).unwrap();
-        assert_eq!(verify(secret, &code, now + chrono::Duration::seconds(30), None), Some(step));
-        assert_eq!(verify(secret, &code, now, Some(step)), None, "a used code cannot be replayed");
-        assert_eq!(verify(secret, &code, now + chrono::Duration::seconds(90), None), None);
+        assert_eq!(
+            verify(secret, &code, now + chrono::Duration::seconds(30), None),
+            Some(step)
+        );
+        assert_eq!(
+            verify(secret, &code, now, Some(step)),
+            None,
+            "a used code cannot be replayed"
+        );
+        assert_eq!(
+            verify(secret, &code, now + chrono::Duration::seconds(90), None),
+            None
+        );
         assert_eq!(verify(secret, "12345", now, None), None);
         assert_eq!(verify(secret, "abcdef", now, None), None);
         assert!(new_secret().unwrap().len() == 32);

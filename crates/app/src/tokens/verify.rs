@@ -45,17 +45,26 @@ fn text<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
 impl App {
     /// Verifies a bearer token for Microsoft Graph. `expected_tenant` is the tenant the request is
     /// for (from the route), or `None` when the token's own tenant decides (userinfo, `/v1.0`).
-    pub async fn verify_graph_token(&self, token: &str, expected_tenant: Option<TenantId>) -> Result<AccessTokenClaims, TokenRejected> {
+    pub async fn verify_graph_token(
+        &self,
+        token: &str,
+        expected_tenant: Option<TenantId>,
+    ) -> Result<AccessTokenClaims, TokenRejected> {
         let now = self.now();
         // Read the claimed tenant without trusting it, to pick whose keys to verify with.
-        let claimed = unverified_tid(token).ok_or_else(|| TokenRejected::Invalid("no tenant".into()))?;
+        let claimed =
+            unverified_tid(token).ok_or_else(|| TokenRejected::Invalid("no tenant".into()))?;
         if expected_tenant.is_some_and(|t| t != claimed) {
             return Err(TokenRejected::WrongTenant);
         }
         let keys = self.keys();
         let kid = unverified_kid(token).ok_or_else(|| TokenRejected::Invalid("no kid".into()))?;
-        let key = keys.public_key(claimed, &kid, now).await.map_err(|e| TokenRejected::Invalid(e.to_string()))?;
-        let verified = jwt::verify(token, |k| if k == kid { key.clone() } else { None }).map_err(|e| TokenRejected::Invalid(e.to_string()))?;
+        let key = keys
+            .public_key(claimed, &kid, now)
+            .await
+            .map_err(|e| TokenRejected::Invalid(e.to_string()))?;
+        let verified = jwt::verify(token, |k| if k == kid { key.clone() } else { None })
+            .map_err(|e| TokenRejected::Invalid(e.to_string()))?;
         let claims = verified.claims;
         if verified.typ.as_deref() != Some("at+jwt") {
             return Err(TokenRejected::NotAnAccessToken);
@@ -67,16 +76,34 @@ impl App {
         if tid != Some(claimed) || text(&claims, "iss") != Some(self.issuer(claimed).as_str()) {
             return Err(TokenRejected::WrongTenant);
         }
-        let exp = claims.get("exp").and_then(Value::as_i64).ok_or(TokenRejected::Lifetime)?;
-        let nbf = claims.get("nbf").and_then(Value::as_i64).ok_or(TokenRejected::Lifetime)?;
-        if now.timestamp() > exp + CLOCK_SKEW.num_seconds() || now.timestamp() + CLOCK_SKEW.num_seconds() < nbf {
+        let exp = claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .ok_or(TokenRejected::Lifetime)?;
+        let nbf = claims
+            .get("nbf")
+            .and_then(Value::as_i64)
+            .ok_or(TokenRejected::Lifetime)?;
+        if now.timestamp() > exp + CLOCK_SKEW.num_seconds()
+            || now.timestamp() + CLOCK_SKEW.num_seconds() < nbf
+        {
             return Err(TokenRejected::Lifetime);
         }
-        let oid = text(&claims, "oid").and_then(|o| ObjectId::parse(o).ok()).ok_or_else(|| TokenRejected::Invalid("no oid".into()))?;
+        let oid = text(&claims, "oid")
+            .and_then(|o| ObjectId::parse(o).ok())
+            .ok_or_else(|| TokenRejected::Invalid("no oid".into()))?;
         let list = |name: &str| -> Vec<String> {
             match claims.get(name) {
-                Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-                Some(Value::String(joined)) => joined.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                Some(Value::String(joined)) => joined
+                    .split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 _ => Vec::new(),
             }
         };
@@ -95,7 +122,9 @@ impl App {
 fn unverified_part(token: &str, index: usize) -> Option<Map<String, Value>> {
     use base64::Engine;
     let part = token.split('.').nth(index)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(part)
+        .ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 

@@ -1,7 +1,7 @@
 //! `spawn`: a server on its own port, store and CA directory, and a client that trusts the CA.
 
 use portico_app::seed;
-use portico_http::{start, RunningServer, ServerOptions};
+use portico_http::{start, MasterKeySource, RunningServer, ServerOptions};
 use portico_store::StoreConfig;
 use reqwest::Client;
 use std::time::Duration;
@@ -56,11 +56,15 @@ pub async fn spawn(options: Spawn) -> TestServer {
     let server = start(ServerOptions {
         listen: "127.0.0.1:0".parse().expect("address"),
         public_url: None,
-        store: options.store,
+        store: options.store.clone(),
         seed: options.demo.then(|| seed::demo().expect("demo seed")),
         dev_mode: options.dev_mode,
         ca_dir: ca_dir.path().to_owned(),
         smtp_url: None,
+        master_key: match &options.store {
+            StoreConfig::SqliteFile(path) => MasterKeySource::File(path.with_extension("key")),
+            _ => MasterKeySource::Ephemeral,
+        },
     })
     .await
     .expect("server starts");

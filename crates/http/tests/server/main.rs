@@ -5,3 +5,5 @@
 mod control_api;
 mod harness;
 mod lifecycle;
+mod oidc_client;
+mod tokens;

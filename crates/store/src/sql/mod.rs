@@ -58,7 +58,11 @@ impl SqlStore {
 
 /// Every table, children before parents, for [`Store::reset`].
 const ALL_TABLES: [&str; 24] = [
-    "refresh_tokens", "authorization_codes", "sessions", "login_flows", "outbox_recipients",
+    "refresh_tokens",
+    "authorization_codes",
+    "sessions",
+    "login_flows",
+    "outbox_recipients",
     "outbox",
     "risky_users",
     "signing_keys",
@@ -142,15 +146,27 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         }
         Write::EnqueueMail(message) => outbox::enqueue(conn, tenant, message).await,
         Write::PutLoginFlow(flow) => oauth::put_flow(conn, tenant, flow).await,
-        Write::DeleteLoginFlow { flow_hash } => oauth::delete_keyed(conn, oauth::Keyed::Flow, tenant, flow_hash).await,
+        Write::DeleteLoginFlow { flow_hash } => {
+            oauth::delete_keyed(conn, oauth::Keyed::Flow, tenant, flow_hash).await
+        }
         Write::PutSession(session) => oauth::put_session(conn, tenant, session).await,
-        Write::DeleteSession { session_hash } => oauth::delete_keyed(conn, oauth::Keyed::Session, tenant, session_hash).await,
+        Write::DeleteSession { session_hash } => {
+            oauth::delete_keyed(conn, oauth::Keyed::Session, tenant, session_hash).await
+        }
         Write::InsertAuthorizationCode(code) => oauth::insert_code(conn, tenant, code).await,
-        Write::RedeemAuthorizationCode { code_hash, at } => oauth::redeem_code(conn, tenant, code_hash, *at).await,
+        Write::RedeemAuthorizationCode { code_hash, at } => {
+            oauth::redeem_code(conn, tenant, code_hash, *at).await
+        }
         Write::InsertRefreshToken(token) => oauth::insert_refresh(conn, tenant, token).await,
-        Write::RotateRefreshToken { token_hash, at } => oauth::rotate_refresh(conn, tenant, token_hash, *at).await,
-        Write::RevokeTokenFamily { family_id, at } => oauth::revoke_refresh(conn, tenant, oauth::RevokeBy::Family, *family_id, *at).await,
-        Write::RevokeUserTokens { user_id, at } => oauth::revoke_refresh(conn, tenant, oauth::RevokeBy::User, *user_id, *at).await,
+        Write::RotateRefreshToken { token_hash, at } => {
+            oauth::rotate_refresh(conn, tenant, token_hash, *at).await
+        }
+        Write::RevokeTokenFamily { family_id, at } => {
+            oauth::revoke_refresh(conn, tenant, oauth::RevokeBy::Family, *family_id, *at).await
+        }
+        Write::RevokeUserTokens { user_id, at } => {
+            oauth::revoke_refresh(conn, tenant, oauth::RevokeBy::User, *user_id, *at).await
+        }
     }
 }
 
@@ -353,16 +369,32 @@ impl Store for SqlStore {
         documents::list_signing_keys(&self.pools.read, tenant).await
     }
 
-    async fn find_login_flow(&self, tenant: TenantId, flow_hash: &str) -> StoreResult<Option<LoginFlow>> {
+    async fn find_login_flow(
+        &self,
+        tenant: TenantId,
+        flow_hash: &str,
+    ) -> StoreResult<Option<LoginFlow>> {
         oauth::find_flow(&self.pools.read, tenant, flow_hash).await
     }
-    async fn find_session(&self, tenant: TenantId, session_hash: &str) -> StoreResult<Option<Session>> {
+    async fn find_session(
+        &self,
+        tenant: TenantId,
+        session_hash: &str,
+    ) -> StoreResult<Option<Session>> {
         oauth::find_session(&self.pools.read, tenant, session_hash).await
     }
-    async fn find_authorization_code(&self, tenant: TenantId, code_hash: &str) -> StoreResult<Option<AuthorizationCode>> {
+    async fn find_authorization_code(
+        &self,
+        tenant: TenantId,
+        code_hash: &str,
+    ) -> StoreResult<Option<AuthorizationCode>> {
         oauth::find_code(&self.pools.read, tenant, code_hash).await
     }
-    async fn find_refresh_token(&self, tenant: TenantId, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
+    async fn find_refresh_token(
+        &self,
+        tenant: TenantId,
+        token_hash: &str,
+    ) -> StoreResult<Option<RefreshToken>> {
         oauth::find_refresh(&self.pools.read, tenant, token_hash).await
     }
 

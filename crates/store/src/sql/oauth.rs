@@ -9,7 +9,11 @@ use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
 use portico_model::{ObjectId, TenantId};
 use sqlx::{AnyConnection, AnyPool};
 
-pub(crate) async fn put_flow(conn: &mut AnyConnection, tenant: TenantId, flow: &LoginFlow) -> StoreResult<()> {
+pub(crate) async fn put_flow(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    flow: &LoginFlow,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO login_flows (tenant_id, flow_hash, document, expires_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (tenant_id, flow_hash) DO UPDATE SET document = excluded.document, expires_at = excluded.expires_at",
@@ -25,12 +29,22 @@ pub(crate) async fn put_flow(conn: &mut AnyConnection, tenant: TenantId, flow: &
 }
 
 /// Deletes one row of `table` keyed by (tenant, `column`); `NotFound` if absent.
-pub(crate) async fn delete_keyed(conn: &mut AnyConnection, table: Keyed, tenant: TenantId, key: &str) -> StoreResult<()> {
+pub(crate) async fn delete_keyed(
+    conn: &mut AnyConnection,
+    table: Keyed,
+    tenant: TenantId,
+    key: &str,
+) -> StoreResult<()> {
     let sql = match table {
         Keyed::Flow => "DELETE FROM login_flows WHERE tenant_id = $1 AND flow_hash = $2",
         Keyed::Session => "DELETE FROM sessions WHERE tenant_id = $1 AND session_hash = $2",
     };
-    let done = sqlx::query(sql).bind(tenant.to_string()).bind(key).execute(&mut *conn).await.map_err(db_error)?;
+    let done = sqlx::query(sql)
+        .bind(tenant.to_string())
+        .bind(key)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -43,17 +57,26 @@ pub(crate) enum Keyed {
     Session,
 }
 
-pub(crate) async fn find_flow(pool: &AnyPool, tenant: TenantId, hash: &str) -> StoreResult<Option<LoginFlow>> {
-    let row = sqlx::query("SELECT document FROM login_flows WHERE tenant_id = $1 AND flow_hash = $2")
-        .bind(tenant.to_string())
-        .bind(hash)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_error)?;
+pub(crate) async fn find_flow(
+    pool: &AnyPool,
+    tenant: TenantId,
+    hash: &str,
+) -> StoreResult<Option<LoginFlow>> {
+    let row =
+        sqlx::query("SELECT document FROM login_flows WHERE tenant_id = $1 AND flow_hash = $2")
+            .bind(tenant.to_string())
+            .bind(hash)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_error)?;
     row.map(|row| Columns(&row).json("document")).transpose()
 }
 
-pub(crate) async fn put_session(conn: &mut AnyConnection, tenant: TenantId, session: &Session) -> StoreResult<()> {
+pub(crate) async fn put_session(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    session: &Session,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO sessions (tenant_id, session_hash, user_id, document, expires_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (tenant_id, session_hash) DO UPDATE SET document = excluded.document, expires_at = excluded.expires_at",
@@ -69,17 +92,26 @@ pub(crate) async fn put_session(conn: &mut AnyConnection, tenant: TenantId, sess
     Ok(())
 }
 
-pub(crate) async fn find_session(pool: &AnyPool, tenant: TenantId, hash: &str) -> StoreResult<Option<Session>> {
-    let row = sqlx::query("SELECT document FROM sessions WHERE tenant_id = $1 AND session_hash = $2")
-        .bind(tenant.to_string())
-        .bind(hash)
-        .fetch_optional(pool)
-        .await
-        .map_err(db_error)?;
+pub(crate) async fn find_session(
+    pool: &AnyPool,
+    tenant: TenantId,
+    hash: &str,
+) -> StoreResult<Option<Session>> {
+    let row =
+        sqlx::query("SELECT document FROM sessions WHERE tenant_id = $1 AND session_hash = $2")
+            .bind(tenant.to_string())
+            .bind(hash)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_error)?;
     row.map(|row| Columns(&row).json("document")).transpose()
 }
 
-pub(crate) async fn insert_code(conn: &mut AnyConnection, tenant: TenantId, code: &AuthorizationCode) -> StoreResult<()> {
+pub(crate) async fn insert_code(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    code: &AuthorizationCode,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO authorization_codes (tenant_id, code_hash, family_id, document, expires_at, redeemed_at) \
          VALUES ($1, $2, $3, $4, $5, NULL)",
@@ -96,7 +128,12 @@ pub(crate) async fn insert_code(conn: &mut AnyConnection, tenant: TenantId, code
 }
 
 /// Marks a code redeemed; `Conflict::Precondition` if it already was, `NotFound` if unknown.
-pub(crate) async fn redeem_code(conn: &mut AnyConnection, tenant: TenantId, hash: &str, at: DateTime<Utc>) -> StoreResult<()> {
+pub(crate) async fn redeem_code(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    hash: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     let done = sqlx::query("UPDATE authorization_codes SET redeemed_at = $3 WHERE tenant_id = $1 AND code_hash = $2 AND redeemed_at IS NULL")
         .bind(tenant.to_string())
         .bind(hash)
@@ -107,19 +144,26 @@ pub(crate) async fn redeem_code(conn: &mut AnyConnection, tenant: TenantId, hash
     if done.rows_affected() == 1 {
         return Ok(());
     }
-    let exists = sqlx::query("SELECT 1 FROM authorization_codes WHERE tenant_id = $1 AND code_hash = $2")
-        .bind(tenant.to_string())
-        .bind(hash)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db_error)?;
+    let exists =
+        sqlx::query("SELECT 1 FROM authorization_codes WHERE tenant_id = $1 AND code_hash = $2")
+            .bind(tenant.to_string())
+            .bind(hash)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_error)?;
     Err(match exists {
-        Some(_) => StoreError::Conflict(Conflict::Precondition("the authorization code was already redeemed".into())),
+        Some(_) => StoreError::Conflict(Conflict::Precondition(
+            "the authorization code was already redeemed".into(),
+        )),
         None => StoreError::NotFound,
     })
 }
 
-pub(crate) async fn find_code(pool: &AnyPool, tenant: TenantId, hash: &str) -> StoreResult<Option<AuthorizationCode>> {
+pub(crate) async fn find_code(
+    pool: &AnyPool,
+    tenant: TenantId,
+    hash: &str,
+) -> StoreResult<Option<AuthorizationCode>> {
     let row = sqlx::query("SELECT document, redeemed_at FROM authorization_codes WHERE tenant_id = $1 AND code_hash = $2")
         .bind(tenant.to_string())
         .bind(hash)
@@ -135,7 +179,11 @@ pub(crate) async fn find_code(pool: &AnyPool, tenant: TenantId, hash: &str) -> S
     .transpose()
 }
 
-pub(crate) async fn insert_refresh(conn: &mut AnyConnection, tenant: TenantId, token: &RefreshToken) -> StoreResult<()> {
+pub(crate) async fn insert_refresh(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    token: &RefreshToken,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO refresh_tokens (tenant_id, token_hash, family_id, user_id, document, expires_at, rotated_at, revoked_at) \
          VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL)",
@@ -153,7 +201,12 @@ pub(crate) async fn insert_refresh(conn: &mut AnyConnection, tenant: TenantId, t
 }
 
 /// Marks a live refresh token used; `Conflict::Precondition` if it was already rotated or revoked.
-pub(crate) async fn rotate_refresh(conn: &mut AnyConnection, tenant: TenantId, hash: &str, at: DateTime<Utc>) -> StoreResult<()> {
+pub(crate) async fn rotate_refresh(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    hash: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     let done = sqlx::query(
         "UPDATE refresh_tokens SET rotated_at = $3 WHERE tenant_id = $1 AND token_hash = $2 AND rotated_at IS NULL AND revoked_at IS NULL",
     )
@@ -166,17 +219,31 @@ pub(crate) async fn rotate_refresh(conn: &mut AnyConnection, tenant: TenantId, h
     if done.rows_affected() == 1 {
         Ok(())
     } else {
-        Err(StoreError::Conflict(Conflict::Precondition("the refresh token is no longer valid".into())))
+        Err(StoreError::Conflict(Conflict::Precondition(
+            "the refresh token is no longer valid".into(),
+        )))
     }
 }
 
 /// Revokes every live token of a family (or of a user): `column` is `family_id` or `user_id`.
-pub(crate) async fn revoke_refresh(conn: &mut AnyConnection, tenant: TenantId, by: RevokeBy, id: ObjectId, at: DateTime<Utc>) -> StoreResult<()> {
+pub(crate) async fn revoke_refresh(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    by: RevokeBy,
+    id: ObjectId,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     let sql = match by {
         RevokeBy::Family => "UPDATE refresh_tokens SET revoked_at = $3 WHERE tenant_id = $1 AND family_id = $2 AND revoked_at IS NULL",
         RevokeBy::User => "UPDATE refresh_tokens SET revoked_at = $3 WHERE tenant_id = $1 AND user_id = $2 AND revoked_at IS NULL",
     };
-    sqlx::query(sql).bind(tenant.to_string()).bind(id.to_string()).bind(micros(at)).execute(&mut *conn).await.map_err(db_error)?;
+    sqlx::query(sql)
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .bind(micros(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
     if let RevokeBy::User = by {
         sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
             .bind(tenant.to_string())
@@ -194,7 +261,11 @@ pub(crate) enum RevokeBy {
     User,
 }
 
-pub(crate) async fn find_refresh(pool: &AnyPool, tenant: TenantId, hash: &str) -> StoreResult<Option<RefreshToken>> {
+pub(crate) async fn find_refresh(
+    pool: &AnyPool,
+    tenant: TenantId,
+    hash: &str,
+) -> StoreResult<Option<RefreshToken>> {
     let row = sqlx::query("SELECT document, rotated_at, revoked_at FROM refresh_tokens WHERE tenant_id = $1 AND token_hash = $2")
         .bind(tenant.to_string())
         .bind(hash)

@@ -1385,29 +1385,73 @@ pub async fn reset_replaces_everything(store: DynStore) {
 
 fn code(hash: &str, family: u32) -> portico_model::oauth::AuthorizationCode {
     portico_model::oauth::AuthorizationCode {
-        code_hash: hash.into(), family_id: oid(family), client_id: ClientId::parse("c0c0a003-0000-4000-8000-000000000003").unwrap(),
-        redirect_uri: "http://localhost".into(), user_id: oid(1), scopes: vec!["openid".into()], nonce: Some("n".into()),
-        code_challenge: Some("c".into()), auth_time: at(2), amr: vec!["pwd".into()], created_at: at(2), expires_at: at(3), redeemed_at: None,
+        code_hash: hash.into(),
+        family_id: oid(family),
+        client_id: ClientId::parse("c0c0a003-0000-4000-8000-000000000003").unwrap(),
+        redirect_uri: "http://localhost".into(),
+        user_id: oid(1),
+        scopes: vec!["openid".into()],
+        nonce: Some("n".into()),
+        code_challenge: Some("c".into()),
+        auth_time: at(2),
+        amr: vec!["pwd".into()],
+        created_at: at(2),
+        expires_at: at(3),
+        redeemed_at: None,
     }
 }
 
 fn refresh(hash: &str, family: u32, user: u32) -> portico_model::oauth::RefreshToken {
     portico_model::oauth::RefreshToken {
-        token_hash: hash.into(), family_id: oid(family), client_id: ClientId::parse("c0c0a003-0000-4000-8000-000000000003").unwrap(),
-        user_id: oid(user), scopes: vec!["User.Read".into()], auth_time: at(2), amr: vec!["pwd".into()], created_at: at(2), expires_at: at(20),
-        rotated_at: None, revoked_at: None,
+        token_hash: hash.into(),
+        family_id: oid(family),
+        client_id: ClientId::parse("c0c0a003-0000-4000-8000-000000000003").unwrap(),
+        user_id: oid(user),
+        scopes: vec!["User.Read".into()],
+        auth_time: at(2),
+        amr: vec!["pwd".into()],
+        created_at: at(2),
+        expires_at: at(20),
+        rotated_at: None,
+        revoked_at: None,
     }
 }
 
 pub async fn authorization_codes_are_single_use_under_concurrency(store: DynStore) {
     two_tenants(&store).await;
-    store.apply(tenant_a(), vec![Write::InsertAuthorizationCode(code("code-1", 900))]).await.unwrap();
-    assert_eq!(store.find_authorization_code(tenant_a(), "code-1").await.unwrap(), Some(code("code-1", 900)));
-    assert!(store.find_authorization_code(tenant_b(), "code-1").await.unwrap().is_none());
+    store
+        .apply(
+            tenant_a(),
+            vec![Write::InsertAuthorizationCode(code("code-1", 900))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_authorization_code(tenant_a(), "code-1")
+            .await
+            .unwrap(),
+        Some(code("code-1", 900))
+    );
+    assert!(store
+        .find_authorization_code(tenant_b(), "code-1")
+        .await
+        .unwrap()
+        .is_none());
     let mut tasks = Vec::new();
     for _ in 0..12 {
         let store = store.clone();
-        tasks.push(tokio::spawn(async move { store.apply(tenant_a(), vec![Write::RedeemAuthorizationCode { code_hash: "code-1".into(), at: at(2) }]).await }));
+        tasks.push(tokio::spawn(async move {
+            store
+                .apply(
+                    tenant_a(),
+                    vec![Write::RedeemAuthorizationCode {
+                        code_hash: "code-1".into(),
+                        at: at(2),
+                    }],
+                )
+                .await
+        }));
     }
     let mut redeemed = 0;
     for task in tasks {
@@ -1418,61 +1462,267 @@ pub async fn authorization_codes_are_single_use_under_concurrency(store: DynStor
         }
     }
     assert_eq!(redeemed, 1);
-    assert_eq!(store.find_authorization_code(tenant_a(), "code-1").await.unwrap().unwrap().redeemed_at, Some(at(2)));
-    assert_not_found(store.apply(tenant_b(), vec![Write::RedeemAuthorizationCode { code_hash: "code-1".into(), at: at(2) }]).await);
-    assert_not_found(store.apply(tenant_a(), vec![Write::RedeemAuthorizationCode { code_hash: "nope".into(), at: at(2) }]).await);
+    assert_eq!(
+        store
+            .find_authorization_code(tenant_a(), "code-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .redeemed_at,
+        Some(at(2))
+    );
+    assert_not_found(
+        store
+            .apply(
+                tenant_b(),
+                vec![Write::RedeemAuthorizationCode {
+                    code_hash: "code-1".into(),
+                    at: at(2),
+                }],
+            )
+            .await,
+    );
+    assert_not_found(
+        store
+            .apply(
+                tenant_a(),
+                vec![Write::RedeemAuthorizationCode {
+                    code_hash: "nope".into(),
+                    at: at(2),
+                }],
+            )
+            .await,
+    );
 }
 
 pub async fn refresh_tokens_rotate_once_and_families_revoke(store: DynStore) {
     two_tenants(&store).await;
     store
-        .apply(tenant_a(), vec![
-            Write::InsertRefreshToken(refresh("rt-1", 900, 1)),
-            Write::InsertRefreshToken(refresh("rt-other", 901, 1)),
-            Write::InsertRefreshToken(refresh("rt-2nd-user", 902, 2)),
-        ])
+        .apply(
+            tenant_a(),
+            vec![
+                Write::InsertRefreshToken(refresh("rt-1", 900, 1)),
+                Write::InsertRefreshToken(refresh("rt-other", 901, 1)),
+                Write::InsertRefreshToken(refresh("rt-2nd-user", 902, 2)),
+            ],
+        )
         .await
         .unwrap();
-    store.apply(tenant_a(), vec![Write::RotateRefreshToken { token_hash: "rt-1".into(), at: at(3) }, Write::InsertRefreshToken(refresh("rt-2", 900, 1))]).await.unwrap();
-    assert_eq!(store.find_refresh_token(tenant_a(), "rt-1").await.unwrap().unwrap().rotated_at, Some(at(3)));
-    let reuse = store.apply(tenant_a(), vec![Write::RotateRefreshToken { token_hash: "rt-1".into(), at: at(4) }, Write::InsertRefreshToken(refresh("rt-3", 900, 1))]).await;
-    assert!(matches!(reuse, Err(StoreError::Conflict(Conflict::Precondition(_)))), "{reuse:?}");
-    assert!(store.find_refresh_token(tenant_a(), "rt-3").await.unwrap().is_none(), "the failed rotation wrote nothing");
-    store.apply(tenant_a(), vec![Write::RevokeTokenFamily { family_id: oid(900), at: at(4) }]).await.unwrap();
-    assert_eq!(store.find_refresh_token(tenant_a(), "rt-2").await.unwrap().unwrap().revoked_at, Some(at(4)));
-    assert!(store.find_refresh_token(tenant_a(), "rt-other").await.unwrap().unwrap().revoked_at.is_none());
-    let revoked = store.apply(tenant_a(), vec![Write::RotateRefreshToken { token_hash: "rt-2".into(), at: at(5) }]).await;
-    assert!(matches!(revoked, Err(StoreError::Conflict(Conflict::Precondition(_)))));
-    assert!(store.find_refresh_token(tenant_b(), "rt-other").await.unwrap().is_none());
+    store
+        .apply(
+            tenant_a(),
+            vec![
+                Write::RotateRefreshToken {
+                    token_hash: "rt-1".into(),
+                    at: at(3),
+                },
+                Write::InsertRefreshToken(refresh("rt-2", 900, 1)),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_refresh_token(tenant_a(), "rt-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .rotated_at,
+        Some(at(3))
+    );
+    let reuse = store
+        .apply(
+            tenant_a(),
+            vec![
+                Write::RotateRefreshToken {
+                    token_hash: "rt-1".into(),
+                    at: at(4),
+                },
+                Write::InsertRefreshToken(refresh("rt-3", 900, 1)),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(reuse, Err(StoreError::Conflict(Conflict::Precondition(_)))),
+        "{reuse:?}"
+    );
+    assert!(
+        store
+            .find_refresh_token(tenant_a(), "rt-3")
+            .await
+            .unwrap()
+            .is_none(),
+        "the failed rotation wrote nothing"
+    );
+    store
+        .apply(
+            tenant_a(),
+            vec![Write::RevokeTokenFamily {
+                family_id: oid(900),
+                at: at(4),
+            }],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_refresh_token(tenant_a(), "rt-2")
+            .await
+            .unwrap()
+            .unwrap()
+            .revoked_at,
+        Some(at(4))
+    );
+    assert!(store
+        .find_refresh_token(tenant_a(), "rt-other")
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_none());
+    let revoked = store
+        .apply(
+            tenant_a(),
+            vec![Write::RotateRefreshToken {
+                token_hash: "rt-2".into(),
+                at: at(5),
+            }],
+        )
+        .await;
+    assert!(matches!(
+        revoked,
+        Err(StoreError::Conflict(Conflict::Precondition(_)))
+    ));
+    assert!(store
+        .find_refresh_token(tenant_b(), "rt-other")
+        .await
+        .unwrap()
+        .is_none());
 
-    let session = portico_model::oauth::Session { session_hash: "s-1".into(), user_id: oid(1), auth_time: at(2), amr: vec!["pwd".into()], persistent: true, created_at: at(2), expires_at: at(9) };
-    store.apply(tenant_a(), vec![Write::PutSession(session.clone())]).await.unwrap();
-    assert_eq!(store.find_session(tenant_a(), "s-1").await.unwrap(), Some(session));
-    store.apply(tenant_a(), vec![Write::RevokeUserTokens { user_id: oid(1), at: at(6) }]).await.unwrap();
-    assert!(store.find_refresh_token(tenant_a(), "rt-other").await.unwrap().unwrap().revoked_at.is_some());
-    assert!(store.find_refresh_token(tenant_a(), "rt-2nd-user").await.unwrap().unwrap().revoked_at.is_none());
-    assert!(store.find_session(tenant_a(), "s-1").await.unwrap().is_none(), "sessions end with the user's tokens");
+    let session = portico_model::oauth::Session {
+        session_hash: "s-1".into(),
+        user_id: oid(1),
+        auth_time: at(2),
+        amr: vec!["pwd".into()],
+        persistent: true,
+        created_at: at(2),
+        expires_at: at(9),
+    };
+    store
+        .apply(tenant_a(), vec![Write::PutSession(session.clone())])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.find_session(tenant_a(), "s-1").await.unwrap(),
+        Some(session)
+    );
+    store
+        .apply(
+            tenant_a(),
+            vec![Write::RevokeUserTokens {
+                user_id: oid(1),
+                at: at(6),
+            }],
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .find_refresh_token(tenant_a(), "rt-other")
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_some());
+    assert!(store
+        .find_refresh_token(tenant_a(), "rt-2nd-user")
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_none());
+    assert!(
+        store
+            .find_session(tenant_a(), "s-1")
+            .await
+            .unwrap()
+            .is_none(),
+        "sessions end with the user's tokens"
+    );
 }
 
 pub async fn login_flows_and_sessions(store: DynStore) {
     use portico_model::oauth::{AuthorizationRequest, FlowStep, LoginFlow};
     two_tenants(&store).await;
     let mut flow = LoginFlow {
-        flow_hash: "f-1".into(), csrf_token: "csrf".into(),
+        flow_hash: "f-1".into(),
+        csrf_token: "csrf".into(),
         request: AuthorizationRequest {
-            client_id: ClientId::parse("c0c0a003-0000-4000-8000-000000000003").unwrap(), redirect_uri: "http://localhost".into(),
-            scopes: vec!["openid".into()], state: Some("s".into()), nonce: None, code_challenge: Some("c".into()), response_mode: "query".into(),
-            login_hint: None, max_age: None,
+            client_id: ClientId::parse("c0c0a003-0000-4000-8000-000000000003").unwrap(),
+            redirect_uri: "http://localhost".into(),
+            scopes: vec!["openid".into()],
+            state: Some("s".into()),
+            nonce: None,
+            code_challenge: Some("c".into()),
+            response_mode: "query".into(),
+            login_hint: None,
+            max_age: None,
         },
-        step: FlowStep::Identify, keep_signed_in: false, failed_attempts: 0, created_at: at(2), expires_at: at(3),
+        step: FlowStep::Identify,
+        keep_signed_in: false,
+        failed_attempts: 0,
+        created_at: at(2),
+        expires_at: at(3),
     };
-    store.apply(tenant_a(), vec![Write::PutLoginFlow(flow.clone())]).await.unwrap();
+    store
+        .apply(tenant_a(), vec![Write::PutLoginFlow(flow.clone())])
+        .await
+        .unwrap();
     flow.step = FlowStep::Password { user_id: oid(1) };
-    store.apply(tenant_a(), vec![Write::PutLoginFlow(flow.clone())]).await.unwrap();
-    assert_eq!(store.find_login_flow(tenant_a(), "f-1").await.unwrap(), Some(flow));
-    assert!(store.find_login_flow(tenant_b(), "f-1").await.unwrap().is_none());
-    assert_not_found(store.apply(tenant_b(), vec![Write::DeleteLoginFlow { flow_hash: "f-1".into() }]).await);
-    store.apply(tenant_a(), vec![Write::DeleteLoginFlow { flow_hash: "f-1".into() }]).await.unwrap();
-    assert!(store.find_login_flow(tenant_a(), "f-1").await.unwrap().is_none());
-    assert_not_found(store.apply(tenant_a(), vec![Write::DeleteSession { session_hash: "none".into() }]).await);
+    store
+        .apply(tenant_a(), vec![Write::PutLoginFlow(flow.clone())])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.find_login_flow(tenant_a(), "f-1").await.unwrap(),
+        Some(flow)
+    );
+    assert!(store
+        .find_login_flow(tenant_b(), "f-1")
+        .await
+        .unwrap()
+        .is_none());
+    assert_not_found(
+        store
+            .apply(
+                tenant_b(),
+                vec![Write::DeleteLoginFlow {
+                    flow_hash: "f-1".into(),
+                }],
+            )
+            .await,
+    );
+    store
+        .apply(
+            tenant_a(),
+            vec![Write::DeleteLoginFlow {
+                flow_hash: "f-1".into(),
+            }],
+        )
+        .await
+        .unwrap();
+    assert!(store
+        .find_login_flow(tenant_a(), "f-1")
+        .await
+        .unwrap()
+        .is_none());
+    assert_not_found(
+        store
+            .apply(
+                tenant_a(),
+                vec![Write::DeleteSession {
+                    session_hash: "none".into(),
+                }],
+            )
+            .await,
+    );
 }

@@ -1,0 +1,44 @@
+//! Entra-style OpenID Connect and OAuth 2.0 endpoints for every tenant.
+
+mod authorize;
+mod discovery;
+mod session;
+mod token;
+
+use crate::state::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub(crate) use session::bearer as bearer_token;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
+        .route("/{tenant}/discovery/v2.0/keys", get(discovery::jwks))
+        .route("/{tenant}/discovery/keys", get(discovery::jwks))
+        .route(
+            "/common/discovery/instance",
+            get(discovery::instance_discovery),
+        )
+        .route(
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(authorize::authorize).post(authorize::discover),
+        )
+        .route("/{tenant}/login", post(authorize::submit))
+        .route("/{tenant}/oauth2/v2.0/token", post(token::token))
+        .route("/{tenant}/oauth2/v2.0/logout", get(session::logout))
+        .route(
+            "/oidc/userinfo",
+            get(session::userinfo).post(session::userinfo),
+        )
+}
+
+/// The session cookie of one tenant.
+pub(crate) fn session_cookie_name(tenant: &portico_model::TenantId) -> String {
+    format!("portico_session_{tenant}")
+}
+
+pub(crate) const FLOW_COOKIE: &str = "portico_flow";

@@ -1,0 +1,139 @@
+//! Server-rendered pages (askama) and the headers every page carries: no framing, no caching,
+//! no scripts unless a page brings its own nonce.
+
+use crate::context;
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use portico_app::tokens::flow::ErrorPage;
+
+#[derive(Template)]
+#[template(path = "identify.html")]
+pub struct IdentifyPage<'a> {
+    pub tenant_name: &'a str,
+    pub app_name: &'a str,
+    pub action: &'a str,
+    pub flow: &'a str,
+    pub csrf: &'a str,
+    pub login_hint: &'a str,
+    pub error: Option<(u32, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "discover.html")]
+pub struct DiscoverPage<'a> {
+    pub action: &'a str,
+    pub query: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct PasswordPage<'a> {
+    pub tenant_name: &'a str,
+    pub username: &'a str,
+    pub action: &'a str,
+    pub flow: &'a str,
+    pub csrf: &'a str,
+    pub error: Option<(u32, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "mfa_register.html")]
+pub struct MfaRegisterPage<'a> {
+    pub tenant_name: &'a str,
+    pub username: &'a str,
+    pub secret: &'a str,
+    pub uri: &'a str,
+    pub action: &'a str,
+    pub flow: &'a str,
+    pub csrf: &'a str,
+    pub error: Option<(u32, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "mfa_challenge.html")]
+pub struct MfaChallengePage<'a> {
+    pub tenant_name: &'a str,
+    pub username: &'a str,
+    pub action: &'a str,
+    pub flow: &'a str,
+    pub csrf: &'a str,
+    pub error: Option<(u32, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorTemplate<'a> {
+    pub code: u32,
+    pub title: &'a str,
+    pub message: &'a str,
+    pub remedy: &'a str,
+    pub request_id: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "form_post.html")]
+pub struct FormPostPage<'a> {
+    pub action: &'a str,
+    pub fields: &'a [(String, String)],
+    pub nonce: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "signed_out.html")]
+pub struct SignedOutPage;
+
+/// Renders a page with the security headers; `script_nonce` allows that one inline script.
+pub fn render(
+    status: StatusCode,
+    template: &impl Template,
+    script_nonce: Option<&str>,
+    form_target: Option<&str>,
+) -> Response {
+    let body = match template.render() {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "page rendering failed");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be rendered.",
+            )
+                .into_response();
+        }
+    };
+    let script =
+        script_nonce.map_or_else(|| "'none'".to_owned(), |nonce| format!("'nonce-{nonce}'"));
+    let form_action =
+        form_target.map_or_else(|| "'self'".to_owned(), |target| format!("'self' {target}"));
+    let csp = format!("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; script-src {script}; form-action {form_action}; frame-ancestors 'none'; base-uri 'none'");
+    let mut response = (status, Html(body)).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// An error page: what happened, who can fix it, the AADSTS code and the request id.
+pub fn error_page(page: &ErrorPage) -> Response {
+    let request_id = context::current().request_id;
+    let template = ErrorTemplate {
+        code: page.code,
+        title: &page.title,
+        message: &page.message,
+        remedy: &page.remedy,
+        request_id: &request_id,
+    };
+    render(
+        StatusCode::from_u16(page.status).unwrap_or(StatusCode::BAD_REQUEST),
+        &template,
+        None,
+        None,
+    )
+}
