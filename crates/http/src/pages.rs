@@ -62,6 +62,18 @@ pub struct MfaChallengePage<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "sign_up.html")]
+pub struct SignUpPage<'a> {
+    pub tenant_name: &'a str,
+    pub app_name: &'a str,
+    pub email: &'a str,
+    pub action: &'a str,
+    pub flow: &'a str,
+    pub csrf: &'a str,
+    pub error: Option<(u32, String)>,
+}
+
+#[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorTemplate<'a> {
     pub code: u32,

@@ -21,6 +21,8 @@ pub enum FlowStep {
     },
     /// The password was right; asking for a code from the registered authenticator.
     ChallengeMfa { user_id: ObjectId },
+    /// No account has this address in a tenant that allows self-service sign-up: offer one.
+    SignUp { email: String },
 }
 
 /// An authorization request being served by the sign-in pages.

@@ -46,6 +46,9 @@ pub struct FlowForm {
     pub password: Option<String>,
     pub keep_signed_in: bool,
     pub otp: Option<String>,
+    /// Self-service sign-up: the new account's display name and password.
+    pub display_name: Option<String>,
+    pub new_password: Option<String>,
 }
 
 /// Which page to show, with what it needs.
@@ -63,6 +66,9 @@ pub enum Page {
     },
     ChallengeMfa {
         username: String,
+    },
+    SignUp {
+        email: String,
     },
 }
 
@@ -596,6 +602,23 @@ impl App {
                             None,
                         )
                     }
+                    None if attempt!(self.offers_sign_up(&tenant, login.trim()).await) => {
+                        flow.step = FlowStep::SignUp {
+                            email: login.trim().to_owned(),
+                        };
+                        attempt!(
+                            self.store()
+                                .apply(tenant.id, vec![Write::PutLoginFlow(flow.clone())])
+                                .await
+                        );
+                        show(
+                            &flow,
+                            Page::SignUp {
+                                email: login.trim().to_owned(),
+                            },
+                            None,
+                        )
+                    }
                     None => {
                         let message = "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.";
                         let log = self.sign_in_record(
@@ -701,6 +724,20 @@ impl App {
                 }
                 self.finish_flow(&tenant, &app, &flow, &user, &["pwd"], Vec::new(), now)
                     .await
+            }
+            FlowStep::SignUp { email } => {
+                let display_name = form.display_name.clone().unwrap_or_default();
+                let password = form.new_password.clone().unwrap_or_default();
+                match attempt!(
+                    self.sign_up(&tenant, &email, display_name.trim(), password, now)
+                        .await
+                ) {
+                    Ok((user, writes)) => {
+                        self.finish_flow(&tenant, &app, &flow, &user, &["pwd"], writes, now)
+                            .await
+                    }
+                    Err(problem) => show(&flow, Page::SignUp { email }, Some((9002313, problem))),
+                }
             }
             FlowStep::ChallengeMfa { user_id } | FlowStep::RegisterMfa { user_id, .. } => {
                 let mut user = attempt!(self.store().get_user(tenant.id, user_id).await);

@@ -10,6 +10,7 @@ pub mod totp;
 mod client;
 mod grants;
 mod issue;
+mod sign_up;
 mod verify;
 
 pub use grants::{TokenRequest, TokenResponse};

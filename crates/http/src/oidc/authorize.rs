@@ -3,7 +3,8 @@
 use super::{session_cookie_name, FLOW_COOKIE};
 use crate::context::record_tenant;
 use crate::pages::{
-    self, DiscoverPage, FormPostPage, IdentifyPage, MfaChallengePage, MfaRegisterPage, PasswordPage,
+    self, DiscoverPage, FormPostPage, IdentifyPage, MfaChallengePage, MfaRegisterPage,
+    PasswordPage, SignUpPage,
 };
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -106,6 +107,8 @@ pub async fn submit(
         password: form.get("password").cloned(),
         keep_signed_in: form.get("kmsi").is_some_and(|v| v == "true" || v == "on"),
         otp: form.get("otp").cloned(),
+        display_name: form.get("displayName").cloned(),
+        new_password: form.get("newPassword").cloned(),
     };
     let cookie_flow = jar.get(FLOW_COOKIE).map(|c| c.value().to_owned());
     let outcome = state
@@ -261,5 +264,17 @@ fn show_page(state: &AppState, shown: &ShownPage) -> Response {
             None,
             target,
         ),
+        Page::SignUp { email } => {
+            let page = SignUpPage {
+                tenant_name,
+                app_name: &shown.app_name,
+                email,
+                action: &action,
+                flow,
+                csrf,
+                error,
+            };
+            pages::render(StatusCode::OK, &page, None, target)
+        }
     }
 }

@@ -32,6 +32,8 @@ pub struct Spawn {
     pub dev_mode: bool,
     pub store: StoreConfig,
     pub ca_dir: Option<tempfile::TempDir>,
+    /// A seed file's text to use instead of the demo world.
+    pub seed: Option<&'static str>,
 }
 
 impl Default for Spawn {
@@ -41,6 +43,7 @@ impl Default for Spawn {
             dev_mode: true,
             store: StoreConfig::SqliteMemory,
             ca_dir: None,
+            seed: None,
         }
     }
 }
@@ -57,7 +60,10 @@ pub async fn spawn(options: Spawn) -> TestServer {
         listen: "127.0.0.1:0".parse().expect("address"),
         public_url: None,
         store: options.store.clone(),
-        seed: options.demo.then(|| seed::demo().expect("demo seed")),
+        seed: match options.seed {
+            Some(text) => Some(seed::parse(text).expect("test seed")),
+            None => options.demo.then(|| seed::demo().expect("demo seed")),
+        },
         dev_mode: options.dev_mode,
         ca_dir: ca_dir.path().to_owned(),
         smtp_url: None,

@@ -797,3 +797,132 @@ async fn userinfo_and_graph_accept_only_genuine_tokens_of_their_tenant() {
         .unwrap();
     assert_eq!(forged.status(), 401);
 }
+
+const SIGN_UP_WORLD: &str = r#"
+[[tenant]]
+key = "personal"
+id = "9188040d-6c67-4c5b-b112-36a304b66dad"
+display_name = "Personal accounts"
+domains = ["outlook.com", "hotmail.com"]
+[tenant.settings]
+self_service_sign_up = true
+[[tenant.app]]
+display_name = "Personal CLI"
+client_id = "c0c0a003-0000-4000-8000-000000000003"
+public_client = true
+redirect_uris = ["http://localhost"]
+
+[[tenant]]
+key = "closed"
+id = "11111111-1111-4111-8111-111111111111"
+display_name = "Closed"
+domains = ["contoso.onmicrosoft.com", "contoso.com"]
+[[tenant.app]]
+display_name = "Contoso CLI"
+client_id = "c0c0a003-0000-4000-8000-000000000003"
+public_client = true
+redirect_uris = ["http://localhost"]
+"#;
+
+#[tokio::test]
+async fn self_service_sign_up_creates_a_personal_account_only_where_allowed() {
+    let server = crate::harness::spawn(crate::harness::Spawn {
+        seed: Some(SIGN_UP_WORLD),
+        ..Default::default()
+    })
+    .await;
+    let browser = browser(&server);
+    let personal = authorize_url(&server, "").replace("/contoso.com/", "/consumers/");
+    let page = browser
+        .get(&personal)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = post_form(&browser, &page, &[("login", "dana@outlook.com")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Create account") && page.contains("id=\"newPassword\""),
+        "{page}"
+    );
+    let weak = post_form(
+        &browser,
+        &page,
+        &[("displayName", "Dana"), ("newPassword", "password")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(
+        weak.contains("three of"),
+        "weak passwords are refused: {weak}"
+    );
+    let done = post_form(
+        &browser,
+        &weak,
+        &[("displayName", "Dana Lee"), ("newPassword", "Str0ng-pass")],
+    )
+    .await;
+    let code = redirect_params(&done)["code"].clone();
+    let tokens: Value = server
+        .client
+        .post(server.url("/consumers/oauth2/v2.0/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", CLI_APP),
+            ("code", &code),
+            ("redirect_uri", "http://localhost:53123"),
+            ("code_verifier", VERIFIER),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id_token = decode(tokens["id_token"].as_str().unwrap(), 1);
+    assert_eq!(id_token["name"], "Dana Lee");
+    assert_eq!(id_token["tid"], "9188040d-6c67-4c5b-b112-36a304b66dad");
+    let personal_tenant = TenantId::parse("9188040d-6c67-4c5b-b112-36a304b66dad").unwrap();
+    let dana = server
+        .running()
+        .app
+        .store()
+        .find_user_by_upn(personal_tenant, &Upn::parse("dana@outlook.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        dana.creation_type,
+        Some(portico_model::user::CreationType::SelfServiceSignUp)
+    );
+    assert!(portico_app::secrets::verify_password(
+        "Str0ng-pass",
+        dana.password_hash.as_deref().unwrap()
+    ));
+
+    // A tenant without self-service sign-up never offers it.
+    let closed = browser
+        .get(authorize_url(&server, ""))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let closed = post_form(&browser, &closed, &[("login", "new@contoso.com")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        closed.contains("AADSTS50034") && !closed.contains("newPassword"),
+        "{closed}"
+    );
+}
