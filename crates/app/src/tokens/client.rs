@@ -2,6 +2,7 @@
 
 use super::errors::OAuthError;
 use crate::secrets::secret_matches;
+use crate::sign_in::SignInAttempt;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
@@ -53,7 +54,15 @@ impl App {
                     .filter(|s| s.expires_at.is_none_or(|at| now < at))
                     .any(|s| secret_matches(secret, &s.sha256_hex));
                 if !valid {
-                    return Err(OAuthError::invalid_secret(raw_id));
+                    let error = OAuthError::invalid_secret(raw_id);
+                    let attempt =
+                        SignInAttempt::service_principal(&app).failed(error.code, &error.message);
+                    let log = self.sign_in_record(tenant.id, attempt, now);
+                    self.store()
+                        .apply(tenant.id, vec![log])
+                        .await
+                        .map_err(|_| OAuthError::server_error())?;
+                    return Err(error);
                 }
                 Ok(Client {
                     app,

@@ -312,9 +312,9 @@ impl App {
         if !client.app.allow_password_grant {
             return Err(OAuthError::password_grant_disabled());
         }
-        let username = required(&request.username, "username")?;
+        let username = required(&request.username, "username")?.to_owned();
         let password = required(&request.password, "password")?.to_owned();
-        let user = match Upn::parse(username) {
+        let user = match Upn::parse(&username) {
             Ok(upn) => self
                 .store()
                 .find_user_by_upn(tenant.id, &upn)
@@ -322,35 +322,38 @@ impl App {
                 .map_err(server_error)?,
             Err(_) => None,
         };
+        let failure = match &user {
+            None => Some(OAuthError::bad_credentials()),
+            Some(user) if user.user_type == UserType::Guest => {
+                Some(OAuthError::guest_password_grant())
+            }
+            Some(user)
+                if !self
+                    .check_password(user, password)
+                    .await
+                    .map_err(server_error)? =>
+            {
+                Some(OAuthError::bad_credentials())
+            }
+            Some(user) if !user.account_enabled => Some(OAuthError::account_disabled()),
+            Some(_) => None,
+        };
+        let attempt = match &user {
+            Some(user) => SignInAttempt::user(user, &client.app, SignInKind::Interactive),
+            None => SignInAttempt::unknown_user(&username, &client.app),
+        };
+        if let Some(error) = failure {
+            let log =
+                self.sign_in_record(tenant.id, attempt.failed(error.code, &error.message), now);
+            self.store()
+                .apply(tenant.id, vec![log])
+                .await
+                .map_err(server_error)?;
+            return Err(error);
+        }
         let Some(user) = user else {
             return Err(OAuthError::bad_credentials());
         };
-        if user.user_type == UserType::Guest {
-            return Err(OAuthError::guest_password_grant());
-        }
-        let failure = if !self
-            .check_password(&user, password)
-            .await
-            .map_err(server_error)?
-        {
-            Some(OAuthError::bad_credentials())
-        } else if !user.account_enabled {
-            Some(OAuthError::account_disabled())
-        } else {
-            None
-        };
-        let mut attempt = SignInAttempt::user(&user, &client.app, SignInKind::Interactive);
-        if let Some(error) = &failure {
-            attempt = attempt.failed(error.code, &error.message);
-            self.store()
-                .apply(
-                    tenant.id,
-                    vec![self.sign_in_record(tenant.id, attempt, now)],
-                )
-                .await
-                .map_err(server_error)?;
-            return Err(failure.unwrap_or_else(OAuthError::bad_credentials));
-        }
         let scopes = split_scopes(
             request
                 .scope

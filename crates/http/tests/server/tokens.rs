@@ -926,3 +926,111 @@ async fn self_service_sign_up_creates_a_personal_account_only_where_allowed() {
         "{closed}"
     );
 }
+
+const ROPC_WORLD: &str = r#"
+default_password = "Portico-dev-1"
+[[tenant]]
+key = "contoso"
+id = "11111111-1111-4111-8111-111111111111"
+display_name = "Contoso"
+domains = ["contoso.onmicrosoft.com", "contoso.com"]
+[[tenant.user]]
+upn = "megan@contoso.com"
+display_name = "Megan Bowen"
+[[tenant.user]]
+upn = "off@contoso.com"
+display_name = "Disabled"
+account_enabled = false
+[[tenant.app]]
+display_name = "Legacy daemon"
+client_id = "c0c0a009-0000-4000-8000-000000000009"
+public_client = true
+allow_password_grant = true
+"#;
+
+#[tokio::test]
+async fn the_password_grant_works_only_for_members_of_apps_that_enable_it() {
+    let server = crate::harness::spawn(crate::harness::Spawn {
+        seed: Some(ROPC_WORLD),
+        ..Default::default()
+    })
+    .await;
+    let ropc = |username: &'static str, password: &'static str| {
+        let form = [
+            ("grant_type", "password"),
+            ("client_id", "c0c0a009-0000-4000-8000-000000000009"),
+            ("username", username),
+            ("password", password),
+            ("scope", "openid User.Read"),
+        ];
+        server
+            .client
+            .post(server.url("/contoso.com/oauth2/v2.0/token"))
+            .form(&form)
+            .send()
+    };
+    let ok = ropc("megan@contoso.com", "Portico-dev-1").await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let tokens: Value = ok.json().await.unwrap();
+    assert_eq!(
+        decode(tokens["id_token"].as_str().unwrap(), 1)["preferred_username"],
+        "megan@contoso.com"
+    );
+    assert_eq!(
+        error_code(ropc("megan@contoso.com", "wrong").await.unwrap())
+            .await
+            .2,
+        50126
+    );
+    assert_eq!(
+        error_code(ropc("nobody@contoso.com", "Portico-dev-1").await.unwrap())
+            .await
+            .2,
+        50126
+    );
+    assert_eq!(
+        error_code(ropc("off@contoso.com", "Portico-dev-1").await.unwrap())
+            .await
+            .2,
+        50057
+    );
+
+    // A guest (made directly in the store until invitations land) never gets the password grant.
+    let contoso = TenantId::parse(CONTOSO).unwrap();
+    let store = server.running().app.store();
+    let mut guest = store
+        .find_user_by_upn(contoso, &Upn::parse("megan@contoso.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    guest.id = portico_model::ObjectId::parse("00000000-0000-4000-8000-0000000000aa").unwrap();
+    guest.user_principal_name =
+        Upn::parse("alice_fabrikam.com#EXT#@contoso.onmicrosoft.com").unwrap();
+    guest.user_type = portico_model::user::UserType::Guest;
+    guest.proxy_addresses.clear();
+    store
+        .apply(contoso, vec![portico_store::Write::InsertUser(guest)])
+        .await
+        .unwrap();
+    assert_eq!(
+        error_code(
+            ropc(
+                "alice_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+                "Portico-dev-1"
+            )
+            .await
+            .unwrap()
+        )
+        .await
+        .2,
+        50126
+    );
+    let failures = store
+        .list_sign_ins(contoso, 10)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|s| s.error_code != 0)
+        .count();
+    assert!(failures >= 3, "failed attempts are logged");
+}
