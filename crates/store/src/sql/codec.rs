@@ -124,3 +124,19 @@ fn from_micros(value: i64) -> StoreResult<DateTime<Utc>> {
 fn from_json<T: DeserializeOwned>(column: &str, text: &str) -> StoreResult<T> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
+
+/// The `document` column of the one row `sql` finds by (tenant, key), deserialised.
+pub(crate) async fn find_document<T: DeserializeOwned>(
+    pool: &sqlx::AnyPool,
+    sql: &str,
+    tenant: portico_model::TenantId,
+    key: &str,
+) -> StoreResult<Option<T>> {
+    let row = sqlx::query(sql)
+        .bind(tenant.to_string())
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+        .map_err(db_error)?;
+    row.map(|row| Columns(&row).json("document")).transpose()
+}

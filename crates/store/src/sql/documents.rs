@@ -1,6 +1,8 @@
 //! Rows that are documents with a few indexed columns: policies, invitations, logs, keys, risk.
 
-use super::codec::{db_error, micros, opt_micros, to_json, to_name, unique_or_db, Columns};
+use super::codec::{
+    db_error, find_document, micros, opt_micros, to_json, to_name, unique_or_db, Columns,
+};
 use crate::{Conflict, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use portico_model::cross_tenant::PartnerConfiguration;
@@ -169,13 +171,13 @@ pub(crate) async fn find_risky_user(
     tenant: TenantId,
     user: ObjectId,
 ) -> StoreResult<Option<RiskyUser>> {
-    let row = sqlx::query("SELECT document FROM risky_users WHERE tenant_id = $1 AND user_id = $2")
-        .bind(tenant.to_string())
-        .bind(user.to_string())
-        .fetch_optional(pool)
-        .await
-        .map_err(db_error)?;
-    row.map(|row| Columns(&row).json("document")).transpose()
+    find_document(
+        pool,
+        "SELECT document FROM risky_users WHERE tenant_id = $1 AND user_id = $2",
+        tenant,
+        &user.to_string(),
+    )
+    .await
 }
 
 pub(crate) async fn insert_invitation(
@@ -225,14 +227,13 @@ pub(crate) async fn find_invitation_by_ticket(
     tenant: TenantId,
     ticket: &str,
 ) -> StoreResult<Option<Invitation>> {
-    let row =
-        sqlx::query("SELECT document FROM invitations WHERE tenant_id = $1 AND ticket_hash = $2")
-            .bind(tenant.to_string())
-            .bind(ticket)
-            .fetch_optional(pool)
-            .await
-            .map_err(db_error)?;
-    row.map(|row| Columns(&row).json("document")).transpose()
+    find_document(
+        pool,
+        "SELECT document FROM invitations WHERE tenant_id = $1 AND ticket_hash = $2",
+        tenant,
+        ticket,
+    )
+    .await
 }
 
 pub(crate) async fn list_invitations_for_user(

@@ -2,7 +2,7 @@
 //! Single use is enforced here with compare-and-set updates (`… WHERE redeemed_at IS NULL`,
 //! exactly one row), so concurrent redemptions cannot both succeed.
 
-use super::codec::{db_error, micros, to_json, unique_or_db, Columns};
+use super::codec::{db_error, find_document, micros, to_json, unique_or_db, Columns};
 use crate::{Conflict, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
@@ -62,14 +62,13 @@ pub(crate) async fn find_flow(
     tenant: TenantId,
     hash: &str,
 ) -> StoreResult<Option<LoginFlow>> {
-    let row =
-        sqlx::query("SELECT document FROM login_flows WHERE tenant_id = $1 AND flow_hash = $2")
-            .bind(tenant.to_string())
-            .bind(hash)
-            .fetch_optional(pool)
-            .await
-            .map_err(db_error)?;
-    row.map(|row| Columns(&row).json("document")).transpose()
+    find_document(
+        pool,
+        "SELECT document FROM login_flows WHERE tenant_id = $1 AND flow_hash = $2",
+        tenant,
+        hash,
+    )
+    .await
 }
 
 pub(crate) async fn put_session(
@@ -97,14 +96,13 @@ pub(crate) async fn find_session(
     tenant: TenantId,
     hash: &str,
 ) -> StoreResult<Option<Session>> {
-    let row =
-        sqlx::query("SELECT document FROM sessions WHERE tenant_id = $1 AND session_hash = $2")
-            .bind(tenant.to_string())
-            .bind(hash)
-            .fetch_optional(pool)
-            .await
-            .map_err(db_error)?;
-    row.map(|row| Columns(&row).json("document")).transpose()
+    find_document(
+        pool,
+        "SELECT document FROM sessions WHERE tenant_id = $1 AND session_hash = $2",
+        tenant,
+        hash,
+    )
+    .await
 }
 
 pub(crate) async fn insert_code(
