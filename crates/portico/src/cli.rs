@@ -6,7 +6,7 @@ use portico_app::seed::{self, SeedFile};
 use portico_http::MasterKeySource;
 use portico_store::StoreConfig;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use url::Url;
 
 #[derive(Debug, Parser)]
@@ -24,6 +24,10 @@ pub struct Cli {
 pub enum Command {
     /// Serve Graph, the token service and the pages over HTTPS.
     Serve(Box<ServeArgs>),
+    /// Rotate a tenant's signing key: the next key is published now and signs from an hour
+    /// later; the current one stays published until its tokens have expired. Running servers
+    /// pick the change up within a minute.
+    RotateKeys(RotateKeysArgs),
     /// Print the local CA certificate (PEM) that clients must trust.
     CaCert {
         /// Print the certificate file's path instead of its content.
@@ -32,21 +36,9 @@ pub enum Command {
     },
 }
 
+/// Where the data lives, for every command that opens the store.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Start the demo world (shared/spec/demo-world.md) with the control API on. In memory
-    /// unless --data-dir or --database-url is given.
-    #[arg(long, conflicts_with = "seed")]
-    pub demo: bool,
-    /// Load this seed file (TOML) into an empty store.
-    #[arg(long, value_name = "FILE")]
-    pub seed: Option<PathBuf>,
-    /// Dev mode without the demo world: the control API (reset, clock, outbox) is on.
-    #[arg(long)]
-    pub dev: bool,
-    /// Keep the directory in memory (the default unless --data-dir or --database-url).
-    #[arg(long, conflicts_with_all = ["data_dir", "database_url"])]
-    pub in_memory: bool,
+pub struct StoreArgs {
     /// Persist to SQLite in this directory (portico.db).
     #[arg(
         long,
@@ -58,16 +50,6 @@ pub struct ServeArgs {
     /// Use PostgreSQL (postgres://user@host:port/database).
     #[arg(long, value_name = "URL", env = "PORTICO_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8443", env = "PORTICO_LISTEN")]
-    pub listen: SocketAddr,
-    /// The URL clients use to reach this server; issuers, links and the demo redirect URIs
-    /// follow it. Defaults to https://localhost:<listen port>.
-    #[arg(long, value_name = "URL", env = "PORTICO_PUBLIC_URL")]
-    pub public_url: Option<Url>,
-    /// Deliver mail through this SMTP relay (smtp://host:port, smtps://user:pass@host).
-    #[arg(long, value_name = "URL", env = "PORTICO_SMTP_URL")]
-    pub smtp_url: Option<String>,
     /// The key (32 bytes, base64) that encrypts signing keys at rest. Every node sharing a
     /// database needs the same one. Default: a key file beside the data (`--data-dir`), in the
     /// config directory (PostgreSQL), or a random key per process (in memory).
@@ -78,12 +60,9 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub master_key: Option<String>,
-    /// Write logs as JSON lines.
-    #[arg(long, env = "PORTICO_LOG_JSON")]
-    pub log_json: bool,
 }
 
-impl ServeArgs {
+impl StoreArgs {
     pub fn store_config(&self) -> Result<StoreConfig> {
         if let Some(url) = &self.database_url {
             if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
@@ -101,12 +80,15 @@ impl ServeArgs {
         })
     }
 
-    pub fn master_key_source(&self, config_dir: &std::path::Path) -> MasterKeySource {
+    pub fn master_key_source(&self, config_dir: &Path) -> MasterKeySource {
         if let Some(key) = &self.master_key {
             return MasterKeySource::Provided(key.clone());
         }
         if self.database_url.is_some() {
-            tracing::warn!("no PORTICO_MASTER_KEY: using a key file in {}; every node on this database needs the same key", config_dir.display());
+            tracing::warn!(
+                "no PORTICO_MASTER_KEY: using a key file in {}; every node on this database needs the same key",
+                config_dir.display()
+            );
             return MasterKeySource::File(config_dir.join("master.key"));
         }
         match &self.data_dir {
@@ -114,7 +96,50 @@ impl ServeArgs {
             None => MasterKeySource::Ephemeral,
         }
     }
+}
 
+#[derive(Debug, Args)]
+pub struct RotateKeysArgs {
+    /// The tenant, by id or verified domain.
+    #[arg(long)]
+    pub tenant: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Start the demo world (shared/spec/demo-world.md) with the control API on. In memory
+    /// unless --data-dir or --database-url is given.
+    #[arg(long, conflicts_with = "seed")]
+    pub demo: bool,
+    /// Load this seed file (TOML) into an empty store.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Dev mode without the demo world: the control API (reset, clock, outbox) is on.
+    #[arg(long)]
+    pub dev: bool,
+    /// Keep the directory in memory (the default unless --data-dir or --database-url).
+    #[arg(long, conflicts_with_all = ["data_dir", "database_url"])]
+    pub in_memory: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8443", env = "PORTICO_LISTEN")]
+    pub listen: SocketAddr,
+    /// The URL clients use to reach this server; issuers, links and the demo redirect URIs
+    /// follow it. Defaults to https://localhost:<listen port>.
+    #[arg(long, value_name = "URL", env = "PORTICO_PUBLIC_URL")]
+    pub public_url: Option<Url>,
+    /// Deliver mail through this SMTP relay (smtp://host:port, smtps://user:pass@host).
+    #[arg(long, value_name = "URL", env = "PORTICO_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Write logs as JSON lines.
+    #[arg(long, env = "PORTICO_LOG_JSON")]
+    pub log_json: bool,
+}
+
+impl ServeArgs {
     pub fn seed_file(&self) -> Result<Option<SeedFile>> {
         if self.demo {
             return Ok(Some(seed::demo()?));

@@ -4,9 +4,13 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, ServeArgs};
+use cli::{Cli, Command, RotateKeysArgs, ServeArgs};
+use portico_app::tokens::keys::KeyRing;
+use portico_app::tokens::master_key::MasterKey;
 use portico_http::tls::{default_ca_dir, LocalCa};
 use portico_http::{start, ServerOptions};
+use portico_model::{DomainName, TenantId};
+use portico_store::{SqlStore, Store};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -20,6 +24,7 @@ fn main() -> Result<()> {
         match cli.command {
             Command::Serve(args) => serve(*args).await,
             Command::CaCert { path } => ca_cert(path),
+            Command::RotateKeys(args) => rotate_keys(args).await,
         }
     })
 }
@@ -43,38 +48,71 @@ fn ca_cert(path_only: bool) -> Result<()> {
     Ok(())
 }
 
+/// `portico rotate-keys --tenant T` against the store a server uses.
+async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
+    cli::init_logging(false);
+    let store = std::sync::Arc::new(SqlStore::open(&args.store.store_config()?).await?);
+    let master_key = MasterKey::load(&args.store.master_key_source(&ca_dir()?))?;
+    #[allow(clippy::disallowed_methods)] // A command run by a person: now is the wall clock.
+    let now = chrono::Utc::now();
+    let tenant = match TenantId::parse(&args.tenant) {
+        Ok(id) => store.find_tenant(id).await?,
+        Err(_) => {
+            store
+                .find_tenant_by_domain(&DomainName::parse(&args.tenant)?)
+                .await?
+        }
+    }
+    .with_context(|| format!("no tenant has the id or verified domain '{}'", args.tenant))?;
+    let keys = KeyRing::new(store.clone(), master_key);
+    let (kid, active_from) = keys.rotate(tenant.id, now).await?;
+    println!(
+        "{}: new key {kid} is published now and signs from {active_from}",
+        tenant.display_name
+    );
+    store.close().await;
+    Ok(())
+}
+
 async fn serve(args: ServeArgs) -> Result<()> {
     cli::init_logging(args.log_json);
     let ca_dir = ca_dir()?;
     let options = ServerOptions {
-        master_key: args.master_key_source(&ca_dir),
+        master_key: args.store.master_key_source(&ca_dir),
         listen: args.listen,
         public_url: args.public_url.clone(),
-        store: args.store_config()?,
+        store: args.store.store_config()?,
         seed: args.seed_file()?,
         dev_mode: args.demo || args.dev,
         ca_dir,
         smtp_url: args.smtp_url.clone(),
     };
     let server = start(options).await?;
-    println!(
+    say(&format!(
         "Portico is serving {} on {}",
         server.public_url, server.local_addr
-    );
-    println!(
+    ));
+    say(&format!(
         "Trust its CA certificate: {}",
         server.ca_cert_path.display()
-    );
+    ));
     if server.app.config().dev_mode {
-        println!(
+        say(&format!(
             "Dev mode: the control API is at {}portico/v1/",
             server.public_url
-        );
+        ));
     }
     shutdown_signal().await;
-    println!("Shutting down…");
+    tracing::info!("shutting down");
     server.shutdown(Duration::from_secs(30)).await;
     Ok(())
+}
+
+/// A line on standard output. A server keeps running when nobody reads its output any more.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 async fn shutdown_signal() {

@@ -118,3 +118,104 @@ fn bad_arguments_get_clear_errors() {
         "{stderr}"
     );
 }
+
+/// Starts `portico serve` with `args`; returns the child and its base URL.
+fn serve(ca_dir: &std::path::Path, args: &[&str]) -> (std::process::Child, String) {
+    let mut child = portico(ca_dir)
+        .arg("serve")
+        .args(args)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    (child, first.split_whitespace().nth(3).unwrap().to_owned())
+}
+
+async fn jwks_kids(ca_dir: &std::path::Path, base: &str) -> Vec<String> {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let pem = std::fs::read(ca_dir.join("ca.pem")).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let jwks: serde_json::Value = client
+        .get(format!("{base}contoso.com/discovery/v2.0/keys"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn rotate_keys_works_on_a_data_directory_between_starts() {
+    let ca = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let (mut first, base) = serve(ca.path(), &["--demo", "--data-dir", data_dir]);
+    let before = jwks_kids(ca.path(), &base).await;
+    assert_eq!(before.len(), 1);
+    Command::new("kill")
+        .args(["-TERM", &first.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(first.wait().unwrap().success());
+
+    let rotated = portico(ca.path())
+        .args([
+            "rotate-keys",
+            "--tenant",
+            "contoso.com",
+            "--data-dir",
+            data_dir,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        rotated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rotated.stderr)
+    );
+    assert!(String::from_utf8_lossy(&rotated.stdout).starts_with("Contoso: new key "));
+    assert!(
+        data.path().join("master.key").exists(),
+        "signing keys are sealed with the data directory's key"
+    );
+
+    let (mut second, base) = serve(ca.path(), &["--demo", "--data-dir", data_dir]);
+    let after = jwks_kids(ca.path(), &base).await;
+    assert_eq!(
+        after.len(),
+        2,
+        "the next key is published beside the current one"
+    );
+    assert_eq!(after[0], before[0]);
+    Command::new("kill")
+        .args(["-TERM", &second.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(second.wait().unwrap().success());
+
+    let unknown = portico(ca.path())
+        .args([
+            "rotate-keys",
+            "--tenant",
+            "example.net",
+            "--data-dir",
+            data_dir,
+        ])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr)
+        .contains("no tenant has the id or verified domain 'example.net'"));
+}
