@@ -3,6 +3,7 @@
 //! HTTP (that is `portico-http`) and nothing of SQL (that is `portico-store`).
 
 pub mod clock;
+pub mod directory;
 pub mod mail;
 pub mod secrets;
 pub mod seed;

@@ -20,6 +20,16 @@ pub enum ApiError {
         code: &'static str,
         message: String,
     },
+    /// 400 with a machine-readable reason in `innerError.code` (`decisions.md` 1).
+    Rejected {
+        code: &'static str,
+        reason: &'static str,
+        message: String,
+    },
+    /// 429 with `Retry-After` (seconds).
+    Throttled {
+        retry_after: u64,
+    },
     Unavailable(String),
     Internal(String),
 }
@@ -29,6 +39,19 @@ impl ApiError {
         Self::BadRequest {
             code: "Request_BadRequest",
             message: message.into(),
+        }
+    }
+}
+
+impl From<portico_app::directory::GraphError> for ApiError {
+    fn from(error: portico_app::directory::GraphError) -> Self {
+        use portico_app::directory::GraphError;
+        match error {
+            GraphError::NotFound(id) => Self::NotFound(format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present.")),
+            GraphError::Forbidden => Self::Forbidden("Insufficient privileges to complete the operation.".into()),
+            GraphError::BadRequest { code, reason: Some(reason), message } => Self::Rejected { code, reason, message },
+            GraphError::BadRequest { code, reason: None, message } => Self::BadRequest { code, message },
+            GraphError::Internal(detail) => Self::Internal(detail),
         }
     }
 }
@@ -47,7 +70,23 @@ impl From<AppError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let mut reason = None;
+        let mut retry_after = None;
         let (status, code, message) = match self {
+            Self::Rejected {
+                code,
+                reason: why,
+                message,
+            } => {
+                reason = Some(why.to_owned());
+                (StatusCode::BAD_REQUEST, code, message)
+            }
+            Self::Throttled {
+                retry_after: seconds,
+            } => {
+                retry_after = Some(seconds);
+                (StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", "Too many requests. Retry after the number of seconds in the Retry-After header.".to_owned())
+            }
             Self::NotFound(message) => (StatusCode::NOT_FOUND, "Request_ResourceNotFound", message),
             Self::Unauthorized(message) => (
                 StatusCode::UNAUTHORIZED,
@@ -81,14 +120,22 @@ impl IntoResponse for ApiError {
                 code: code.to_owned(),
                 message,
                 inner_error: InnerError {
-                    code: None,
+                    code: reason,
                     date: graph_date(),
                     request_id: request.request_id,
                     client_request_id: request.client_request_id,
                 },
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            if let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string()) {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, value);
+            }
+        }
+        response
     }
 }
 

@@ -12,6 +12,7 @@ mod pages;
 mod router;
 mod server;
 mod state;
+mod throttle;
 pub mod tls;
 
 pub use router::router;
@@ -20,3 +21,4 @@ pub(crate) use oidc::bearer_token as oidc_bearer;
 pub use portico_app::tokens::master_key::MasterKeySource;
 pub use server::{start, RunningServer, ServerOptions, StartError};
 pub use state::AppState;
+pub use throttle::{Rate, ThrottleLimits};

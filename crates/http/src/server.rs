@@ -34,6 +34,8 @@ pub struct ServerOptions {
     pub smtp_url: Option<String>,
     /// The key that seals signing keys at rest.
     pub master_key: MasterKeySource,
+    /// Graph throttling buckets.
+    pub throttle: crate::throttle::ThrottleLimits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,9 +136,11 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     }
 
     let ready = Arc::new(AtomicBool::new(true));
+    let throttle = Arc::new(crate::throttle::Throttle::new(options.throttle));
     let state = AppState {
         app: app.clone(),
         ready: ready.clone(),
+        throttle,
     };
     let handle = Handle::new();
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();

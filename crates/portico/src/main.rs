@@ -79,6 +79,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     let ca_dir = ca_dir()?;
     let options = ServerOptions {
         master_key: args.store.master_key_source(&ca_dir),
+        throttle: portico_http::ThrottleLimits::default(),
         listen: args.listen,
         public_url: args.public_url.clone(),
         store: args.store.store_config()?,

@@ -259,6 +259,11 @@ impl KeyRing {
         Ok(loaded)
     }
 
+    /// The master key (for tagging opaque client-held values).
+    pub fn master(&self) -> &MasterKey {
+        &self.master
+    }
+
     /// Forgets cached keys (after a reset).
     pub fn clear(&self) {
         if let Ok(mut cache) = self.cache.write() {

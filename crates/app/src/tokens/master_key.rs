@@ -36,6 +36,8 @@ pub enum MasterKeyError {
 
 pub struct MasterKey {
     key: LessSafeKey,
+    /// Authenticates opaque values handed to clients (paging tokens), derived from the same bytes.
+    link_key: aws_lc_rs::hmac::Key,
 }
 
 impl MasterKey {
@@ -81,8 +83,12 @@ impl MasterKey {
     fn from_bytes(bytes: &[u8]) -> Result<Self, MasterKeyError> {
         let unbound =
             UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| MasterKeyError::Malformed)?;
+        let derive = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, bytes);
+        let link_bytes = aws_lc_rs::hmac::sign(&derive, b"portico link tokens v1");
+        let link_key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, link_bytes.as_ref());
         Ok(Self {
             key: LessSafeKey::new(unbound),
+            link_key,
         })
     }
 
@@ -103,6 +109,17 @@ impl MasterKey {
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         Ok(out)
+    }
+
+    /// A tag proving Portico issued `message` (for opaque client-held values such as skip tokens).
+    pub fn tag(&self, message: &[u8]) -> Vec<u8> {
+        aws_lc_rs::hmac::sign(&self.link_key, message)
+            .as_ref()
+            .to_vec()
+    }
+
+    pub fn verify_tag(&self, message: &[u8], tag: &[u8]) -> bool {
+        aws_lc_rs::hmac::verify(&self.link_key, message, tag).is_ok()
     }
 
     pub fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, MasterKeyError> {

@@ -1,4 +1,5 @@
-//! Who is calling Graph: a verified access token of one tenant.
+//! Who is calling Graph: a verified access token of one tenant, and what the directory says
+//! about its holder (roles, guest access level).
 
 use crate::context::record_tenant;
 use crate::errors::ApiError;
@@ -6,11 +7,10 @@ use crate::oidc_bearer;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use portico_app::tokens::AccessTokenClaims;
-use portico_model::role::DirectoryRole;
+use portico_app::directory::Caller;
 
 /// The verified caller of a Graph request.
-pub struct GraphCaller(pub AccessTokenClaims);
+pub struct GraphCaller(pub Caller);
 
 impl FromRequestParts<AppState> for GraphCaller {
     type Rejection = ApiError;
@@ -26,42 +26,7 @@ impl FromRequestParts<AppState> for GraphCaller {
                 ApiError::Unauthorized(format!("Access token validation failure: {rejected}"))
             })?;
         record_tenant(&claims.tenant);
-        Ok(Self(claims))
-    }
-}
-
-impl GraphCaller {
-    /// Allowed when an app holds one of `app_roles`, or a delegated caller holds one of `scopes`
-    /// and one of `roles` in the directory.
-    pub async fn require(
-        &self,
-        state: &AppState,
-        app_roles: &[&str],
-        scopes: &[&str],
-        roles: &[DirectoryRole],
-    ) -> Result<(), ApiError> {
-        let claims = &self.0;
-        let allowed = if claims.app_only {
-            claims.roles.iter().any(|r| app_roles.contains(&r.as_str()))
-        } else if claims.scopes.iter().any(|s| scopes.contains(&s.as_str())) {
-            let assignments = state
-                .app
-                .store()
-                .list_role_assignments(claims.tenant)
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            assignments
-                .iter()
-                .any(|a| a.principal_id == claims.oid && roles.contains(&a.role))
-        } else {
-            false
-        };
-        if allowed {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(
-                "Insufficient privileges to complete the operation.".into(),
-            ))
-        }
+        state.throttle(&claims)?;
+        Ok(Self(state.app.graph_caller(claims).await?))
     }
 }

@@ -1,18 +1,70 @@
 //! Microsoft Graph (`/v1.0/…`). Bearer tokens are verified against the issuing tenant's keys and
-//! act only in that tenant. The Graph core (users, groups, OData) grows here.
+//! act only in that tenant; authorization decisions are `portico_app::directory::Caller`'s.
 
 mod auth;
+mod directory;
+mod groups;
 mod policies;
+mod query;
+mod users;
 
 use crate::state::AppState;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub use auth::GraphCaller;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
-        get(policies::get_security_defaults).patch(policies::patch_security_defaults),
-    )
+    Router::new()
+        .route("/v1.0/users", get(users::list).post(users::create))
+        .route(
+            "/v1.0/users/{key}",
+            get(users::get).patch(users::patch).delete(users::delete),
+        )
+        .route("/v1.0/me", get(users::me))
+        .route("/v1.0/groups", get(groups::list).post(groups::create))
+        .route("/v1.0/groups/{id}", get(groups::get).delete(groups::delete))
+        .route("/v1.0/groups/{id}/members", get(groups::members))
+        .route("/v1.0/groups/{id}/members/$ref", post(groups::add_member))
+        .route(
+            "/v1.0/groups/{id}/members/{member}/$ref",
+            delete(groups::remove_member),
+        )
+        .route(
+            "/v1.0/contacts",
+            get(groups::list_contacts).post(groups::create_contact),
+        )
+        .route("/v1.0/contacts/{id}", get(groups::get_contact))
+        .route("/v1.0/organization", get(directory::organization))
+        .route(
+            "/v1.0/organization/{id}",
+            get(directory::get_organization_entity),
+        )
+        .route("/v1.0/domains", get(directory::domains))
+        .route("/v1.0/directoryRoles", get(directory::directory_roles))
+        .route(
+            "/v1.0/directoryRoles/{id}/members",
+            get(directory::directory_role_members),
+        )
+        .route(
+            "/v1.0/directoryRoles/{id}/members/$ref",
+            post(directory::add_directory_role_member),
+        )
+        .route("/v1.0/applications", get(directory::applications))
+        .route(
+            "/v1.0/servicePrincipals",
+            get(directory::service_principals),
+        )
+        .route(
+            "/v1.0/servicePrincipals/{id}/appRoleAssignedTo",
+            get(directory::app_role_assigned_to),
+        )
+        .route(
+            "/v1.0/policies/authorizationPolicy",
+            get(policies::get_authorization_policy).patch(policies::patch_authorization_policy),
+        )
+        .route(
+            "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+            get(policies::get_security_defaults).patch(policies::patch_security_defaults),
+        )
 }

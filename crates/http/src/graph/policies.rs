@@ -1,4 +1,4 @@
-//! `identitySecurityDefaultsEnforcementPolicy`: security defaults, which require MFA of members.
+//! `/policies/identitySecurityDefaultsEnforcementPolicy` and `/policies/authorizationPolicy`.
 
 use super::GraphCaller;
 use crate::errors::ApiError;
@@ -6,8 +6,11 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use portico_app::directory::AuthorizationPolicyPatch;
 use portico_model::role::DirectoryRole;
 use portico_store::Write;
+use portico_wire::graph::collection::entity;
+use portico_wire::graph::directory::{authorization_policy_json, parse_allow_invites_from};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -21,13 +24,17 @@ const ADMINS: [DirectoryRole; 1] = [DirectoryRole::GlobalAdministrator];
 
 pub async fn get_security_defaults(
     State(state): State<AppState>,
-    caller: GraphCaller,
+    GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(&state, &READ, &READ, &ADMINS).await?;
+    if !caller.allowed(&READ, &READ, &ADMINS) {
+        return Err(ApiError::Forbidden(
+            "Insufficient privileges to complete the operation.".into(),
+        ));
+    }
     let settings = state
         .app
         .store()
-        .get_settings(caller.0.tenant)
+        .get_settings(caller.tenant())
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Json(json!({
@@ -47,13 +54,17 @@ pub struct SecurityDefaultsPatch {
 
 pub async fn patch_security_defaults(
     State(state): State<AppState>,
-    caller: GraphCaller,
+    GraphCaller(caller): GraphCaller,
     body: Result<Json<SecurityDefaultsPatch>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(&state, &WRITE, &WRITE, &ADMINS).await?;
+    if !caller.allowed(&WRITE, &WRITE, &ADMINS) {
+        return Err(ApiError::Forbidden(
+            "Insufficient privileges to complete the operation.".into(),
+        ));
+    }
     let Json(patch) =
         body.map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
-    let tenant = caller.0.tenant;
+    let tenant = caller.tenant();
     let mut settings = state
         .app
         .store()
@@ -62,7 +73,7 @@ pub async fn patch_security_defaults(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     settings.security_defaults_enabled = patch.is_enabled;
     let audit = state.app.audit_record(
-        &caller.0,
+        &caller.claims,
         "Policy",
         "Update policy",
         "identitySecurityDefaultsEnforcementPolicy",
@@ -73,5 +84,70 @@ pub async fn patch_security_defaults(
         .apply(tenant, vec![Write::PutSettings(settings), audit])
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn get_authorization_policy(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+) -> Result<Json<Value>, ApiError> {
+    let policy = state.app.graph_authorization_policy(&caller).await?;
+    Ok(Json(entity(
+        "policies/authorizationPolicy",
+        authorization_policy_json(&policy),
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthorizationPolicyBody {
+    allow_invites_from: Option<String>,
+    guest_user_role_id: Option<uuid::Uuid>,
+    allowed_to_sign_up_email_based_subscriptions: Option<bool>,
+    #[serde(rename = "allowedToUseSSPR")]
+    allowed_to_use_sspr: Option<bool>,
+    allow_email_verified_users_to_join_organization: Option<bool>,
+    block_msol_power_shell: Option<bool>,
+    default_user_role_permissions: Option<DefaultUserRolePermissions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DefaultUserRolePermissions {
+    allowed_to_read_other_users: Option<bool>,
+}
+
+pub async fn patch_authorization_policy(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    body: Result<Json<AuthorizationPolicyBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Json(body) =
+        body.map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    let allow_invites_from = match body.allow_invites_from.as_deref() {
+        Some(name) => Some(parse_allow_invites_from(name).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "Invalid value '{name}' for property 'allowInvitesFrom'."
+            ))
+        })?),
+        None => None,
+    };
+    let patch = AuthorizationPolicyPatch {
+        allow_invites_from,
+        guest_user_role_id: body.guest_user_role_id,
+        allowed_to_sign_up_email_based_subscriptions: body
+            .allowed_to_sign_up_email_based_subscriptions,
+        allowed_to_use_sspr: body.allowed_to_use_sspr,
+        allow_email_verified_users_to_join_organization: body
+            .allow_email_verified_users_to_join_organization,
+        block_msol_powershell: body.block_msol_power_shell,
+        allowed_to_read_other_users: body
+            .default_user_role_permissions
+            .and_then(|p| p.allowed_to_read_other_users),
+    };
+    state
+        .app
+        .graph_update_authorization_policy(&caller, patch)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

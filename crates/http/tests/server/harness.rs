@@ -34,6 +34,7 @@ pub struct Spawn {
     pub ca_dir: Option<tempfile::TempDir>,
     /// A seed file's text to use instead of the demo world.
     pub seed: Option<&'static str>,
+    pub throttle: portico_http::ThrottleLimits,
 }
 
 impl Default for Spawn {
@@ -44,6 +45,7 @@ impl Default for Spawn {
             store: StoreConfig::SqliteMemory,
             ca_dir: None,
             seed: None,
+            throttle: portico_http::ThrottleLimits::default(),
         }
     }
 }
@@ -67,6 +69,7 @@ pub async fn spawn(options: Spawn) -> TestServer {
         dev_mode: options.dev_mode,
         ca_dir: ca_dir.path().to_owned(),
         smtp_url: None,
+        throttle: options.throttle,
         master_key: match &options.store {
             StoreConfig::SqliteFile(path) => MasterKeySource::File(path.with_extension("key")),
             _ => MasterKeySource::Ephemeral,

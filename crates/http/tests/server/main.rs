@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
 mod control_api;
+mod graph;
 mod harness;
 mod lifecycle;
 mod oidc_client;

@@ -1,0 +1,13 @@
+//! Directory use cases behind Microsoft Graph: who may do what (`access.rs`), users, groups,
+//! contacts and the authorization policy. HTTP-free: the Graph routes call these and render.
+
+pub mod access;
+mod groups;
+mod paging;
+mod policy;
+mod users;
+
+pub use access::{Caller, GraphError};
+pub use groups::NewGroup;
+pub use policy::AuthorizationPolicyPatch;
+pub use users::{NewUser, UserPatch};

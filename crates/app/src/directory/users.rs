@@ -1,0 +1,369 @@
+//! Users through Graph: read, create, update (including `userType` conversion), delete.
+
+use super::access::{Caller, GraphError, UserVisibility};
+use crate::App;
+use portico_model::logs::{Actor, AuditRecord, AuditTarget};
+use portico_model::user::{User, UserType};
+use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
+use portico_store::{Conflict, StoreError, Write};
+
+/// `POST /users`.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub account_enabled: Option<bool>,
+    pub display_name: Option<String>,
+    pub mail_nickname: Option<String>,
+    pub user_principal_name: Option<String>,
+    pub password: Option<String>,
+    pub given_name: Option<String>,
+    pub surname: Option<String>,
+    pub mail: Option<String>,
+    pub user_type: Option<String>,
+}
+
+/// `PATCH /users/{id}`: only the properties present change.
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub display_name: Option<String>,
+    pub given_name: Option<Option<String>>,
+    pub surname: Option<Option<String>>,
+    pub mail: Option<Option<String>>,
+    pub other_mails: Option<Vec<String>>,
+    pub account_enabled: Option<bool>,
+    pub user_type: Option<String>,
+}
+
+fn invalid_value(property: &str) -> GraphError {
+    GraphError::bad_request(format!(
+        "Invalid value specified for property '{property}' of resource 'User'."
+    ))
+}
+
+fn parse_user_type(text: &str) -> Result<UserType, GraphError> {
+    match text {
+        t if t.eq_ignore_ascii_case("Member") => Ok(UserType::Member),
+        t if t.eq_ignore_ascii_case("Guest") => Ok(UserType::Guest),
+        _ => Err(invalid_value("userType")),
+    }
+}
+
+fn conflict(error: StoreError) -> GraphError {
+    match error {
+        StoreError::Conflict(Conflict::UserPrincipalName(_)) => GraphError::bad_request("Another object with the same value for property userPrincipalName already exists."),
+        StoreError::Conflict(Conflict::ProxyAddress(address)) => GraphError::with_reason(
+            "proxyAddressConflict",
+            format!("Another object with the same value for property proxyAddresses already exists: {address} belongs to another user, group or contact."),
+        ),
+        other => other.into(),
+    }
+}
+
+impl App {
+    /// An audit row for a change made through Graph.
+    pub(crate) fn directory_audit(
+        &self,
+        caller: &Caller,
+        category: &str,
+        activity: &str,
+        kind: &str,
+        id: ObjectId,
+        name: &str,
+    ) -> Write {
+        let initiated_by = match &caller.user {
+            Some(user) => Actor::User {
+                id: user.id,
+                user_principal_name: user.user_principal_name.to_string(),
+            },
+            None => Actor::App {
+                id: caller.claims.oid,
+                display_name: caller
+                    .claims
+                    .raw
+                    .get("app_displayname")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+            },
+        };
+        Write::Audit(AuditRecord {
+            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            activity_at: self.now(),
+            category: category.to_owned(),
+            activity: activity.to_owned(),
+            initiated_by,
+            targets: vec![AuditTarget {
+                id: id.to_string(),
+                kind: kind.to_owned(),
+                display_name: Some(name.to_owned()),
+            }],
+            success: true,
+            correlation_id: None,
+        })
+    }
+
+    /// A user by object id or UPN, and whether the caller sees only the limited guest view.
+    pub async fn graph_get_user(
+        &self,
+        caller: &Caller,
+        key: &str,
+    ) -> Result<(User, bool), GraphError> {
+        let not_found = || GraphError::NotFound(key.to_owned());
+        let user = match ObjectId::parse(key) {
+            Ok(id) => self
+                .store()
+                .get_user(caller.tenant(), id)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => not_found(),
+                    other => other.into(),
+                })?,
+            Err(_) => {
+                let upn = Upn::parse(key).map_err(|_| not_found())?;
+                self.store()
+                    .find_user_by_upn(caller.tenant(), &upn)
+                    .await?
+                    .ok_or_else(not_found)?
+            }
+        };
+        caller.require_read_user(user.id)?;
+        let limited = caller.user_id() != Some(user.id)
+            && caller.user_visibility() == UserVisibility::Limited;
+        Ok((user, limited))
+    }
+
+    pub async fn graph_create_user(
+        &self,
+        caller: &Caller,
+        new: NewUser,
+    ) -> Result<User, GraphError> {
+        caller.require_write_users()?;
+        let missing = |name: &str| {
+            GraphError::bad_request(format!(
+                "Property '{name}' is required when creating the entity."
+            ))
+        };
+        let display_name = new
+            .display_name
+            .filter(|d| !d.trim().is_empty())
+            .ok_or_else(|| missing("displayName"))?;
+        let upn_text = new
+            .user_principal_name
+            .ok_or_else(|| missing("userPrincipalName"))?;
+        new.mail_nickname
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| missing("mailNickname"))?;
+        let account_enabled = new
+            .account_enabled
+            .ok_or_else(|| missing("accountEnabled"))?;
+        let password = new.password.ok_or_else(|| missing("passwordProfile"))?;
+        let upn = Upn::parse(&upn_text).map_err(|_| invalid_value("userPrincipalName"))?;
+        let tenant = self
+            .store()
+            .find_tenant(caller.tenant())
+            .await?
+            .ok_or_else(|| GraphError::Internal("tenant vanished".into()))?;
+        if upn.is_external() || !tenant.owns_domain(&upn.domain()) {
+            return Err(GraphError::bad_request("The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization."));
+        }
+        let hash = tokio::task::spawn_blocking(move || crate::secrets::hash_password(&password))
+            .await
+            .map_err(|e| GraphError::Internal(e.to_string()))?
+            .map_err(|e| GraphError::Internal(e.to_string()))?;
+        let mut user = User::member(
+            ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            upn,
+            display_name,
+            self.now(),
+        );
+        user.account_enabled = account_enabled;
+        user.given_name = new.given_name;
+        user.surname = new.surname;
+        user.password_hash = Some(hash);
+        if let Some(kind) = new.user_type.as_deref() {
+            user.user_type = parse_user_type(kind)?;
+        }
+        let mail = match new.mail.as_deref() {
+            Some(mail) => Some(EmailAddress::parse(mail).map_err(|_| invalid_value("mail"))?),
+            None => user.user_principal_name.as_email(),
+        };
+        user.proxy_addresses = mail.iter().cloned().map(ProxyAddress::primary).collect();
+        user.mail = mail;
+        let audit = self.directory_audit(
+            caller,
+            "UserManagement",
+            "Add user",
+            "User",
+            user.id,
+            &user.display_name,
+        );
+        self.store()
+            .apply(
+                caller.tenant(),
+                vec![Write::InsertUser(user.clone()), audit],
+            )
+            .await
+            .map_err(conflict)?;
+        Ok(user)
+    }
+
+    pub async fn graph_update_user(
+        &self,
+        caller: &Caller,
+        key: &str,
+        patch: UserPatch,
+    ) -> Result<(), GraphError> {
+        let (mut user, _) = self.graph_get_user(caller, key).await?;
+        let self_edit = caller.user_id() == Some(user.id)
+            && patch.account_enabled.is_none()
+            && patch.user_type.is_none()
+            && patch.mail.is_none()
+            && patch.other_mails.is_none();
+        if !(self_edit
+            && caller
+                .claims
+                .scopes
+                .iter()
+                .any(|s| s == "User.ReadWrite" || s == "User.ReadWrite.All"))
+        {
+            caller.require_write_users()?;
+        }
+        let mut writes = Vec::new();
+        if let Some(name) = patch.display_name {
+            if name.trim().is_empty() {
+                return Err(invalid_value("displayName"));
+            }
+            user.display_name = name;
+        }
+        if let Some(given) = patch.given_name {
+            user.given_name = given;
+        }
+        if let Some(surname) = patch.surname {
+            user.surname = surname;
+        }
+        if let Some(mail) = patch.mail {
+            let mail = mail
+                .map(|m| EmailAddress::parse(&m).map_err(|_| invalid_value("mail")))
+                .transpose()?;
+            set_mail(&mut user, mail);
+        }
+        if let Some(others) = patch.other_mails {
+            if others.len() > 250 {
+                return Err(invalid_value("otherMails"));
+            }
+            user.other_mails = others
+                .iter()
+                .map(|m| EmailAddress::parse(m).map_err(|_| invalid_value("otherMails")))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(kind) = patch.user_type {
+            user.user_type = parse_user_type(&kind)?;
+        }
+        if let Some(enabled) = patch.account_enabled {
+            if !enabled && user.account_enabled {
+                writes.push(Write::RevokeUserTokens {
+                    user_id: user.id,
+                    at: self.now(),
+                });
+            }
+            user.account_enabled = enabled;
+        }
+        let audit = self.directory_audit(
+            caller,
+            "UserManagement",
+            "Update user",
+            "User",
+            user.id,
+            &user.display_name,
+        );
+        writes.insert(0, Write::UpdateUser(user));
+        writes.push(audit);
+        self.store()
+            .apply(caller.tenant(), writes)
+            .await
+            .map_err(conflict)
+    }
+
+    pub async fn graph_delete_user(&self, caller: &Caller, key: &str) -> Result<(), GraphError> {
+        caller.require_write_users()?;
+        let (user, _) = self.graph_get_user(caller, key).await?;
+        let audit = self.directory_audit(
+            caller,
+            "UserManagement",
+            "Delete user",
+            "User",
+            user.id,
+            &user.display_name,
+        );
+        let writes = vec![
+            Write::RevokeUserTokens {
+                user_id: user.id,
+                at: self.now(),
+            },
+            Write::DeleteUser(user.id),
+            audit,
+        ];
+        self.store()
+            .apply(caller.tenant(), writes)
+            .await
+            .map_err(conflict)
+    }
+}
+
+/// Exchange's rule: the new mail becomes the primary `SMTP:` address and the old primary stays
+/// as a secondary `smtp:` one. Clearing mail keeps the proxy addresses.
+fn set_mail(user: &mut User, mail: Option<EmailAddress>) {
+    if let Some(new) = &mail {
+        for proxy in &mut user.proxy_addresses {
+            proxy.primary = false;
+        }
+        match user.proxy_addresses.iter_mut().find(|p| p.address == *new) {
+            Some(existing) => existing.primary = true,
+            None => user
+                .proxy_addresses
+                .insert(0, ProxyAddress::primary(new.clone())),
+        }
+    }
+    user.mail = mail;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_new_mail_becomes_primary_and_the_old_one_stays_secondary() {
+        let now = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let mut user = User::member(
+            ObjectId::parse("00000000-0000-4000-8000-000000000001").unwrap(),
+            Upn::parse("a@contoso.com").unwrap(),
+            "A".into(),
+            now,
+        );
+        user.mail = Some(EmailAddress::parse("a@contoso.com").unwrap());
+        user.proxy_addresses = vec![ProxyAddress::primary(
+            EmailAddress::parse("a@contoso.com").unwrap(),
+        )];
+        set_mail(
+            &mut user,
+            Some(EmailAddress::parse("alias@contoso.com").unwrap()),
+        );
+        let proxies: Vec<String> = user
+            .proxy_addresses
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(proxies, ["SMTP:alias@contoso.com", "smtp:a@contoso.com"]);
+        set_mail(
+            &mut user,
+            Some(EmailAddress::parse("A@contoso.com").unwrap()),
+        );
+        let proxies: Vec<String> = user
+            .proxy_addresses
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(proxies, ["smtp:alias@contoso.com", "SMTP:a@contoso.com"]);
+    }
+}

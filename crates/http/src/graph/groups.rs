@@ -1,0 +1,236 @@
+//! `/groups`, their members, and `/contacts`.
+
+use super::query::GraphQuery;
+use super::GraphCaller;
+use crate::errors::ApiError;
+use crate::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use portico_app::directory::NewGroup;
+use portico_wire::graph::collection::{collection, entity};
+use portico_wire::graph::directory::{contact_json, group_json};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn json_body<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, ApiError> {
+    body.map(|Json(value)| value)
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let query = GraphQuery::new(raw);
+    let top = query.top(100, 999)?;
+    let page = query.page(&state, caller.tenant(), "groups", top)?;
+    let groups = state.app.graph_list_groups(&caller, page).await?;
+    let select = query.select();
+    let select: Option<Vec<&str>> = select
+        .as_ref()
+        .map(|s| s.iter().map(String::as_str).collect());
+    let next = (groups.len() as u32 == top)
+        .then(|| {
+            groups.last().map(|g| {
+                query.next_link(
+                    &state,
+                    caller.tenant(),
+                    "groups",
+                    "v1.0/groups",
+                    &g.id.to_string(),
+                )
+            })
+        })
+        .flatten();
+    let value = groups
+        .iter()
+        .map(|g| group_json(g, select.as_deref()))
+        .collect();
+    Ok(Json(collection("groups", value, None, next)))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let group = state.app.graph_get_group(&caller, &id).await?;
+    Ok(Json(entity("groups", group_json(&group, None))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateGroupBody {
+    display_name: Option<String>,
+    description: Option<String>,
+    mail_nickname: Option<String>,
+    mail_enabled: Option<bool>,
+    security_enabled: Option<bool>,
+    #[serde(default)]
+    group_types: Vec<String>,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    body: Result<Json<CreateGroupBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let body = json_body(body)?;
+    if !body.group_types.is_empty() {
+        return Err(ApiError::bad_request(
+            "Only security and mail-enabled groups without groupTypes are supported.",
+        ));
+    }
+    let new = NewGroup {
+        display_name: body.display_name,
+        description: body.description,
+        mail_nickname: body.mail_nickname,
+        mail_enabled: body.mail_enabled,
+        security_enabled: body.security_enabled,
+    };
+    let group = state.app.graph_create_group(&caller, new).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(entity("groups", group_json(&group, None))),
+    )
+        .into_response())
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.app.graph_delete_group(&caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Members as directory objects (users and nested groups), with their types.
+pub async fn members(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let ids = state.app.graph_group_members(&caller, &id).await?;
+    let mut value = Vec::with_capacity(ids.len());
+    for member in ids {
+        let object = match state.app.store().get_user(caller.tenant(), member).await {
+            Ok(user) => {
+                json!({"@odata.type": "#microsoft.graph.user", "id": user.id.to_string(), "displayName": user.display_name, "userPrincipalName": user.user_principal_name.to_string(), "mail": user.mail.map(|m| m.to_string())})
+            }
+            Err(_) => match state.app.store().get_group(caller.tenant(), member).await {
+                Ok(group) => {
+                    json!({"@odata.type": "#microsoft.graph.group", "id": group.id.to_string(), "displayName": group.display_name})
+                }
+                Err(_) => continue,
+            },
+        };
+        if let Value::Object(map) = object {
+            value.push(map);
+        }
+    }
+    Ok(Json(collection("directoryObjects", value, None, None)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Reference {
+    #[serde(rename = "@odata.id")]
+    pub odata_id: String,
+}
+
+/// The object id at the end of an `@odata.id` reference URL.
+pub fn referenced_id(reference: &str) -> &str {
+    reference
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(id): Path<String>,
+    body: Result<Json<Reference>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let reference = json_body(body)?;
+    state
+        .app
+        .graph_add_member(&caller, &id, referenced_id(&reference.odata_id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path((id, member)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.app.graph_remove_member(&caller, &id, &member).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn list_contacts(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let query = GraphQuery::new(raw);
+    let top = query.top(100, 999)?;
+    let page = query.page(&state, caller.tenant(), "contacts", top)?;
+    let contacts = state.app.graph_list_contacts(&caller, page).await?;
+    let next = (contacts.len() as u32 == top)
+        .then(|| {
+            contacts.last().map(|c| {
+                query.next_link(
+                    &state,
+                    caller.tenant(),
+                    "contacts",
+                    "v1.0/contacts",
+                    &c.id.to_string(),
+                )
+            })
+        })
+        .flatten();
+    let value = contacts.iter().map(|c| contact_json(c, None)).collect();
+    Ok(Json(collection("contacts", value, None, next)))
+}
+
+pub async fn get_contact(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let contact = state.app.graph_get_contact(&caller, &id).await?;
+    Ok(Json(entity("contacts", contact_json(&contact, None))))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateContactBody {
+    display_name: Option<String>,
+    mail: Option<String>,
+}
+
+/// `POST /contacts`: Portico's addition (`decisions.md` 19), as Exchange's `New-MailContact`.
+pub async fn create_contact(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    body: Result<Json<CreateContactBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let body = json_body(body)?;
+    let contact = state
+        .app
+        .graph_create_contact(&caller, body.display_name, body.mail)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(entity("contacts", contact_json(&contact, None))),
+    )
+        .into_response())
+}

@@ -1,0 +1,199 @@
+//! `/users`, `/users/{id | userPrincipalName}` and `/me`.
+
+use super::query::GraphQuery;
+use super::GraphCaller;
+use crate::errors::ApiError;
+use crate::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use portico_app::directory::{NewUser, UserPatch};
+use portico_wire::graph::collection::{collection, entity};
+use portico_wire::graph::users::{user_json, LIMITED_GUEST_VIEW};
+use serde::Deserialize;
+use serde_json::Value;
+
+fn selected(query: &GraphQuery) -> Option<Vec<String>> {
+    query.select()
+}
+
+fn as_refs(list: &Option<Vec<String>>) -> Option<Vec<&str>> {
+    list.as_ref()
+        .map(|l| l.iter().map(String::as_str).collect())
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    caller.require_list_users()?;
+    let query = GraphQuery::new(raw);
+    let top = query.top(100, 999)?;
+    let page = query.page(&state, caller.tenant(), "users", top)?;
+    let users = state
+        .app
+        .store()
+        .list_users(caller.tenant(), page)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let select = selected(&query);
+    let next = (users.len() as u32 == top)
+        .then(|| {
+            users.last().map(|u| {
+                query.next_link(
+                    &state,
+                    caller.tenant(),
+                    "users",
+                    "v1.0/users",
+                    &u.id.to_string(),
+                )
+            })
+        })
+        .flatten();
+    let value = users
+        .iter()
+        .map(|u| user_json(u, as_refs(&select).as_deref(), None))
+        .collect();
+    Ok(Json(collection("users", value, None, next)))
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(key): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let (user, limited) = state.app.graph_get_user(&caller, &key).await?;
+    let select = selected(&GraphQuery::new(raw));
+    let visible = limited.then_some(LIMITED_GUEST_VIEW);
+    Ok(Json(entity(
+        "users",
+        user_json(&user, as_refs(&select).as_deref(), visible),
+    )))
+}
+
+pub async fn me(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    let Some(id) = caller.user_id() else {
+        return Err(ApiError::bad_request(
+            "/me request is only valid with delegated authentication flow.",
+        ));
+    };
+    let (user, _) = state.app.graph_get_user(&caller, &id.to_string()).await?;
+    let select = selected(&GraphQuery::new(raw));
+    Ok(Json(entity(
+        "users",
+        user_json(&user, as_refs(&select).as_deref(), None),
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordProfile {
+    password: Option<String>,
+    #[allow(dead_code)] // Accepted as Graph accepts it; Portico has no forced change yet.
+    force_change_password_next_sign_in: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateUserBody {
+    account_enabled: Option<bool>,
+    display_name: Option<String>,
+    mail_nickname: Option<String>,
+    user_principal_name: Option<String>,
+    password_profile: Option<PasswordProfile>,
+    given_name: Option<String>,
+    surname: Option<String>,
+    mail: Option<String>,
+    user_type: Option<String>,
+}
+
+fn json_body<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, ApiError> {
+    body.map(|Json(value)| value)
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    body: Result<Json<CreateUserBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let body = json_body(body)?;
+    let new = NewUser {
+        account_enabled: body.account_enabled,
+        display_name: body.display_name,
+        mail_nickname: body.mail_nickname,
+        user_principal_name: body.user_principal_name,
+        password: body.password_profile.and_then(|p| p.password),
+        given_name: body.given_name,
+        surname: body.surname,
+        mail: body.mail,
+        user_type: body.user_type,
+    };
+    let user = state.app.graph_create_user(&caller, new).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(entity("users", user_json(&user, None, None))),
+    )
+        .into_response())
+}
+
+/// A PATCH body: absent properties stay, `null` clears where Graph allows it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PatchUserBody {
+    display_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    given_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    surname: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    mail: Option<Option<String>>,
+    other_mails: Option<Vec<String>>,
+    account_enabled: Option<bool>,
+    user_type: Option<String>,
+}
+
+/// Distinguishes `"x": null` (Some(None)) from an absent property (None).
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
+pub async fn patch(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(key): Path<String>,
+    body: Result<Json<PatchUserBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let body = json_body(body)?;
+    let patch = UserPatch {
+        display_name: body.display_name,
+        given_name: body.given_name,
+        surname: body.surname,
+        mail: body.mail,
+        other_mails: body.other_mails,
+        account_enabled: body.account_enabled,
+        user_type: body.user_type,
+    };
+    state.app.graph_update_user(&caller, &key, patch).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(key): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.app.graph_delete_user(&caller, &key).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

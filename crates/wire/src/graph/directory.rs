@@ -1,0 +1,195 @@
+//! Graph shapes of groups, contacts, the organization, domains, roles, apps and the
+//! authorization policy.
+
+use super::{project, timestamp};
+use portico_model::application::Application;
+use portico_model::group::{Group, MailContact};
+use portico_model::role::DirectoryRole;
+use portico_model::settings::{AllowInvitesFrom, AuthorizationPolicy};
+use portico_model::tenant::Tenant;
+use serde_json::{json, Map, Value};
+
+fn strings<T: ToString>(items: &[T]) -> Value {
+    json!(items.iter().map(ToString::to_string).collect::<Vec<_>>())
+}
+
+pub const DEFAULT_GROUP_PROPERTIES: &[&str] = &[
+    "id",
+    "createdDateTime",
+    "description",
+    "displayName",
+    "groupTypes",
+    "mail",
+    "mailEnabled",
+    "mailNickname",
+    "proxyAddresses",
+    "securityEnabled",
+    "visibility",
+];
+
+pub fn group_json(group: &Group, select: Option<&[&str]>) -> Map<String, Value> {
+    let all = vec![
+        ("id", json!(group.id.to_string())),
+        ("createdDateTime", timestamp(group.created_at)),
+        ("description", json!(group.description)),
+        ("displayName", json!(group.display_name)),
+        ("groupTypes", json!([])),
+        ("mail", json!(group.mail.as_ref().map(ToString::to_string))),
+        ("mailEnabled", json!(group.mail_enabled)),
+        ("mailNickname", json!(group.mail_nickname)),
+        ("proxyAddresses", strings(&group.proxy_addresses)),
+        ("securityEnabled", json!(group.security_enabled)),
+        ("visibility", Value::Null),
+    ];
+    project(all, DEFAULT_GROUP_PROPERTIES, select)
+}
+
+pub const DEFAULT_CONTACT_PROPERTIES: &[&str] = &[
+    "id",
+    "displayName",
+    "mail",
+    "mailNickname",
+    "proxyAddresses",
+];
+
+pub fn contact_json(contact: &MailContact, select: Option<&[&str]>) -> Map<String, Value> {
+    let all = vec![
+        ("id", json!(contact.id.to_string())),
+        ("displayName", json!(contact.display_name)),
+        ("mail", json!(contact.mail.to_string())),
+        ("mailNickname", json!(contact.mail.local_part())),
+        ("proxyAddresses", strings(&contact.proxy_addresses)),
+    ];
+    project(all, DEFAULT_CONTACT_PROPERTIES, select)
+}
+
+pub fn organization_json(tenant: &Tenant) -> Map<String, Value> {
+    let domains: Vec<Value> = tenant
+        .domains()
+        .map(|d| json!({"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": *d == tenant.initial_domain, "isInitial": *d == tenant.initial_domain, "name": d.to_string(), "type": "Managed"}))
+        .collect();
+    let mut object = Map::new();
+    object.insert("id".into(), json!(tenant.id.to_string()));
+    object.insert("displayName".into(), json!(tenant.display_name));
+    object.insert("createdDateTime".into(), timestamp(tenant.created_at));
+    object.insert("tenantType".into(), json!("AAD"));
+    object.insert("verifiedDomains".into(), Value::Array(domains));
+    object
+}
+
+pub fn domain_json(tenant: &Tenant, name: &portico_model::DomainName) -> Map<String, Value> {
+    let initial = name == &tenant.initial_domain;
+    let mut object = Map::new();
+    object.insert("id".into(), json!(name.to_string()));
+    object.insert("authenticationType".into(), json!("Managed"));
+    object.insert("isDefault".into(), json!(initial));
+    object.insert("isInitial".into(), json!(initial));
+    object.insert("isRoot".into(), json!(true));
+    object.insert("isVerified".into(), json!(true));
+    object.insert("supportedServices".into(), json!(["Email"]));
+    object
+}
+
+/// An activated directory role; its id is the template id, as Portico activates every role.
+pub fn directory_role_json(role: DirectoryRole) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("id".into(), json!(role.template_id().to_string()));
+    object.insert("displayName".into(), json!(role.display_name()));
+    object.insert("description".into(), json!(role.display_name()));
+    object.insert(
+        "roleTemplateId".into(),
+        json!(role.template_id().to_string()),
+    );
+    object
+}
+
+pub fn application_json(app: &Application) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("id".into(), json!(app.id.to_string()));
+    object.insert("appId".into(), json!(app.client_id.to_string()));
+    object.insert("displayName".into(), json!(app.display_name));
+    object.insert("createdDateTime".into(), timestamp(app.created_at));
+    object.insert("isFallbackPublicClient".into(), json!(app.public_client));
+    object.insert("signInAudience".into(), json!("AzureADMyOrg"));
+    object.insert(
+        "web".into(),
+        json!({"redirectUris": strings(&app.redirect_uris)}),
+    );
+    object.insert(
+        "passwordCredentials".into(),
+        Value::Array(
+            app.secrets
+                .iter()
+                .map(|s| json!({"keyId": s.id.to_string(), "displayName": s.display_name, "hint": s.hint, "endDateTime": s.expires_at.map(timestamp), "secretText": null}))
+                .collect(),
+        ),
+    );
+    object
+}
+
+pub fn service_principal_json(app: &Application) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("id".into(), json!(app.id.to_string()));
+    object.insert("appId".into(), json!(app.client_id.to_string()));
+    object.insert("displayName".into(), json!(app.display_name));
+    object.insert(
+        "appRoleAssignmentRequired".into(),
+        json!(app.assignment_required),
+    );
+    object.insert("servicePrincipalType".into(), json!("Application"));
+    object.insert("accountEnabled".into(), json!(true));
+    object
+}
+
+pub fn allow_invites_from_name(value: AllowInvitesFrom) -> &'static str {
+    match value {
+        AllowInvitesFrom::None => "none",
+        AllowInvitesFrom::AdminsAndGuestInviters => "adminsAndGuestInviters",
+        AllowInvitesFrom::AdminsGuestInvitersAndAllMembers => "adminsGuestInvitersAndAllMembers",
+        AllowInvitesFrom::Everyone => "everyone",
+    }
+}
+
+pub fn parse_allow_invites_from(name: &str) -> Option<AllowInvitesFrom> {
+    [
+        AllowInvitesFrom::None,
+        AllowInvitesFrom::AdminsAndGuestInviters,
+        AllowInvitesFrom::AdminsGuestInvitersAndAllMembers,
+        AllowInvitesFrom::Everyone,
+    ]
+    .into_iter()
+    .find(|v| allow_invites_from_name(*v).eq_ignore_ascii_case(name))
+}
+
+pub fn authorization_policy_json(policy: &AuthorizationPolicy) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("id".into(), json!("authorizationPolicy"));
+    object.insert("displayName".into(), json!("Authorization Policy"));
+    object.insert(
+        "description".into(),
+        json!("Used to manage authorization related settings across the company."),
+    );
+    object.insert(
+        "allowInvitesFrom".into(),
+        json!(allow_invites_from_name(policy.allow_invites_from)),
+    );
+    object.insert(
+        "allowedToSignUpEmailBasedSubscriptions".into(),
+        json!(policy.allowed_to_sign_up_email_based_subscriptions),
+    );
+    object.insert("allowedToUseSSPR".into(), json!(policy.allowed_to_use_sspr));
+    object.insert(
+        "allowEmailVerifiedUsersToJoinOrganization".into(),
+        json!(policy.allow_email_verified_users_to_join_organization),
+    );
+    object.insert(
+        "blockMsolPowerShell".into(),
+        json!(policy.block_msol_powershell),
+    );
+    object.insert(
+        "guestUserRoleId".into(),
+        json!(policy.guest_access.role_id().to_string()),
+    );
+    object.insert("defaultUserRolePermissions".into(), json!({"allowedToReadOtherUsers": policy.allowed_to_read_other_users, "allowedToCreateApps": true, "allowedToCreateSecurityGroups": true}));
+    object
+}
