@@ -12,10 +12,12 @@
 //! - no SQL and no sqlx type leaves this crate: callers see model types and [`StoreError`].
 
 mod error;
+pub mod records;
 mod sql;
 mod write;
 
 pub use error::{Conflict, StoreError};
+pub use portico_odata;
 pub use sql::{Backend, SqlStore, StoreConfig};
 pub use write::{TenantBatch, Write};
 
@@ -52,6 +54,26 @@ impl Page {
     }
 }
 
+/// A filtered, ordered page of a directory collection (users, groups, contacts). The filter is a
+/// checked OData tree; the store compiles it to SQL with the evaluator's semantics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirectoryQuery {
+    pub filter: Option<portico_odata::Expr>,
+    /// Canonical property names; empty means id order.
+    pub order_by: Vec<(String, portico_odata::Direction)>,
+    pub start: Start,
+    pub limit: u32,
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// Id order: strictly after this id (`None`: from the beginning).
+    AfterId(Option<ObjectId>),
+    /// Any order: skip this many rows.
+    Offset(u64),
+}
+
 /// Everything Portico persists. Reads named `get_` fail with [`StoreError::NotFound`]; `find_`
 /// return an `Option`; `list_` return what exists (possibly nothing).
 #[async_trait]
@@ -82,6 +104,33 @@ pub trait Store: Send + Sync + 'static {
         address: &EmailAddress,
     ) -> StoreResult<Vec<User>>;
     async fn list_users(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<User>>;
+    async fn query_users(&self, tenant: TenantId, query: &DirectoryQuery)
+        -> StoreResult<Vec<User>>;
+    async fn count_users(
+        &self,
+        tenant: TenantId,
+        filter: Option<&portico_odata::Expr>,
+    ) -> StoreResult<u64>;
+    async fn query_groups(
+        &self,
+        tenant: TenantId,
+        query: &DirectoryQuery,
+    ) -> StoreResult<Vec<Group>>;
+    async fn count_groups(
+        &self,
+        tenant: TenantId,
+        filter: Option<&portico_odata::Expr>,
+    ) -> StoreResult<u64>;
+    async fn query_contacts(
+        &self,
+        tenant: TenantId,
+        query: &DirectoryQuery,
+    ) -> StoreResult<Vec<MailContact>>;
+    async fn count_contacts(
+        &self,
+        tenant: TenantId,
+        filter: Option<&portico_odata::Expr>,
+    ) -> StoreResult<u64>;
 
     // Groups, contacts and the recipients that share the proxy-address space.
     async fn get_group(&self, tenant: TenantId, id: ObjectId) -> StoreResult<Group>;

@@ -6,15 +6,17 @@ mod apps;
 mod backend;
 mod codec;
 mod documents;
+mod filter;
 mod oauth;
 mod outbox;
+mod query;
 mod recipients;
 mod tenants;
 mod users;
 
 pub use backend::{Backend, StoreConfig};
 
-use crate::{Delivery, Page, Store, StoreError, StoreResult, TenantBatch, Write};
+use crate::{Delivery, DirectoryQuery, Page, Store, StoreError, StoreResult, TenantBatch, Write};
 use async_trait::async_trait;
 use backend::Pools;
 use codec::db_error;
@@ -236,6 +238,97 @@ impl Store for SqlStore {
     }
     async fn list_users(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<User>> {
         users::list(&self.pools.read, tenant, page).await
+    }
+
+    async fn query_users(
+        &self,
+        tenant: TenantId,
+        query: &DirectoryQuery,
+    ) -> StoreResult<Vec<User>> {
+        let rows = query::rows(
+            &self.pools.read,
+            self.pools.backend,
+            &filter::USERS,
+            users::COLUMNS,
+            tenant,
+            query,
+        )
+        .await?;
+        rows.iter().map(users::from_row).collect()
+    }
+    async fn count_users(
+        &self,
+        tenant: TenantId,
+        filter: Option<&portico_odata::Expr>,
+    ) -> StoreResult<u64> {
+        query::count(
+            &self.pools.read,
+            self.pools.backend,
+            &filter::USERS,
+            tenant,
+            filter,
+        )
+        .await
+    }
+    async fn query_groups(
+        &self,
+        tenant: TenantId,
+        query: &DirectoryQuery,
+    ) -> StoreResult<Vec<Group>> {
+        let rows = query::rows(
+            &self.pools.read,
+            self.pools.backend,
+            &filter::GROUPS,
+            recipients::GROUP_COLUMNS,
+            tenant,
+            query,
+        )
+        .await?;
+        rows.iter().map(recipients::group_from_row).collect()
+    }
+    async fn count_groups(
+        &self,
+        tenant: TenantId,
+        filter: Option<&portico_odata::Expr>,
+    ) -> StoreResult<u64> {
+        query::count(
+            &self.pools.read,
+            self.pools.backend,
+            &filter::GROUPS,
+            tenant,
+            filter,
+        )
+        .await
+    }
+    async fn query_contacts(
+        &self,
+        tenant: TenantId,
+        query: &DirectoryQuery,
+    ) -> StoreResult<Vec<MailContact>> {
+        let rows = query::rows(
+            &self.pools.read,
+            self.pools.backend,
+            &filter::CONTACTS,
+            recipients::CONTACT_COLUMNS,
+            tenant,
+            query,
+        )
+        .await?;
+        rows.iter().map(recipients::contact_from_row).collect()
+    }
+    async fn count_contacts(
+        &self,
+        tenant: TenantId,
+        filter: Option<&portico_odata::Expr>,
+    ) -> StoreResult<u64> {
+        query::count(
+            &self.pools.read,
+            self.pools.backend,
+            &filter::CONTACTS,
+            tenant,
+            filter,
+        )
+        .await
     }
 
     async fn get_group(&self, tenant: TenantId, id: ObjectId) -> StoreResult<Group> {

@@ -61,7 +61,7 @@ pub(crate) async fn find_proxy_owner(
     .transpose()
 }
 
-const GROUP_COLUMNS: &str =
+pub(crate) const GROUP_COLUMNS: &str =
     "id, display_name, description, mail_nickname, mail, mail_enabled, security_enabled, proxy_addresses, created_at";
 
 pub(crate) async fn insert_group(
@@ -286,7 +286,7 @@ pub(crate) async fn list_ids(
     rows.iter().map(|row| Columns(row).parsed(column)).collect()
 }
 
-fn group_from_row(row: &AnyRow) -> StoreResult<Group> {
+pub(crate) fn group_from_row(row: &AnyRow) -> StoreResult<Group> {
     let c = Columns(row);
     Ok(Group {
         id: c.parsed("id")?,
@@ -301,7 +301,7 @@ fn group_from_row(row: &AnyRow) -> StoreResult<Group> {
     })
 }
 
-const CONTACT_COLUMNS: &str =
+pub(crate) const CONTACT_COLUMNS: &str =
     "id, display_name, mail, proxy_addresses, hidden_from_address_lists, created_at";
 
 pub(crate) async fn insert_contact(
@@ -378,7 +378,7 @@ pub(crate) async fn list_contacts(
     rows.iter().map(contact_from_row).collect()
 }
 
-fn contact_from_row(row: &AnyRow) -> StoreResult<MailContact> {
+pub(crate) fn contact_from_row(row: &AnyRow) -> StoreResult<MailContact> {
     let c = Columns(row);
     Ok(MailContact {
         id: c.parsed("id")?,

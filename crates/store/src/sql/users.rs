@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 use sqlx::error::ErrorKind;
 use sqlx::{AnyConnection, AnyPool};
 
-const COLUMNS: &str = "id, upn, display_name, given_name, surname, mail, other_mails, proxy_addresses, \
+pub(crate) const COLUMNS: &str = "id, upn, display_name, given_name, surname, mail, other_mails, proxy_addresses, \
     user_type, creation_type, external_user_state, external_user_state_changed_at, identities, \
     account_enabled, hidden_from_address_lists, on_premises_sync_enabled, password_hash, mfa_methods, created_at";
 
@@ -235,7 +235,7 @@ pub(crate) async fn list(pool: &AnyPool, tenant: TenantId, page: Page) -> StoreR
     rows.iter().map(from_row).collect()
 }
 
-fn from_row(row: &AnyRow) -> StoreResult<User> {
+pub(crate) fn from_row(row: &AnyRow) -> StoreResult<User> {
     let c = Columns(row);
     Ok(User {
         id: c.parsed("id")?,

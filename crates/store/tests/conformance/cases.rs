@@ -1,5 +1,6 @@
 //! The conformance cases; each takes a fresh, empty store.
 
+pub use crate::differential::filters_agree_with_the_evaluator;
 use crate::fixtures::*;
 use portico_model::application::{Application, ClientSecret, RedirectUri};
 use portico_model::conditional_access::*;

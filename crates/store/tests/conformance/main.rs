@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
 mod cases;
+mod differential;
 mod fixtures;
 
 use fixtures::{open_postgres, open_sqlite_file, open_sqlite_memory};
@@ -51,6 +52,7 @@ conformance!(
     authorization_codes_are_single_use_under_concurrency,
     refresh_tokens_rotate_once_and_families_revoke,
     login_flows_and_sessions,
+    filters_agree_with_the_evaluator,
 );
 
 #[tokio::test]

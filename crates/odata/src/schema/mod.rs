@@ -1,0 +1,197 @@
+//! What each Graph entity lets a query touch: its properties, their types, which `$filter`
+//! operators each supports (and whether only in an advanced query), which sort, which `$search`
+//! reaches, and which come back without `$select`.
+//!
+//! A property that is not in an entity's table does not exist for queries: it cannot be filtered,
+//! sorted, searched or selected. Sensitive fields (password hashes, MFA secrets) are therefore
+//! simply absent, and every listed property is selectable.
+//!
+//! The tables follow Graph's documentation (`concepts/aad-advanced-queries.md` and the resource
+//! pages), summarised in `entra-contract.md` §2.
+
+mod contact;
+mod group;
+mod user;
+
+pub use contact::ORG_CONTACT;
+pub use group::GROUP;
+pub use user::{CREATION_TYPES, EXTERNAL_USER_STATES, USER, USER_TYPES};
+
+/// A property's type, as far as queries care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Bool,
+    Guid,
+    DateTime,
+    /// A collection of strings (`otherMails`, `proxyAddresses`): filtered with `any` and `/$count`.
+    StringCollection,
+    /// A string with a known set of values, compared case-insensitively. A literal that matches a
+    /// value in another letter case is stored in the value's canonical spelling; other literals
+    /// are kept as written (they match nothing).
+    Enum(&'static [&'static str]),
+}
+
+impl Kind {
+    /// The OData type name, as used in type-mismatch messages.
+    pub(crate) fn edm_name(self) -> &'static str {
+        match self {
+            Kind::String | Kind::Enum(_) | Kind::Guid => "Edm.String",
+            Kind::Bool => "Edm.Boolean",
+            Kind::DateTime => "Edm.DateTimeOffset",
+            Kind::StringCollection => "Collection(Edm.String)",
+        }
+    }
+}
+
+/// Whether a query feature works on a property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// Refused: `Request_UnsupportedQuery`.
+    No,
+    /// Works in every request.
+    Default,
+    /// Works only in advanced queries (`ConsistencyLevel: eventual` and `$count=true`).
+    Advanced,
+}
+
+impl Support {
+    pub fn is_supported(self) -> bool {
+        self != Support::No
+    }
+}
+
+/// `$filter` support per operator. `ne` and `not` are not listed: Graph supports them wherever
+/// `eq` (or `eq null`) works, always as advanced queries. For a collection, `eq`, `range`, `in`,
+/// `starts_with` and `ends_with` describe the element conditions inside `any(…)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilterSupport {
+    pub eq: Support,
+    /// `ge` and `le`; Portico also accepts `gt` and `lt` wherever these work.
+    pub range: Support,
+    pub in_list: Support,
+    pub starts_with: Support,
+    pub ends_with: Support,
+    /// `eq null` (and, as advanced, `ne null`).
+    pub null: Support,
+    /// `collection/$count op n`.
+    pub count: Support,
+}
+
+impl FilterSupport {
+    /// Not filterable at all.
+    pub const NONE: FilterSupport = FilterSupport {
+        eq: Support::No,
+        range: Support::No,
+        in_list: Support::No,
+        starts_with: Support::No,
+        ends_with: Support::No,
+        null: Support::No,
+        count: Support::No,
+    };
+}
+
+/// How `$search` matches a property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchMode {
+    /// Not searchable.
+    No,
+    /// The value starts with the term (case-insensitive): `mail`, `userPrincipalName`.
+    Prefix,
+    /// Some word of the value starts with each word of the term (case-insensitive), words being
+    /// split as [`crate::search_tokens`] splits them: `displayName`, `description`.
+    Tokenized,
+}
+
+/// One property of an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Property {
+    /// Graph's camelCase name; queries may spell it in any letter case.
+    pub name: &'static str,
+    pub kind: Kind,
+    pub filter: FilterSupport,
+    pub order_by: Support,
+    pub search: SearchMode,
+    /// Returned when the request has no `$select`. Other properties are "$select-only".
+    pub in_default_select: bool,
+}
+
+impl Property {
+    /// A property that can only be selected; the builder methods below add query support.
+    pub const fn new(name: &'static str, kind: Kind) -> Property {
+        Property {
+            name,
+            kind,
+            filter: FilterSupport::NONE,
+            order_by: Support::No,
+            search: SearchMode::No,
+            in_default_select: false,
+        }
+    }
+
+    pub const fn filter(mut self, filter: FilterSupport) -> Property {
+        self.filter = filter;
+        self
+    }
+
+    pub const fn order_by(mut self, support: Support) -> Property {
+        self.order_by = support;
+        self
+    }
+
+    pub const fn search(mut self, mode: SearchMode) -> Property {
+        self.search = mode;
+        self
+    }
+
+    pub const fn default_select(mut self) -> Property {
+        self.in_default_select = true;
+        self
+    }
+
+    pub fn is_collection(&self) -> bool {
+        self.kind == Kind::StringCollection
+    }
+}
+
+/// A Graph entity set's query surface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entity {
+    /// The entity's name: `user`, `group`, `orgContact`.
+    pub name: &'static str,
+    /// The name Graph's filter errors give it: `User`, `Group`, `OrgContact`.
+    pub resource: &'static str,
+    /// The OData type: `microsoft.graph.user`.
+    pub type_name: &'static str,
+    pub properties: &'static [Property],
+    /// Page size without `$top`.
+    pub default_top: u32,
+    /// Largest `$top` accepted.
+    pub max_top: u32,
+}
+
+impl Entity {
+    /// The property with this name in any letter case.
+    pub fn property(&self, name: &str) -> Option<&'static Property> {
+        self.properties
+            .iter()
+            .find(|property| property.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The properties returned without `$select`, in table order.
+    pub fn default_select(&self) -> Vec<&'static str> {
+        self.properties
+            .iter()
+            .filter(|property| property.in_default_select)
+            .map(|property| property.name)
+            .collect()
+    }
+}
+
+/// Shorthand for the tables: `D` works by default, `A` only in advanced queries, `N` not at all.
+mod shorthand {
+    use super::Support;
+    pub const D: Support = Support::Default;
+    pub const A: Support = Support::Advanced;
+    pub const N: Support = Support::No;
+}

@@ -1,0 +1,87 @@
+"""Microsoft's Graph SDK for Python (msgraph-sdk) against Portico's Graph, with only the base
+URL changed: list users with $filter/$select/$top and paging, read and patch a user, create a
+group and add a member, read the authorization policy."""
+
+import asyncio
+
+import httpx
+from azure.identity.aio import ClientSecretCredential
+from kiota_authentication_azure.azure_identity_authentication_provider import (
+    AzureIdentityAuthenticationProvider,
+)
+from msgraph import GraphRequestAdapter, GraphServiceClient
+from msgraph.generated.models.group import Group
+from msgraph.generated.models.reference_create import ReferenceCreate
+from msgraph.generated.models.user import User
+from msgraph.generated.users.users_request_builder import UsersRequestBuilder
+from msgraph_core import GraphClientFactory
+
+from demo import CONTOSO_ADMIN, GRAPH_DEFAULT
+
+
+def graph_client(portico):
+    credential = ClientSecretCredential(
+        "contoso.com",
+        *CONTOSO_ADMIN,
+        authority=portico.url("").rstrip("/"),
+        disable_instance_discovery=True,
+        connection_verify=str(portico.ca),
+    )
+    auth = AzureIdentityAuthenticationProvider(
+        credential, scopes=[GRAPH_DEFAULT], allowed_hosts=["localhost"]
+    )
+    http = GraphClientFactory.create_with_default_middleware(
+        client=httpx.AsyncClient(verify=str(portico.ca))
+    )
+    adapter = GraphRequestAdapter(auth, client=http)
+    adapter.base_url = portico.url("v1.0")
+    return GraphServiceClient(request_adapter=adapter), credential
+
+
+def test_users_groups_and_policy_through_the_graph_sdk(portico):
+    async def scenario():
+        client, credential = graph_client(portico)
+        async with credential:
+            query = UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(
+                filter="startswith(displayName,'M') or userPrincipalName eq 'admin@contoso.com'",
+                select=["id", "displayName", "userPrincipalName", "userType"],
+                top=1,
+            )
+            config = UsersRequestBuilder.UsersRequestBuilderGetRequestConfiguration(
+                query_parameters=query
+            )
+            page = await client.users.get(request_configuration=config)
+            names = [u.user_principal_name for u in page.value]
+            assert len(names) == 1 and page.odata_next_link
+            while page.odata_next_link:
+                page = await client.users.with_url(page.odata_next_link).get()
+                names += [u.user_principal_name for u in page.value]
+            assert sorted(names) == ["admin@contoso.com", "megan@contoso.com"]
+
+            megan = await client.users.by_user_id("megan@contoso.com").get()
+            assert megan.display_name == "Megan Bowen" and megan.given_name == "Megan"
+            await client.users.by_user_id(megan.id).patch(User(display_name="Megan B."))
+            again = await client.users.by_user_id(megan.id).get()
+            assert again.display_name == "Megan B."
+
+            group = await client.groups.post(
+                Group(
+                    display_name="SDK group",
+                    mail_enabled=False,
+                    mail_nickname="sdkgroup",
+                    security_enabled=True,
+                )
+            )
+            assert group.id
+            reference = ReferenceCreate(
+                odata_id=f"https://graph.microsoft.com/v1.0/directoryObjects/{megan.id}"
+            )
+            await client.groups.by_group_id(group.id).members.ref.post(reference)
+            members = await client.groups.by_group_id(group.id).members.get()
+            assert [m.id for m in members.value] == [megan.id]
+
+            policy = await client.policies.authorization_policy.get()
+            assert policy.allow_invites_from.value == "everyone"
+            assert str(policy.guest_user_role_id) == "10dae51f-b6af-4016-8d66-8c2a99b929b3"
+
+    asyncio.run(scenario())
