@@ -4,7 +4,7 @@ use super::access::{Caller, GraphError};
 use crate::App;
 use portico_model::group::{Group, MailContact};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress};
-use portico_store::{Conflict, Page, StoreError, Write};
+use portico_store::{Conflict, StoreError, Write};
 
 /// `POST /groups`.
 #[derive(Debug, Clone, Default)]
@@ -36,15 +36,6 @@ impl App {
             Err(StoreError::NotFound) => Err(GraphError::NotFound(id.to_string())),
             Err(other) => Err(other.into()),
         }
-    }
-
-    pub async fn graph_list_groups(
-        &self,
-        caller: &Caller,
-        page: Page,
-    ) -> Result<Vec<Group>, GraphError> {
-        caller.require_read_groups()?;
-        Ok(self.store().list_groups(caller.tenant(), page).await?)
     }
 
     /// A new group; a mail-enabled one gets `{mailNickname}@{initial domain}` as its address.
@@ -217,15 +208,6 @@ impl App {
             Err(StoreError::NotFound) => Err(GraphError::NotFound(member.to_string())),
             other => other.map_err(|e| conflict(e, "members")),
         }
-    }
-
-    pub async fn graph_list_contacts(
-        &self,
-        caller: &Caller,
-        page: Page,
-    ) -> Result<Vec<MailContact>, GraphError> {
-        caller.require_read_directory()?;
-        Ok(self.store().list_contacts(caller.tenant(), page).await?)
     }
 
     pub async fn graph_get_contact(

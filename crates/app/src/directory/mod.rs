@@ -3,11 +3,13 @@
 
 pub mod access;
 mod groups;
+mod listing;
 mod paging;
 mod policy;
 mod users;
 
 pub use access::{Caller, GraphError};
 pub use groups::NewGroup;
+pub use listing::Listing;
 pub use policy::AuthorizationPolicyPatch;
 pub use users::{NewUser, UserPatch};

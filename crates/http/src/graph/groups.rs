@@ -5,10 +5,11 @@ use super::GraphCaller;
 use crate::errors::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use portico_app::directory::NewGroup;
+use portico_odata::{GROUP, ORG_CONTACT};
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::directory::{contact_json, group_json};
 use serde::Deserialize;
@@ -24,34 +25,24 @@ fn json_body<T>(
 pub async fn list(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let query = GraphQuery::new(raw);
-    let top = query.top(100, 999)?;
-    let page = query.page(&state, caller.tenant(), "groups", top)?;
-    let groups = state.app.graph_list_groups(&caller, page).await?;
-    let select = query.select();
-    let select: Option<Vec<&str>> = select
-        .as_ref()
-        .map(|s| s.iter().map(String::as_str).collect());
-    let next = (groups.len() as u32 == top)
-        .then(|| {
-            groups.last().map(|g| {
-                query.next_link(
-                    &state,
-                    caller.tenant(),
-                    "groups",
-                    "v1.0/groups",
-                    &g.id.to_string(),
-                )
-            })
-        })
-        .flatten();
-    let value = groups
+    let (options, cursor) = query.options(&state, caller.tenant(), &GROUP, &headers)?;
+    let listing = state
+        .app
+        .graph_list_groups(&caller, &options, cursor.as_deref())
+        .await?;
+    let next = listing
+        .next
+        .map(|cursor| query.next_link(&state, caller.tenant(), GROUP.name, "v1.0/groups", &cursor));
+    let value = listing
+        .items
         .iter()
-        .map(|g| group_json(g, select.as_deref()))
+        .map(|g| group_json(g, options.select.as_deref()))
         .collect();
-    Ok(Json(collection("groups", value, None, next)))
+    Ok(Json(collection("groups", value, listing.count, next)))
 }
 
 pub async fn get(
@@ -66,6 +57,8 @@ pub async fn get(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateGroupBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
     display_name: Option<String>,
     description: Option<String>,
     mail_nickname: Option<String>,
@@ -81,6 +74,7 @@ pub async fn create(
     body: Result<Json<CreateGroupBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let body = json_body(body)?;
+    super::query::check_odata_type(body.odata_type.as_deref(), "group")?;
     if !body.group_types.is_empty() {
         return Err(ApiError::bad_request(
             "Only security and mail-enabled groups without groupTypes are supported.",
@@ -178,27 +172,30 @@ pub async fn remove_member(
 pub async fn list_contacts(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let query = GraphQuery::new(raw);
-    let top = query.top(100, 999)?;
-    let page = query.page(&state, caller.tenant(), "contacts", top)?;
-    let contacts = state.app.graph_list_contacts(&caller, page).await?;
-    let next = (contacts.len() as u32 == top)
-        .then(|| {
-            contacts.last().map(|c| {
-                query.next_link(
-                    &state,
-                    caller.tenant(),
-                    "contacts",
-                    "v1.0/contacts",
-                    &c.id.to_string(),
-                )
-            })
-        })
-        .flatten();
-    let value = contacts.iter().map(|c| contact_json(c, None)).collect();
-    Ok(Json(collection("contacts", value, None, next)))
+    let (options, cursor) = query.options(&state, caller.tenant(), &ORG_CONTACT, &headers)?;
+    let listing = state
+        .app
+        .graph_list_contacts(&caller, &options, cursor.as_deref())
+        .await?;
+    let next = listing.next.map(|cursor| {
+        query.next_link(
+            &state,
+            caller.tenant(),
+            ORG_CONTACT.name,
+            "v1.0/contacts",
+            &cursor,
+        )
+    });
+    let value = listing
+        .items
+        .iter()
+        .map(|c| contact_json(c, options.select.as_deref()))
+        .collect();
+    Ok(Json(collection("contacts", value, listing.count, next)))
 }
 
 pub async fn get_contact(
@@ -213,6 +210,8 @@ pub async fn get_contact(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateContactBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
     display_name: Option<String>,
     mail: Option<String>,
 }
@@ -224,6 +223,7 @@ pub async fn create_contact(
     body: Result<Json<CreateContactBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let body = json_body(body)?;
+    super::query::check_odata_type(body.odata_type.as_deref(), "orgContact")?;
     let contact = state
         .app
         .graph_create_contact(&caller, body.display_name, body.mail)

@@ -17,6 +17,7 @@ pub use auth::GraphCaller;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1.0/users", get(users::list).post(users::create))
+        .route("/v1.0/users/$count", get(users::count))
         .route(
             "/v1.0/users/{key}",
             get(users::get).patch(users::patch).delete(users::delete),

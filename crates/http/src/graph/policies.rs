@@ -49,6 +49,8 @@ pub async fn get_security_defaults(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecurityDefaultsPatch {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
     is_enabled: bool,
 }
 
@@ -71,6 +73,10 @@ pub async fn patch_security_defaults(
         .get_settings(tenant)
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    super::query::check_odata_type(
+        patch.odata_type.as_deref(),
+        "identitySecurityDefaultsEnforcementPolicy",
+    )?;
     settings.security_defaults_enabled = patch.is_enabled;
     let audit = state.app.audit_record(
         &caller.claims,
@@ -101,6 +107,8 @@ pub async fn get_authorization_policy(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthorizationPolicyBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
     allow_invites_from: Option<String>,
     guest_user_role_id: Option<uuid::Uuid>,
     allowed_to_sign_up_email_based_subscriptions: Option<bool>,
@@ -124,6 +132,7 @@ pub async fn patch_authorization_policy(
 ) -> Result<StatusCode, ApiError> {
     let Json(body) =
         body.map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    super::query::check_odata_type(body.odata_type.as_deref(), "authorizationPolicy")?;
     let allow_invites_from = match body.allow_invites_from.as_deref() {
         Some(name) => Some(parse_allow_invites_from(name).ok_or_else(|| {
             ApiError::bad_request(format!(

@@ -3,8 +3,7 @@
 
 use crate::errors::ApiError;
 use crate::state::AppState;
-use portico_model::{ObjectId, TenantId};
-use portico_store::Page;
+use portico_model::TenantId;
 use std::collections::HashMap;
 
 /// The raw query, `$`-prefixed names as Graph clients send them (with or without the `$`).
@@ -27,19 +26,6 @@ impl GraphQuery {
 
     pub fn get(&self, name: &str) -> Option<&str> {
         self.params.get(name).map(String::as_str)
-    }
-
-    /// `$top`, bounded as Graph bounds it.
-    pub fn top(&self, default: u32, max: u32) -> Result<u32, ApiError> {
-        match self.get("top") {
-            None => Ok(default),
-            Some(text) => match text.parse::<u32>() {
-                Ok(top) if (1..=max).contains(&top) => Ok(top),
-                _ => Err(ApiError::bad_request(format!(
-                    "Invalid page size specified: '{text}'. Must be between 1 and {max} inclusive."
-                ))),
-            },
-        }
     }
 
     /// `$select` property names as sent.
@@ -67,29 +53,38 @@ impl GraphQuery {
             .join("&")
     }
 
-    /// The page after `$skiptoken` (id-ordered collections).
-    pub fn page(
+    /// Graph's collection options for `entity`, checked (`ConsistencyLevel: eventual` decides
+    /// what advanced queries may do), and the cursor of a verified `$skiptoken`.
+    pub fn options(
         &self,
         state: &AppState,
         tenant: TenantId,
-        collection: &str,
-        top: u32,
-    ) -> Result<Page, ApiError> {
-        let after = match self.get("skiptoken") {
+        entity: &portico_odata::Entity,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<(portico_odata::QueryOptions, Option<String>), ApiError> {
+        let raw = portico_odata::RawQuery::from_pairs(
+            self.params
+                .iter()
+                .map(|(k, v)| (format!("${k}"), v.clone())),
+        )
+        .map_err(odata_error)?;
+        let eventual = headers
+            .get("consistencylevel")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("eventual"));
+        let options = portico_odata::parse_query(entity, &raw, eventual).map_err(odata_error)?;
+        let cursor = match &options.skip_token {
             None => None,
-            Some(token) => {
-                let cursor = state
+            Some(token) => Some(
+                state
                     .app
-                    .open_skiptoken(tenant, collection, &self.canonical(), token)
+                    .open_skiptoken(tenant, entity.name, &self.canonical(), token)
                     .ok_or_else(|| {
                         ApiError::bad_request("The $skiptoken is not valid for this request.")
-                    })?;
-                Some(ObjectId::parse(&cursor).map_err(|_| {
-                    ApiError::bad_request("The $skiptoken is not valid for this request.")
-                })?)
-            }
+                    })?,
+            ),
         };
-        Ok(Page { after, limit: top })
+        Ok((options, cursor))
     }
 
     /// `@odata.nextLink` for the page after `cursor`, keeping the other query options.
@@ -121,5 +116,30 @@ impl GraphQuery {
             path.trim_start_matches('/'),
             query.finish()
         )
+    }
+}
+
+/// An OData query error in Graph's terms.
+pub fn odata_error(error: portico_odata::ODataError) -> ApiError {
+    ApiError::BadRequest {
+        code: error.code(),
+        message: error.message().to_owned(),
+    }
+}
+
+/// Graph accepts `@odata.type` in a body only when it names the resource's own type (P6: no casts).
+pub fn check_odata_type(odata_type: Option<&str>, expected: &str) -> Result<(), ApiError> {
+    match odata_type {
+        None => Ok(()),
+        Some(given)
+            if given
+                .trim_start_matches('#')
+                .eq_ignore_ascii_case(&format!("microsoft.graph.{expected}")) =>
+        {
+            Ok(())
+        }
+        Some(given) => Err(ApiError::bad_request(format!(
+            "The type '{given}' is not valid here; expected '#microsoft.graph.{expected}'."
+        ))),
     }
 }

@@ -5,10 +5,11 @@ use super::GraphCaller;
 use crate::errors::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use portico_app::directory::{NewUser, UserPatch};
+use portico_odata::USER;
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::users::{user_json, LIMITED_GUEST_VIEW};
 use serde::Deserialize;
@@ -26,37 +27,38 @@ fn as_refs(list: &Option<Vec<String>>) -> Option<Vec<&str>> {
 pub async fn list(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_list_users()?;
     let query = GraphQuery::new(raw);
-    let top = query.top(100, 999)?;
-    let page = query.page(&state, caller.tenant(), "users", top)?;
-    let users = state
+    let (options, cursor) = query.options(&state, caller.tenant(), &USER, &headers)?;
+    let listing = state
         .app
-        .store()
-        .list_users(caller.tenant(), page)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let select = selected(&query);
-    let next = (users.len() as u32 == top)
-        .then(|| {
-            users.last().map(|u| {
-                query.next_link(
-                    &state,
-                    caller.tenant(),
-                    "users",
-                    "v1.0/users",
-                    &u.id.to_string(),
-                )
-            })
-        })
-        .flatten();
-    let value = users
+        .graph_list_users(&caller, &options, cursor.as_deref())
+        .await?;
+    let next = listing
+        .next
+        .map(|cursor| query.next_link(&state, caller.tenant(), USER.name, "v1.0/users", &cursor));
+    let value = listing
+        .items
         .iter()
-        .map(|u| user_json(u, as_refs(&select).as_deref(), None))
+        .map(|u| user_json(u, options.select.as_deref(), None))
         .collect();
-    Ok(Json(collection("users", value, None, next)))
+    Ok(Json(collection("users", value, listing.count, next)))
+}
+
+/// `GET /users/$count`: a plain-text number; an advanced query (needs the header).
+pub async fn count(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    headers: HeaderMap,
+) -> Result<String, ApiError> {
+    let eventual = headers
+        .get("consistencylevel")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("eventual"));
+    portico_odata::check_count_segment(eventual).map_err(super::query::odata_error)?;
+    Ok(state.app.graph_count_users(&caller).await?.to_string())
 }
 
 pub async fn get(
@@ -103,6 +105,8 @@ pub struct PasswordProfile {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateUserBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
     account_enabled: Option<bool>,
     display_name: Option<String>,
     mail_nickname: Option<String>,
@@ -127,6 +131,7 @@ pub async fn create(
     body: Result<Json<CreateUserBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Response, ApiError> {
     let body = json_body(body)?;
+    super::query::check_odata_type(body.odata_type.as_deref(), "user")?;
     let new = NewUser {
         account_enabled: body.account_enabled,
         display_name: body.display_name,
@@ -150,6 +155,8 @@ pub async fn create(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PatchUserBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
     display_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     given_name: Option<Option<String>>,
@@ -176,6 +183,7 @@ pub async fn patch(
     body: Result<Json<PatchUserBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let body = json_body(body)?;
+    super::query::check_odata_type(body.odata_type.as_deref(), "user")?;
     let patch = UserPatch {
         display_name: body.display_name,
         given_name: body.given_name,

@@ -807,3 +807,178 @@ async fn graph_errors_use_the_envelope_and_throttling_answers_429() {
         "another tenant is not slowed"
     );
 }
+
+async fn get_with(server: &TestServer, token: &str, path: &str, eventual: bool) -> (u16, Value) {
+    let mut request = server.client.get(server.url(path)).bearer_auth(token);
+    if eventual {
+        request = request.header("ConsistencyLevel", "eventual");
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn upns(body: &Value) -> Vec<String> {
+    body["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["userPrincipalName"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn odata_filter_orderby_count_and_search_follow_graphs_rules() {
+    let server = spawn_demo().await;
+    let token = admin_token(&server).await;
+    let (status, body) = get_with(&server, &token, "/v1.0/users?$filter=startswith(displayName,'m') or userPrincipalName eq 'ADMIN@contoso.com'", false).await;
+    assert_eq!(status, 200, "{body}");
+    let mut found = upns(&body);
+    found.sort();
+    assert_eq!(found, ["admin@contoso.com", "megan@contoso.com"]);
+    let (_, body) = get_with(&server, &token, "/v1.0/users?$filter=proxyAddresses/any(p:startswith(p,'smtp:inviter'))&$select=userPrincipalName", false).await;
+    assert_eq!(upns(&body), ["inviter@contoso.com"]);
+
+    // Advanced queries need ConsistencyLevel: eventual and $count=true.
+    let (status, body) = get_with(
+        &server,
+        &token,
+        "/v1.0/users?$filter=endsWith(userPrincipalName,'contoso.com')",
+        false,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "Request_UnsupportedQuery");
+    assert!(body["error"]["message"].as_str().unwrap().starts_with(
+        "Operator 'endsWith' is not supported because the required parameters might be missing."
+    ));
+    let (status, body) = get_with(
+        &server,
+        &token,
+        "/v1.0/users?$filter=endsWith(userPrincipalName,'contoso.com')&$count=true",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["@odata.count"], 3);
+    let (status, body) = get_with(&server, &token, "/v1.0/users?$count=true", false).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.get("@odata.count").is_none(),
+        "without the header $count is silently ignored, as in Graph"
+    );
+    let (status, body) = get_with(
+        &server,
+        &token,
+        "/v1.0/users?$search=\"displayName:megan\"",
+        false,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "Request_UnsupportedQuery");
+    let (status, body) = get_with(
+        &server,
+        &token,
+        "/v1.0/users?$search=\"displayName:bow\"&$count=true",
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(upns(&body), ["megan@contoso.com"]);
+    assert_eq!(body["@odata.count"], 1);
+    let count = server
+        .client
+        .get(server.url("/v1.0/users/$count"))
+        .bearer_auth(&token)
+        .header("ConsistencyLevel", "eventual")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(count, "3");
+
+    // $orderby pages with an offset cursor and keeps the order across pages.
+    let (status, first) = get_with(
+        &server,
+        &token,
+        "/v1.0/users?$orderby=displayName desc&$top=2",
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{first}");
+    let next = first["@odata.nextLink"].as_str().unwrap().to_owned();
+    let second: Value = server
+        .client
+        .get(&next)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut names: Vec<String> = first["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["value"].as_array().unwrap())
+        .map(|u| u["displayName"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names.len(), 3);
+    let expected = {
+        let mut sorted = names.clone();
+        sorted.sort_by_key(|n| n.to_ascii_lowercase());
+        sorted.reverse();
+        sorted
+    };
+    assert_eq!(names, expected);
+    names.clear();
+
+    // Bad queries are refused with Graph's codes, never a 500.
+    let deep = format!(
+        "$filter={}",
+        "not(".repeat(40) + "accountEnabled eq true" + &")".repeat(40)
+    );
+    for query in [
+        "$filter=displayName eq",
+        "$filter=jobTitle eq 'x'",
+        "$top=1000",
+        "$skip=2",
+        "$filter=displayName eq 'unterminated",
+        &deep,
+    ] {
+        let (status, body) = get_with(&server, &token, &format!("/v1.0/users?{query}"), true).await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(
+            body["error"]["code"]
+                .as_str()
+                .unwrap()
+                .starts_with("Request_"),
+            "{query}: {body}"
+        );
+        assert!(body["error"]["innerError"]["request-id"].is_string());
+    }
+    let (status, body) = get_with(
+        &server,
+        &token,
+        "/v1.0/groups?$filter=createdDateTime ge 2026-01-01T00:00:00Z",
+        true,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "Request_UnsupportedQuery");
+    assert_eq!(body["error"]["message"], "Unsupported or invalid query filter clause specified for property 'createdDateTime' of resource 'Group'.");
+    let (_, groups) = get_with(
+        &server,
+        &token,
+        "/v1.0/groups?$filter=mailEnabled eq true",
+        false,
+    )
+    .await;
+    assert!(
+        groups["value"].as_array().unwrap().is_empty(),
+        "Contoso has no mail-enabled group yet"
+    );
+}
