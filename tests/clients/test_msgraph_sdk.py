@@ -3,6 +3,7 @@ URL changed: list users with $filter/$select/$top and paging, read and patch a u
 group and add a member, read the authorization policy."""
 
 import asyncio
+import concurrent.futures
 
 import httpx
 from azure.identity.aio import ClientSecretCredential
@@ -84,4 +85,6 @@ def test_users_groups_and_policy_through_the_graph_sdk(portico):
             assert policy.allow_invites_from.value == "everyone"
             assert str(policy.guest_user_role_id) == "10dae51f-b6af-4016-8d66-8c2a99b929b3"
 
-    asyncio.run(scenario())
+    # Playwright's sync API keeps an event loop on this thread; the SDK gets its own thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result()

@@ -5,7 +5,7 @@ mod callback;
 mod context;
 mod control;
 mod errors;
-mod graph;
+pub mod graph;
 mod health;
 mod oidc;
 mod pages;

@@ -28,6 +28,8 @@ pub enum Command {
     /// later; the current one stays published until its tokens have expired. Running servers
     /// pick the change up within a minute.
     RotateKeys(RotateKeysArgs),
+    /// Print the OpenAPI description of Portico's Graph subset (docs/openapi/graph.json).
+    Openapi,
     /// Print the local CA certificate (PEM) that clients must trust.
     CaCert {
         /// Print the certificate file's path instead of its content.

@@ -25,6 +25,10 @@ fn main() -> Result<()> {
             Command::Serve(args) => serve(*args).await,
             Command::CaCert { path } => ca_cert(path),
             Command::RotateKeys(args) => rotate_keys(args).await,
+            Command::Openapi => {
+                print!("{}", portico_http::graph::openapi::document_text());
+                Ok(())
+            }
         }
     })
 }

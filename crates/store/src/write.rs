@@ -40,6 +40,7 @@ pub enum Write {
         member: ObjectId,
     },
     InsertContact(MailContact),
+    UpdateContact(MailContact),
     DeleteContact(ObjectId),
     InsertApplication(Application),
     UpdateApplication(Application),

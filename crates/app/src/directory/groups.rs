@@ -273,3 +273,71 @@ impl App {
         Ok(contact)
     }
 }
+
+impl App {
+    /// `POST /servicePrincipals/{id}/appRoleAssignedTo`: lets `principal` (a user or group) use an
+    /// app that requires assignment.
+    pub async fn graph_assign_app(
+        &self,
+        caller: &Caller,
+        app_id: &str,
+        principal: &str,
+    ) -> Result<(ObjectId, ObjectId), GraphError> {
+        if !caller.allowed(
+            &[
+                "AppRoleAssignment.ReadWrite.All",
+                "Application.ReadWrite.All",
+                "Directory.ReadWrite.All",
+            ],
+            &[
+                "AppRoleAssignment.ReadWrite.All",
+                "Directory.AccessAsUser.All",
+            ],
+            &[portico_model::role::DirectoryRole::GlobalAdministrator],
+        ) {
+            return Err(GraphError::Forbidden);
+        }
+        let tenant = caller.tenant();
+        let app_object =
+            ObjectId::parse(app_id).map_err(|_| GraphError::NotFound(app_id.to_owned()))?;
+        let app = self
+            .store()
+            .list_applications(tenant)
+            .await?
+            .into_iter()
+            .find(|a| a.id == app_object)
+            .ok_or_else(|| GraphError::NotFound(app_id.to_owned()))?;
+        let principal =
+            ObjectId::parse(principal).map_err(|_| GraphError::NotFound(principal.to_owned()))?;
+        let exists = match self.store().get_user(tenant, principal).await {
+            Ok(_) => true,
+            Err(StoreError::NotFound) => self.store().get_group(tenant, principal).await.is_ok(),
+            Err(other) => return Err(other.into()),
+        };
+        if !exists {
+            return Err(GraphError::NotFound(principal.to_string()));
+        }
+        let audit = self.directory_audit(
+            caller,
+            "ApplicationManagement",
+            "Add app role assignment grant to user",
+            "ServicePrincipal",
+            app.id,
+            &app.display_name,
+        );
+        self.store()
+            .apply(
+                tenant,
+                vec![
+                    Write::AssignApplication {
+                        app: app.id,
+                        principal,
+                    },
+                    audit,
+                ],
+            )
+            .await
+            .map_err(|e| conflict(e, "appRoleAssignments"))?;
+        Ok((app.id, principal))
+    }
+}

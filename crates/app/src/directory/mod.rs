@@ -6,10 +6,12 @@ mod groups;
 mod listing;
 mod paging;
 mod policy;
+mod recipients;
 mod users;
 
 pub use access::{Caller, GraphError};
 pub use groups::NewGroup;
 pub use listing::Listing;
 pub use policy::AuthorizationPolicyPatch;
+pub use recipients::Recipient;
 pub use users::{NewUser, UserPatch};

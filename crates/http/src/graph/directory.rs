@@ -216,3 +216,30 @@ pub async fn get_organization_entity(
     let tenant = tenant_of(&state, &caller).await?;
     Ok(Json(entity("organization", organization_json(&tenant))))
 }
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignmentBody {
+    principal_id: String,
+    #[allow(dead_code)] // Accepted as Graph requires it; Portico has the default role only.
+    resource_id: Option<String>,
+    #[allow(dead_code)]
+    app_role_id: Option<String>,
+}
+
+/// `POST /servicePrincipals/{id}/appRoleAssignedTo`.
+pub async fn assign_app(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(id): Path<String>,
+    body: Result<Json<AssignmentBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Json(body) = body
+        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))?;
+    let (app, principal) = state
+        .app
+        .graph_assign_app(&caller, &id, &body.principal_id)
+        .await?;
+    let assignment = json!({"id": principal.to_string(), "principalId": principal.to_string(), "resourceId": app.to_string(), "appRoleId": "00000000-0000-0000-0000-000000000000"});
+    Ok((StatusCode::CREATED, Json(assignment)))
+}

@@ -4,12 +4,14 @@
 mod auth;
 mod directory;
 mod groups;
+pub mod openapi;
 mod policies;
 mod query;
+mod recipients;
 mod users;
 
 use crate::state::AppState;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
 pub use auth::GraphCaller;
@@ -23,6 +25,14 @@ pub fn routes() -> Router<AppState> {
             get(users::get).patch(users::patch).delete(users::delete),
         )
         .route("/v1.0/me", get(users::me))
+        .route(
+            "/portico/v1/tenants/{tenant}/recipients",
+            get(recipients::list),
+        )
+        .route(
+            "/portico/v1/tenants/{tenant}/recipients/{id}",
+            patch(recipients::patch),
+        )
         .route("/v1.0/groups", get(groups::list).post(groups::create))
         .route("/v1.0/groups/{id}", get(groups::get).delete(groups::delete))
         .route("/v1.0/groups/{id}/members", get(groups::members))
@@ -58,7 +68,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/v1.0/servicePrincipals/{id}/appRoleAssignedTo",
-            get(directory::app_role_assigned_to),
+            get(directory::app_role_assigned_to).post(directory::assign_app),
         )
         .route(
             "/v1.0/policies/authorizationPolicy",

@@ -497,6 +497,28 @@ async fn organization_domains_roles_apps_and_the_authorization_policy() {
     )
     .await;
     assert_eq!(assigned["value"].as_array().unwrap().len(), 1);
+    let (_, admin_user) = get(&server, &token, "/v1.0/users/admin@contoso.com").await;
+    let path = format!(
+        "/v1.0/servicePrincipals/{}/appRoleAssignedTo",
+        payroll["id"].as_str().unwrap()
+    );
+    let body = json!({"principalId": admin_user["id"], "resourceId": payroll["id"], "appRoleId": "00000000-0000-0000-0000-000000000000"});
+    assert_eq!(
+        send(&server, "POST", &token, &path, body.clone()).await.0,
+        201
+    );
+    assert_eq!(
+        send(&server, "POST", &token, &path, body).await.0,
+        400,
+        "assigned once"
+    );
+    assert_eq!(
+        get(&server, &token, &path).await.1["value"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 
     let (_, policy) = get(&server, &token, "/v1.0/policies/authorizationPolicy").await;
     assert_eq!(policy["allowInvitesFrom"], "everyone");
@@ -980,5 +1002,125 @@ async fn odata_filter_orderby_count_and_search_follow_graphs_rules() {
     assert!(
         groups["value"].as_array().unwrap().is_empty(),
         "Contoso has no mail-enabled group yet"
+    );
+}
+
+#[tokio::test]
+async fn the_recipients_view_unhides_a_guest_from_the_address_list() {
+    let server = spawn_demo().await;
+    let token = admin_token(&server).await;
+    let store = server.running().app.store().clone();
+    let mut guest = store
+        .find_user_by_upn(contoso(), &Upn::parse("megan@contoso.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    guest.id = ObjectId::parse("00000000-0000-4000-8000-0000000000ab").unwrap();
+    guest.user_principal_name =
+        Upn::parse("carol_outlook.com#EXT#@contoso.onmicrosoft.com").unwrap();
+    guest.user_type = UserType::Guest;
+    guest.mail = Some(portico_model::EmailAddress::parse("carol@outlook.com").unwrap());
+    guest.proxy_addresses = vec![portico_model::ProxyAddress::primary(
+        portico_model::EmailAddress::parse("carol@outlook.com").unwrap(),
+    )];
+    guest.hidden_from_address_lists = true;
+    store
+        .apply(contoso(), vec![Write::InsertUser(guest.clone())])
+        .await
+        .unwrap();
+    send(
+        &server,
+        "POST",
+        &token,
+        "/v1.0/contacts",
+        json!({"displayName": "Ext", "mail": "ext@example.net"}),
+    )
+    .await;
+
+    let (status, view) = get(
+        &server,
+        &token,
+        "/portico/v1/tenants/contoso.com/recipients",
+    )
+    .await;
+    assert_eq!(status, 200, "{view}");
+    let find = |view: &Value, id: &str| {
+        view["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let carol = find(&view, &guest.id.to_string());
+    assert_eq!(carol["recipientType"], "MailUser");
+    assert_eq!(carol["recipientTypeDetails"], "GuestMailUser");
+    assert_eq!(carol["hiddenFromAddressListsEnabled"], true);
+    assert_eq!(carol["primarySmtpAddress"], "carol@outlook.com");
+    assert!(view["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["recipientType"] == "MailContact"));
+    assert!(view["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["recipientType"] == "UserMailbox"));
+
+    let (status, shown) = send(
+        &server,
+        "PATCH",
+        &token,
+        &format!("/portico/v1/tenants/contoso.com/recipients/{}", guest.id),
+        json!({"hiddenFromAddressListsEnabled": false}),
+    )
+    .await;
+    assert_eq!(status, 200, "{shown}");
+    assert_eq!(shown["hiddenFromAddressListsEnabled"], false);
+    let (_, graph) = get(
+        &server,
+        &token,
+        &format!("/v1.0/users/{}?$select=showInAddressList", guest.id),
+    )
+    .await;
+    assert_eq!(
+        graph["showInAddressList"], true,
+        "Graph's showInAddressList mirrors it"
+    );
+
+    let fabrikam = app_token(
+        &server,
+        "fabrikam.com",
+        "fabca001-0000-4000-8000-000000000001",
+        "fabrikam-admin-secret",
+    )
+    .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        get(
+            &server,
+            &fabrikam,
+            "/portico/v1/tenants/contoso.com/recipients"
+        )
+        .await
+        .0,
+        404,
+        "another tenant's recipients do not exist for it"
+    );
+    assert_eq!(
+        send(
+            &server,
+            "PATCH",
+            &fabrikam,
+            &format!("/portico/v1/tenants/contoso.com/recipients/{}", guest.id),
+            json!({"hiddenFromAddressListsEnabled": true})
+        )
+        .await
+        .0,
+        404
     );
 }

@@ -7,4 +7,5 @@ mod graph;
 mod harness;
 mod lifecycle;
 mod oidc_client;
+mod openapi;
 mod tokens;

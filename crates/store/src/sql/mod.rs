@@ -111,6 +111,7 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
             recipients::remove_member(conn, tenant, *group, *member).await
         }
         Write::InsertContact(contact) => recipients::insert_contact(conn, tenant, contact).await,
+        Write::UpdateContact(contact) => recipients::update_contact(conn, tenant, contact).await,
         Write::DeleteContact(id) => recipients::delete_contact(conn, tenant, *id).await,
         Write::InsertApplication(app) => apps::insert(conn, tenant, app).await,
         Write::UpdateApplication(app) => apps::update(conn, tenant, app).await,

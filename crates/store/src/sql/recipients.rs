@@ -332,6 +332,36 @@ pub(crate) async fn insert_contact(
     .await
 }
 
+pub(crate) async fn update_contact(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    contact: &MailContact,
+) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE contacts SET display_name = $3, mail = $4, mail_key = $5, proxy_addresses = $6, hidden_from_address_lists = $7 WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.to_string())
+        .bind(contact.id.to_string())
+        .bind(contact.display_name.clone())
+        .bind(contact.mail.to_string())
+        .bind(contact.mail.normalized())
+        .bind(to_json(&contact.proxy_addresses)?)
+        .bind(contact.hidden_from_address_lists)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    release_proxies(conn, tenant, contact.id).await?;
+    claim_proxies(
+        conn,
+        tenant,
+        RecipientKind::Contact,
+        contact.id,
+        &contact.proxy_addresses,
+    )
+    .await
+}
+
 pub(crate) async fn delete_contact(
     conn: &mut AnyConnection,
     tenant: TenantId,

@@ -3,6 +3,7 @@
 
 pub mod collection;
 pub mod directory;
+pub mod recipients;
 pub mod users;
 
 use serde_json::{Map, Value};
