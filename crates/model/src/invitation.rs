@@ -29,3 +29,19 @@ pub struct Invitation {
     pub expires_at: Option<DateTime<Utc>>,
     pub redeemed_at: Option<DateTime<Utc>>,
 }
+
+/// Who a guest object stands for: the home account it was invited as, and after redemption the
+/// one that redeemed it. `issuer` is the home tenant id, or `mail` for an address no tenant owns
+/// (one-time passcode); `subject` the home object id, or the normalised address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestBinding {
+    pub guest_id: ObjectId,
+    pub issuer: String,
+    pub subject: String,
+    /// True once the home account proved itself at redemption.
+    pub confirmed: bool,
+}
+
+impl GuestBinding {
+    pub const MAIL_ISSUER: &'static str = "mail";
+}

@@ -27,7 +27,7 @@ use portico_model::application::Application;
 use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact, RecipientKind};
-use portico_model::invitation::Invitation;
+use portico_model::invitation::{GuestBinding, Invitation};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
 use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
@@ -216,6 +216,30 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<AuditRecord>>;
     async fn list_signing_keys(&self, tenant: TenantId) -> StoreResult<Vec<SigningKey>>;
+
+    // Guests and their home accounts.
+    async fn find_guest_by_home(
+        &self,
+        tenant: TenantId,
+        issuer: &str,
+        subject: &str,
+    ) -> StoreResult<Option<GuestBinding>>;
+    async fn find_binding_of_guest(
+        &self,
+        tenant: TenantId,
+        guest: ObjectId,
+    ) -> StoreResult<Option<GuestBinding>>;
+    /// Every tenant where this home account has a guest (not tenant-scoped: it is the home view).
+    async fn list_guest_tenants(
+        &self,
+        issuer: &str,
+        subject: &str,
+    ) -> StoreResult<Vec<(TenantId, GuestBinding)>>;
+    async fn find_invitation(
+        &self,
+        tenant: TenantId,
+        id: ObjectId,
+    ) -> StoreResult<Option<Invitation>>;
 
     // Token-service state, found by the SHA-256 of the secret the client holds.
     async fn find_login_flow(

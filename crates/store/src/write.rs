@@ -7,7 +7,7 @@ use portico_model::application::Application;
 use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact};
-use portico_model::invitation::Invitation;
+use portico_model::invitation::{GuestBinding, Invitation};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
 use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
@@ -59,6 +59,16 @@ pub enum Write {
     PutRiskyUser(RiskyUser),
     InsertInvitation(Invitation),
     UpdateInvitation(Invitation),
+    /// Single use: marks a pending invitation completed; `Conflict::Precondition` if it was not pending.
+    RedeemInvitation {
+        id: ObjectId,
+        at: DateTime<Utc>,
+    },
+    /// Binds a guest to a home account; `Conflict::Precondition` if another guest has it.
+    PutGuestBinding(GuestBinding),
+    DeleteGuestBinding {
+        guest_id: ObjectId,
+    },
     InsertSignIn(SignInRecord),
     Audit(AuditRecord),
     InsertSigningKey(SigningKey),

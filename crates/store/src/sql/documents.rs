@@ -391,3 +391,54 @@ pub(crate) async fn list_signing_keys(
         })
         .collect()
 }
+
+pub(crate) async fn find_invitation(
+    pool: &AnyPool,
+    tenant: TenantId,
+    id: ObjectId,
+) -> StoreResult<Option<Invitation>> {
+    find_document(
+        pool,
+        "SELECT document FROM invitations WHERE tenant_id = $1 AND id = $2",
+        tenant,
+        &id.to_string(),
+    )
+    .await
+}
+
+/// Marks a pending invitation completed (compare-and-set on its status).
+pub(crate) async fn redeem_invitation(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    id: ObjectId,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let row = sqlx::query("SELECT document FROM invitations WHERE tenant_id = $1 AND id = $2 AND status = 'PendingAcceptance'")
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let Some(row) = row else {
+        return Err(StoreError::Conflict(Conflict::Precondition(
+            "the invitation is not pending".into(),
+        )));
+    };
+    let mut invitation: Invitation = Columns(&row).json("document")?;
+    invitation.status = portico_model::invitation::InvitationStatus::Completed;
+    invitation.redeemed_at = Some(at);
+    let done = sqlx::query("UPDATE invitations SET status = 'Completed', document = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'PendingAcceptance'")
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .bind(to_json(&invitation)?)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(Conflict::Precondition(
+            "the invitation is not pending".into(),
+        )))
+    }
+}

@@ -7,6 +7,7 @@ mod backend;
 mod codec;
 mod documents;
 mod filter;
+mod guests;
 mod oauth;
 mod outbox;
 mod query;
@@ -25,7 +26,7 @@ use portico_model::application::Application;
 use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact, RecipientKind};
-use portico_model::invitation::Invitation;
+use portico_model::invitation::{GuestBinding, Invitation};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
 use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
@@ -59,7 +60,8 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 24] = [
+const ALL_TABLES: [&str; 25] = [
+    "guest_bindings",
     "refresh_tokens",
     "authorization_codes",
     "sessions",
@@ -141,6 +143,11 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         Write::UpdateInvitation(invitation) => {
             documents::update_invitation(conn, tenant, invitation).await
         }
+        Write::RedeemInvitation { id, at } => {
+            documents::redeem_invitation(conn, tenant, *id, *at).await
+        }
+        Write::PutGuestBinding(binding) => guests::put(conn, tenant, binding).await,
+        Write::DeleteGuestBinding { guest_id } => guests::delete(conn, tenant, *guest_id).await,
         Write::InsertSignIn(record) => documents::insert_sign_in(conn, tenant, record).await,
         Write::Audit(record) => documents::insert_audit(conn, tenant, record).await,
         Write::InsertSigningKey(key) => documents::insert_signing_key(conn, tenant, key).await,
@@ -461,6 +468,36 @@ impl Store for SqlStore {
     }
     async fn list_signing_keys(&self, tenant: TenantId) -> StoreResult<Vec<SigningKey>> {
         documents::list_signing_keys(&self.pools.read, tenant).await
+    }
+
+    async fn find_guest_by_home(
+        &self,
+        tenant: TenantId,
+        issuer: &str,
+        subject: &str,
+    ) -> StoreResult<Option<GuestBinding>> {
+        guests::find_by_home(&self.pools.read, tenant, issuer, subject).await
+    }
+    async fn find_binding_of_guest(
+        &self,
+        tenant: TenantId,
+        guest: ObjectId,
+    ) -> StoreResult<Option<GuestBinding>> {
+        guests::find_of_guest(&self.pools.read, tenant, guest).await
+    }
+    async fn list_guest_tenants(
+        &self,
+        issuer: &str,
+        subject: &str,
+    ) -> StoreResult<Vec<(TenantId, GuestBinding)>> {
+        guests::list_by_home(&self.pools.read, issuer, subject).await
+    }
+    async fn find_invitation(
+        &self,
+        tenant: TenantId,
+        id: ObjectId,
+    ) -> StoreResult<Option<Invitation>> {
+        documents::find_invitation(&self.pools.read, tenant, id).await
     }
 
     async fn find_login_flow(

@@ -1727,3 +1727,177 @@ pub async fn login_flows_and_sessions(store: DynStore) {
             .await,
     );
 }
+
+pub async fn guest_bindings_are_one_per_home_account(store: DynStore) {
+    use portico_model::invitation::GuestBinding;
+    two_tenants(&store).await;
+    store
+        .apply(
+            tenant_a(),
+            vec![
+                Write::InsertUser(member(1, "g1@a.example.com")),
+                Write::InsertUser(member(2, "g2@a.example.com")),
+            ],
+        )
+        .await
+        .unwrap();
+    let binding = |guest: u32, subject: &str| GuestBinding {
+        guest_id: oid(guest),
+        issuer: TENANT_B.into(),
+        subject: subject.into(),
+        confirmed: false,
+    };
+    store
+        .apply(
+            tenant_a(),
+            vec![Write::PutGuestBinding(binding(1, "home-1"))],
+        )
+        .await
+        .unwrap();
+    let taken = store
+        .apply(
+            tenant_a(),
+            vec![Write::PutGuestBinding(binding(2, "home-1"))],
+        )
+        .await;
+    assert!(
+        matches!(taken, Err(StoreError::Conflict(Conflict::Precondition(_)))),
+        "{taken:?}"
+    );
+    assert_eq!(
+        store
+            .find_guest_by_home(tenant_a(), TENANT_B, "home-1")
+            .await
+            .unwrap()
+            .map(|b| b.guest_id),
+        Some(oid(1))
+    );
+    assert!(store
+        .find_guest_by_home(tenant_b(), TENANT_B, "home-1")
+        .await
+        .unwrap()
+        .is_none());
+    let mut confirmed = binding(1, "home-1b");
+    confirmed.confirmed = true;
+    store
+        .apply(tenant_a(), vec![Write::PutGuestBinding(confirmed.clone())])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_binding_of_guest(tenant_a(), oid(1))
+            .await
+            .unwrap(),
+        Some(confirmed)
+    );
+    assert!(
+        store
+            .find_guest_by_home(tenant_a(), TENANT_B, "home-1")
+            .await
+            .unwrap()
+            .is_none(),
+        "re-binding replaces"
+    );
+    assert_eq!(
+        store
+            .list_guest_tenants(TENANT_B, "home-1b")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_not_found(
+        store
+            .apply(tenant_a(), vec![Write::PutGuestBinding(binding(77, "x"))])
+            .await,
+    );
+    store
+        .apply(tenant_a(), vec![Write::DeleteUser(oid(1))])
+        .await
+        .unwrap();
+    assert!(
+        store
+            .find_guest_by_home(tenant_a(), TENANT_B, "home-1b")
+            .await
+            .unwrap()
+            .is_none(),
+        "deleting the guest drops its binding"
+    );
+
+    // Concurrent bindings of one home account: exactly one wins.
+    let writes: Vec<Write> = (10..30)
+        .map(|n| Write::InsertUser(member(n, &format!("c{n}@a.example.com"))))
+        .collect();
+    store.apply(tenant_a(), writes).await.unwrap();
+    let mut tasks = Vec::new();
+    for n in 10..30u32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .apply(
+                    tenant_a(),
+                    vec![Write::PutGuestBinding(GuestBinding {
+                        guest_id: oid(n),
+                        issuer: "mail".into(),
+                        subject: "dave@example.net".into(),
+                        confirmed: false,
+                    })],
+                )
+                .await
+        }));
+    }
+    let mut won = 0;
+    for task in tasks {
+        if task.await.unwrap().is_ok() {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1);
+}
+
+pub async fn invitations_redeem_once(store: DynStore) {
+    two_tenants(&store).await;
+    store
+        .apply(
+            tenant_a(),
+            vec![Write::InsertInvitation(invitation(70, "t-1"))],
+        )
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .apply(
+                    tenant_a(),
+                    vec![Write::RedeemInvitation {
+                        id: oid(70),
+                        at: at(4),
+                    }],
+                )
+                .await
+        }));
+    }
+    let mut won = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => won += 1,
+            Err(StoreError::Conflict(Conflict::Precondition(_))) => {}
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    let redeemed = store
+        .find_invitation(tenant_a(), oid(70))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(redeemed.status, InvitationStatus::Completed);
+    assert_eq!(redeemed.redeemed_at, Some(at(4)));
+    assert!(store
+        .find_invitation(tenant_b(), oid(70))
+        .await
+        .unwrap()
+        .is_none());
+}

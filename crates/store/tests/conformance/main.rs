@@ -53,6 +53,8 @@ conformance!(
     refresh_tokens_rotate_once_and_families_revoke,
     login_flows_and_sessions,
     filters_agree_with_the_evaluator,
+    guest_bindings_are_one_per_home_account,
+    invitations_redeem_once,
 );
 
 #[tokio::test]
