@@ -2,6 +2,7 @@
 //! seeds and the demo world, password and secret hashing, and mail delivery; it knows nothing of
 //! HTTP (that is `portico-http`) and nothing of SQL (that is `portico-store`).
 
+pub mod b2b;
 pub mod clock;
 pub mod directory;
 pub mod mail;

@@ -26,6 +26,11 @@ pub enum ApiError {
         reason: &'static str,
         message: String,
     },
+    /// 403 `Authorization_RequestDenied` with a reason in `innerError.code`.
+    Refused {
+        reason: &'static str,
+        message: String,
+    },
     /// 429 with `Retry-After` (seconds).
     Throttled {
         retry_after: u64,
@@ -49,6 +54,7 @@ impl From<portico_app::directory::GraphError> for ApiError {
         match error {
             GraphError::NotFound(id) => Self::NotFound(format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present.")),
             GraphError::Forbidden => Self::Forbidden("Insufficient privileges to complete the operation.".into()),
+            GraphError::Denied { reason, message } => Self::Refused { reason, message },
             GraphError::BadRequest { code, reason: Some(reason), message } => Self::Rejected { code, reason, message },
             GraphError::BadRequest { code, reason: None, message } => Self::BadRequest { code, message },
             GraphError::Internal(detail) => Self::Internal(detail),
@@ -80,6 +86,17 @@ impl IntoResponse for ApiError {
             } => {
                 reason = Some(why.to_owned());
                 (StatusCode::BAD_REQUEST, code, message)
+            }
+            Self::Refused {
+                reason: why,
+                message,
+            } => {
+                reason = Some(why.to_owned());
+                (
+                    StatusCode::FORBIDDEN,
+                    "Authorization_RequestDenied",
+                    message,
+                )
             }
             Self::Throttled {
                 retry_after: seconds,

@@ -19,6 +19,12 @@ pub enum GraphError {
     /// 403 `Authorization_RequestDenied`.
     #[error("Insufficient privileges to complete the operation.")]
     Forbidden,
+    /// 403 `Authorization_RequestDenied` with a reason in `innerError.code` and what to do.
+    #[error("{message}")]
+    Denied {
+        reason: &'static str,
+        message: String,
+    },
     /// 400 with a Graph code (`Request_BadRequest`, `Request_UnsupportedQuery`) and an inner reason.
     #[error("{message}")]
     BadRequest {
@@ -35,6 +41,12 @@ impl GraphError {
         Self::BadRequest {
             code: "Request_BadRequest",
             reason: None,
+            message: message.into(),
+        }
+    }
+    pub fn denied(reason: &'static str, message: impl Into<String>) -> Self {
+        Self::Denied {
+            reason,
             message: message.into(),
         }
     }
@@ -146,7 +158,7 @@ impl Caller {
         self.user.as_ref().map(|u| u.id)
     }
 
-    fn is_guest(&self) -> bool {
+    pub fn is_guest(&self) -> bool {
         self.user
             .as_ref()
             .is_some_and(|u| u.user_type == UserType::Guest)

@@ -4,6 +4,7 @@
 mod auth;
 mod directory;
 mod groups;
+mod invitations;
 pub mod openapi;
 mod policies;
 mod query;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
             get(users::get).patch(users::patch).delete(users::delete),
         )
         .route("/v1.0/me", get(users::me))
+        .route("/v1.0/invitations", post(invitations::create))
         .route(
             "/portico/v1/tenants/{tenant}/recipients",
             get(recipients::list),

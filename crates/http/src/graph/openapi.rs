@@ -83,6 +83,17 @@ pub const ENDPOINTS: &[Endpoint] = &[
         false,
     ),
     op("get", "/v1.0/me", "The signed-in user", &[], false),
+    op(
+        "post",
+        "/v1.0/invitations",
+        "Invite an external user (guest or member), re-invite, or reset a redemption",
+        &[
+            "User.Invite.All",
+            "User.ReadWrite.All",
+            "Directory.ReadWrite.All",
+        ],
+        false,
+    ),
     op("get", "/v1.0/groups", "List groups", GROUPS_READ, true),
     op(
         "post",

@@ -3,6 +3,7 @@
 
 pub mod collection;
 pub mod directory;
+pub mod invitations;
 pub mod recipients;
 pub mod users;
 

@@ -1,0 +1,97 @@
+//! The home account behind an e-mail address (`decisions.md` 4): the Portico tenant that verified
+//! the address's domain and its user answering to the address, or just the address when no tenant
+//! owns the domain (redeemed with a one-time passcode).
+
+use crate::App;
+use portico_model::invitation::GuestBinding;
+use portico_model::tenant::Tenant;
+use portico_model::user::User;
+use portico_model::{EmailAddress, ObjectId, TenantId};
+use portico_store::StoreError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HomeAccount {
+    /// A user of a Portico tenant (an organisation, or the personal-accounts tenant).
+    Tenant { tenant: Tenant, user: User },
+    /// A tenant owns the domain but has no user with this address.
+    UnknownInTenant {
+        tenant: Tenant,
+        address: EmailAddress,
+    },
+    /// No tenant owns the domain.
+    Mail { address: EmailAddress },
+}
+
+impl HomeAccount {
+    /// The (issuer, subject) a guest of this account is bound by.
+    pub fn key(&self) -> (String, String) {
+        match self {
+            Self::Tenant { tenant, user } => (tenant.id.to_string(), user.id.to_string()),
+            Self::UnknownInTenant { address, .. } | Self::Mail { address } => {
+                (GuestBinding::MAIL_ISSUER.to_owned(), address.normalized())
+            }
+        }
+    }
+
+    pub fn binding(&self, guest_id: ObjectId, confirmed: bool) -> GuestBinding {
+        let (issuer, subject) = self.key();
+        GuestBinding {
+            guest_id,
+            issuer,
+            subject,
+            confirmed,
+        }
+    }
+
+    pub fn home_tenant(&self) -> Option<TenantId> {
+        match self {
+            Self::Tenant { tenant, .. } | Self::UnknownInTenant { tenant, .. } => Some(tenant.id),
+            Self::Mail { .. } => None,
+        }
+    }
+}
+
+impl App {
+    /// Resolves an address to its home account.
+    pub async fn home_account(&self, address: &EmailAddress) -> Result<HomeAccount, StoreError> {
+        let Some(tenant) = self
+            .store()
+            .find_tenant_by_domain(&address.domain())
+            .await?
+        else {
+            return Ok(HomeAccount::Mail {
+                address: address.clone(),
+            });
+        };
+        let mut users = self
+            .store()
+            .list_users_by_address(tenant.id, address)
+            .await?;
+        users.retain(|u| !u.user_principal_name.is_external());
+        if users.len() == 1 {
+            if let Some(user) = users.pop() {
+                return Ok(HomeAccount::Tenant { tenant, user });
+            }
+        }
+        Ok(HomeAccount::UnknownInTenant {
+            tenant,
+            address: address.clone(),
+        })
+    }
+
+    /// Whether `address` is a group's address in the tenant that owns its domain.
+    pub async fn is_group_address(&self, address: &EmailAddress) -> Result<bool, StoreError> {
+        match self
+            .store()
+            .find_tenant_by_domain(&address.domain())
+            .await?
+        {
+            Some(tenant) => Ok(!self
+                .store()
+                .list_groups_by_address(tenant.id, address)
+                .await?
+                .is_empty()),
+            None => Ok(false),
+        }
+    }
+}

@@ -1,0 +1,749 @@
+//! `POST /invitations`: the invitation-time checks of `decisions.md` 2, in order, then a new guest
+//! (or member), a re-invitation of the existing one (`decisions.md` 3–4), or a reset of its
+//! redemption — each one transaction with its audit record and, when asked, the e-mail.
+
+use super::home::HomeAccount;
+use super::invitation_mail::{invitation_message, InvitationMail};
+use crate::directory::{Caller, GraphError};
+use crate::secrets::digest_hex;
+use crate::App;
+use chrono::{DateTime, Duration, Utc};
+use portico_model::group::RecipientKind;
+use portico_model::invitation::{Invitation, InvitationStatus};
+use portico_model::role::DirectoryRole;
+use portico_model::settings::{AllowInvitesFrom, TenantSettings};
+use portico_model::tenant::Tenant;
+use portico_model::user::{CreationType, ExternalUserState, ObjectIdentity, User, UserType};
+use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
+use portico_store::{Conflict, StoreError, Write};
+
+/// An invitation request, as Graph's `invitation` resource carries it.
+#[derive(Debug, Clone, Default)]
+pub struct InvitationRequest {
+    pub invited_user_email_address: Option<String>,
+    pub invited_user_display_name: Option<String>,
+    pub invite_redirect_url: Option<String>,
+    pub send_invitation_message: bool,
+    pub cc_recipients: Vec<String>,
+    pub customized_message_body: Option<String>,
+    pub invited_user_type: Option<String>,
+    pub reset_redemption: bool,
+    pub invited_user_id: Option<String>,
+}
+
+/// What the invitation did.
+#[derive(Debug, Clone)]
+pub struct InvitationOutcome {
+    pub invitation: Invitation,
+    pub user: User,
+    pub invite_redeem_url: String,
+    /// `PendingAcceptance` or `Completed`.
+    pub status: &'static str,
+    pub send_invitation_message: bool,
+    pub cc_recipients: Vec<EmailAddress>,
+    pub customized_message_body: Option<String>,
+}
+
+const INVITE_APP: &[&str] = &[
+    "User.Invite.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
+const INVITE_SCOPES: &[&str] = &[
+    "User.Invite.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+    "Directory.AccessAsUser.All",
+];
+const ADMIN_APP: &[&str] = &["User.ReadWrite.All", "Directory.ReadWrite.All"];
+const ADMINS: &[DirectoryRole] = &[
+    DirectoryRole::GlobalAdministrator,
+    DirectoryRole::UserAdministrator,
+];
+
+fn bad(reason: &'static str, message: impl Into<String>) -> GraphError {
+    GraphError::with_reason(reason, message)
+}
+
+/// Who may invite (`allowInvitesFrom`, Guest Inviter; member invitations need an admin).
+fn check_inviter(
+    caller: &Caller,
+    settings: &TenantSettings,
+    member: bool,
+) -> Result<(), GraphError> {
+    let policy = settings.authorization.allow_invites_from;
+    if policy == AllowInvitesFrom::None {
+        return Err(GraphError::denied("invitationsNotAllowed", "This organization does not allow anyone to invite external users (allowInvitesFrom is 'none'). A Global Administrator can change the external collaboration settings."));
+    }
+    if !caller.allowed(INVITE_APP, INVITE_SCOPES, &[]) {
+        return Err(GraphError::Forbidden);
+    }
+    let admin = if caller.is_app() {
+        caller.allowed(ADMIN_APP, &[], &[])
+    } else {
+        caller.has_role(ADMINS)
+    };
+    if member && !admin {
+        return Err(GraphError::denied("memberInviteRequiresAdmin", "Only administrators (Global Administrator, User Administrator) can invite external users as members. Invite them as guests, or ask an administrator."));
+    }
+    if caller.is_app() || admin {
+        return Ok(());
+    }
+    let allowed = match policy {
+        AllowInvitesFrom::None => false,
+        AllowInvitesFrom::AdminsAndGuestInviters => caller.has_role(&[DirectoryRole::GuestInviter]),
+        AllowInvitesFrom::AdminsGuestInvitersAndAllMembers => {
+            caller.has_role(&[DirectoryRole::GuestInviter]) || !caller.is_guest()
+        }
+        AllowInvitesFrom::Everyone => true,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(GraphError::denied(
+            "invitationsNotAllowed",
+            "Your organization's external collaboration settings do not let you invite external users. Ask an administrator or a Guest Inviter to send the invitation.",
+        ))
+    }
+}
+
+/// `inviteRedirectUrl`: an absolute https URL (or http on loopback), never a script or data URL;
+/// with `restrictInviteRedirectUrls`, one of the tenant's redirect URIs or verified domains.
+async fn check_redirect(
+    app: &App,
+    tenant: &Tenant,
+    settings: &TenantSettings,
+    url: Option<&str>,
+) -> Result<String, GraphError> {
+    let url = url
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| GraphError::bad_request("Property 'inviteRedirectUrl' is required."))?;
+    let invalid = || {
+        bad(
+            "invalidRedirectUrl",
+            format!("'{url}' is not an acceptable inviteRedirectUrl: use an absolute https URL."),
+        )
+    };
+    let parsed = url::Url::parse(url).map_err(|_| invalid())?;
+    let host = parsed.host_str().ok_or_else(invalid)?.to_owned();
+    let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+    let scheme_ok = parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback);
+    if !scheme_ok || !parsed.username().is_empty() || url.chars().any(char::is_control) {
+        return Err(invalid());
+    }
+    if settings.collaboration.restrict_invite_redirect_urls {
+        let domains_ok = tenant
+            .domains()
+            .any(|d| host == d.as_str() || host.ends_with(&format!(".{d}")));
+        let registered = app
+            .store()
+            .list_applications(tenant.id)
+            .await?
+            .iter()
+            .any(|a| a.redirect_uris.iter().any(|r| r.matches(url)));
+        if !domains_ok && !registered {
+            return Err(bad("invalidRedirectUrl", format!("'{url}' is neither a registered redirect URI nor in a verified domain of this organization (restrictInviteRedirectUrls is on).")));
+        }
+    }
+    Ok(url.to_owned())
+}
+
+/// The guest UPN of `decisions.md` 8: `{address with @ as _}[n]#EXT#@{initial domain}`.
+fn guest_upn(address: &EmailAddress, tenant: &Tenant, suffix: u32) -> Option<Upn> {
+    let local = address.as_str().replace('@', "_");
+    let number = if suffix == 0 {
+        String::new()
+    } else {
+        suffix.to_string()
+    };
+    Upn::parse(&format!("{local}{number}#EXT#@{}", tenant.initial_domain)).ok()
+}
+
+impl App {
+    /// The redeem link: `{public URL}redeem?tenant={id}&ticket={ticket}`.
+    fn redeem_url(&self, tenant: &Tenant, ticket: &str) -> String {
+        format!(
+            "{}redeem?tenant={}&ticket={ticket}",
+            self.public_base(),
+            tenant.id
+        )
+    }
+
+    /// The sign-in link of a tenant (for guests who already accepted).
+    pub fn tenant_link(&self, tenant: &Tenant) -> String {
+        format!("{}{}", self.public_base(), tenant.id)
+    }
+
+    pub async fn invite(
+        &self,
+        caller: &Caller,
+        request: InvitationRequest,
+    ) -> Result<InvitationOutcome, GraphError> {
+        let tenant_id = caller.tenant();
+        let tenant = self
+            .store()
+            .find_tenant(tenant_id)
+            .await?
+            .ok_or_else(|| GraphError::Internal("tenant vanished".into()))?;
+        let settings = self.store().get_settings(tenant_id).await?;
+        let user_type = match request.invited_user_type.as_deref() {
+            None => UserType::Guest,
+            Some(t) if t.eq_ignore_ascii_case("Guest") => UserType::Guest,
+            Some(t) if t.eq_ignore_ascii_case("Member") => UserType::Member,
+            Some(other) => return Err(GraphError::bad_request(format!(
+                "Invalid value '{other}' for property 'invitedUserType': use 'Guest' or 'Member'."
+            ))),
+        };
+        // 1. Who may invite.
+        check_inviter(caller, &settings, user_type == UserType::Member)?;
+        // 2. The address.
+        let raw = request
+            .invited_user_email_address
+            .clone()
+            .unwrap_or_default();
+        let address = EmailAddress::parse(&raw).map_err(|_| bad("invalidEmailAddress", format!("'{raw}' is not a valid e-mail address. Check the address and send the invitation again.")))?;
+        if request.cc_recipients.len() > 1 {
+            return Err(GraphError::bad_request(
+                "invitedUserMessageInfo.ccRecipients takes at most one recipient.",
+            ));
+        }
+        let cc = request
+            .cc_recipients
+            .iter()
+            .map(|c| {
+                EmailAddress::parse(c).map_err(|_| {
+                    bad(
+                        "invalidEmailAddress",
+                        format!("'{c}' is not a valid e-mail address."),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let redirect = check_redirect(
+            self,
+            &tenant,
+            &settings,
+            request.invite_redirect_url.as_deref(),
+        )
+        .await?;
+        if tenant.owns_domain(&address.domain()) {
+            return Err(bad("internalAddress", format!("{address} is in a verified domain of {}: create a member user instead of inviting it.", tenant.display_name)));
+        }
+        // 3. A group's address.
+        if self.is_group_address(&address).await? {
+            return Err(bad("groupEmailNotSupported", format!("{address} is a group e-mail address. Only user accounts can be invited; invite a user account that belongs to the group instead.")));
+        }
+        // 4. The collaboration restriction.
+        if !settings
+            .collaboration
+            .domain_restriction
+            .permits(&address.domain())
+        {
+            return Err(bad(
+                "domainBlockedByCollaborationRestrictions",
+                format!("Invitations to {} are blocked by {}'s collaboration restrictions (the domain allow/deny list). An administrator can change the external collaboration settings.", address.domain(), tenant.display_name),
+            ));
+        }
+        // 5. The resource tenant's inbound setting for the invitee's home tenant.
+        let home = self.home_account(&address).await?;
+        if let Some(home_tenant) = home.home_tenant() {
+            if home_tenant != tenant_id
+                && !self
+                    .inbound_b2b_allowed(&settings, tenant_id, home_tenant)
+                    .await?
+            {
+                return Err(GraphError::denied(
+                    "blockedByCrossTenantAccessPolicy",
+                    format!("{}'s cross-tenant access settings block B2B collaboration with users of the invitee's organization ({home_tenant}). An administrator of {} can allow it in the inbound settings.", tenant.display_name, tenant.display_name),
+                ));
+            }
+        }
+        if request.reset_redemption {
+            return self
+                .reset_redemption(
+                    caller, &tenant, &settings, request, address, home, redirect, cc,
+                )
+                .await;
+        }
+        let (issuer, subject) = home.key();
+        if let Some(binding) = self
+            .store()
+            .find_guest_by_home(tenant_id, &issuer, &subject)
+            .await?
+        {
+            return self
+                .reinvite(
+                    caller,
+                    &tenant,
+                    &settings,
+                    binding.guest_id,
+                    address,
+                    redirect,
+                    &request,
+                    cc,
+                )
+                .await;
+        }
+        // 6. Conflicts with the tenant's recipients (the mail-contact matrix of seed 003).
+        let proxies = match self.store().find_proxy_owner(tenant_id, &address).await? {
+            None => vec![ProxyAddress::primary(address.clone())],
+            Some((RecipientKind::Contact, _)) if user_type == UserType::Guest => Vec::new(),
+            Some((RecipientKind::Contact, _)) => {
+                return Err(bad("proxyAddressConflict", format!("A mail contact in {} already uses {address}. Invite as a guest (the contact is kept), or remove the contact first.", tenant.display_name)));
+            }
+            Some(_) => {
+                return Err(bad("proxyAddressConflict", format!("{address} already belongs to a user or group of {}. That person should sign in with their own account.", tenant.display_name)));
+            }
+        };
+        let proxies = if user_type == UserType::Member {
+            Vec::new()
+        } else {
+            proxies
+        };
+        let mut last_error = None;
+        for suffix in 0..5 {
+            match self
+                .create_guest(
+                    caller,
+                    &tenant,
+                    &settings,
+                    &home,
+                    &address,
+                    user_type,
+                    proxies.clone(),
+                    redirect.clone(),
+                    &request,
+                    cc.clone(),
+                    suffix,
+                )
+                .await
+            {
+                Ok(outcome) => return Ok(outcome),
+                Err(CreateError::UpnTaken) => continue,
+                // Someone invited the same person at the same moment: answer as a re-invitation.
+                Err(CreateError::AlreadyBound) => {
+                    if let Some(binding) = self
+                        .store()
+                        .find_guest_by_home(tenant_id, &issuer, &subject)
+                        .await?
+                    {
+                        return self
+                            .reinvite(
+                                caller,
+                                &tenant,
+                                &settings,
+                                binding.guest_id,
+                                address,
+                                redirect,
+                                &request,
+                                cc,
+                            )
+                            .await;
+                    }
+                    last_error = Some(GraphError::Internal("binding vanished".into()));
+                }
+                Err(CreateError::Graph(error)) => return Err(error),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| {
+            bad(
+                "proxyAddressConflict",
+                format!("No free user principal name could be made for {address}."),
+            )
+        }))
+    }
+
+    fn expiry(&self, settings: &TenantSettings, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        settings
+            .collaboration
+            .invitation_lifetime_days
+            .map(|days| now + Duration::days(i64::from(days)))
+    }
+
+    fn inviter_name(caller: &Caller) -> String {
+        match &caller.user {
+            Some(user) => user.display_name.clone(),
+            None => caller
+                .claims
+                .raw
+                .get("app_displayname")
+                .and_then(|v| v.as_str())
+                .unwrap_or("An administrator")
+                .to_owned(),
+        }
+    }
+
+    fn new_invitation(
+        &self,
+        settings: &TenantSettings,
+        caller: &Caller,
+        guest: &User,
+        address: &EmailAddress,
+        redirect: &str,
+        status: InvitationStatus,
+    ) -> Result<(Invitation, String), GraphError> {
+        let ticket = crate::tokens::new_secret()
+            .ok_or_else(|| GraphError::Internal("no random source".into()))?;
+        let now = self.now();
+        let invitation = Invitation {
+            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            invited_user_id: guest.id,
+            invited_email: address.clone(),
+            invited_user_type: guest.user_type,
+            invite_redirect_url: redirect.to_owned(),
+            ticket_sha256_hex: digest_hex(&ticket),
+            status,
+            invited_by: caller.claims.oid,
+            created_at: now,
+            expires_at: self.expiry(settings, now),
+            redeemed_at: None,
+        };
+        Ok((invitation, ticket))
+    }
+
+    fn mail_writes(
+        &self,
+        tenant: &Tenant,
+        caller: &Caller,
+        request: &InvitationRequest,
+        to: &EmailAddress,
+        cc: Vec<EmailAddress>,
+        url: &str,
+    ) -> Vec<Write> {
+        if !request.send_invitation_message {
+            return Vec::new();
+        }
+        let inviter = Self::inviter_name(caller);
+        let mail = InvitationMail {
+            tenant,
+            inviter: &inviter,
+            to: to.clone(),
+            cc,
+            custom_message: request.customized_message_body.as_deref(),
+            redeem_url: url,
+            now: self.now(),
+        };
+        invitation_message(mail)
+            .map(Write::EnqueueMail)
+            .into_iter()
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn create_guest(
+        &self,
+        caller: &Caller,
+        tenant: &Tenant,
+        settings: &TenantSettings,
+        home: &HomeAccount,
+        address: &EmailAddress,
+        user_type: UserType,
+        proxies: Vec<ProxyAddress>,
+        redirect: String,
+        request: &InvitationRequest,
+        cc: Vec<EmailAddress>,
+        suffix: u32,
+    ) -> Result<InvitationOutcome, CreateError> {
+        let now = self.now();
+        let upn = guest_upn(address, tenant, suffix).ok_or_else(|| {
+            CreateError::Graph(bad(
+                "invalidEmailAddress",
+                format!("No user principal name can be made from {address}."),
+            ))
+        })?;
+        let display_name = request
+            .invited_user_display_name
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| address.local_part().to_owned());
+        let mut user = User::member(
+            ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            upn.clone(),
+            display_name,
+            now,
+        );
+        user.user_type = user_type;
+        user.creation_type = Some(CreationType::Invitation);
+        user.external_user_state = Some(ExternalUserState::PendingAcceptance);
+        user.external_user_state_changed_at = Some(now);
+        user.identities = vec![ObjectIdentity {
+            sign_in_type: "userPrincipalName".into(),
+            issuer: tenant.initial_domain.to_string(),
+            issuer_assigned_id: upn.to_string(),
+        }];
+        user.mail = Some(address.clone());
+        user.other_mails = vec![address.clone()];
+        user.proxy_addresses = proxies;
+        user.hidden_from_address_lists = true;
+        let (invitation, ticket) = self
+            .new_invitation(
+                settings,
+                caller,
+                &user,
+                address,
+                &redirect,
+                InvitationStatus::PendingAcceptance,
+            )
+            .map_err(CreateError::Graph)?;
+        let url = self.redeem_url(tenant, &ticket);
+        let mut writes = vec![
+            Write::InsertUser(user.clone()),
+            Write::PutGuestBinding(home.binding(user.id, false)),
+            Write::InsertInvitation(invitation.clone()),
+            self.directory_audit(
+                caller,
+                "UserManagement",
+                "Invite external user",
+                "User",
+                user.id,
+                &user.display_name,
+            ),
+        ];
+        writes.extend(self.mail_writes(tenant, caller, request, address, cc.clone(), &url));
+        match self.store().apply(tenant.id, writes).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(Conflict::UserPrincipalName(_))) => {
+                return Err(CreateError::UpnTaken)
+            }
+            Err(StoreError::Conflict(Conflict::Precondition(_))) => {
+                return Err(CreateError::AlreadyBound)
+            }
+            Err(StoreError::Conflict(Conflict::ProxyAddress(address))) => {
+                return Err(CreateError::Graph(bad(
+                    "proxyAddressConflict",
+                    format!(
+                        "{address} already belongs to another recipient of {}.",
+                        tenant.display_name
+                    ),
+                )))
+            }
+            Err(other) => return Err(CreateError::Graph(other.into())),
+        }
+        self.mail_wakeup().notify_one();
+        Ok(InvitationOutcome {
+            invitation,
+            user,
+            invite_redeem_url: url,
+            status: "PendingAcceptance",
+            send_invitation_message: request.send_invitation_message,
+            cc_recipients: cc,
+            customized_message_body: request.customized_message_body.clone(),
+        })
+    }
+
+    /// An invitation for someone who already has a guest here: no new object (`decisions.md` 3).
+    #[allow(clippy::too_many_arguments)]
+    async fn reinvite(
+        &self,
+        caller: &Caller,
+        tenant: &Tenant,
+        settings: &TenantSettings,
+        guest_id: ObjectId,
+        address: EmailAddress,
+        redirect: String,
+        request: &InvitationRequest,
+        cc: Vec<EmailAddress>,
+    ) -> Result<InvitationOutcome, GraphError> {
+        let mut guest = self.store().get_user(tenant.id, guest_id).await?;
+        let mut writes = Vec::new();
+        // A new address of the same home account joins otherMails and, when free, the proxies.
+        if !guest.other_mails.contains(&address) && guest.mail.as_ref() != Some(&address) {
+            guest.other_mails.push(address.clone());
+            if !guest.proxy_addresses.is_empty()
+                && self
+                    .store()
+                    .find_proxy_owner(tenant.id, &address)
+                    .await?
+                    .is_none()
+            {
+                guest
+                    .proxy_addresses
+                    .push(ProxyAddress::secondary(address.clone()));
+            }
+            writes.push(Write::UpdateUser(guest.clone()));
+        } else if !guest.other_mails.contains(&address) {
+            guest.other_mails.push(address.clone());
+            writes.push(Write::UpdateUser(guest.clone()));
+        }
+        let accepted = guest.external_user_state == Some(ExternalUserState::Accepted)
+            || guest.external_user_state.is_none();
+        let (status, invitation, url) = if accepted {
+            let (invitation, _) = self.new_invitation(
+                settings,
+                caller,
+                &guest,
+                &address,
+                &redirect,
+                InvitationStatus::Completed,
+            )?;
+            ("Completed", invitation, self.tenant_link(tenant))
+        } else {
+            for old in self
+                .store()
+                .list_invitations_for_user(tenant.id, guest.id)
+                .await?
+            {
+                if old.status == InvitationStatus::PendingAcceptance {
+                    writes.push(Write::UpdateInvitation(Invitation {
+                        status: InvitationStatus::Superseded,
+                        ..old
+                    }));
+                }
+            }
+            let (invitation, ticket) = self.new_invitation(
+                settings,
+                caller,
+                &guest,
+                &address,
+                &redirect,
+                InvitationStatus::PendingAcceptance,
+            )?;
+            (
+                "PendingAcceptance",
+                invitation,
+                self.redeem_url(tenant, &ticket),
+            )
+        };
+        writes.push(Write::InsertInvitation(invitation.clone()));
+        writes.push(self.directory_audit(
+            caller,
+            "UserManagement",
+            "Invite external user",
+            "User",
+            guest.id,
+            &guest.display_name,
+        ));
+        writes.extend(self.mail_writes(tenant, caller, request, &address, cc.clone(), &url));
+        self.store().apply(tenant.id, writes).await?;
+        self.mail_wakeup().notify_one();
+        Ok(InvitationOutcome {
+            invitation,
+            user: guest,
+            invite_redeem_url: url,
+            status,
+            send_invitation_message: request.send_invitation_message,
+            cc_recipients: cc,
+            customized_message_body: request.customized_message_body.clone(),
+        })
+    }
+
+    /// `resetRedemption`: the same object (id, groups, app assignments) goes back to pending and
+    /// will be bound to whoever redeems the new invitation as the (possibly new) address.
+    #[allow(clippy::too_many_arguments)]
+    async fn reset_redemption(
+        &self,
+        caller: &Caller,
+        tenant: &Tenant,
+        settings: &TenantSettings,
+        request: InvitationRequest,
+        address: EmailAddress,
+        home: HomeAccount,
+        redirect: String,
+        cc: Vec<EmailAddress>,
+    ) -> Result<InvitationOutcome, GraphError> {
+        let admin = if caller.is_app() {
+            caller.allowed(ADMIN_APP, &[], &[])
+        } else {
+            caller.has_role(ADMINS)
+        };
+        if !admin {
+            return Err(GraphError::denied("resetRedemptionNotAllowed", "Only administrators (Global Administrator, User Administrator) can reset a guest's redemption."));
+        }
+        let id = request.invited_user_id.as_deref().ok_or_else(|| {
+            GraphError::bad_request(
+                "resetRedemption needs invitedUser.id: the guest whose redemption is reset.",
+            )
+        })?;
+        let id = ObjectId::parse(id).map_err(|_| GraphError::NotFound(id.to_owned()))?;
+        let mut guest = match self.store().get_user(tenant.id, id).await {
+            Ok(user) => user,
+            Err(StoreError::NotFound) => return Err(GraphError::NotFound(id.to_string())),
+            Err(other) => return Err(other.into()),
+        };
+        let now = self.now();
+        guest.external_user_state = Some(ExternalUserState::PendingAcceptance);
+        guest.external_user_state_changed_at = Some(now);
+        guest.identities = vec![ObjectIdentity {
+            sign_in_type: "userPrincipalName".into(),
+            issuer: tenant.initial_domain.to_string(),
+            issuer_assigned_id: guest.user_principal_name.to_string(),
+        }];
+        if !guest.other_mails.contains(&address) {
+            guest.other_mails.push(address.clone());
+        }
+        let mut writes = vec![
+            Write::DeleteGuestBinding { guest_id: guest.id },
+            Write::RevokeUserTokens {
+                user_id: guest.id,
+                at: now,
+            },
+        ];
+        for old in self
+            .store()
+            .list_invitations_for_user(tenant.id, guest.id)
+            .await?
+        {
+            if old.status == InvitationStatus::PendingAcceptance {
+                writes.push(Write::UpdateInvitation(Invitation {
+                    status: InvitationStatus::Superseded,
+                    ..old
+                }));
+            }
+        }
+        let (invitation, ticket) = self.new_invitation(
+            settings,
+            caller,
+            &guest,
+            &address,
+            &redirect,
+            InvitationStatus::PendingAcceptance,
+        )?;
+        let url = self.redeem_url(tenant, &ticket);
+        writes.push(Write::UpdateUser(guest.clone()));
+        writes.push(Write::PutGuestBinding(home.binding(guest.id, false)));
+        writes.push(Write::InsertInvitation(invitation.clone()));
+        writes.push(self.directory_audit(
+            caller,
+            "UserManagement",
+            "Reset redemption of external user",
+            "User",
+            guest.id,
+            &guest.display_name,
+        ));
+        writes.extend(self.mail_writes(tenant, caller, &request, &address, cc.clone(), &url));
+        match self.store().apply(tenant.id, writes).await {
+            Err(StoreError::Conflict(Conflict::Precondition(_))) => {
+                return Err(bad(
+                    "proxyAddressConflict",
+                    format!(
+                        "Another guest of {} already stands for {address}.",
+                        tenant.display_name
+                    ),
+                ))
+            }
+            other => other?,
+        }
+        self.mail_wakeup().notify_one();
+        Ok(InvitationOutcome {
+            invitation,
+            user: guest,
+            invite_redeem_url: url,
+            status: "PendingAcceptance",
+            send_invitation_message: request.send_invitation_message,
+            cc_recipients: cc,
+            customized_message_body: request.customized_message_body,
+        })
+    }
+}
+
+enum CreateError {
+    UpnTaken,
+    AlreadyBound,
+    Graph(GraphError),
+}
+
+impl From<StoreError> for CreateError {
+    fn from(error: StoreError) -> Self {
+        Self::Graph(error.into())
+    }
+}

@@ -1,0 +1,9 @@
+//! B2B collaboration: invitations, the home accounts behind guests, redemption.
+
+mod cross_tenant;
+pub mod home;
+mod invitation_mail;
+mod invite;
+
+pub use home::HomeAccount;
+pub use invite::{InvitationOutcome, InvitationRequest};
