@@ -12,7 +12,7 @@ use portico_store::StoreError;
 #[derive(Debug, Clone, PartialEq)]
 pub enum HomeAccount {
     /// A user of a Portico tenant (an organisation, or the personal-accounts tenant).
-    Tenant { tenant: Tenant, user: User },
+    Tenant { tenant: Tenant, user: Box<User> },
     /// A tenant owns the domain but has no user with this address.
     UnknownInTenant {
         tenant: Tenant,
@@ -70,7 +70,7 @@ impl App {
         users.retain(|u| !u.user_principal_name.is_external());
         if users.len() == 1 {
             if let Some(user) = users.pop() {
-                return Ok(HomeAccount::Tenant { tenant, user });
+                return Ok(HomeAccount::Tenant { tenant, user: Box::new(user) });
             }
         }
         Ok(HomeAccount::UnknownInTenant {
