@@ -40,6 +40,10 @@ pub struct SignInAttempt {
     error: Option<(u32, String)>,
     ip_address: Option<String>,
     client_app_used: &'static str,
+    /// A guest's sign-in: (home tenant, resource tenant).
+    cross_tenant: Option<(TenantId, TenantId)>,
+    /// Who must act on a failure, for `status.additionalDetails`.
+    responsible: Option<String>,
 }
 
 impl SignInAttempt {
@@ -53,6 +57,8 @@ impl SignInAttempt {
             app: Some((app.client_id, app.display_name.clone())),
             error: None,
             ip_address: None,
+            cross_tenant: None,
+            responsible: None,
             client_app_used: if kind == SignInKind::Interactive {
                 "Browser"
             } else {
@@ -72,6 +78,8 @@ impl SignInAttempt {
             app: Some((app.client_id, app.display_name.clone())),
             error: None,
             ip_address: None,
+            cross_tenant: None,
+            responsible: None,
             client_app_used: "Browser",
         }
     }
@@ -86,12 +94,26 @@ impl SignInAttempt {
             app: Some((app.client_id, app.display_name.clone())),
             error: None,
             ip_address: None,
+            cross_tenant: None,
+            responsible: None,
             client_app_used: "Client credentials",
         }
     }
 
     pub fn failed(mut self, code: u32, reason: &str) -> Self {
         self.error = Some((code, reason.to_owned()));
+        self
+    }
+
+    /// A B2B collaboration sign-in of a home tenant's user into a resource tenant.
+    pub fn cross_tenant(mut self, home: TenantId, resource: TenantId) -> Self {
+        self.cross_tenant = Some((home, resource));
+        self
+    }
+
+    /// Who must act on the failure (`decisions.md` 16).
+    pub fn responsible(mut self, who: &str) -> Self {
+        self.responsible = Some(who.to_owned());
         self
     }
 
@@ -126,12 +148,18 @@ impl App {
             app_display_name: attempt.app.map(|(_, name)| name),
             ip_address: attempt.ip_address,
             client_app_used: Some(attempt.client_app_used.to_owned()),
-            cross_tenant_access_type: CrossTenantAccessType::None,
-            home_tenant_id: Some(tenant),
-            resource_tenant_id: tenant,
+            cross_tenant_access_type: if attempt.cross_tenant.is_some() {
+                CrossTenantAccessType::B2bCollaboration
+            } else {
+                CrossTenantAccessType::None
+            },
+            home_tenant_id: Some(attempt.cross_tenant.map_or(tenant, |(home, _)| home)),
+            resource_tenant_id: attempt
+                .cross_tenant
+                .map_or(tenant, |(_, resource)| resource),
             error_code,
             failure_reason,
-            additional_details: None,
+            additional_details: attempt.responsible,
             conditional_access_status: None,
             applied_conditional_access_policies: Vec::new(),
         })

@@ -74,6 +74,33 @@ pub struct SignUpPage<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "passcode.html")]
+pub struct PasscodePage<'a> {
+    pub tenant_name: &'a str,
+    pub address: &'a str,
+    pub action: &'a str,
+    pub flow: &'a str,
+    pub csrf: &'a str,
+    pub error: Option<(u32, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "consent.html")]
+pub struct ConsentPage<'a> {
+    pub organization: &'a str,
+    pub username: &'a str,
+    pub action: &'a str,
+    pub flow: &'a str,
+    pub csrf: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "signed_in.html")]
+pub struct SignedInPage<'a> {
+    pub tenant_name: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorTemplate<'a> {
     pub code: u32,

@@ -23,6 +23,59 @@ pub enum FlowStep {
     ChallengeMfa { user_id: ObjectId },
     /// No account has this address in a tenant that allows self-service sign-up: offer one.
     SignUp { email: String },
+    /// A guest signs in at home: the home account's password.
+    HomePassword {
+        guest_id: ObjectId,
+        home_tenant: crate::TenantId,
+        home_user: ObjectId,
+    },
+    /// A guest's home tenant requires MFA: challenge (or register, with the secret shown).
+    HomeMfa {
+        guest_id: ObjectId,
+        home_tenant: crate::TenantId,
+        home_user: ObjectId,
+        register_secret: Option<String>,
+    },
+    /// A guest without a home tenant: a one-time passcode mailed to the address.
+    OneTimePasscode {
+        guest_id: ObjectId,
+        address: String,
+        code_sha256_hex: String,
+        expires_at: DateTime<Utc>,
+        attempts: u32,
+    },
+    /// First sign-in of a guest: "review permissions", then redemption.
+    Consent {
+        guest_id: ObjectId,
+        home: HomeRef,
+        amr: Vec<String>,
+    },
+}
+
+/// The home account a guest authenticated with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum HomeRef {
+    Tenant {
+        tenant_id: crate::TenantId,
+        user_id: ObjectId,
+    },
+    Mail {
+        address: String,
+    },
+}
+
+/// What a sign-in flow is for.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum FlowPurpose {
+    /// An `/authorize` request: ends with a code sent to the client.
+    #[default]
+    Authorize,
+    /// An invitation's redeem link: ends at the invitation's redirect URL.
+    Redeem { invitation_id: ObjectId },
+    /// The tenant's direct sign-in link (`/{tenant}`): ends on a signed-in page.
+    Portal,
 }
 
 /// An authorization request being served by the sign-in pages.
@@ -33,6 +86,8 @@ pub struct LoginFlow {
     /// Forms must echo this (on top of the SameSite flow cookie).
     pub csrf_token: String,
     pub request: AuthorizationRequest,
+    #[serde(default)]
+    pub purpose: FlowPurpose,
     pub step: FlowStep,
     /// "Stay signed in" was ticked.
     pub keep_signed_in: bool,

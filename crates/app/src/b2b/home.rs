@@ -70,7 +70,10 @@ impl App {
         users.retain(|u| !u.user_principal_name.is_external());
         if users.len() == 1 {
             if let Some(user) = users.pop() {
-                return Ok(HomeAccount::Tenant { tenant, user: Box::new(user) });
+                return Ok(HomeAccount::Tenant {
+                    tenant,
+                    user: Box::new(user),
+                });
             }
         }
         Ok(HomeAccount::UnknownInTenant {

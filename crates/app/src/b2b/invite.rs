@@ -190,9 +190,11 @@ impl App {
             None => UserType::Guest,
             Some(t) if t.eq_ignore_ascii_case("Guest") => UserType::Guest,
             Some(t) if t.eq_ignore_ascii_case("Member") => UserType::Member,
-            Some(other) => return Err(GraphError::bad_request(format!(
+            Some(other) => {
+                return Err(GraphError::bad_request(format!(
                 "Invalid value '{other}' for property 'invitedUserType': use 'Guest' or 'Member'."
-            ))),
+            )))
+            }
         };
         // 1. Who may invite.
         check_inviter(caller, &settings, user_type == UserType::Member)?;
@@ -292,6 +294,25 @@ impl App {
                 return Err(bad("proxyAddressConflict", format!("A mail contact in {} already uses {address}. Invite as a guest (the contact is kept), or remove the contact first.", tenant.display_name)));
             }
             Some(_) => {
+                // A concurrent invitation of the same person may have just created the guest.
+                if let Some(binding) = self
+                    .store()
+                    .find_guest_by_home(tenant_id, &issuer, &subject)
+                    .await?
+                {
+                    return self
+                        .reinvite(
+                            caller,
+                            &tenant,
+                            &settings,
+                            binding.guest_id,
+                            address,
+                            redirect,
+                            &request,
+                            cc,
+                        )
+                        .await;
+                }
                 return Err(bad("proxyAddressConflict", format!("{address} already belongs to a user or group of {}. That person should sign in with their own account.", tenant.display_name)));
             }
         };
@@ -341,6 +362,7 @@ impl App {
                             .await;
                     }
                     last_error = Some(GraphError::Internal("binding vanished".into()));
+                    // A different person holds this UPN: try the next suffix.
                 }
                 Err(CreateError::Graph(error)) => return Err(error),
             }

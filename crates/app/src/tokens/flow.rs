@@ -9,7 +9,9 @@ use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::App;
 use chrono::{DateTime, Duration, Utc};
 use portico_model::application::Application;
-use portico_model::oauth::{AuthorizationCode, AuthorizationRequest, FlowStep, LoginFlow, Session};
+use portico_model::oauth::{
+    AuthorizationCode, AuthorizationRequest, FlowPurpose, FlowStep, LoginFlow, Session,
+};
 use portico_model::tenant::Tenant;
 use portico_model::user::{MfaMethod, User, UserType};
 use portico_model::{ClientId, EmailAddress, ObjectId, TenantId, Upn};
@@ -46,6 +48,8 @@ pub struct FlowForm {
     pub password: Option<String>,
     pub keep_signed_in: bool,
     pub otp: Option<String>,
+    /// The consent page's "Accept".
+    pub accept: bool,
     /// Self-service sign-up: the new account's display name and password.
     pub display_name: Option<String>,
     pub new_password: Option<String>,
@@ -69,6 +73,15 @@ pub enum Page {
     },
     SignUp {
         email: String,
+    },
+    /// A one-time passcode was mailed to `address`.
+    Passcode {
+        address: String,
+    },
+    /// "Review permissions" before a guest's first access.
+    Consent {
+        organization: String,
+        username: String,
     },
 }
 
@@ -132,6 +145,19 @@ fn error_page(code: u32, title: &str, message: impl Into<String>, remedy: &str) 
         remedy: remedy.into(),
         status: 400,
     })
+}
+
+pub(crate) fn error_page_outcome(
+    code: u32,
+    title: &str,
+    message: impl Into<String>,
+    remedy: &str,
+) -> FlowOutcome {
+    error_page(code, title, message, remedy)
+}
+
+pub(crate) fn server_error_outcome<E: std::fmt::Display>(error: E) -> FlowOutcome {
+    server_error(error)
 }
 
 fn server_error<E: std::fmt::Display>(error: E) -> FlowOutcome {
@@ -271,6 +297,7 @@ impl App {
                     &tenant,
                     &app,
                     &request,
+                    &FlowPurpose::Authorize,
                     &user,
                     &amr,
                     Some(session),
@@ -305,6 +332,7 @@ impl App {
             flow_hash: digest_hex(&secret),
             csrf_token: csrf.clone(),
             request: request.clone(),
+            purpose: Default::default(),
             step,
             keep_signed_in: false,
             failed_attempts: 0,
@@ -486,9 +514,11 @@ impl App {
         tenant: &Tenant,
         name: &str,
     ) -> Result<Option<User>, portico_store::StoreError> {
+        let local =
+            |user: &User| user.creation_type != Some(portico_model::user::CreationType::Invitation);
         if let Ok(upn) = Upn::parse(name) {
             if let Some(user) = self.store().find_user_by_upn(tenant.id, &upn).await? {
-                return Ok(Some(user));
+                return Ok(local(&user).then_some(user));
             }
         }
         let Ok(address) = EmailAddress::parse(name) else {
@@ -498,6 +528,7 @@ impl App {
             .store()
             .list_users_by_address(tenant.id, &address)
             .await?;
+        users.retain(local);
         Ok(if users.len() == 1 { users.pop() } else { None })
     }
 
@@ -565,13 +596,32 @@ impl App {
         {
             return expired();
         }
-        let Some(app) = attempt!(
-            self.store()
-                .find_application(tenant.id, flow.request.client_id)
-                .await
-        ) else {
-            return expired();
+        let app = match flow.purpose {
+            FlowPurpose::Authorize => match attempt!(
+                self.store()
+                    .find_application(tenant.id, flow.request.client_id)
+                    .await
+            ) {
+                Some(app) => app,
+                None => return expired(),
+            },
+            _ => portal_app(&tenant, now),
         };
+        if !matches!(
+            flow.step,
+            FlowStep::Identify
+                | FlowStep::Password { .. }
+                | FlowStep::RegisterMfa { .. }
+                | FlowStep::ChallengeMfa { .. }
+                | FlowStep::SignUp { .. }
+        ) {
+            let ctx = super::guest_flow::Ctx {
+                tenant: &tenant,
+                app: &app,
+                flow_secret: form.flow.clone(),
+            };
+            return self.guest_step(&ctx, flow, &form, now).await;
+        }
         let show = |flow: &LoginFlow, page: Page, error: Option<(u32, String)>| {
             FlowOutcome::Show(Box::new(ShownPage {
                 page,
@@ -601,6 +651,22 @@ impl App {
                             },
                             None,
                         )
+                    }
+                    None if !tenant.owns_domain(
+                        &EmailAddress::parse(login.trim())
+                            .map(|a| a.domain())
+                            .unwrap_or_else(|_| tenant.initial_domain.clone()),
+                    ) =>
+                    {
+                        let ctx = super::guest_flow::Ctx {
+                            tenant: &tenant,
+                            app: &app,
+                            flow_secret: form.flow.clone(),
+                        };
+                        match self.identify_guest(&ctx, flow.clone(), login.trim()).await {
+                            Some(outcome) => outcome,
+                            None => show(&flow, Page::Identify { login_hint: Some(login.clone()) }, Some((50034, "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.".into()))),
+                        }
                     }
                     None if attempt!(self.offers_sign_up(&tenant, login.trim()).await) => {
                         flow.step = FlowStep::SignUp {
@@ -722,7 +788,7 @@ impl App {
                     );
                     return show(&flow, page, None);
                 }
-                self.finish_flow(&tenant, &app, &flow, &user, &["pwd"], Vec::new(), now)
+                self.finish_flow_for(&tenant, &app, &flow, &user, &["pwd"], Vec::new(), now)
                     .await
             }
             FlowStep::SignUp { email } => {
@@ -733,12 +799,17 @@ impl App {
                         .await
                 ) {
                     Ok((user, writes)) => {
-                        self.finish_flow(&tenant, &app, &flow, &user, &["pwd"], writes, now)
+                        self.finish_flow_for(&tenant, &app, &flow, &user, &["pwd"], writes, now)
                             .await
                     }
                     Err(problem) => show(&flow, Page::SignUp { email }, Some((9002313, problem))),
                 }
             }
+            // Dispatched to the guest flow above.
+            FlowStep::HomePassword { .. }
+            | FlowStep::HomeMfa { .. }
+            | FlowStep::OneTimePasscode { .. }
+            | FlowStep::Consent { .. } => expired(),
             FlowStep::ChallengeMfa { user_id } | FlowStep::RegisterMfa { user_id, .. } => {
                 let mut user = attempt!(self.store().get_user(tenant.id, user_id).await);
                 let code = form.otp.clone().unwrap_or_default();
@@ -764,7 +835,7 @@ impl App {
                 };
                 if accepted.is_some() {
                     return self
-                        .finish_flow(
+                        .finish_flow_for(
                             &tenant,
                             &app,
                             &flow,
@@ -843,7 +914,7 @@ impl App {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn finish_flow(
+    pub(crate) async fn finish_flow_for(
         &self,
         tenant: &Tenant,
         app: &Application,
@@ -861,6 +932,7 @@ impl App {
             tenant,
             app,
             &flow.request,
+            &flow.purpose,
             user,
             &amr,
             None,
@@ -878,6 +950,7 @@ impl App {
         tenant: &Tenant,
         app: &Application,
         request: &AuthorizationRequest,
+        purpose: &FlowPurpose,
         user: &User,
         amr: &[String],
         existing: Option<Session>,
@@ -889,7 +962,8 @@ impl App {
             return server_error("no random source");
         };
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
-        writes.push(Write::InsertAuthorizationCode(AuthorizationCode {
+        let authorize = *purpose == FlowPurpose::Authorize;
+        let mut issued = vec![Write::InsertAuthorizationCode(AuthorizationCode {
             code_hash: digest_hex(&code),
             family_id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
             client_id: app.client_id,
@@ -903,7 +977,10 @@ impl App {
             created_at: now,
             expires_at: now + self.lifetimes().code,
             redeemed_at: None,
-        }));
+        })];
+        if authorize {
+            writes.append(&mut issued);
+        }
         let new_session = if existing.is_none() {
             let lifetime = if persistent {
                 self.lifetimes().persistent_session
@@ -928,13 +1005,34 @@ impl App {
         } else {
             SignInKind::Interactive
         };
-        writes.push(self.sign_in_record(tenant.id, SignInAttempt::user(user, app, kind), now));
-        attempt!(self.store().apply(tenant.id, writes).await);
-        let redirect = respond(
-            request,
-            &self.issuer(tenant.id),
-            vec![("code".into(), code)],
-        );
+        let mut attempt = SignInAttempt::user(user, app, kind);
+        if let Ok(Some(binding)) = self.store().find_binding_of_guest(tenant.id, user.id).await {
+            if let Ok(home) = portico_model::TenantId::parse(&binding.issuer) {
+                attempt = attempt.cross_tenant(home, tenant.id);
+            }
+        }
+        writes.push(self.sign_in_record(tenant.id, attempt, now));
+        match self.store().apply(tenant.id, writes).await {
+            Ok(()) => {}
+            Err(portico_store::StoreError::Conflict(portico_store::Conflict::Precondition(_))) => {
+                return error_page(
+                    90076,
+                    "This invitation was already accepted",
+                    "Someone already accepted this invitation.",
+                    "Sign in with the organization's sign-in link instead.",
+                );
+            }
+            Err(error) => return server_error(error),
+        }
+        let redirect = if authorize {
+            respond(
+                request,
+                &self.issuer(tenant.id),
+                vec![("code".into(), code)],
+            )
+        } else {
+            Redirect::Query(request.redirect_uri.clone())
+        };
         FlowOutcome::Complete {
             redirect,
             session_secret: new_session,
@@ -965,4 +1063,21 @@ fn is_pkce_challenge(challenge: &str) -> bool {
         && challenge
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The stand-in "application" of sign-ins that are not for an app: redemption and the tenant's
+/// direct sign-in link.
+pub(crate) fn portal_app(tenant: &Tenant, now: DateTime<Utc>) -> Application {
+    Application {
+        id: ObjectId::from_uuid(uuid::Uuid::nil()),
+        client_id: ClientId::from_uuid(uuid::Uuid::nil()),
+        display_name: format!("{} sign-in", tenant.display_name),
+        redirect_uris: Vec::new(),
+        public_client: true,
+        assignment_required: false,
+        allow_password_grant: false,
+        graph_app_permissions: Vec::new(),
+        secrets: Vec::new(),
+        created_at: now,
+    }
 }

@@ -417,12 +417,21 @@ impl App {
     ) -> Result<TokenResponse, OAuthError> {
         let granted = graph_scopes(scopes)
             .map_err(|resource| OAuthError::unknown_resource(&resource, &tenant.display_name))?;
+        let binding = self
+            .store()
+            .find_binding_of_guest(tenant.id, user.id)
+            .await
+            .map_err(server_error)?;
+        let idp = binding
+            .filter(|b| b.confirmed)
+            .map(|b| super::guest_flow::home_issuers(self, &b).0);
         let subject = Subject {
             tenant: tenant.id,
             user,
             client_id: client.app.client_id,
             auth_time,
             amr,
+            idp,
         };
         let access = self
             .user_access_token(&subject, &granted, client.confidential, now)

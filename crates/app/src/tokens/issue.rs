@@ -28,6 +28,8 @@ pub(crate) struct Subject<'a> {
     pub client_id: ClientId,
     pub auth_time: DateTime<Utc>,
     pub amr: &'a [String],
+    /// A guest's home identity provider (`decisions.md` 15); `None` for members.
+    pub idp: Option<String>,
 }
 
 /// `sub` is pairwise, as in Entra: stable per (tenant, user, app), different across apps.
@@ -84,6 +86,13 @@ fn user_claims(claims: &mut Map<String, Value>, subject: &Subject<'_>) {
             0
         }),
     );
+    if let Some(idp) = &subject.idp {
+        claims.insert("idp".into(), json!(idp));
+        // A guest is known by the address they were invited as, not the #EXT# UPN.
+        if let Some(mail) = &user.mail {
+            claims.insert("preferred_username".into(), json!(mail.to_string()));
+        }
+    }
 }
 
 impl App {

@@ -9,11 +9,13 @@ pub mod totp;
 
 mod client;
 mod grants;
+mod guest_flow;
 mod issue;
 mod sign_up;
 mod verify;
 
 pub use grants::{TokenRequest, TokenResponse};
+pub(crate) use guest_flow::unusable as guest_flow_unusable;
 pub use issue::GRAPH_AUDIENCE;
 pub use verify::{AccessTokenClaims, TokenRejected};
 

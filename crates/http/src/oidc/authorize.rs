@@ -3,8 +3,8 @@
 use super::{session_cookie_name, FLOW_COOKIE};
 use crate::context::record_tenant;
 use crate::pages::{
-    self, DiscoverPage, FormPostPage, IdentifyPage, MfaChallengePage, MfaRegisterPage,
-    PasswordPage, SignUpPage,
+    self, ConsentPage, DiscoverPage, FormPostPage, IdentifyPage, MfaChallengePage, MfaRegisterPage,
+    PasscodePage, PasswordPage, SignUpPage,
 };
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -109,6 +109,7 @@ pub async fn submit(
         otp: form.get("otp").cloned(),
         display_name: form.get("displayName").cloned(),
         new_password: form.get("newPassword").cloned(),
+        accept: form.get("accept").is_some_and(|v| v == "true"),
     };
     let cookie_flow = jar.get(FLOW_COOKIE).map(|c| c.value().to_owned());
     let outcome = state
@@ -264,6 +265,34 @@ fn show_page(state: &AppState, shown: &ShownPage) -> Response {
             None,
             target,
         ),
+        Page::Passcode { address } => pages::render(
+            StatusCode::OK,
+            &PasscodePage {
+                tenant_name,
+                address,
+                action: &action,
+                flow,
+                csrf,
+                error,
+            },
+            None,
+            target,
+        ),
+        Page::Consent {
+            organization,
+            username,
+        } => pages::render(
+            StatusCode::OK,
+            &ConsentPage {
+                organization,
+                username,
+                action: &action,
+                flow,
+                csrf,
+            },
+            None,
+            target,
+        ),
         Page::SignUp { email } => {
             let page = SignUpPage {
                 tenant_name,
@@ -277,4 +306,62 @@ fn show_page(state: &AppState, shown: &ShownPage) -> Response {
             pages::render(StatusCode::OK, &page, None, target)
         }
     }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct RedeemQuery {
+    tenant: Option<String>,
+    ticket: Option<String>,
+}
+
+/// `GET /redeem?tenant=…&ticket=…`: an invitation's redeem link.
+pub async fn redeem(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<RedeemQuery>,
+    jar: CookieJar,
+) -> Response {
+    let outcome = state
+        .app
+        .begin_redemption(
+            query.tenant.as_deref().unwrap_or_default(),
+            query.ticket.as_deref().unwrap_or_default(),
+        )
+        .await;
+    outcome_response(&state, outcome, jar)
+}
+
+/// `GET /{tenant}`: the tenant's direct sign-in link.
+pub async fn portal(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+    jar: CookieJar,
+) -> Response {
+    let outcome = state.app.begin_portal(&segment).await;
+    outcome_response(&state, outcome, jar)
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct SignedInQuery {
+    tenant: Option<String>,
+}
+
+/// Where the direct sign-in link ends.
+pub async fn signed_in(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<SignedInQuery>,
+) -> Response {
+    let name = match state
+        .app
+        .resolve_tenant(query.tenant.as_deref().unwrap_or_default())
+        .await
+    {
+        Ok(Some(tenant)) => tenant.display_name,
+        _ => "the organization".to_owned(),
+    };
+    pages::render(
+        StatusCode::OK,
+        &crate::pages::SignedInPage { tenant_name: &name },
+        None,
+        None,
+    )
 }

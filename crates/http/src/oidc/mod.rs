@@ -28,6 +28,9 @@ pub fn routes() -> Router<AppState> {
             get(authorize::authorize).post(authorize::discover),
         )
         .route("/{tenant}/login", post(authorize::submit))
+        .route("/redeem", get(authorize::redeem))
+        .route("/{tenant}", get(authorize::portal))
+        .route("/portico/signed-in", get(authorize::signed_in))
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
         .route("/{tenant}/oauth2/v2.0/logout", get(session::logout))
         .route(

@@ -1668,6 +1668,7 @@ pub async fn login_flows_and_sessions(store: DynStore) {
             login_hint: None,
             max_age: None,
         },
+        purpose: Default::default(),
         step: FlowStep::Identify,
         keep_signed_in: false,
         failed_attempts: 0,

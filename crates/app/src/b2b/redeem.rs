@@ -1,0 +1,131 @@
+//! Entry points of guest sign-in that are not `/authorize`: the invitation's redeem link and the
+//! tenant's direct sign-in link (`/{tenant id}` or `/{verified domain}`, for accounts that cannot
+//! receive the invitation e-mail).
+
+use crate::secrets::digest_hex;
+use crate::tokens::flow::{
+    error_page_outcome, portal_app, server_error_outcome, FlowOutcome, Page, ShownPage,
+};
+use crate::App;
+use portico_model::oauth::{AuthorizationRequest, FlowPurpose, FlowStep, LoginFlow};
+use portico_model::tenant::Tenant;
+use portico_model::ClientId;
+use portico_store::Write;
+
+impl App {
+    /// `GET /redeem?tenant=…&ticket=…`.
+    pub async fn begin_redemption(&self, tenant_segment: &str, ticket: &str) -> FlowOutcome {
+        let invalid = || {
+            error_page_outcome(
+                90075,
+                "This link is not valid",
+                "The invitation link is not valid.",
+                "Ask the person who invited you for a new invitation.",
+            )
+        };
+        let tenant = match self.resolve_tenant(tenant_segment).await {
+            Ok(Some(tenant)) => tenant,
+            Ok(None) => return invalid(),
+            Err(error) => return server_error_outcome(error),
+        };
+        let invitation = match self
+            .store()
+            .find_invitation_by_ticket(tenant.id, &digest_hex(ticket))
+            .await
+        {
+            Ok(Some(invitation)) => invitation,
+            Ok(None) => return invalid(),
+            Err(error) => return server_error_outcome(error),
+        };
+        if let Some(page) =
+            crate::tokens::guest_flow_unusable(&invitation, &tenant, self.now(), self)
+        {
+            return page;
+        }
+        let purpose = FlowPurpose::Redeem {
+            invitation_id: invitation.id,
+        };
+        self.start_flow(
+            &tenant,
+            purpose,
+            invitation.invite_redirect_url.clone(),
+            Some(invitation.invited_email.to_string()),
+        )
+        .await
+    }
+
+    /// `GET /{tenant}`: sign in to the tenant without an app (direct-link redemption).
+    pub async fn begin_portal(&self, segment: &str) -> FlowOutcome {
+        let tenant = match self.resolve_tenant(segment).await {
+            Ok(Some(tenant)) => tenant,
+            Ok(None) => {
+                return error_page_outcome(
+                    90002,
+                    "We couldn't find that organization",
+                    format!("Tenant '{segment}' not found."),
+                    "Check the link.",
+                )
+            }
+            Err(error) => return server_error_outcome(error),
+        };
+        let target = format!(
+            "{}portico/signed-in?tenant={}",
+            self.public_base(),
+            tenant.id
+        );
+        self.start_flow(&tenant, FlowPurpose::Portal, target, None)
+            .await
+    }
+
+    async fn start_flow(
+        &self,
+        tenant: &Tenant,
+        purpose: FlowPurpose,
+        redirect_uri: String,
+        login_hint: Option<String>,
+    ) -> FlowOutcome {
+        let now = self.now();
+        let (Some(secret), Some(csrf)) = (crate::tokens::new_secret(), crate::tokens::new_secret())
+        else {
+            return server_error_outcome("no random source");
+        };
+        let request = AuthorizationRequest {
+            client_id: ClientId::from_uuid(uuid::Uuid::nil()),
+            redirect_uri: redirect_uri.clone(),
+            scopes: vec!["openid".into()],
+            state: None,
+            nonce: None,
+            code_challenge: None,
+            response_mode: "query".into(),
+            login_hint: login_hint.clone(),
+            max_age: None,
+        };
+        let flow = LoginFlow {
+            flow_hash: digest_hex(&secret),
+            csrf_token: csrf.clone(),
+            request,
+            purpose,
+            step: FlowStep::Identify,
+            keep_signed_in: false,
+            failed_attempts: 0,
+            created_at: now,
+            expires_at: now + self.lifetimes().login_flow,
+        };
+        if let Err(error) = self
+            .store()
+            .apply(tenant.id, vec![Write::PutLoginFlow(flow)])
+            .await
+        {
+            return server_error_outcome(error);
+        }
+        FlowOutcome::Show(Box::new(ShownPage {
+            page: Page::Identify { login_hint },
+            tenant: tenant.clone(),
+            app_name: portal_app(tenant, now).display_name,
+            flow_secret: secret,
+            csrf,
+            error: None,
+            redirect_uri,
+        }))
+    }
+}

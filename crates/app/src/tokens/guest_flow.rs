@@ -1,0 +1,823 @@
+//! Guests signing in to a resource tenant: the account name leads to the home account (a
+//! Portico tenant's user, or a one-time passcode for an address no tenant owns); authentication
+//! happens at home (home password, home MFA); a guest's first sign-in reviews permissions and
+//! redeems the invitation (`decisions.md` 7, 10–13).
+
+use super::flow::{error_page_outcome, FlowForm, FlowOutcome, Page, ShownPage};
+use super::totp;
+use crate::b2b::HomeAccount;
+use crate::secrets::{constant_time_eq, digest_hex};
+use crate::sign_in::{SignInAttempt, SignInKind};
+use crate::App;
+use chrono::{DateTime, Duration, Utc};
+use portico_model::application::Application;
+use portico_model::invitation::{GuestBinding, Invitation, InvitationStatus};
+use portico_model::mail::OutboxMessage;
+use portico_model::oauth::{FlowPurpose, FlowStep, HomeRef, LoginFlow};
+use portico_model::tenant::Tenant;
+use portico_model::user::{ExternalUserState, MfaMethod, ObjectIdentity, User};
+use portico_model::{EmailAddress, ObjectId, TenantId};
+use portico_store::{StoreError, Write};
+
+const OTP_DIGITS: usize = 8;
+const MAX_OTP_FAILURES: u32 = 5;
+
+/// The tenant that stands for personal Microsoft accounts.
+pub const CONSUMERS: &str = super::flow::CONSUMERS_TENANT;
+
+macro_rules! attempt {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(error) => return super::flow::server_error_outcome(error),
+        }
+    };
+}
+
+fn new_code() -> Option<String> {
+    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+    let mut bytes = [0u8; 8];
+    SystemRandom::new().fill(&mut bytes).ok()?;
+    let number = u64::from_be_bytes(bytes) % 100_000_000;
+    Some(format!("{number:0width$}", width = OTP_DIGITS))
+}
+
+/// The issuer a guest's tokens name as `idp`, and the identity issuer its user object shows.
+pub(crate) fn home_issuers(app: &App, binding: &GuestBinding) -> (String, &'static str) {
+    if binding.issuer == GuestBinding::MAIL_ISSUER {
+        ("mail".to_owned(), "mail")
+    } else if binding.issuer == CONSUMERS {
+        ("live.com".to_owned(), "MicrosoftAccount")
+    } else {
+        (
+            format!("{}{}/v2.0", app.public_base(), binding.issuer),
+            "ExternalAzureAD",
+        )
+    }
+}
+
+/// What the guest flow needs of the flow in progress.
+pub(crate) struct Ctx<'a> {
+    pub tenant: &'a Tenant,
+    pub app: &'a Application,
+    pub flow_secret: String,
+}
+
+impl Ctx<'_> {
+    fn show(&self, flow: &LoginFlow, page: Page, error: Option<(u32, String)>) -> FlowOutcome {
+        FlowOutcome::Show(Box::new(ShownPage {
+            page,
+            tenant: self.tenant.clone(),
+            app_name: self.app.display_name.clone(),
+            flow_secret: self.flow_secret.clone(),
+            csrf: flow.csrf_token.clone(),
+            error,
+            redirect_uri: flow.request.redirect_uri.clone(),
+        }))
+    }
+}
+
+impl App {
+    /// The account name is not a member of this tenant: is it a guest's home account?
+    pub(crate) async fn identify_guest(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        login: &str,
+    ) -> Option<FlowOutcome> {
+        let address = EmailAddress::parse(login).ok()?;
+        let home = match self.home_account(&address).await {
+            Ok(home) => home,
+            Err(error) => return Some(super::flow::server_error_outcome(error)),
+        };
+        let (issuer, subject) = home.key();
+        let binding = match self
+            .store()
+            .find_guest_by_home(ctx.tenant.id, &issuer, &subject)
+            .await
+        {
+            Ok(found) => found,
+            Err(error) => return Some(super::flow::server_error_outcome(error)),
+        };
+        // A redeem link is for its invitation's guest; with Entra's compatibility setting any
+        // account may redeem it (`decisions.md` 7).
+        let binding = match (&flow.purpose, binding) {
+            (FlowPurpose::Redeem { invitation_id }, found) => {
+                let invitation = match self
+                    .store()
+                    .find_invitation(ctx.tenant.id, *invitation_id)
+                    .await
+                {
+                    Ok(Some(invitation)) => invitation,
+                    Ok(None) => return Some(invalid_link()),
+                    Err(error) => return Some(super::flow::server_error_outcome(error)),
+                };
+                match found {
+                    Some(binding) if binding.guest_id == invitation.invited_user_id => {
+                        Some(binding)
+                    }
+                    other => {
+                        let settings = match self.store().get_settings(ctx.tenant.id).await {
+                            Ok(settings) => settings,
+                            Err(error) => return Some(super::flow::server_error_outcome(error)),
+                        };
+                        if other.is_none() && settings.entra_compat.redeem_with_any_account {
+                            Some(GuestBinding {
+                                guest_id: invitation.invited_user_id,
+                                issuer,
+                                subject,
+                                confirmed: false,
+                            })
+                        } else {
+                            return Some(error_page_outcome(
+                                90072,
+                                "This invitation is for someone else",
+                                format!("The invitation was sent to {}, and {login} cannot redeem it.", invitation.invited_email),
+                                &format!("Sign in with the account the invitation was sent to, or ask {} to invite {login}.", ctx.tenant.display_name),
+                            ));
+                        }
+                    }
+                }
+            }
+            (_, found) => found,
+        };
+        let Some(binding) = binding else {
+            let message = format!(
+                "User account '{login}' from identity provider '{}' does not exist in tenant '{}' and cannot access the application. The account needs to be added as an external user in the tenant first.",
+                home.home_tenant().map_or_else(|| "mail".to_owned(), |t| t.to_string()),
+                ctx.tenant.display_name
+            );
+            let log = self.sign_in_record(
+                ctx.tenant.id,
+                SignInAttempt::unknown_user(login, ctx.app).failed(50020, &message),
+                self.now(),
+            );
+            if let Err(error) = self.store().apply(ctx.tenant.id, vec![log]).await {
+                return Some(super::flow::server_error_outcome(error));
+            }
+            return Some(error_page_outcome(
+                50020,
+                "You can't sign in here",
+                message,
+                &format!(
+                    "An administrator of {} must invite {login} first.",
+                    ctx.tenant.display_name
+                ),
+            ));
+        };
+        let outcome = match home {
+            HomeAccount::Tenant {
+                tenant: home_tenant,
+                user,
+            } => {
+                flow.step = FlowStep::HomePassword {
+                    guest_id: binding.guest_id,
+                    home_tenant: home_tenant.id,
+                    home_user: user.id,
+                };
+                let page = Page::Password {
+                    username: user.user_principal_name.to_string(),
+                };
+                self.save_and_show(ctx, flow, page, None).await
+            }
+            HomeAccount::UnknownInTenant { address, .. } | HomeAccount::Mail { address } => {
+                self.send_passcode(ctx, flow, binding.guest_id, &address)
+                    .await
+            }
+        };
+        Some(outcome)
+    }
+
+    async fn save_and_show(
+        &self,
+        ctx: &Ctx<'_>,
+        flow: LoginFlow,
+        page: Page,
+        error: Option<(u32, String)>,
+    ) -> FlowOutcome {
+        attempt!(
+            self.store()
+                .apply(ctx.tenant.id, vec![Write::PutLoginFlow(flow.clone())])
+                .await
+        );
+        ctx.show(&flow, page, error)
+    }
+
+    /// E-mails a one-time passcode (8 digits, stored hashed, single use).
+    async fn send_passcode(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        guest_id: ObjectId,
+        address: &EmailAddress,
+    ) -> FlowOutcome {
+        let settings = attempt!(self.store().get_settings(ctx.tenant.id).await);
+        if !settings.collaboration.email_otp_enabled {
+            return error_page_outcome(
+                1000012,
+                "This account cannot be used here",
+                format!("{address} has no account in a directory Portico knows, and {} does not allow one-time passcodes.", ctx.tenant.display_name),
+                &format!("An administrator of {} can turn on e-mail one-time passcodes for guests.", ctx.tenant.display_name),
+            );
+        }
+        let Some(code) = new_code() else {
+            return super::flow::server_error_outcome("no random source");
+        };
+        let minutes = settings
+            .entra_compat
+            .otp_lifetime_minutes
+            .unwrap_or(10)
+            .clamp(1, 30);
+        let now = self.now();
+        flow.step = FlowStep::OneTimePasscode {
+            guest_id,
+            address: address.to_string(),
+            code_sha256_hex: digest_hex(&code),
+            expires_at: now + Duration::minutes(i64::from(minutes)),
+            attempts: 0,
+        };
+        let mail = passcode_mail(ctx.tenant, address, &code, minutes, now);
+        let mut writes = vec![Write::PutLoginFlow(flow.clone())];
+        writes.extend(mail.map(Write::EnqueueMail));
+        attempt!(self.store().apply(ctx.tenant.id, writes).await);
+        self.mail_wakeup().notify_one();
+        ctx.show(
+            &flow,
+            Page::Passcode {
+                address: address.to_string(),
+            },
+            None,
+        )
+    }
+
+    /// The guest steps of a sign-in page's form.
+    pub(crate) async fn guest_step(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        form: &FlowForm,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        match flow.step.clone() {
+            FlowStep::HomePassword {
+                guest_id,
+                home_tenant,
+                home_user,
+            } => {
+                let home = attempt!(self.store().find_tenant(home_tenant).await);
+                let Some(home) = home else {
+                    return invalid_link();
+                };
+                let user = attempt!(self.store().get_user(home_tenant, home_user).await);
+                let username = user.user_principal_name.to_string();
+                let password = form.password.clone().unwrap_or_default();
+                if !attempt!(self.check_password(&user, password).await) {
+                    let message = "Your account or password is incorrect.";
+                    self.log_b2b(
+                        ctx,
+                        &home,
+                        Some(&user),
+                        guest_id,
+                        Some((50126, message)),
+                        now,
+                    )
+                    .await;
+                    return ctx.show(
+                        &flow,
+                        Page::Password { username },
+                        Some((50126, message.into())),
+                    );
+                }
+                if !user.account_enabled {
+                    let message = format!(
+                        "Your account is disabled in your own organization, {}.",
+                        home.display_name
+                    );
+                    self.log_b2b(
+                        ctx,
+                        &home,
+                        Some(&user),
+                        guest_id,
+                        Some((50057, "The user account is disabled in the home tenant.")),
+                        now,
+                    )
+                    .await;
+                    return error_page_outcome(50057, "Your account is disabled", message, &format!("Ask an administrator of {} (your organization, not {}) to enable your account.", home.display_name, ctx.tenant.display_name));
+                }
+                flow.keep_signed_in = form.keep_signed_in;
+                let home_settings = attempt!(self.store().get_settings(home_tenant).await);
+                if home_settings.security_defaults_enabled {
+                    let registered = user
+                        .mfa_methods
+                        .iter()
+                        .any(|m| matches!(m, MfaMethod::Totp { .. }));
+                    let secret = if registered { None } else { totp::new_secret() };
+                    let page = match &secret {
+                        Some(secret) => Page::RegisterMfa {
+                            username,
+                            secret_base32: secret.clone(),
+                        },
+                        None => Page::ChallengeMfa { username },
+                    };
+                    flow.step = FlowStep::HomeMfa {
+                        guest_id,
+                        home_tenant,
+                        home_user,
+                        register_secret: secret,
+                    };
+                    return self.save_and_show(ctx, flow, page, None).await;
+                }
+                self.after_home(
+                    ctx,
+                    flow,
+                    guest_id,
+                    HomeRef::Tenant {
+                        tenant_id: home_tenant,
+                        user_id: home_user,
+                    },
+                    &["pwd"],
+                    Vec::new(),
+                    now,
+                )
+                .await
+            }
+            FlowStep::HomeMfa {
+                guest_id,
+                home_tenant,
+                home_user,
+                register_secret,
+            } => {
+                let mut user = attempt!(self.store().get_user(home_tenant, home_user).await);
+                let code = form.otp.clone().unwrap_or_default();
+                let accepted = match &register_secret {
+                    Some(secret) => totp::verify(secret, &code, now, None).map(|step| {
+                        user.mfa_methods.push(MfaMethod::Totp {
+                            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+                            secret_base32: secret.clone(),
+                            registered_at: now,
+                            last_used_step: Some(step),
+                        });
+                    }),
+                    None => user.mfa_methods.iter_mut().find_map(|method| match method {
+                        MfaMethod::Totp {
+                            secret_base32,
+                            last_used_step,
+                            ..
+                        } => totp::verify(secret_base32, &code, now, *last_used_step)
+                            .map(|step| *last_used_step = Some(step)),
+                    }),
+                };
+                if accepted.is_none() {
+                    flow.failed_attempts += 1;
+                    if flow.failed_attempts >= MAX_OTP_FAILURES {
+                        attempt!(
+                            self.store()
+                                .apply(
+                                    ctx.tenant.id,
+                                    vec![Write::DeleteLoginFlow {
+                                        flow_hash: flow.flow_hash.clone()
+                                    }]
+                                )
+                                .await
+                        );
+                        return error_page_outcome(
+                            50053,
+                            "Too many attempts",
+                            "Too many wrong verification codes.",
+                            "Go back to the app and sign in again.",
+                        );
+                    }
+                    let username = user.user_principal_name.to_string();
+                    let page = match register_secret {
+                        Some(secret) => Page::RegisterMfa {
+                            username,
+                            secret_base32: secret,
+                        },
+                        None => Page::ChallengeMfa { username },
+                    };
+                    return self
+                        .save_and_show(
+                            ctx,
+                            flow,
+                            page,
+                            Some((500121, "The code you entered is not valid.".into())),
+                        )
+                        .await;
+                }
+                // The authenticator belongs to the home tenant: it is saved there.
+                attempt!(
+                    self.store()
+                        .apply(home_tenant, vec![Write::UpdateUser(user)])
+                        .await
+                );
+                self.after_home(
+                    ctx,
+                    flow,
+                    guest_id,
+                    HomeRef::Tenant {
+                        tenant_id: home_tenant,
+                        user_id: home_user,
+                    },
+                    &["pwd", "mfa"],
+                    Vec::new(),
+                    now,
+                )
+                .await
+            }
+            FlowStep::OneTimePasscode {
+                guest_id,
+                address,
+                code_sha256_hex,
+                expires_at,
+                attempts,
+            } => {
+                let code = form.otp.clone().unwrap_or_default();
+                let good = now < expires_at
+                    && constant_time_eq(&digest_hex(code.trim()), &code_sha256_hex);
+                if !good {
+                    let attempts = attempts + 1;
+                    if attempts >= MAX_OTP_FAILURES || now >= expires_at {
+                        attempt!(
+                            self.store()
+                                .apply(
+                                    ctx.tenant.id,
+                                    vec![Write::DeleteLoginFlow {
+                                        flow_hash: flow.flow_hash.clone()
+                                    }]
+                                )
+                                .await
+                        );
+                        return error_page_outcome(
+                            50053,
+                            "This code can no longer be used",
+                            "The one-time passcode expired or was entered wrongly too many times.",
+                            "Go back and ask for a new code.",
+                        );
+                    }
+                    flow.step = FlowStep::OneTimePasscode {
+                        guest_id,
+                        address: address.clone(),
+                        code_sha256_hex,
+                        expires_at,
+                        attempts,
+                    };
+                    return self
+                        .save_and_show(
+                            ctx,
+                            flow,
+                            Page::Passcode { address },
+                            Some((
+                                500121,
+                                "That code didn't work. Check it and try again.".into(),
+                            )),
+                        )
+                        .await;
+                }
+                self.after_home(
+                    ctx,
+                    flow,
+                    guest_id,
+                    HomeRef::Mail { address },
+                    &["otp"],
+                    Vec::new(),
+                    now,
+                )
+                .await
+            }
+            FlowStep::Consent {
+                guest_id,
+                home,
+                amr,
+            } => {
+                if !form.accept {
+                    attempt!(
+                        self.store()
+                            .apply(
+                                ctx.tenant.id,
+                                vec![Write::DeleteLoginFlow {
+                                    flow_hash: flow.flow_hash.clone()
+                                }]
+                            )
+                            .await
+                    );
+                    return error_page_outcome(
+                        65004,
+                        "You declined",
+                        "You declined to consent to access the organization's resources.",
+                        "Use the invitation link again if you change your mind.",
+                    );
+                }
+                self.redeem(ctx, flow, guest_id, home, &amr, now).await
+            }
+            _ => invalid_link(),
+        }
+    }
+
+    /// Home authentication succeeded: check the guest in this tenant, then review permissions
+    /// (first sign-in) or finish.
+    #[allow(clippy::too_many_arguments)]
+    async fn after_home(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        guest_id: ObjectId,
+        home: HomeRef,
+        amr: &[&str],
+        writes: Vec<Write>,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let guest = match self.store().get_user(ctx.tenant.id, guest_id).await {
+            Ok(guest) => guest,
+            Err(StoreError::NotFound) => return invalid_link(),
+            Err(error) => return super::flow::server_error_outcome(error),
+        };
+        if !guest.account_enabled {
+            let message = format!(
+                "Your guest account in {} is disabled.",
+                ctx.tenant.display_name
+            );
+            return error_page_outcome(
+                50057,
+                "Your account is disabled here",
+                message,
+                &format!(
+                    "Ask an administrator of {} to enable your guest account.",
+                    ctx.tenant.display_name
+                ),
+            );
+        }
+        flow.failed_attempts = 0;
+        if guest.external_user_state == Some(ExternalUserState::PendingAcceptance)
+            || matches!(flow.purpose, FlowPurpose::Redeem { .. })
+        {
+            flow.step = FlowStep::Consent {
+                guest_id,
+                home,
+                amr: amr.iter().map(|a| (*a).to_owned()).collect(),
+            };
+            let page = Page::Consent {
+                organization: ctx.tenant.display_name.clone(),
+                username: guest
+                    .mail
+                    .as_ref()
+                    .map_or_else(|| guest.display_name.clone(), ToString::to_string),
+            };
+            let mut all = writes;
+            all.push(Write::PutLoginFlow(flow.clone()));
+            attempt!(self.store().apply(ctx.tenant.id, all).await);
+            return ctx.show(&flow, page, None);
+        }
+        if !writes.is_empty() {
+            attempt!(self.store().apply(ctx.tenant.id, writes).await);
+        }
+        self.finish_guest(ctx, &flow, &guest, &home, amr, Vec::new(), now)
+            .await
+    }
+
+    /// Accepting the invitation: single use, binds the guest to the home account that proved
+    /// itself, takes the home display name (once), and records the redemption.
+    async fn redeem(
+        &self,
+        ctx: &Ctx<'_>,
+        flow: LoginFlow,
+        guest_id: ObjectId,
+        home: HomeRef,
+        amr: &[String],
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let mut guest = attempt!(self.store().get_user(ctx.tenant.id, guest_id).await);
+        let amr_refs: Vec<&str> = amr.iter().map(String::as_str).collect();
+        let invitations = attempt!(
+            self.store()
+                .list_invitations_for_user(ctx.tenant.id, guest.id)
+                .await
+        );
+        let wanted = match &flow.purpose {
+            FlowPurpose::Redeem { invitation_id } => {
+                invitations.iter().find(|i| i.id == *invitation_id).cloned()
+            }
+            _ => invitations
+                .iter()
+                .filter(|i| i.status == InvitationStatus::PendingAcceptance)
+                .max_by_key(|i| i.created_at)
+                .cloned(),
+        };
+        let mut writes = Vec::new();
+        if guest.external_user_state == Some(ExternalUserState::PendingAcceptance) {
+            let Some(invitation) = wanted else {
+                return invalid_link();
+            };
+            if let Some(outcome) = unusable(&invitation, ctx.tenant, now, self) {
+                return outcome;
+            }
+            writes.push(Write::RedeemInvitation {
+                id: invitation.id,
+                at: now,
+            });
+            let binding = GuestBinding {
+                guest_id: guest.id,
+                issuer: issuer_of(&home),
+                subject: subject_of(&home),
+                confirmed: true,
+            };
+            let (_, identity_issuer) = home_issuers(self, &binding);
+            if let HomeRef::Tenant { tenant_id, user_id } = &home {
+                if let Ok(home_user) = self.store().get_user(*tenant_id, *user_id).await {
+                    guest.display_name = home_user.display_name;
+                }
+            }
+            guest.external_user_state = Some(ExternalUserState::Accepted);
+            guest.external_user_state_changed_at = Some(now);
+            guest.identities = vec![ObjectIdentity {
+                sign_in_type: "federated".into(),
+                issuer: identity_issuer.to_owned(),
+                issuer_assigned_id: binding.subject.clone(),
+            }];
+            writes.push(Write::UpdateUser(guest.clone()));
+            writes.push(Write::PutGuestBinding(binding));
+            writes.push(Write::Audit(portico_model::logs::AuditRecord {
+                id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+                activity_at: now,
+                category: "UserManagement".into(),
+                activity: "Redeem external user invite".into(),
+                initiated_by: portico_model::logs::Actor::User {
+                    id: guest.id,
+                    user_principal_name: guest.user_principal_name.to_string(),
+                },
+                targets: vec![portico_model::logs::AuditTarget {
+                    id: guest.id.to_string(),
+                    kind: "User".into(),
+                    display_name: Some(guest.display_name.clone()),
+                }],
+                success: true,
+                correlation_id: None,
+            }));
+        }
+        self.finish_guest(ctx, &flow, &guest, &home, &amr_refs, writes, now)
+            .await
+    }
+
+    /// Completes the flow for a guest: the code (or the invitation's redirect), the session, and
+    /// the sign-in row in the resource tenant (and its twin in the home tenant).
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_guest(
+        &self,
+        ctx: &Ctx<'_>,
+        flow: &LoginFlow,
+        guest: &User,
+        home: &HomeRef,
+        amr: &[&str],
+        writes: Vec<Write>,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let outcome = self
+            .finish_flow_for(ctx.tenant, ctx.app, flow, guest, amr, writes, now)
+            .await;
+        if let FlowOutcome::Error(page) = &outcome {
+            if page.code == 90033 {
+                return outcome;
+            }
+        }
+        if let HomeRef::Tenant { tenant_id, user_id } = home {
+            if let (Ok(Some(home_tenant)), Ok(home_user)) = (
+                self.store().find_tenant(*tenant_id).await,
+                self.store().get_user(*tenant_id, *user_id).await,
+            ) {
+                let attempt = SignInAttempt::user(&home_user, ctx.app, SignInKind::Interactive)
+                    .cross_tenant(*tenant_id, ctx.tenant.id);
+                let log = self.sign_in_record(home_tenant.id, attempt, now);
+                if let Err(error) = self.store().apply(home_tenant.id, vec![log]).await {
+                    tracing::warn!(%error, "cannot write the home tenant's sign-in row");
+                }
+            }
+        }
+        outcome
+    }
+
+    /// A failed guest sign-in, logged in the resource tenant and in the home tenant.
+    async fn log_b2b(
+        &self,
+        ctx: &Ctx<'_>,
+        home: &Tenant,
+        home_user: Option<&User>,
+        guest_id: ObjectId,
+        failure: Option<(u32, &str)>,
+        now: DateTime<Utc>,
+    ) {
+        let guest = self.store().get_user(ctx.tenant.id, guest_id).await.ok();
+        let mut resource = match &guest {
+            Some(guest) => SignInAttempt::user(guest, ctx.app, SignInKind::Interactive),
+            None => SignInAttempt::unknown_user("", ctx.app),
+        }
+        .cross_tenant(home.id, ctx.tenant.id);
+        if let Some((code, reason)) = failure {
+            resource = resource
+                .failed(code, reason)
+                .responsible(&format!("home: {}", home.display_name));
+        }
+        let row = self.sign_in_record(ctx.tenant.id, resource, now);
+        if let Err(error) = self.store().apply(ctx.tenant.id, vec![row]).await {
+            tracing::warn!(%error, "cannot write a sign-in row");
+        }
+        if let Some(user) = home_user {
+            let mut at_home = SignInAttempt::user(user, ctx.app, SignInKind::Interactive)
+                .cross_tenant(home.id, ctx.tenant.id);
+            if let Some((code, reason)) = failure {
+                at_home = at_home.failed(code, reason);
+            }
+            let row = self.sign_in_record(home.id, at_home, now);
+            if let Err(error) = self.store().apply(home.id, vec![row]).await {
+                tracing::warn!(%error, "cannot write the home sign-in row");
+            }
+        }
+    }
+}
+
+fn issuer_of(home: &HomeRef) -> String {
+    match home {
+        HomeRef::Tenant { tenant_id, .. } => tenant_id.to_string(),
+        HomeRef::Mail { .. } => GuestBinding::MAIL_ISSUER.to_owned(),
+    }
+}
+
+fn subject_of(home: &HomeRef) -> String {
+    match home {
+        HomeRef::Tenant { user_id, .. } => user_id.to_string(),
+        HomeRef::Mail { address } => address.to_ascii_lowercase(),
+    }
+}
+
+/// Why an invitation cannot be redeemed now, as a page.
+pub(crate) fn unusable(
+    invitation: &Invitation,
+    tenant: &Tenant,
+    now: DateTime<Utc>,
+    app: &App,
+) -> Option<FlowOutcome> {
+    match invitation.status {
+        InvitationStatus::Superseded => Some(error_page_outcome(
+            90073,
+            "This invitation link was replaced",
+            "A newer invitation was sent for this account, and this link no longer works.",
+            "Use the link in the newest invitation e-mail.",
+        )),
+        InvitationStatus::Completed => Some(FlowOutcome::Location(app.tenant_link(tenant))),
+        InvitationStatus::PendingAcceptance if invitation.expires_at.is_some_and(|at| now >= at) => Some(error_page_outcome(
+            90074,
+            "This invitation has expired",
+            format!("The invitation from {} expired on {}.", tenant.display_name, invitation.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()),
+            &format!("Ask the person who invited you to {} to send a new invitation; it works at once.", tenant.display_name),
+        )),
+        InvitationStatus::PendingAcceptance => None,
+    }
+}
+
+fn invalid_link() -> FlowOutcome {
+    error_page_outcome(
+        90075,
+        "This link is not valid",
+        "The invitation or sign-in link is not valid (any more).",
+        "Ask the person who invited you for a new invitation.",
+    )
+}
+
+fn passcode_mail(
+    tenant: &Tenant,
+    address: &EmailAddress,
+    code: &str,
+    minutes: u32,
+    now: DateTime<Utc>,
+) -> Option<OutboxMessage> {
+    let from = EmailAddress::parse(&format!(
+        "account-security-noreply@{}",
+        tenant.initial_domain
+    ))
+    .ok()?;
+    Some(OutboxMessage {
+        id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+        tenant_id: Some(TenantId::from_uuid(*tenant.id.as_uuid())),
+        from,
+        to: vec![address.clone()],
+        cc: Vec::new(),
+        subject: format!("{} account verification code", tenant.display_name),
+        text: format!("Your verification code is: {code}\n\nTo sign in to {}, enter this code. It expires in {minutes} minutes and works once.\n\nIf you didn't ask for it, ignore this message.", tenant.display_name),
+        html: format!("<p>Your verification code is: <strong>{code}</strong></p><p>To sign in to {}, enter this code. It expires in {minutes} minutes and works once.</p>", tenant.display_name.replace('<', "&lt;")),
+        links: Vec::new(),
+        created_at: now,
+        delivered_at: None,
+        delivery_attempts: 0,
+        last_error: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passcodes_have_eight_digits() {
+        for _ in 0..100 {
+            let code = super::new_code().unwrap();
+            assert_eq!(code.len(), 8);
+            assert!(code.chars().all(|c| c.is_ascii_digit()));
+        }
+    }
+}

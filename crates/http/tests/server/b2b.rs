@@ -1,0 +1,718 @@
+//! B2B collaboration end to end: invitations, redemption (home account, one-time passcode,
+//! direct link), guest sign-in with the B2B claims, and the races.
+
+use crate::harness::{spawn_demo, TestServer};
+use crate::oidc_client::*;
+use portico_model::{TenantId, Upn};
+use serde_json::{json, Value};
+
+const REDIRECT: &str = "https://myapps.example.com/welcome";
+
+async fn admin(server: &TestServer) -> String {
+    app_token(server, "contoso.com", ADMIN_APP, "contoso-admin-secret").await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn invite(server: &TestServer, token: &str, body: Value) -> (u16, Value) {
+    let response = server
+        .client
+        .post(server.url("/v1.0/invitations"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+async fn user(server: &TestServer, token: &str, id: &str) -> Value {
+    let select = "displayName,mail,otherMails,proxyAddresses,userType,creationType,externalUserState,externalUserStateChangeDateTime,identities,showInAddressList,userPrincipalName";
+    server
+        .client
+        .get(server.url(&format!("/v1.0/users/{id}?$select={select}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Follows the redeem link as `login` with the home password; returns the final response.
+async fn redeem_with_password(server: &TestServer, url: &str, login: &str) -> reqwest::Response {
+    let browser = browser(server);
+    let page = browser.get(url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"login\""), "{page}");
+    let page = post_form(&browser, &page, &[("login", login)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"password\""), "{page}");
+    let consent = post_form(&browser, &page, &[("password", "Portico-dev-1")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        consent.contains("Review permissions")
+            && consent.contains("consent-organization\">Contoso"),
+        "{consent}"
+    );
+    post_form(&browser, &consent, &[("accept", "true")]).await
+}
+
+#[tokio::test]
+async fn s01_s17_a_guest_redeems_and_takes_the_home_display_name() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (status, invitation) = invite(&server, &token, json!({"invitedUserEmailAddress": "alice@fabrikam.com", "invitedUserDisplayName": "Partner A", "inviteRedirectUrl": REDIRECT})).await;
+    assert_eq!(status, 201, "{invitation}");
+    assert_eq!(invitation["status"], "PendingAcceptance");
+    let id = invitation["invitedUser"]["id"].as_str().unwrap().to_owned();
+    let before = user(&server, &token, &id).await;
+    assert_eq!(before["displayName"], "Partner A");
+    assert_eq!(before["userType"], "Guest");
+    assert_eq!(before["creationType"], "Invitation");
+    assert_eq!(before["externalUserState"], "PendingAcceptance");
+    assert_eq!(
+        before["userPrincipalName"],
+        "alice_fabrikam.com#EXT#@contoso.onmicrosoft.com"
+    );
+    assert_eq!(
+        before["showInAddressList"], false,
+        "S21: guests start hidden from the address list"
+    );
+    assert_eq!(before["identities"][0]["signInType"], "userPrincipalName");
+
+    let done = redeem_with_password(
+        &server,
+        invitation["inviteRedeemUrl"].as_str().unwrap(),
+        "alice@fabrikam.com",
+    )
+    .await;
+    assert_eq!(done.status(), 302);
+    assert_eq!(done.headers()["location"], REDIRECT);
+    let after = user(&server, &token, &id).await;
+    assert_eq!(after["displayName"], "Alice Wong");
+    assert_eq!(after["externalUserState"], "Accepted");
+    assert!(after["externalUserStateChangeDateTime"].is_string());
+    assert_eq!(after["identities"][0]["issuer"], "ExternalAzureAD");
+    assert_eq!(after["identities"][0]["signInType"], "federated");
+
+    // The admin renames the guest; later sign-ins keep it.
+    server
+        .client
+        .patch(server.url(&format!("/v1.0/users/{id}")))
+        .bearer_auth(&token)
+        .json(&json!({"displayName": "Alice (Fabrikam)"}))
+        .send()
+        .await
+        .unwrap();
+    let browser = browser(&server);
+    let page = browser
+        .get(authorize_url(&server, "&login_hint=alice%40fabrikam.com"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = if page.contains("id=\"login\"") {
+        post_form(&browser, &page, &[("login", "alice@fabrikam.com")])
+            .await
+            .text()
+            .await
+            .unwrap()
+    } else {
+        page
+    };
+    let done = post_form(&browser, &page, &[("password", "Portico-dev-1")]).await;
+    let tokens: Value = redeem(&server, &redirect_params(&done)["code"], VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id_token = decode(tokens["id_token"].as_str().unwrap(), 1);
+    assert_eq!(id_token["tid"], CONTOSO);
+    assert_eq!(
+        id_token["oid"],
+        id.as_str(),
+        "oid is the guest object in the resource tenant"
+    );
+    assert_eq!(id_token["acct"], 1);
+    assert_eq!(
+        id_token["idp"],
+        format!("{}22222222-2222-4222-8222-222222222222/v2.0", server.base)
+    );
+    assert_eq!(id_token["email"], "alice@fabrikam.com");
+    assert_eq!(id_token["name"], "Alice (Fabrikam)");
+    assert_eq!(
+        user(&server, &token, &id).await["displayName"],
+        "Alice (Fabrikam)"
+    );
+    let logs = server
+        .running()
+        .app
+        .store()
+        .list_sign_ins(TenantId::parse(CONTOSO).unwrap(), 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        logs[0].cross_tenant_access_type,
+        portico_model::logs::CrossTenantAccessType::B2bCollaboration
+    );
+    assert_eq!(
+        logs[0].home_tenant_id,
+        Some(TenantId::parse("22222222-2222-4222-8222-222222222222").unwrap())
+    );
+    let home_logs = server
+        .running()
+        .app
+        .store()
+        .list_sign_ins(
+            TenantId::parse("22222222-2222-4222-8222-222222222222").unwrap(),
+            5,
+        )
+        .await
+        .unwrap();
+    assert!(
+        !home_logs.is_empty(),
+        "the home tenant logs its user's sign-in too"
+    );
+}
+
+#[tokio::test]
+async fn s02_two_addresses_of_one_account_make_one_guest_and_two_people_make_two() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (_, first) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "user1@adatum.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let (status, second) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "user1_tokyo@adatum.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(first["invitedUser"]["id"], second["invitedUser"]["id"]);
+    let guest = user(
+        &server,
+        &token,
+        first["invitedUser"]["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(guest["mail"], "user1@adatum.com");
+    assert_eq!(
+        guest["otherMails"],
+        json!(["user1@adatum.com", "user1_tokyo@adatum.com"])
+    );
+    assert_eq!(
+        guest["proxyAddresses"],
+        json!(["SMTP:user1@adatum.com", "smtp:user1_tokyo@adatum.com"])
+    );
+    let (_, a) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "test1@adatum.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let (_, b) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "test@adatum.jp", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert_ne!(a["invitedUser"]["id"], b["invitedUser"]["id"]);
+}
+
+#[tokio::test]
+async fn s06_s07_invitation_mail_and_refused_addresses() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let body = json!({"invitedUserEmailAddress": "bob@fabrikam.com", "inviteRedirectUrl": REDIRECT, "sendInvitationMessage": true,
+        "invitedUserMessageInfo": {"customizedMessageBody": "Welcome to the project!", "ccRecipients": [{"emailAddress": {"address": "admin@fabrikam.com"}}]}});
+    let (status, invitation) = invite(&server, &token, body).await;
+    assert_eq!(status, 201);
+    let outbox: Value = server
+        .client
+        .get(server.url("/portico/v1/outbox?to=bob@fabrikam.com"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let message = &outbox["value"][0];
+    assert_eq!(message["cc"], json!(["admin@fabrikam.com"]));
+    assert!(message["text"]
+        .as_str()
+        .unwrap()
+        .contains("Welcome to the project!"));
+    assert!(message["text"].as_str().unwrap().contains("Contoso"));
+    assert_eq!(message["links"][0], invitation["inviteRedeemUrl"]);
+    let (status, quiet) = invite(&server, &token, json!({"invitedUserEmailAddress": "nomail@fabrikam.onmicrosoft.com", "inviteRedirectUrl": REDIRECT, "sendInvitationMessage": false})).await;
+    assert_eq!(status, 201);
+    assert!(quiet["inviteRedeemUrl"].is_string());
+    let none: Value = server
+        .client
+        .get(server.url("/portico/v1/outbox?to=nomail@fabrikam.onmicrosoft.com"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(none["value"].as_array().unwrap().is_empty());
+
+    for (address, reason) in [
+        ("sales@adatum.com", "groupEmailNotSupported"),
+        ("not-an-address", "invalidEmailAddress"),
+    ] {
+        let (status, error) = invite(&server, &token, json!({"invitedUserEmailAddress": address, "inviteRedirectUrl": REDIRECT, "sendInvitationMessage": true})).await;
+        assert_eq!(status, 400, "{address}");
+        assert_eq!(error["error"]["innerError"]["code"], reason);
+    }
+    let (status, _) = invite(&server, &token, json!({"invitedUserEmailAddress": "x@example.net", "inviteRedirectUrl": "javascript:alert(1)"})).await;
+    assert_eq!(status, 400);
+    let groups: Value = server
+        .client
+        .get(server.url("/v1.0/users?$filter=userType eq 'Guest'"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        groups["value"].as_array().unwrap().len(),
+        2,
+        "refused invitations create nothing"
+    );
+}
+
+#[tokio::test]
+async fn s03_a_disabled_home_account_fails_at_home_and_says_so() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (_, invitation) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "disabled@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let browser = browser(&server);
+    let page = browser
+        .get(invitation["inviteRedeemUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = post_form(&browser, &page, &[("login", "disabled@fabrikam.com")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let failed = post_form(&browser, &page, &[("password", "Portico-dev-1")]).await;
+    assert_eq!(failed.status(), 400);
+    let failed = failed.text().await.unwrap();
+    assert!(
+        failed.contains("AADSTS50057") && failed.contains("administrator of Fabrikam"),
+        "{failed}"
+    );
+    let logs = server
+        .running()
+        .app
+        .store()
+        .list_sign_ins(TenantId::parse(CONTOSO).unwrap(), 5)
+        .await
+        .unwrap();
+    assert_eq!(logs[0].error_code, 50057);
+    assert!(logs[0]
+        .additional_details
+        .as_deref()
+        .unwrap_or_default()
+        .contains("home: Fabrikam"));
+}
+
+#[tokio::test]
+async fn s16_an_address_without_a_tenant_redeems_with_a_one_time_passcode() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (_, invitation) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "dave@example.net", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let browser = browser(&server);
+    let page = browser
+        .get(invitation["inviteRedeemUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = post_form(&browser, &page, &[("login", "dave@example.net")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("passcode-address\">dave@example.net"),
+        "{page}"
+    );
+    let outbox: Value = server
+        .client
+        .get(server.url("/portico/v1/outbox?to=dave@example.net"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = outbox["value"][0]["text"].as_str().unwrap();
+    let code = regex::Regex::new(r"code is: (\d{8})")
+        .unwrap()
+        .captures(text)
+        .unwrap()[1]
+        .to_owned();
+    let wrong = post_form(&browser, &page, &[("otp", "00000000")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(wrong.contains("AADSTS500121"));
+    let consent = post_form(&browser, &wrong, &[("otp", &code)])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(consent.contains("Review permissions"), "{consent}");
+    let done = post_form(&browser, &consent, &[("accept", "true")]).await;
+    assert_eq!(done.headers()["location"], REDIRECT);
+    let dave = user(
+        &server,
+        &token,
+        invitation["invitedUser"]["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(dave["identities"][0]["issuer"], "mail");
+    assert_eq!(dave["externalUserState"], "Accepted");
+    let tenants = server.running().app.store().list_tenants().await.unwrap();
+    assert_eq!(tenants.len(), 5, "no tenant is created for example.net");
+}
+
+#[tokio::test]
+async fn s04_s05_direct_link_redemption_for_accounts_without_mail() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (_, invitation) = invite(&server, &token, json!({"invitedUserEmailAddress": "nomail@fabrikam.onmicrosoft.com", "inviteRedirectUrl": REDIRECT, "sendInvitationMessage": false})).await;
+    for landing in [format!("/{CONTOSO}"), "/contoso.com".to_owned()] {
+        let browser = browser(&server);
+        let page = browser
+            .get(server.url(&landing))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let page = post_form(
+            &browser,
+            &page,
+            &[("login", "nomail@fabrikam.onmicrosoft.com")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        let next = post_form(&browser, &page, &[("password", "Portico-dev-1")]).await;
+        let next = if next.status() == 200 {
+            let consent = next.text().await.unwrap();
+            assert!(consent.contains("Review permissions"), "{consent}");
+            post_form(&browser, &consent, &[("accept", "true")]).await
+        } else {
+            next
+        };
+        assert_eq!(next.status(), 302);
+        assert!(
+            next.headers()["location"]
+                .to_str()
+                .unwrap()
+                .contains("portico/signed-in"),
+            "{landing}"
+        );
+    }
+    let guest = user(
+        &server,
+        &token,
+        invitation["invitedUser"]["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(guest["externalUserState"], "Accepted");
+}
+
+#[tokio::test]
+async fn s08_invitations_expire_only_when_the_tenant_says_so() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (_, lasting) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "alice@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let app = &server.running().app;
+    app.advance_clock(400 * 86_400).unwrap();
+    let done = redeem_with_password(
+        &server,
+        lasting["inviteRedeemUrl"].as_str().unwrap(),
+        "alice@fabrikam.com",
+    )
+    .await;
+    assert_eq!(done.status(), 302, "no expiry by default");
+    let token = admin(&server).await; // The clock moved past the first token's lifetime.
+
+    let mut settings = app
+        .store()
+        .get_settings(TenantId::parse(CONTOSO).unwrap())
+        .await
+        .unwrap();
+    settings.collaboration.invitation_lifetime_days = Some(90);
+    app.store()
+        .apply(
+            TenantId::parse(CONTOSO).unwrap(),
+            vec![portico_store::Write::PutSettings(settings)],
+        )
+        .await
+        .unwrap();
+    let (_, short) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "bob@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    app.advance_clock(91 * 86_400).unwrap();
+    let token = admin(&server).await;
+    let page = browser(&server)
+        .get(short["inviteRedeemUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("This invitation has expired") && page.contains("send a new invitation"),
+        "{page}"
+    );
+    let (status, again) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "bob@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(again["invitedUser"]["id"], short["invitedUser"]["id"]);
+    let old = browser(&server)
+        .get(short["inviteRedeemUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        old.contains("replaced"),
+        "the old link stops working: {old}"
+    );
+    assert_eq!(
+        redeem_with_password(
+            &server,
+            again["inviteRedeemUrl"].as_str().unwrap(),
+            "bob@fabrikam.com"
+        )
+        .await
+        .status(),
+        302,
+        "a re-invite works at once"
+    );
+}
+
+#[tokio::test]
+async fn a_forwarded_link_is_refused_unless_the_tenant_allows_any_account() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (_, invitation) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "alice@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let browser = browser(&server);
+    let page = browser
+        .get(invitation["inviteRedeemUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let refused = post_form(&browser, &page, &[("login", "bob@fabrikam.com")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        refused.contains("This invitation is for someone else"),
+        "{refused}"
+    );
+
+    let app = &server.running().app;
+    let mut settings = app
+        .store()
+        .get_settings(TenantId::parse(CONTOSO).unwrap())
+        .await
+        .unwrap();
+    settings.entra_compat.redeem_with_any_account = true;
+    app.store()
+        .apply(
+            TenantId::parse(CONTOSO).unwrap(),
+            vec![portico_store::Write::PutSettings(settings)],
+        )
+        .await
+        .unwrap();
+    let done = redeem_with_password(
+        &server,
+        invitation["inviteRedeemUrl"].as_str().unwrap(),
+        "bob@fabrikam.com",
+    )
+    .await;
+    assert_eq!(
+        done.status(),
+        302,
+        "Entra's behaviour when the tenant opts in"
+    );
+    let guest = user(
+        &server,
+        &token,
+        invitation["invitedUser"]["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(
+        guest["displayName"], "Robert Brown",
+        "bound to the account that redeemed"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_invitations_make_one_guest_and_concurrent_redemptions_bind_once() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let mut tasks = Vec::new();
+    for _ in 0..64 {
+        let client = server.client.clone();
+        let url = server.url("/v1.0/invitations");
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            let response = client.post(url).bearer_auth(token).json(&json!({"invitedUserEmailAddress": "carol@outlook.com", "inviteRedirectUrl": REDIRECT})).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            (status, body["invitedUser"]["id"].as_str().map(str::to_owned).or_else(|| Some(body.to_string())))
+        }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for task in tasks {
+        let (status, id) = task.await.unwrap();
+        assert_eq!(status, 201, "{id:?}");
+        ids.insert(id.unwrap());
+    }
+    assert_eq!(ids.len(), 1, "one guest");
+    let guests = server
+        .running()
+        .app
+        .store()
+        .list_users_by_address(
+            TenantId::parse(CONTOSO).unwrap(),
+            &portico_model::EmailAddress::parse("carol@outlook.com").unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(guests.len(), 1);
+
+    // Twenty browsers at the consent page of one invitation: exactly one redemption wins.
+    let (_, invitation) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "alice@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let url = invitation["inviteRedeemUrl"].as_str().unwrap().to_owned();
+    let mut ready = Vec::new();
+    for _ in 0..20 {
+        let browser = browser(&server);
+        let page = browser
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let page = post_form(&browser, &page, &[("login", "alice@fabrikam.com")])
+            .await
+            .text()
+            .await
+            .unwrap();
+        let consent = post_form(&browser, &page, &[("password", "Portico-dev-1")])
+            .await
+            .text()
+            .await
+            .unwrap();
+        ready.push((browser, consent));
+    }
+    let mut tasks = Vec::new();
+    for (browser, consent) in ready {
+        tasks.push(tokio::spawn(async move {
+            post_form(&browser, &consent, &[("accept", "true")])
+                .await
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut redirected = 0;
+    for task in tasks {
+        if task.await.unwrap() == 302 {
+            redirected += 1;
+        }
+    }
+    assert_eq!(redirected, 1, "exactly one redemption");
+    let audits = server
+        .running()
+        .app
+        .store()
+        .list_audit_records(TenantId::parse(CONTOSO).unwrap(), 200)
+        .await
+        .unwrap();
+    assert_eq!(
+        audits
+            .iter()
+            .filter(|a| a.activity == "Redeem external user invite")
+            .count(),
+        1
+    );
+    let _ = Upn::parse("x@y.com");
+}
