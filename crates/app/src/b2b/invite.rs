@@ -340,9 +340,9 @@ impl App {
                 .await
             {
                 Ok(outcome) => return Ok(outcome),
-                Err(CreateError::UpnTaken) => continue,
-                // Someone invited the same person at the same moment: answer as a re-invitation.
-                Err(CreateError::AlreadyBound) => {
+                // Someone invited the same person at the same moment: answer as a re-invitation;
+                // otherwise a different person holds the UPN and the next suffix is tried.
+                Err(CreateError::UpnTaken | CreateError::AlreadyBound) => {
                     if let Some(binding) = self
                         .store()
                         .find_guest_by_home(tenant_id, &issuer, &subject)

@@ -716,3 +716,359 @@ async fn concurrent_invitations_make_one_guest_and_concurrent_redemptions_bind_o
     );
     let _ = Upn::parse("x@y.com");
 }
+
+async fn patch(server: &TestServer, token: &str, path: &str, body: Value) -> u16 {
+    server
+        .client
+        .patch(server.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn s18_member_invitations_and_user_type_conversion() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (status, invitation) = invite(&server, &token, json!({"invitedUserEmailAddress": "alice@fabrikam.com", "inviteRedirectUrl": REDIRECT, "invitedUserType": "Member"})).await;
+    assert_eq!(status, 201, "{invitation}");
+    let id = invitation["invitedUser"]["id"].as_str().unwrap().to_owned();
+    let member = user(&server, &token, &id).await;
+    assert_eq!(member["userType"], "Member");
+    assert_eq!(
+        member["userPrincipalName"],
+        "alice_fabrikam.com#EXT#@contoso.onmicrosoft.com"
+    );
+    assert_eq!(
+        member["proxyAddresses"],
+        json!([]),
+        "S23: an invited member is not mail-enabled"
+    );
+    let source = member["identities"].clone();
+    assert_eq!(
+        patch(
+            &server,
+            &token,
+            &format!("/v1.0/users/{id}"),
+            json!({"userType": "Guest"})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        patch(
+            &server,
+            &token,
+            &format!("/v1.0/users/{id}"),
+            json!({"userType": "Member"})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        user(&server, &token, &id).await["identities"],
+        source,
+        "Source does not change with userType"
+    );
+    let audits = server
+        .running()
+        .app
+        .store()
+        .list_audit_records(TenantId::parse(CONTOSO).unwrap(), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        audits
+            .iter()
+            .filter(|a| a.activity == "Update user")
+            .count(),
+        2
+    );
+
+    // Guest Inviters invite guests, but members only admins can invite.
+    let inviter = {
+        let browser = browser(&server);
+        let url = authorize_url(&server, "&login_hint=inviter%40contoso.com")
+            .replace("User.Read", "User.Invite.All");
+        let page = browser.get(url).send().await.unwrap().text().await.unwrap();
+        let done = post_form(&browser, &page, &[("password", "Portico-dev-1")]).await;
+        let tokens: Value = redeem(&server, &redirect_params(&done)["code"], VERIFIER)
+            .await
+            .json()
+            .await
+            .unwrap();
+        tokens["access_token"].as_str().unwrap().to_owned()
+    };
+    let (status, refused) = invite(&server, &inviter, json!({"invitedUserEmailAddress": "bob@fabrikam.com", "inviteRedirectUrl": REDIRECT, "invitedUserType": "Member"})).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        refused["error"]["innerError"]["code"],
+        "memberInviteRequiresAdmin"
+    );
+    assert_eq!(
+        invite(
+            &server,
+            &inviter,
+            json!({"invitedUserEmailAddress": "bob@fabrikam.com", "inviteRedirectUrl": REDIRECT})
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        patch(
+            &server,
+            &token,
+            "/v1.0/policies/authorizationPolicy",
+            json!({"allowInvitesFrom": "none"})
+        )
+        .await,
+        204
+    );
+    let (status, none) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "carol@outlook.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(none["error"]["innerError"]["code"], "invitationsNotAllowed");
+}
+
+#[tokio::test]
+async fn s21_s22_s23_s24_address_list_mail_and_the_contact_matrix() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    // Row 3 and 4: a contact exists.
+    let contact = server
+        .client
+        .post(server.url("/v1.0/contacts"))
+        .bearer_auth(&token)
+        .json(&json!({"displayName": "Bob (contact)", "mail": "bob@fabrikam.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(contact.status(), 201);
+    let (status, error) = invite(&server, &token, json!({"invitedUserEmailAddress": "bob@fabrikam.com", "inviteRedirectUrl": REDIRECT, "invitedUserType": "Member"})).await;
+    assert_eq!(
+        (status, error["error"]["innerError"]["code"].as_str()),
+        (400, Some("proxyAddressConflict"))
+    );
+    let (status, guest) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "bob@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let bob = user(
+        &server,
+        &token,
+        guest["invitedUser"]["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(
+        bob["proxyAddresses"],
+        json!([]),
+        "the contact keeps the address; the guest is not mail-enabled"
+    );
+    assert_eq!(bob["mail"], "bob@fabrikam.com");
+    let contacts: Value = server
+        .client
+        .get(server.url("/v1.0/contacts"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(contacts["value"].as_array().unwrap().len(), 1);
+    // Rows 5 and 6: a mail-enabled guest or member exists, a contact with its address is refused.
+    let (_, alice) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "alice@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    for address in ["alice@fabrikam.com", "megan@contoso.com"] {
+        let response = server
+            .client
+            .post(server.url("/v1.0/contacts"))
+            .bearer_auth(&token)
+            .json(&json!({"displayName": "X", "mail": address}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{address}");
+    }
+    // S21/S24: unhide a guest that never redeemed, make it a member: a MailUser in the list.
+    let alice_id = alice["invitedUser"]["id"].as_str().unwrap().to_owned();
+    let shown = server
+        .client
+        .patch(server.url(&format!(
+            "/portico/v1/tenants/contoso.com/recipients/{alice_id}"
+        )))
+        .bearer_auth(&token)
+        .json(&json!({"hiddenFromAddressListsEnabled": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shown.status(), 200);
+    assert_eq!(
+        patch(
+            &server,
+            &token,
+            &format!("/v1.0/users/{alice_id}"),
+            json!({"userType": "Member"})
+        )
+        .await,
+        204
+    );
+    let view: Value = server
+        .client
+        .get(server.url("/portico/v1/tenants/contoso.com/recipients"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let recipient = view["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == alice_id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(recipient["recipientType"], "MailUser");
+    assert_eq!(recipient["hiddenFromAddressListsEnabled"], false);
+    // S22: the guest's mail is the resource admin's to change; it does not follow home.
+    let fabrikam = app_token(
+        &server,
+        "fabrikam.com",
+        "fabca001-0000-4000-8000-000000000001",
+        "fabrikam-admin-secret",
+    )
+    .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        patch(
+            &server,
+            &fabrikam,
+            "/v1.0/users/alice@fabrikam.com",
+            json!({"mail": "alice.wong@fabrikam.com"})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        user(&server, &token, &alice_id).await["mail"],
+        "alice@fabrikam.com"
+    );
+    assert_eq!(
+        patch(
+            &server,
+            &token,
+            &format!("/v1.0/users/{alice_id}"),
+            json!({"mail": "a.wong@fabrikam.com"})
+        )
+        .await,
+        204
+    );
+    assert_eq!(
+        user(&server, &token, &alice_id).await["mail"],
+        "a.wong@fabrikam.com"
+    );
+}
+
+#[tokio::test]
+async fn s30_reset_redemption_keeps_the_object_and_redeems_again() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (_, invitation) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "alice@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let id = invitation["invitedUser"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        redeem_with_password(
+            &server,
+            invitation["inviteRedeemUrl"].as_str().unwrap(),
+            "alice@fabrikam.com"
+        )
+        .await
+        .status(),
+        302
+    );
+    let group: Value = server.client.post(server.url("/v1.0/groups")).bearer_auth(&token).json(&json!({"displayName": "G", "mailEnabled": false, "mailNickname": "g", "securityEnabled": true})).send().await.unwrap().json().await.unwrap();
+    let gid = group["id"].as_str().unwrap();
+    let reference =
+        json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{id}")});
+    assert_eq!(
+        server
+            .client
+            .post(server.url(&format!("/v1.0/groups/{gid}/members/$ref")))
+            .bearer_auth(&token)
+            .json(&reference)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let (again_status, again) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "alice@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert_eq!(
+        (again_status, again["status"].as_str()),
+        (201, Some("Completed")),
+        "an accepted guest is not invited again"
+    );
+    let (status, reset) = invite(&server, &token, json!({"invitedUserEmailAddress": "alice@fabrikam.com", "inviteRedirectUrl": REDIRECT, "resetRedemption": true, "invitedUser": {"id": id}})).await;
+    assert_eq!(status, 201, "{reset}");
+    assert_eq!(reset["invitedUser"]["id"], id.as_str());
+    assert_eq!(reset["status"], "PendingAcceptance");
+    assert_eq!(
+        user(&server, &token, &id).await["externalUserState"],
+        "PendingAcceptance"
+    );
+    let members: Value = server
+        .client
+        .get(server.url(&format!("/v1.0/groups/{gid}/members")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(members["value"][0]["id"], id.as_str(), "groups are kept");
+    assert_eq!(
+        redeem_with_password(
+            &server,
+            reset["inviteRedeemUrl"].as_str().unwrap(),
+            "alice@fabrikam.com"
+        )
+        .await
+        .status(),
+        302,
+        "redemption again"
+    );
+    assert_eq!(
+        user(&server, &token, &id).await["externalUserState"],
+        "Accepted"
+    );
+}

@@ -24,10 +24,14 @@ fn object(value: Value) -> Map<String, Value> {
 }
 
 pub fn user_recipient(user: &User) -> Map<String, Value> {
-    let (kind, details) = match (user.user_type, user.mail.is_some()) {
-        (UserType::Guest, true) => ("MailUser", "GuestMailUser"),
-        (UserType::Member, true) => ("UserMailbox", "UserMailbox"),
-        (_, false) => ("User", "User"),
+    // External accounts (invited, `#EXT#`) are mail users whatever their userType; local
+    // accounts with mail have a mailbox; without proxy addresses a user is not mail-enabled.
+    let external = user.user_principal_name.is_external();
+    let (kind, details) = match (external, user.user_type, user.proxy_addresses.is_empty()) {
+        (_, _, true) => ("User", "User"),
+        (true, UserType::Guest, false) => ("MailUser", "GuestMailUser"),
+        (true, UserType::Member, false) => ("MailUser", "MailUser"),
+        (false, _, false) => ("UserMailbox", "UserMailbox"),
     };
     let (primary, emails) = addresses(&user.proxy_addresses);
     object(json!({
