@@ -28,6 +28,12 @@ pub enum Command {
     /// later; the current one stays published until its tokens have expired. Running servers
     /// pick the change up within a minute.
     RotateKeys(RotateKeysArgs),
+    /// Invite external users into a tenant: one address, or every row of a CSV file (the
+    /// portal's bulk-invite template). Re-running a CSV creates no second guest.
+    Invite(InviteArgs),
+    /// Import accounts synced from on-premises AD (CSV: userPrincipalName, displayName, mail,
+    /// userType — Guest by default), as the seed's "Windows Server AD" source.
+    Import(ImportArgs),
     /// Print the OpenAPI description of Portico's Graph subset (docs/openapi/graph.json).
     Openapi,
     /// Print the local CA certificate (PEM) that clients must trust.
@@ -105,6 +111,50 @@ pub struct RotateKeysArgs {
     /// The tenant, by id or verified domain.
     #[arg(long)]
     pub tenant: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The inviting (resource) tenant, by id or verified domain.
+    #[arg(long)]
+    pub tenant: String,
+    /// The address to invite.
+    #[arg(long, conflicts_with = "csv")]
+    pub email: Option<String>,
+    /// A CSV of invitations.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Send the invitation e-mail (to the outbox, or through the server's SMTP relay).
+    #[arg(long)]
+    pub send_email: bool,
+    /// Invite as a member instead of a guest.
+    #[arg(long)]
+    pub member: bool,
+    /// Where the invitee lands after accepting (rows of a CSV may set their own).
+    #[arg(long, default_value = "https://myapplications.microsoft.com")]
+    pub redirect_url: String,
+    /// The server's public URL, for the redeem links.
+    #[arg(
+        long,
+        default_value = "https://localhost:8443",
+        env = "PORTICO_PUBLIC_URL"
+    )]
+    pub public_url: Url,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[arg(long)]
+    pub tenant: String,
+    /// The CSV of synced accounts.
+    #[arg(long, value_name = "FILE")]
+    pub synced: PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -1,6 +1,7 @@
 //! `portico`: serve the directory, print the local CA certificate.
 
 mod cli;
+mod directory;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -25,6 +26,8 @@ fn main() -> Result<()> {
             Command::Serve(args) => serve(*args).await,
             Command::CaCert { path } => ca_cert(path),
             Command::RotateKeys(args) => rotate_keys(args).await,
+            Command::Invite(args) => directory::invite(args).await,
+            Command::Import(args) => directory::import(args).await,
             Command::Openapi => {
                 print!("{}", portico_http::graph::openapi::document_text());
                 Ok(())

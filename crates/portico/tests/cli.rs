@@ -219,3 +219,134 @@ async fn rotate_keys_works_on_a_data_directory_between_starts() {
     assert!(String::from_utf8_lossy(&unknown.stderr)
         .contains("no tenant has the id or verified domain 'example.net'"));
 }
+
+#[tokio::test]
+async fn invite_csv_is_idempotent_and_import_synced_adds_state_3_accounts() {
+    let ca = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let (mut server, _) = serve(ca.path(), &["--demo", "--data-dir", data_dir]);
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(server.wait().unwrap().success());
+
+    let csv = data.path().join("bulk.csv");
+    std::fs::write(
+        &csv,
+        "version:v1.0\nEmail address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]\nalice@fabrikam.com,https://myapps.example.com,true,Hello\nuser1@adatum.com,https://myapps.example.com,false,\nsales@adatum.com,https://myapps.example.com,false,\n",
+    )
+    .unwrap();
+    let run = || {
+        portico(ca.path())
+            .args([
+                "invite",
+                "--tenant",
+                "contoso.com",
+                "--csv",
+                csv.to_str().unwrap(),
+                "--data-dir",
+                data_dir,
+            ])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        stdout.contains("2 invited, 0 already guests, 1 failed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line 4: sales@adatum.com failed")
+            && stdout.contains("group e-mail address"),
+        "{stdout}"
+    );
+    assert_eq!(
+        first.status.code(),
+        Some(2),
+        "a failed row makes the exit code non-zero"
+    );
+    let second = run();
+    assert!(
+        String::from_utf8_lossy(&second.stdout).contains("0 invited, 2 already guests, 1 failed"),
+        "re-running creates nothing twice"
+    );
+
+    let synced = data.path().join("synced.csv");
+    std::fs::write(&synced, "userPrincipalName,displayName,mail,userType\npartner1@contoso.com,Partner One,partner1@contoso.com,Guest\n").unwrap();
+    let import = portico(ca.path())
+        .args([
+            "import",
+            "--tenant",
+            "contoso.com",
+            "--synced",
+            synced.to_str().unwrap(),
+            "--data-dir",
+            data_dir,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&import.stdout).contains("1 imported"),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let again = portico(ca.path())
+        .args([
+            "import",
+            "--tenant",
+            "contoso.com",
+            "--synced",
+            synced.to_str().unwrap(),
+            "--data-dir",
+            data_dir,
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 imported, 1 already present"));
+
+    // The server sees both: three guests (two invited, one synced).
+    let (mut server, base) = serve(ca.path(), &["--demo", "--data-dir", data_dir]);
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let pem = std::fs::read(ca.path().join("ca.pem")).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let token: serde_json::Value = client
+        .post(format!("{base}contoso.com/oauth2/v2.0/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "c0c0a001-0000-4000-8000-000000000001"),
+            ("client_secret", "contoso-admin-secret"),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let guests: serde_json::Value = client
+        .get(format!("{base}v1.0/users?$filter=userType eq 'Guest'&$select=userPrincipalName,onPremisesSyncEnabled,creationType"))
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let guests = guests["value"].as_array().unwrap();
+    assert_eq!(guests.len(), 3, "{guests:?}");
+    assert!(guests
+        .iter()
+        .any(|g| g["onPremisesSyncEnabled"] == true
+            && g["userPrincipalName"] == "partner1@contoso.com"));
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(server.wait().unwrap().success());
+}

@@ -146,6 +146,31 @@ fn any(granted: &[String], wanted: &[&str]) -> bool {
 }
 
 impl Caller {
+    /// Portico acting for an operator with direct access to the store (the CLI): the rights of an
+    /// app holding the given Graph application permissions.
+    pub fn operator(tenant: TenantId, name: &str, permissions: &[&str]) -> Self {
+        let mut raw = serde_json::Map::new();
+        raw.insert(
+            "app_displayname".into(),
+            serde_json::Value::String(name.to_owned()),
+        );
+        let claims = AccessTokenClaims {
+            tenant,
+            oid: ObjectId::from_uuid(uuid::Uuid::nil()),
+            app_only: true,
+            client_id: String::new(),
+            roles: permissions.iter().map(|p| (*p).to_owned()).collect(),
+            scopes: Vec::new(),
+            raw,
+        };
+        Self {
+            claims,
+            user: None,
+            roles: Vec::new(),
+            guest_access: portico_model::settings::GuestAccessLevel::Limited,
+        }
+    }
+
     pub fn tenant(&self) -> TenantId {
         self.claims.tenant
     }

@@ -199,6 +199,17 @@ impl Builder<'_> {
         user.given_name = seed.given_name.clone();
         user.surname = seed.surname.clone();
         user.account_enabled = seed.account_enabled;
+        user.on_premises_sync_enabled = seed.synced;
+        user.user_type = match seed.user_type.as_deref() {
+            None | Some("Member") => portico_model::user::UserType::Member,
+            Some("Guest") => portico_model::user::UserType::Guest,
+            Some(other) => {
+                return Err(invalid(
+                    key,
+                    format!("user_type '{other}' is not Member or Guest"),
+                ))
+            }
+        };
         if seed.mailbox {
             let mail = match &seed.mail {
                 Some(mail) => parse_id(key, "mail", mail, EmailAddress::parse)?,

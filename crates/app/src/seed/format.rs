@@ -75,6 +75,11 @@ pub struct UserSeed {
     pub roles: Vec<String>,
     /// A registered TOTP authenticator (base32 secret; SHA-1, 6 digits, 30 s).
     pub totp_secret: Option<String>,
+    /// `Member` (default) or `Guest`: a local account can be a guest (seed 001's state 4).
+    pub user_type: Option<String>,
+    /// Synced from on-premises AD (seed 001's state 3, Source "Windows Server AD").
+    #[serde(default)]
+    pub synced: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
