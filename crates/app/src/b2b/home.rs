@@ -82,6 +82,19 @@ impl App {
         })
     }
 
+    /// Advice for the inviter (S05): inviting a home account by its mail rather than its user
+    /// principal name works through the e-mailed link, but direct-link redemption and later
+    /// sign-ins by that address may fail.
+    pub async fn invitation_warnings(&self, address: &EmailAddress) -> Vec<String> {
+        match self.home_account(address).await {
+            Ok(HomeAccount::Tenant { user, tenant }) if user.user_principal_name.as_email().as_ref() != Some(address) => vec![format!(
+                "{address} is not the user principal name of its account in {}: redemption through the e-mailed link works, but direct-link redemption and later sign-ins with {address} may fail. Invite {} instead.",
+                tenant.display_name, user.user_principal_name
+            )],
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether `address` is a group's address in the tenant that owns its domain.
     pub async fn is_group_address(&self, address: &EmailAddress) -> Result<bool, StoreError> {
         match self

@@ -105,8 +105,14 @@ pub async fn create(
             .collect(),
         customized_message_body: outcome.customized_message_body.clone(),
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(entity("invitations", invitation_json(view))),
-    ))
+    let mut object = invitation_json(view);
+    let warnings = state
+        .app
+        .invitation_warnings(&outcome.invitation.invited_email)
+        .await;
+    if !warnings.is_empty() {
+        // An OData instance annotation: clients that do not know it ignore it.
+        object.insert("@portico.warnings".into(), serde_json::json!(warnings));
+    }
+    Ok((StatusCode::CREATED, Json(entity("invitations", object))))
 }

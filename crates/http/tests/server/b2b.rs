@@ -1072,3 +1072,87 @@ async fn s30_reset_redemption_keeps_the_object_and_redeems_again() {
         "Accepted"
     );
 }
+
+#[tokio::test]
+async fn s05_s17_s19_invite_by_upn_sources_and_guest_filters() {
+    let server = spawn_demo().await;
+    let token = admin(&server).await;
+    let (_, by_upn) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "bob@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert!(by_upn.get("@portico.warnings").is_none());
+    let (_, by_mail) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "robert.b@fabrikam.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert!(
+        by_mail["@portico.warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("Invite bob@fabrikam.com instead"),
+        "{by_mail}"
+    );
+    assert_eq!(
+        by_mail["invitedUser"]["id"], by_upn["invitedUser"]["id"],
+        "the same home account"
+    );
+
+    let (_, carol) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "carol@outlook.com", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let done = redeem_with_password(
+        &server,
+        carol["inviteRedeemUrl"].as_str().unwrap(),
+        "carol@outlook.com",
+    )
+    .await;
+    assert_eq!(done.status(), 302);
+    assert_eq!(
+        user(
+            &server,
+            &token,
+            carol["invitedUser"]["id"].as_str().unwrap()
+        )
+        .await["identities"][0]["issuer"],
+        "MicrosoftAccount",
+        "S17: Microsoft account"
+    );
+    for n in 0..3 {
+        invite(&server, &token, json!({"invitedUserEmailAddress": format!("p{n}@example.net"), "inviteRedirectUrl": REDIRECT})).await;
+    }
+    let get = |path: &str| {
+        let request = server
+            .client
+            .get(server.url(path))
+            .bearer_auth(&token)
+            .header("ConsistencyLevel", "eventual");
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let guests = get("/v1.0/users?$filter=userType eq 'Guest'&$top=2&$count=true").await;
+    assert_eq!(guests["@odata.count"], 5);
+    let next: Value = server
+        .client
+        .get(guests["@odata.nextLink"].as_str().unwrap())
+        .bearer_auth(&token)
+        .header("ConsistencyLevel", "eventual")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next["value"].as_array().unwrap().len(), 2);
+    let pending =
+        get("/v1.0/users?$filter=externalUserState eq 'PendingAcceptance'&$count=true").await;
+    assert_eq!(pending["@odata.count"], 4);
+    let invited = get("/v1.0/users?$filter=creationType eq 'Invitation'&$count=true").await;
+    assert_eq!(invited["@odata.count"], 5);
+}
