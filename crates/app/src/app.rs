@@ -3,13 +3,16 @@
 use crate::clock::{AdjustableClock, Clock};
 use crate::seed::{build_world, SeedError, SeedFile};
 use crate::tokens::keys::KeyRing;
-use crate::tokens::master_key::MasterKey;
+use crate::tokens::master_key::{MasterKey, MasterKeyError};
 use crate::tokens::TokenLifetimes;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use portico_model::mail::OutboxMessage;
+use portico_model::settings::DomainFederation;
 use portico_model::tenant::Tenant;
 use portico_model::{DomainName, EmailAddress, TenantId};
-use portico_store::{Store, StoreError, TenantBatch};
+use portico_store::{Store, StoreError, TenantBatch, Write};
 use std::sync::Arc;
 use tokio::sync::Notify;
 use url::Url;
@@ -24,6 +27,8 @@ pub enum AppError {
     Invalid(String),
     #[error("background task failed: {0}")]
     Task(String),
+    #[error(transparent)]
+    MasterKey(#[from] MasterKeyError),
 }
 
 /// What the application needs to know about its deployment.
@@ -35,6 +40,9 @@ pub struct AppConfig {
     pub dev_mode: bool,
     /// The world `reset` restores, and that an empty store starts with.
     pub seed: Option<SeedFile>,
+    /// A CA certificate (PEM) to trust besides the public roots when Portico calls other
+    /// identity providers — the local CA, so Portico servers can federate with each other.
+    pub extra_root_pem: Option<Vec<u8>>,
 }
 
 /// Portico's application service. Cheap to clone.
@@ -46,6 +54,7 @@ pub struct App {
     mail_wakeup: Arc<Notify>,
     keys: Arc<KeyRing>,
     lifetimes: Arc<TokenLifetimes>,
+    http: reqwest::Client,
 }
 
 impl App {
@@ -60,6 +69,7 @@ impl App {
         let app = Self {
             keys: Arc::new(KeyRing::new(store.clone(), master_key)),
             lifetimes: Arc::new(TokenLifetimes::default()),
+            http: http_client(config.extra_root_pem.as_deref())?,
             store,
             clock: Arc::new(AdjustableClock::new()),
             config: Arc::new(config),
@@ -83,6 +93,11 @@ impl App {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
+    /// The client for calls to other identity providers.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// The tenants' signing keys.
     pub fn keys(&self) -> &KeyRing {
         &self.keys
@@ -139,7 +154,46 @@ impl App {
         let built = tokio::task::spawn_blocking(move || build_world(&seed, &public_url, now))
             .await
             .map_err(|e| AppError::Task(e.to_string()))??;
-        Ok(built)
+        self.seal_federation_secrets(built)
+    }
+
+    /// The seed holds federation client secrets in the clear; the store gets them sealed with
+    /// the master key, like signing keys.
+    fn seal_federation_secrets(
+        &self,
+        mut batches: Vec<TenantBatch>,
+    ) -> Result<Vec<TenantBatch>, AppError> {
+        for batch in &mut batches {
+            for write in &mut batch.writes {
+                let Write::CreateTenant(tenant, settings) = write else {
+                    continue;
+                };
+                for federation in &mut settings.federations {
+                    let sealed = self.keys.master().seal(
+                        &federation_context(tenant.id, &federation.domain),
+                        federation.client_secret.as_bytes(),
+                    )?;
+                    federation.client_secret = URL_SAFE_NO_PAD.encode(sealed);
+                }
+            }
+        }
+        Ok(batches)
+    }
+
+    /// A federation's client secret, opened with the master key.
+    pub(crate) fn federation_secret(
+        &self,
+        tenant: TenantId,
+        federation: &DomainFederation,
+    ) -> Result<String, AppError> {
+        let sealed = URL_SAFE_NO_PAD
+            .decode(&federation.client_secret)
+            .map_err(|_| MasterKeyError::WrongKey)?;
+        let plain = self
+            .keys
+            .master()
+            .open(&federation_context(tenant, &federation.domain), &sealed)?;
+        String::from_utf8(plain).map_err(|_| MasterKeyError::WrongKey.into())
     }
 
     /// Finds a tenant by the `{tenant}` path segment: its id or any of its verified domains.
@@ -161,4 +215,23 @@ impl App {
     ) -> Result<Vec<OutboxMessage>, AppError> {
         Ok(self.store.list_outbox(to, limit).await?)
     }
+}
+
+fn http_client(extra_root_pem: Option<&[u8]>) -> Result<reqwest::Client, AppError> {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let mut builder = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(15))
+        .redirect(reqwest::redirect::Policy::none());
+    if let Some(pem) = extra_root_pem {
+        let certificate = reqwest::Certificate::from_pem(pem)
+            .map_err(|e| AppError::Invalid(format!("extra root certificate: {e}")))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder
+        .build()
+        .map_err(|e| AppError::Invalid(format!("HTTP client: {e}")))
+}
+
+fn federation_context(tenant: TenantId, domain: &portico_model::DomainName) -> String {
+    format!("federation:{tenant}:{domain}")
 }

@@ -102,15 +102,18 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         .to_owned();
 
     let store = Arc::new(SqlStore::open(&options.store).await?);
+    // The CA's validity starts at the wall clock; the app's clock is not running yet.
+    #[allow(clippy::disallowed_methods)]
+    let ca = LocalCa::load_or_create(&options.ca_dir, chrono::Utc::now())?;
     let config = AppConfig {
         public_url: public_url.clone(),
         dev_mode: options.dev_mode,
         seed: options.seed,
+        extra_root_pem: Some(ca.cert_pem().as_bytes().to_vec()),
     };
     let master_key = MasterKey::load(&options.master_key)?;
     let app = App::start(store.clone() as Arc<dyn Store>, config, master_key).await?;
 
-    let ca = LocalCa::load_or_create(&options.ca_dir, app.now())?;
     let mut hosts = vec![
         "localhost".to_owned(),
         "127.0.0.1".to_owned(),

@@ -44,6 +44,16 @@ pub enum FlowStep {
         expires_at: DateTime<Utc>,
         attempts: u32,
     },
+    /// A guest signs in at an external OpenID Connect provider; `state_sha256_hex` and the PKCE
+    /// verifier tie its answer to this flow.
+    Federated {
+        guest_id: ObjectId,
+        issuer: String,
+        address: String,
+        state_sha256_hex: String,
+        nonce: String,
+        verifier: String,
+    },
     /// First sign-in of a guest: "review permissions", then redemption.
     Consent {
         guest_id: ObjectId,
@@ -61,6 +71,11 @@ pub enum HomeRef {
         user_id: ObjectId,
     },
     Mail {
+        address: String,
+    },
+    /// An external provider's account, known by the verified address it asserted.
+    Federated {
+        issuer: String,
         address: String,
     },
 }

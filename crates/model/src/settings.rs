@@ -128,4 +128,18 @@ pub struct TenantSettings {
     pub cross_tenant_default: crate::cross_tenant::CrossTenantAccessSettings,
     /// Security defaults (`identitySecurityDefaultsEnforcementPolicy`): every member must use MFA.
     pub security_defaults_enabled: bool,
+    /// External OpenID Connect identity providers for guests of given domains.
+    pub federations: Vec<DomainFederation>,
+}
+
+/// Guests whose addresses are in `domain` sign in at an external OpenID Connect provider
+/// (redemption order step 2, `decisions.md` 10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainFederation {
+    pub domain: DomainName,
+    /// The provider's issuer; its discovery document is `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    /// Sealed with the master key (base64url) once stored; the seed gives it in the clear.
+    pub client_secret: String,
 }

@@ -23,6 +23,7 @@ async fn open_app(store: &crate::cli::StoreArgs, public_url: &url::Url) -> Resul
         public_url: public_url.clone(),
         dev_mode: false,
         seed: None,
+        extra_root_pem: None,
     };
     Ok(App::start(store, config, master).await?)
 }

@@ -18,6 +18,11 @@ pub enum HomeAccount {
         tenant: Tenant,
         address: EmailAddress,
     },
+    /// No tenant owns the domain; the resource tenant federates it with an external provider.
+    Federated {
+        federation: portico_model::settings::DomainFederation,
+        address: EmailAddress,
+    },
     /// No tenant owns the domain.
     Mail { address: EmailAddress },
 }
@@ -30,6 +35,10 @@ impl HomeAccount {
             Self::UnknownInTenant { address, .. } | Self::Mail { address } => {
                 (GuestBinding::MAIL_ISSUER.to_owned(), address.normalized())
             }
+            Self::Federated {
+                federation,
+                address,
+            } => (federation.issuer.clone(), address.normalized()),
         }
     }
 
@@ -46,7 +55,7 @@ impl HomeAccount {
     pub fn home_tenant(&self) -> Option<TenantId> {
         match self {
             Self::Tenant { tenant, .. } | Self::UnknownInTenant { tenant, .. } => Some(tenant.id),
-            Self::Mail { .. } => None,
+            Self::Mail { .. } | Self::Federated { .. } => None,
         }
     }
 }
@@ -108,6 +117,32 @@ impl App {
                 .await?
                 .is_empty()),
             None => Ok(false),
+        }
+    }
+}
+
+impl App {
+    /// The home account behind `address`, as the resource tenant sees it: a Portico tenant's
+    /// account first, then an external provider the resource tenant federates the domain with,
+    /// then the address itself (`decisions.md` 10).
+    pub async fn home_account_for(
+        &self,
+        resource: &portico_model::settings::TenantSettings,
+        address: &EmailAddress,
+    ) -> Result<HomeAccount, StoreError> {
+        match self.home_account(address).await? {
+            HomeAccount::Mail { address } => match resource
+                .federations
+                .iter()
+                .find(|f| f.domain == address.domain())
+            {
+                Some(federation) => Ok(HomeAccount::Federated {
+                    federation: federation.clone(),
+                    address,
+                }),
+                None => Ok(HomeAccount::Mail { address }),
+            },
+            other => Ok(other),
         }
     }
 }

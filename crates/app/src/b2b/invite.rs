@@ -247,7 +247,7 @@ impl App {
             ));
         }
         // 5. The resource tenant's inbound setting for the invitee's home tenant.
-        let home = self.home_account(&address).await?;
+        let home = self.home_account_for(&settings, &address).await?;
         if let Some(home_tenant) = home.home_tenant() {
             if home_tenant != tenant_id
                 && !self

@@ -120,7 +120,25 @@ impl Builder<'_> {
             other_domains: domains.collect::<Result<_, _>>()?,
             created_at: self.now,
         };
-        let mut writes = vec![Write::CreateTenant(tenant, settings(key, &seed.settings)?)];
+        let mut tenant_settings = settings(key, &seed.settings)?;
+        for federation in &seed.federations {
+            tenant_settings
+                .federations
+                .push(portico_model::settings::DomainFederation {
+                    domain: parse_id(
+                        key,
+                        "federation domain",
+                        &federation.domain,
+                        DomainName::parse,
+                    )?,
+                    issuer: federation
+                        .issuer
+                        .replace("{public_url}", self.public_url.trim_end_matches('/')),
+                    client_id: federation.client_id.clone(),
+                    client_secret: federation.client_secret.clone(),
+                });
+        }
+        let mut writes = vec![Write::CreateTenant(tenant, tenant_settings)];
         let mut user_ids: HashMap<String, ObjectId> = HashMap::new();
         for user in &seed.users {
             let (user, roles) = self.user(key, id, user)?;

@@ -33,6 +33,19 @@ pub struct TenantSeed {
     pub partners: Vec<PartnerSeed>,
     #[serde(default, rename = "conditional_access")]
     pub conditional_access: Vec<ConditionalAccessSeed>,
+    #[serde(default, rename = "federation")]
+    pub federations: Vec<FederationSeed>,
+}
+
+/// An external OpenID Connect provider for guests of a domain.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FederationSeed {
+    pub domain: String,
+    /// `{public_url}` is replaced by the server's public URL.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -134,6 +134,14 @@ pub enum FlowOutcome {
     Redirect(Redirect),
     /// Elsewhere in Portico (`/common` resolved to a tenant).
     Location(String),
+    /// To an external identity provider. Its answer comes back to `callback_path`, which alone
+    /// sees the flow's secret: the provider may be another tenant of this server, whose own
+    /// sign-in would replace the ordinary flow cookie.
+    Federate {
+        url: String,
+        callback_path: String,
+        flow_secret: String,
+    },
     Error(ErrorPage),
 }
 
@@ -596,16 +604,8 @@ impl App {
         {
             return expired();
         }
-        let app = match flow.purpose {
-            FlowPurpose::Authorize => match attempt!(
-                self.store()
-                    .find_application(tenant.id, flow.request.client_id)
-                    .await
-            ) {
-                Some(app) => app,
-                None => return expired(),
-            },
-            _ => portal_app(&tenant, now),
+        let Some(app) = attempt!(self.flow_app(&tenant, &flow, now).await) else {
+            return expired();
         };
         if !matches!(
             flow.step,
@@ -809,6 +809,7 @@ impl App {
             FlowStep::HomePassword { .. }
             | FlowStep::HomeMfa { .. }
             | FlowStep::OneTimePasscode { .. }
+            | FlowStep::Federated { .. }
             | FlowStep::Consent { .. } => expired(),
             FlowStep::ChallengeMfa { user_id } | FlowStep::RegisterMfa { user_id, .. } => {
                 let mut user = attempt!(self.store().get_user(tenant.id, user_id).await);
@@ -1067,6 +1068,26 @@ fn is_pkce_challenge(challenge: &str) -> bool {
 
 /// The stand-in "application" of sign-ins that are not for an app: redemption and the tenant's
 /// direct sign-in link.
+impl App {
+    /// The application a flow signs in to: the client's, or the tenant's own portal for
+    /// redemption and portal sign-in. `None` when the client has been deleted meanwhile.
+    pub(crate) async fn flow_app(
+        &self,
+        tenant: &Tenant,
+        flow: &LoginFlow,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Application>, portico_store::StoreError> {
+        match flow.purpose {
+            FlowPurpose::Authorize => {
+                self.store()
+                    .find_application(tenant.id, flow.request.client_id)
+                    .await
+            }
+            _ => Ok(Some(portal_app(tenant, now))),
+        }
+    }
+}
+
 pub(crate) fn portal_app(tenant: &Tenant, now: DateTime<Utc>) -> Application {
     Application {
         id: ObjectId::from_uuid(uuid::Uuid::nil()),

@@ -43,16 +43,19 @@ fn new_code() -> Option<String> {
 }
 
 /// The issuer a guest's tokens name as `idp`, and the identity issuer its user object shows.
-pub(crate) fn home_issuers(app: &App, binding: &GuestBinding) -> (String, &'static str) {
+pub(crate) fn home_issuers(app: &App, binding: &GuestBinding) -> (String, String) {
     if binding.issuer == GuestBinding::MAIL_ISSUER {
-        ("mail".to_owned(), "mail")
+        ("mail".to_owned(), "mail".to_owned())
     } else if binding.issuer == CONSUMERS {
-        ("live.com".to_owned(), "MicrosoftAccount")
-    } else {
+        ("live.com".to_owned(), "MicrosoftAccount".to_owned())
+    } else if TenantId::parse(&binding.issuer).is_ok() {
         (
             format!("{}{}/v2.0", app.public_base(), binding.issuer),
-            "ExternalAzureAD",
+            "ExternalAzureAD".to_owned(),
         )
+    } else {
+        // An external OpenID Connect provider: its issuer names it (`decisions.md` 13).
+        (binding.issuer.clone(), binding.issuer.clone())
     }
 }
 
@@ -86,7 +89,11 @@ impl App {
         login: &str,
     ) -> Option<FlowOutcome> {
         let address = EmailAddress::parse(login).ok()?;
-        let home = match self.home_account(&address).await {
+        let settings = match self.store().get_settings(ctx.tenant.id).await {
+            Ok(settings) => settings,
+            Err(error) => return Some(super::flow::server_error_outcome(error)),
+        };
+        let home = match self.home_account_for(&settings, &address).await {
             Ok(home) => home,
             Err(error) => return Some(super::flow::server_error_outcome(error)),
         };
@@ -182,6 +189,13 @@ impl App {
             }
             HomeAccount::UnknownInTenant { address, .. } | HomeAccount::Mail { address } => {
                 self.send_passcode(ctx, flow, binding.guest_id, &address)
+                    .await
+            }
+            HomeAccount::Federated {
+                federation,
+                address,
+            } => {
+                self.start_federation(ctx, flow, binding.guest_id, &federation, &address)
                     .await
             }
         };
@@ -516,7 +530,7 @@ impl App {
     /// Home authentication succeeded: check the guest in this tenant, then review permissions
     /// (first sign-in) or finish.
     #[allow(clippy::too_many_arguments)]
-    async fn after_home(
+    pub(crate) async fn after_home(
         &self,
         ctx: &Ctx<'_>,
         mut flow: LoginFlow,
@@ -737,13 +751,16 @@ fn issuer_of(home: &HomeRef) -> String {
     match home {
         HomeRef::Tenant { tenant_id, .. } => tenant_id.to_string(),
         HomeRef::Mail { .. } => GuestBinding::MAIL_ISSUER.to_owned(),
+        HomeRef::Federated { issuer, .. } => issuer.clone(),
     }
 }
 
 fn subject_of(home: &HomeRef) -> String {
     match home {
         HomeRef::Tenant { user_id, .. } => user_id.to_string(),
-        HomeRef::Mail { address } => address.to_ascii_lowercase(),
+        HomeRef::Mail { address } | HomeRef::Federated { address, .. } => {
+            address.to_ascii_lowercase()
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod master_key;
 pub mod totp;
 
 mod client;
+mod federation;
 mod grants;
 mod guest_flow;
 mod issue;

@@ -1,6 +1,6 @@
 //! `/authorize` and the sign-in pages' form posts.
 
-use super::{session_cookie_name, FLOW_COOKIE};
+use super::{session_cookie_name, FEDERATION_COOKIE, FLOW_COOKIE};
 use crate::context::record_tenant;
 use crate::pages::{
     self, ConsentPage, DiscoverPage, FormPostPage, IdentifyPage, MfaChallengePage, MfaRegisterPage,
@@ -154,6 +154,19 @@ pub fn outcome_response(state: &AppState, outcome: FlowOutcome, jar: CookieJar) 
         FlowOutcome::Redirect(redirect) => redirect_response(&redirect),
         FlowOutcome::Location(url) => {
             (StatusCode::FOUND, [(header::LOCATION, url)]).into_response()
+        }
+        FlowOutcome::Federate {
+            url,
+            callback_path,
+            flow_secret,
+        } => {
+            let mut federation = cookie(FEDERATION_COOKIE.into(), flow_secret);
+            federation.set_path(callback_path);
+            (
+                jar.add(federation),
+                (StatusCode::FOUND, [(header::LOCATION, url)]),
+            )
+                .into_response()
         }
         FlowOutcome::Error(page) => pages::error_page(&page),
     }
@@ -364,4 +377,26 @@ pub async fn signed_in(
         None,
         None,
     )
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct FederationAnswer {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /{tenant}/federation/callback`: an external identity provider's answer.
+pub async fn federation_callback(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+    axum::extract::Query(answer): axum::extract::Query<FederationAnswer>,
+    jar: CookieJar,
+) -> Response {
+    let flow = jar.get(FEDERATION_COOKIE).map(|c| c.value().to_owned());
+    let outcome = state
+        .app
+        .federation_callback(&segment, flow, answer.code, answer.state, answer.error)
+        .await;
+    outcome_response(&state, outcome, jar)
 }

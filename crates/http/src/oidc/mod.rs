@@ -29,6 +29,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/{tenant}/login", post(authorize::submit))
         .route("/redeem", get(authorize::redeem))
+        .route(
+            "/{tenant}/federation/callback",
+            get(authorize::federation_callback),
+        )
         .route("/{tenant}", get(authorize::portal))
         .route("/portico/signed-in", get(authorize::signed_in))
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
@@ -45,3 +49,5 @@ pub(crate) fn session_cookie_name(tenant: &portico_model::TenantId) -> String {
 }
 
 pub(crate) const FLOW_COOKIE: &str = "portico_flow";
+/// The flow waiting for an external provider's answer; scoped to the callback path.
+pub(crate) const FEDERATION_COOKIE: &str = "portico_federation";

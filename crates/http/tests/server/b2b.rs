@@ -1156,3 +1156,280 @@ async fn s05_s17_s19_invite_by_upn_sources_and_guest_filters() {
     let invited = get("/v1.0/users?$filter=creationType eq 'Invitation'&$count=true").await;
     assert_eq!(invited["@odata.count"], 5);
 }
+
+/// Contoso federates `partner.example` with an OpenID Connect provider: here another Portico
+/// tenant ("IdP") that does not own the domain, so the redemption order reaches step 2.
+const FEDERATION_WORLD: &str = r#"
+default_password = "Portico-dev-1"
+[[tenant]]
+key = "contoso"
+id = "11111111-1111-4111-8111-111111111111"
+display_name = "Contoso"
+domains = ["contoso.onmicrosoft.com", "contoso.com"]
+[[tenant.app]]
+display_name = "Portico Admin"
+client_id = "c0c0a001-0000-4000-8000-000000000001"
+secret = "contoso-admin-secret"
+graph_permissions = ["User.ReadWrite.All", "User.Invite.All"]
+[[tenant.app]]
+display_name = "Contoso CLI"
+client_id = "c0c0a003-0000-4000-8000-000000000003"
+public_client = true
+redirect_uris = ["http://localhost"]
+[[tenant.federation]]
+domain = "partner.example"
+issuer = "{public_url}/99999999-9999-4999-8999-999999999999/v2.0"
+client_id = "c0c0a0f1-0000-4000-8000-0000000000f1"
+client_secret = "federation-secret"
+[[tenant.federation]]
+domain = "down.example"
+issuer = "https://127.0.0.1:1/v2.0"
+client_id = "c0c0a0f2-0000-4000-8000-0000000000f2"
+client_secret = "unused"
+
+[[tenant]]
+key = "idp"
+id = "99999999-9999-4999-8999-999999999999"
+display_name = "Partner IdP"
+domains = ["idp.example"]
+[[tenant.user]]
+upn = "pat@idp.example"
+display_name = "Pat Partner"
+mail = "pat@partner.example"
+[[tenant.user]]
+upn = "sam@idp.example"
+display_name = "Sam Partner"
+mail = "sam@partner.example"
+[[tenant.app]]
+display_name = "Contoso guest federation"
+client_id = "c0c0a0f1-0000-4000-8000-0000000000f1"
+secret = "federation-secret"
+redirect_uris = ["{public_url}/11111111-1111-4111-8111-111111111111/federation/callback"]
+"#;
+
+/// Follows a redirect with the same browser and returns the page it leads to.
+async fn follow(browser: &reqwest::Client, response: reqwest::Response) -> reqwest::Response {
+    assert_eq!(response.status(), 302, "expected a redirect");
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    browser.get(location).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_federated_domain_redeems_at_its_openid_connect_provider() {
+    let server = crate::harness::spawn(crate::harness::Spawn {
+        seed: Some(FEDERATION_WORLD),
+        ..Default::default()
+    })
+    .await;
+    let token = admin(&server).await;
+    let (status, invitation) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "pat@partner.example", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    assert_eq!(status, 201, "{invitation}");
+    let guest_id = invitation["invitedUser"]["id"].as_str().unwrap().to_owned();
+
+    // The redeem link asks for the address, then sends the browser to the provider.
+    let browser = browser(&server);
+    let page = browser
+        .get(invitation["inviteRedeemUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let to_provider = post_form(&browser, &page, &[("login", "pat@partner.example")]).await;
+    let location = to_provider.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let provider_authorize =
+        server.url("/99999999-9999-4999-8999-999999999999/oauth2/v2.0/authorize");
+    assert!(location.starts_with(&provider_authorize), "{location}");
+    for parameter in [
+        "code_challenge_method=S256",
+        "login_hint=pat%40partner.example",
+        "nonce=",
+        "state=",
+    ] {
+        assert!(location.contains(parameter), "{parameter} in {location}");
+    }
+
+    // The provider takes the hint and asks for Pat's password; its answer comes back to Contoso.
+    let password = follow(&browser, to_provider).await.text().await.unwrap();
+    assert!(
+        password.contains("pat@idp.example") && password.contains("id=\"password\""),
+        "{password}"
+    );
+    let answer = post_form(&browser, &password, &[("password", "Portico-dev-1")]).await;
+    let callback = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        callback.starts_with(&server.url(&format!("/{CONTOSO}/federation/callback"))),
+        "{callback}"
+    );
+
+    // A replayed or forged answer does not belong to the flow.
+    let forged = browser
+        .get(callback.replace("state=", "state=x"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(forged.contains("AADSTS9002313"), "{forged}");
+
+    let consent = browser
+        .get(&callback)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(consent.contains("Review permissions"), "{consent}");
+    let done = post_form(&browser, &consent, &[("accept", "true")]).await;
+    assert_eq!(done.headers()["location"], REDIRECT);
+
+    let pat = user(&server, &token, &guest_id).await;
+    let issuer = server.url("/99999999-9999-4999-8999-999999999999/v2.0");
+    assert_eq!(pat["externalUserState"], "Accepted");
+    assert_eq!(
+        pat["identities"],
+        json!([{"signInType": "federated", "issuer": issuer, "issuerAssignedId": "pat@partner.example"}])
+    );
+
+    // Later sign-ins in a new browser go the same way, and the tokens name the provider as `idp`.
+    let fresh = crate::oidc_client::browser(&server);
+    let hint = "&login_hint=pat%40partner.example";
+    let mut response = fresh
+        .get(authorize_url(&server, hint))
+        .send()
+        .await
+        .unwrap();
+    let mut visited = Vec::new();
+    let code = loop {
+        if response.status() == 200 {
+            let page = response.text().await.unwrap();
+            let field = if page.contains("id=\"password\"") {
+                ("password", "Portico-dev-1")
+            } else {
+                ("login", "pat@partner.example")
+            };
+            response = post_form(&fresh, &page, &[field]).await;
+            continue;
+        }
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        if location.starts_with("http://localhost:53123") {
+            break redirect_params(&response)["code"].clone();
+        }
+        visited.push(location);
+        response = follow(&fresh, response).await;
+    };
+    assert!(
+        visited
+            .iter()
+            .any(|hop| hop.starts_with(&provider_authorize)),
+        "{visited:?}"
+    );
+    let tokens: Value = redeem(&server, &code, VERIFIER).await.json().await.unwrap();
+    let claims = decode(tokens["id_token"].as_str().unwrap(), 1);
+    assert_eq!(claims["idp"], issuer.as_str());
+    assert_eq!(claims["oid"], guest_id.as_str());
+    assert_eq!(claims["preferred_username"], "pat@partner.example");
+}
+
+#[tokio::test]
+async fn a_federated_sign_in_as_someone_else_does_not_redeem() {
+    let server = crate::harness::spawn(crate::harness::Spawn {
+        seed: Some(FEDERATION_WORLD),
+        ..Default::default()
+    })
+    .await;
+    let token = admin(&server).await;
+    let (_, invitation) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "pat@partner.example", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let browser = browser(&server);
+    let page = browser
+        .get(invitation["inviteRedeemUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let to_provider = post_form(&browser, &page, &[("login", "pat@partner.example")]).await;
+    // Sam, a colleague at the same provider, ignores the hint and signs in instead.
+    let location = to_provider.headers()["location"].to_str().unwrap();
+    let without_hint = location.replace("login_hint=pat%40partner.example", "");
+    let login = browser
+        .get(without_hint)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let password = post_form(&browser, &login, &[("login", "sam@idp.example")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let answer = post_form(&browser, &password, &[("password", "Portico-dev-1")]).await;
+    let refused = follow(&browser, answer).await.text().await.unwrap();
+    assert!(
+        refused.contains("AADSTS90072") && refused.contains("sam@partner.example"),
+        "{refused}"
+    );
+    let pat = user(
+        &server,
+        &token,
+        invitation["invitedUser"]["id"].as_str().unwrap(),
+    )
+    .await;
+    assert_eq!(pat["externalUserState"], "PendingAcceptance");
+
+    // A provider that does not answer is named on the page, and nothing is redeemed.
+    let (_, invitation) = invite(
+        &server,
+        &token,
+        json!({"invitedUserEmailAddress": "kim@down.example", "inviteRedirectUrl": REDIRECT}),
+    )
+    .await;
+    let page = browser
+        .get(invitation["inviteRedeemUrl"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let down = post_form(&browser, &page, &[("login", "kim@down.example")]).await;
+    let page = down.text().await.unwrap();
+    assert!(
+        page.contains("AADSTS50000") && page.contains("https://127.0.0.1:1/v2.0"),
+        "{page}"
+    );
+
+    // The client secrets are sealed at rest.
+    let settings = server
+        .running()
+        .app
+        .store()
+        .get_settings(TenantId::parse(CONTOSO).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(settings.federations.len(), 2);
+    for federation in &settings.federations {
+        assert!(
+            !federation.client_secret.contains("secret") && federation.client_secret != "unused"
+        );
+    }
+}

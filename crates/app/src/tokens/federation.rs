@@ -1,0 +1,334 @@
+//! Guests of a federated domain sign in at an external OpenID Connect provider (redemption
+//! order step 2): authorization code with PKCE, state and nonce; the ID token is verified with
+//! the provider's own keys, and the address it asserts must be the guest's (`decisions.md` 7).
+
+use super::flow::{error_page_outcome, server_error_outcome, FlowOutcome};
+use super::guest_flow::Ctx;
+use super::jwt;
+use crate::secrets::{constant_time_eq, digest_hex};
+use crate::App;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use portico_model::oauth::{FlowStep, HomeRef, LoginFlow};
+use portico_model::settings::DomainFederation;
+use portico_model::{EmailAddress, ObjectId};
+use portico_store::Write;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Deserialize)]
+struct Discovery {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    jwks_uri: String,
+}
+
+fn provider_error(issuer: &str, what: impl std::fmt::Display) -> FlowOutcome {
+    tracing::warn!(issuer, %what, "external identity provider failed");
+    error_page_outcome(
+        50000,
+        "Your organization's sign-in service did not answer as expected",
+        format!("The identity provider {issuer} could not complete the sign-in: {what}."),
+        "Try again; if it keeps failing, the administrator of the inviting organization must check its federation settings.",
+    )
+}
+
+/// Where a provider sends its answer, under the tenant's path.
+const FEDERATION_CALLBACK: &str = "/federation/callback";
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+impl App {
+    fn federation_redirect_uri(&self, ctx: &Ctx<'_>) -> String {
+        format!(
+            "{}{}{FEDERATION_CALLBACK}",
+            self.public_base(),
+            ctx.tenant.id
+        )
+    }
+
+    async fn discovery(&self, issuer: &str) -> Result<Discovery, String> {
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim_end_matches('/')
+        );
+        let response = self
+            .http()
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !response.status().is_success() {
+            return Err(format!("discovery answered {}", response.status()));
+        }
+        let discovery: Discovery = response.json().await.map_err(|e| e.to_string())?;
+        if discovery.issuer != issuer {
+            return Err(format!(
+                "discovery names issuer {}, not {issuer}",
+                discovery.issuer
+            ));
+        }
+        Ok(discovery)
+    }
+
+    /// Sends the browser to the provider.
+    pub(crate) async fn start_federation(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        guest_id: ObjectId,
+        federation: &DomainFederation,
+        address: &EmailAddress,
+    ) -> FlowOutcome {
+        let discovery = match self.discovery(&federation.issuer).await {
+            Ok(discovery) => discovery,
+            Err(error) => return provider_error(&federation.issuer, error),
+        };
+        let (Some(state), Some(nonce), Some(verifier)) = (
+            super::new_secret(),
+            super::new_secret(),
+            super::new_secret(),
+        ) else {
+            return server_error_outcome("no random source");
+        };
+        let challenge = URL_SAFE_NO_PAD.encode(crate::secrets::sha256(verifier.as_bytes()));
+        flow.step = FlowStep::Federated {
+            guest_id,
+            issuer: federation.issuer.clone(),
+            address: address.to_string(),
+            state_sha256_hex: digest_hex(&state),
+            nonce: nonce.clone(),
+            verifier,
+        };
+        if let Err(error) = self
+            .store()
+            .apply(ctx.tenant.id, vec![Write::PutLoginFlow(flow)])
+            .await
+        {
+            return server_error_outcome(error);
+        }
+        let separator = if discovery.authorization_endpoint.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let url = format!(
+            "{}{separator}client_id={}&response_type=code&redirect_uri={}&scope={}&state={}&nonce={}&code_challenge={challenge}&code_challenge_method=S256&login_hint={}",
+            discovery.authorization_endpoint,
+            encode(&federation.client_id),
+            encode(&self.federation_redirect_uri(ctx)),
+            encode("openid profile email"),
+            encode(&state),
+            encode(&nonce),
+            encode(address.as_str()),
+        );
+        let redirect_uri = self.federation_redirect_uri(ctx);
+        let callback_path = url::Url::parse(&redirect_uri)
+            .map(|u| u.path().to_owned())
+            .unwrap_or(redirect_uri);
+        FlowOutcome::Federate {
+            url,
+            callback_path,
+            flow_secret: ctx.flow_secret.clone(),
+        }
+    }
+
+    /// `GET /{tenant}/federation/callback`: the provider's answer for the flow in `flow_secret`.
+    pub async fn federation_callback(
+        &self,
+        segment: &str,
+        flow_secret: Option<String>,
+        code: Option<String>,
+        state: Option<String>,
+        error: Option<String>,
+    ) -> FlowOutcome {
+        let invalid = |why: &str| {
+            error_page_outcome(
+                9002313,
+                "This sign-in has expired",
+                format!("The answer from your organization's sign-in service does not belong to a sign-in in progress: {why}."),
+                "Go back to the invitation or the app and sign in again.",
+            )
+        };
+        let tenant = match self.resolve_tenant(segment).await {
+            Ok(Some(tenant)) => tenant,
+            Ok(None) => return invalid("the tenant does not exist"),
+            Err(error) => return server_error_outcome(error),
+        };
+        let Some(secret) = flow_secret else {
+            return invalid("this browser has no sign-in waiting for it");
+        };
+        let flow = match self
+            .store()
+            .find_login_flow(tenant.id, &digest_hex(&secret))
+            .await
+        {
+            Ok(Some(flow)) => flow,
+            Ok(None) => return invalid("the sign-in has ended or expired"),
+            Err(error) => return server_error_outcome(error),
+        };
+        let FlowStep::Federated {
+            guest_id,
+            issuer,
+            address,
+            state_sha256_hex,
+            nonce,
+            verifier,
+        } = flow.step.clone()
+        else {
+            return invalid("the sign-in is not waiting for a provider");
+        };
+        if !state
+            .as_deref()
+            .is_some_and(|s| constant_time_eq(&digest_hex(s), &state_sha256_hex))
+        {
+            return invalid("its state does not match");
+        }
+        if let Some(error) = error {
+            return provider_error(&issuer, format!("it answered '{error}'"));
+        }
+        let Some(code) = code else {
+            return invalid("it carries no authorization code");
+        };
+        let app = match self.flow_app(&tenant, &flow, self.now()).await {
+            Ok(Some(app)) => app,
+            Ok(None) => return invalid("the app it signs in to no longer exists"),
+            Err(error) => return server_error_outcome(error),
+        };
+        let ctx = Ctx {
+            tenant: &tenant,
+            app: &app,
+            flow_secret: secret,
+        };
+        let settings = match self.store().get_settings(tenant.id).await {
+            Ok(settings) => settings,
+            Err(error) => return server_error_outcome(error),
+        };
+        let Some(federation) = settings.federations.iter().find(|f| f.issuer == issuer) else {
+            return invalid("the tenant no longer federates with this provider");
+        };
+        let claims = match self
+            .redeem_external_code(&ctx, federation, &code, &verifier)
+            .await
+        {
+            Ok(claims) => claims,
+            Err(error) => return provider_error(&issuer, error),
+        };
+        if claims.get("nonce").and_then(Value::as_str) != Some(nonce.as_str()) {
+            return provider_error(&issuer, "the ID token's nonce is not this sign-in's");
+        }
+        let asserted = claims
+            .get("email")
+            .or_else(|| claims.get("preferred_username"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !asserted.eq_ignore_ascii_case(&address) {
+            return error_page_outcome(
+                90072,
+                "This invitation is for someone else",
+                format!("You signed in as {asserted}, but the invitation is for {address}."),
+                &format!("Sign in with {address} at your organization's sign-in page."),
+            );
+        }
+        let now = self.now();
+        self.after_home(
+            &ctx,
+            flow,
+            guest_id,
+            HomeRef::Federated { issuer, address },
+            &["pwd", "fed"],
+            Vec::new(),
+            now,
+        )
+        .await
+    }
+
+    /// The token request to the provider and the verified ID token's claims.
+    async fn redeem_external_code(
+        &self,
+        ctx: &Ctx<'_>,
+        federation: &DomainFederation,
+        code: &str,
+        verifier: &str,
+    ) -> Result<serde_json::Map<String, Value>, String> {
+        let discovery = self.discovery(&federation.issuer).await?;
+        let secret = self
+            .federation_secret(ctx.tenant.id, federation)
+            .map_err(|e| format!("Portico's client secret for it cannot be opened: {e}"))?;
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("client_id", federation.client_id.as_str()),
+            ("client_secret", secret.as_str()),
+            ("code", code),
+            ("redirect_uri", &self.federation_redirect_uri(ctx)),
+            ("code_verifier", verifier),
+        ];
+        let response = self
+            .http()
+            .post(&discovery.token_endpoint)
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body: Value = response.json().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!(
+                "the token request failed: {}",
+                body.get("error_description")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no description")
+            ));
+        }
+        let id_token = body
+            .get("id_token")
+            .and_then(Value::as_str)
+            .ok_or("no ID token in the answer")?;
+        let jwks: Value = self
+            .http()
+            .get(&discovery.jwks_uri)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        let keys = jwks
+            .get("keys")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let verified = jwt::verify(id_token, |kid| {
+            keys.iter()
+                .find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
+                .and_then(|k| {
+                    let part = |name: &str| {
+                        k.get(name)
+                            .and_then(Value::as_str)
+                            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+                    };
+                    Some((part("n")?, part("e")?))
+                })
+        })
+        .map_err(|e| format!("the ID token does not verify: {e}"))?;
+        let claims = verified.claims;
+        if claims.get("iss").and_then(Value::as_str) != Some(federation.issuer.as_str()) {
+            return Err("the ID token's issuer is not the provider's".into());
+        }
+        if claims.get("aud").and_then(Value::as_str) != Some(federation.client_id.as_str()) {
+            return Err("the ID token was not issued to Portico's client".into());
+        }
+        let now = self.now().timestamp();
+        if claims
+            .get("exp")
+            .and_then(Value::as_i64)
+            .is_none_or(|exp| now > exp + 300)
+        {
+            return Err("the ID token has expired".into());
+        }
+        Ok(claims)
+    }
+}
