@@ -125,6 +125,11 @@ impl App {
         Ok(self.clock.advance(by))
     }
 
+    /// Dev mode (`--demo` / `--dev`): the control API and simulation knobs are on.
+    pub fn dev_mode(&self) -> bool {
+        self.config.dev_mode
+    }
+
     fn require_dev_mode(&self) -> Result<(), AppError> {
         if self.config.dev_mode {
             Ok(())

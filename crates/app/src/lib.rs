@@ -9,6 +9,7 @@ pub mod mail;
 pub mod secrets;
 pub mod seed;
 pub mod sign_in;
+pub mod sign_in_policy;
 pub mod tokens;
 
 mod app;

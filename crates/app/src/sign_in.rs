@@ -6,9 +6,10 @@
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
-use portico_model::logs::{CrossTenantAccessType, SignInRecord};
+use portico_model::logs::{AppliedPolicy, CrossTenantAccessType, SignInRecord};
 use portico_model::user::{User, UserType};
 use portico_model::{ObjectId, TenantId};
+use portico_policy::decision::{Decision, Evaluation, Party};
 use portico_store::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,20 @@ pub struct SignInAttempt {
     cross_tenant: Option<(TenantId, TenantId)>,
     /// Who must act on a failure, for `status.additionalDetails`.
     responsible: Option<String>,
+    /// The policy engine's verdict, when it was asked.
+    policy: Option<PolicyOutcome>,
+    /// Shared by the rows one cross-tenant sign-in writes in each tenant.
+    correlation_id: Option<ObjectId>,
+}
+
+/// What the policy engine said, as the log keeps it.
+#[derive(Debug, Clone)]
+struct PolicyOutcome {
+    conditional_access_status: &'static str,
+    applied: Vec<AppliedPolicy>,
+    party: Option<&'static str>,
+    tenant: Option<TenantId>,
+    setting: Option<String>,
 }
 
 impl SignInAttempt {
@@ -59,6 +74,8 @@ impl SignInAttempt {
             ip_address: None,
             cross_tenant: None,
             responsible: None,
+            policy: None,
+            correlation_id: None,
             client_app_used: if kind == SignInKind::Interactive {
                 "Browser"
             } else {
@@ -80,6 +97,8 @@ impl SignInAttempt {
             ip_address: None,
             cross_tenant: None,
             responsible: None,
+            policy: None,
+            correlation_id: None,
             client_app_used: "Browser",
         }
     }
@@ -96,6 +115,8 @@ impl SignInAttempt {
             ip_address: None,
             cross_tenant: None,
             responsible: None,
+            policy: None,
+            correlation_id: None,
             client_app_used: "Client credentials",
         }
     }
@@ -121,6 +142,58 @@ impl SignInAttempt {
         self.ip_address = ip;
         self
     }
+
+    pub fn correlated(mut self, id: ObjectId) -> Self {
+        self.correlation_id = Some(id);
+        self
+    }
+
+    /// Records the policy engine's answer: Conditional Access results, and for a denial or a
+    /// pending interrupt, the failure, who must act and the setting that decided.
+    pub fn evaluated(mut self, evaluation: &Evaluation) -> Self {
+        let mut outcome = PolicyOutcome {
+            conditional_access_status: evaluation.conditional_access_status(),
+            applied: evaluation
+                .policies
+                .iter()
+                .map(|p| AppliedPolicy {
+                    id: p.id,
+                    display_name: p.display_name.clone(),
+                    result: p.result.graph_name().to_owned(),
+                    enforced_grant_controls: p.enforced_grant_controls.clone(),
+                })
+                .collect(),
+            party: None,
+            tenant: None,
+            setting: None,
+        };
+        match &evaluation.decision {
+            Decision::Allow { .. } => {}
+            Decision::Interrupt(interrupt) => {
+                self.error = Some((interrupt.code, interrupt.reason.clone()));
+                self.responsible = Some(format!("user: {}", interrupt.reason));
+                outcome.party = Some(Party::User.name());
+                outcome.setting = Some(interrupt.setting.clone());
+            }
+            Decision::Deny(denial) => {
+                self.error = Some((denial.code, denial.reason.clone()));
+                let tenant = denial
+                    .responsible_tenant
+                    .as_ref()
+                    .map_or(String::new(), |t| format!(" ({})", t.display_name));
+                self.responsible = Some(format!(
+                    "{}{tenant}: {}",
+                    denial.responsible.name(),
+                    denial.remediation
+                ));
+                outcome.party = Some(denial.responsible.name());
+                outcome.tenant = denial.responsible_tenant.as_ref().map(|t| t.id);
+                outcome.setting = Some(denial.setting.clone());
+            }
+        }
+        self.policy = Some(outcome);
+        self
+    }
 }
 
 impl App {
@@ -131,6 +204,7 @@ impl App {
         attempt: SignInAttempt,
         now: DateTime<Utc>,
     ) -> Write {
+        let policy = attempt.policy.clone();
         let (error_code, failure_reason) = match attempt.error {
             Some((code, reason)) => (code, Some(reason)),
             None => (0, None),
@@ -139,7 +213,9 @@ impl App {
             id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
             created_at: now,
             sign_in_event_type: attempt.kind.event_type().to_owned(),
-            correlation_id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            correlation_id: attempt
+                .correlation_id
+                .unwrap_or_else(|| ObjectId::from_uuid(uuid::Uuid::new_v4())),
             user_id: attempt.user_id,
             user_principal_name: attempt.user_principal_name,
             user_display_name: attempt.user_display_name,
@@ -160,8 +236,13 @@ impl App {
             error_code,
             failure_reason,
             additional_details: attempt.responsible,
-            conditional_access_status: None,
-            applied_conditional_access_policies: Vec::new(),
+            responsible_party: policy.as_ref().and_then(|p| p.party).map(str::to_owned),
+            responsible_tenant_id: policy.as_ref().and_then(|p| p.tenant),
+            decided_by: policy.as_ref().and_then(|p| p.setting.clone()),
+            conditional_access_status: policy
+                .as_ref()
+                .map(|p| p.conditional_access_status.to_owned()),
+            applied_conditional_access_policies: policy.map(|p| p.applied).unwrap_or_default(),
         })
     }
 }

@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, SecondsFormat, Utc};
 use portico_model::EmailAddress;
-use portico_wire::control::{Clock, ClockChange, Outbox, OutboxMessage, Tenant};
+use portico_wire::control::{
+    Clock, ClockChange, Outbox, OutboxMessage, SignInRiskChange, SignInRiskState, Tenant,
+};
 use serde::Deserialize;
 
 fn rfc3339(at: DateTime<Utc>) -> String {
@@ -127,4 +129,54 @@ pub async fn rotate_keys(
     Ok(Json(
         serde_json::json!({ "kid": kid, "activeFrom": rfc3339(active_from) }),
     ))
+}
+
+/// `POST /portico/v1/tenants/{tenant}/users/{user}/signInRisk`: the sign-in risk the user's next
+/// sign-ins are given (Portico cannot detect real sign-in risk, so tests and demos set it).
+pub async fn set_sign_in_risk(
+    State(state): State<AppState>,
+    Path((segment, user)): Path<(String, String)>,
+    body: Result<Json<SignInRiskChange>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<SignInRiskState>, ApiError> {
+    let Json(change) = body.map_err(|e| {
+        ApiError::bad_request(format!(
+            "Expected {{\"level\": \"none\" | \"low\" | \"medium\" | \"high\"}}: {e}"
+        ))
+    })?;
+    let level =
+        serde_json::from_value(serde_json::Value::String(change.level.clone())).map_err(|_| {
+            ApiError::bad_request(format!(
+                "'{}' is not a risk level: use none, low, medium or high.",
+                change.level
+            ))
+        })?;
+    let tenant = state.app.resolve_tenant(&segment).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "No tenant has the id or verified domain '{segment}'."
+        ))
+    })?;
+    record_tenant(&tenant.id);
+    let risk = state
+        .app
+        .set_simulated_sign_in_risk(tenant.id, &user, level)
+        .await
+        .map_err(|e| match e {
+            portico_app::AppError::Store(portico_store::StoreError::NotFound) => {
+                ApiError::NotFound(format!(
+                    "Tenant '{segment}' has no user with the id or userPrincipalName '{user}'."
+                ))
+            }
+            other => other.into(),
+        })?;
+    let name = |value: serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+    Ok(Json(SignInRiskState {
+        tenant_id: tenant.id.to_string(),
+        user_id: risk.user_id.to_string(),
+        sign_in_risk_level: name(
+            serde_json::to_value(risk.simulated_sign_in_risk).unwrap_or_default(),
+        ),
+        risk_level: name(serde_json::to_value(risk.risk_level).unwrap_or_default()),
+        risk_state: name(serde_json::to_value(risk.risk_state).unwrap_or_default()),
+        risk_detail: risk.risk_detail,
+    }))
 }

@@ -31,6 +31,11 @@ pub enum ApiError {
         reason: &'static str,
         message: String,
     },
+    /// 409: the object already exists.
+    Conflict {
+        code: &'static str,
+        message: String,
+    },
     /// 429 with `Retry-After` (seconds).
     Throttled {
         retry_after: u64,
@@ -57,6 +62,7 @@ impl From<portico_app::directory::GraphError> for ApiError {
             GraphError::Denied { reason, message } => Self::Refused { reason, message },
             GraphError::BadRequest { code, reason: Some(reason), message } => Self::Rejected { code, reason, message },
             GraphError::BadRequest { code, reason: None, message } => Self::BadRequest { code, message },
+            GraphError::Conflict { code, message } => Self::Conflict { code, message },
             GraphError::Internal(detail) => Self::Internal(detail),
         }
     }
@@ -116,6 +122,7 @@ impl IntoResponse for ApiError {
                 message,
             ),
             Self::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
+            Self::Conflict { code, message } => (StatusCode::CONFLICT, code, message),
             Self::Unavailable(message) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "ServiceUnavailable",

@@ -14,6 +14,7 @@ mod server;
 mod state;
 mod throttle;
 pub mod tls;
+pub mod whatif;
 
 pub use router::router;
 

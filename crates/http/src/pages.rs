@@ -95,6 +95,16 @@ pub struct ConsentPage<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "terms.html")]
+pub struct TermsPage<'a> {
+    pub organization: &'a str,
+    pub agreements: &'a [portico_app::tokens::flow::AgreementView],
+    pub action: &'a str,
+    pub flow: &'a str,
+    pub csrf: &'a str,
+}
+
+#[derive(Template)]
 #[template(path = "signed_in.html")]
 pub struct SignedInPage<'a> {
     pub tenant_name: &'a str,
@@ -108,6 +118,8 @@ pub struct ErrorTemplate<'a> {
     pub message: &'a str,
     pub remedy: &'a str,
     pub request_id: &'a str,
+    pub who: Option<&'a str>,
+    pub setting: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -168,6 +180,8 @@ pub fn error_page(page: &ErrorPage) -> Response {
         message: &page.message,
         remedy: &page.remedy,
         request_id: &request_id,
+        who: page.who.as_deref(),
+        setting: page.setting.as_deref(),
     };
     render(
         StatusCode::from_u16(page.status).unwrap_or(StatusCode::BAD_REQUEST),

@@ -34,9 +34,14 @@ pub fn router(state: AppState) -> Router {
                 get(control::get_clock).post(control::set_clock),
             )
             .route("/portico/v1/outbox", get(control::outbox))
+            .route("/portico/v1/whatif", post(crate::whatif::what_if))
             .route(
                 "/portico/v1/tenants/{tenant}/keys/rotate",
                 post(control::rotate_keys),
+            )
+            .route(
+                "/portico/v1/tenants/{tenant}/users/{user}/signInRisk",
+                post(control::set_sign_in_risk),
             );
     }
     routes

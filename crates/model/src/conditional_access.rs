@@ -1,7 +1,7 @@
 //! Conditional Access policies, named locations and terms of use, as stored.
-//! The policy engine (a later crate) evaluates them; here they are only data.
+//! `portico-policy` evaluates them; here they are only data.
 
-use crate::ObjectId;
+use crate::{ObjectId, TenantId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,43 @@ pub struct UserConditions {
     /// Role template ids.
     pub include_roles: Vec<String>,
     pub exclude_roles: Vec<String>,
+    /// Guest and external user types, with their home tenants.
+    pub include_guests_or_external_users: Option<GuestsOrExternalUsers>,
+    pub exclude_guests_or_external_users: Option<GuestsOrExternalUsers>,
+}
+
+/// Graph `conditionalAccessGuestsOrExternalUsers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GuestsOrExternalUsers {
+    pub guest_or_external_user_types: Vec<GuestOrExternalUserType>,
+    pub external_tenants: ExternalTenants,
+}
+
+/// The categories of `decisions.md`-cited Entra doc "authentication-conditional-access".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum GuestOrExternalUserType {
+    /// Local credentials, userType Guest.
+    InternalGuest,
+    /// External credentials, userType Guest.
+    B2bCollaborationGuest,
+    /// External credentials, userType Member.
+    B2bCollaborationMember,
+    /// No directory object (direct connect).
+    B2bDirectConnectUser,
+    /// Any other user who is not an internal member.
+    OtherExternalUser,
+    /// From a partner marked as a service provider.
+    ServiceProvider,
+}
+
+/// Which home tenants a guest condition covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "membershipKind", rename_all = "camelCase")]
+pub enum ExternalTenants {
+    All,
+    Enumerated { members: Vec<TenantId> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -61,6 +98,16 @@ pub struct Conditions {
     pub client_app_types: Vec<String>,
     pub user_risk_levels: Vec<RiskLevel>,
     pub sign_in_risk_levels: Vec<RiskLevel>,
+    pub platforms: Option<PlatformConditions>,
+}
+
+/// Device platforms, as Graph names them: `all`, `android`, `iOS`, `windows`, `macOS`, `linux`,
+/// `windowsPhone`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PlatformConditions {
+    pub include_platforms: Vec<String>,
+    pub exclude_platforms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +118,8 @@ pub enum BuiltInControl {
     CompliantDevice,
     DomainJoinedDevice,
     ApprovedApplication,
+    CompliantApplication,
+    PasswordChange,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +174,9 @@ pub struct NamedLocation {
     pub display_name: String,
     pub location: LocationKind,
     pub created_at: DateTime<Utc>,
+    /// The last change through Graph; `None` until the first.
+    #[serde(default)]
+    pub modified_at: Option<DateTime<Utc>>,
 }
 
 /// A terms-of-use agreement that Conditional Access can require.
@@ -136,4 +188,16 @@ pub struct TermsOfUse {
     /// The text shown to the user (Markdown or plain text).
     pub text: String,
     pub created_at: DateTime<Utc>,
+    /// Graph `isViewingBeforeAcceptanceRequired`: the user must open the text before accepting.
+    #[serde(default)]
+    pub is_viewing_before_acceptance_required: bool,
+}
+
+/// A user's acceptance of a terms-of-use agreement, recorded once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TermsAcceptance {
+    pub user_id: ObjectId,
+    pub terms_id: ObjectId,
+    pub accepted_at: DateTime<Utc>,
 }

@@ -10,21 +10,52 @@ pub enum AccessType {
     Blocked,
 }
 
-/// Who or what a setting applies to: `AllUsers` / `AllApplications`, or listed ids.
+/// What kind of object a target names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TargetType {
+    User,
+    Group,
+    Application,
+}
+
+/// One target: an object id or client id, or a keyword (`AllUsers`, `AllApplications`,
+/// `AllMicrosoftApps`, `Office365`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    pub target: String,
+    pub target_type: TargetType,
+}
+
+pub const ALL_USERS: &str = "AllUsers";
+pub const ALL_APPLICATIONS: &str = "AllApplications";
+
+/// Who or what a setting applies to, and whether they are allowed or blocked. Everyone not
+/// listed gets the opposite.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Targets {
     pub access_type: AccessType,
-    /// `"AllUsers"`, `"AllApplications"`, or object / client ids.
-    pub targets: Vec<String>,
+    pub targets: Vec<Target>,
 }
 
 impl Targets {
-    pub fn all(access_type: AccessType, all_keyword: &str) -> Self {
+    pub fn all(access_type: AccessType, keyword: &str, target_type: TargetType) -> Self {
         Self {
             access_type,
-            targets: vec![all_keyword.to_owned()],
+            targets: vec![Target {
+                target: keyword.to_owned(),
+                target_type,
+            }],
         }
+    }
+
+    /// Whether the list names everyone (`AllUsers` / `AllApplications`).
+    pub fn names_all(&self) -> bool {
+        self.targets
+            .iter()
+            .any(|t| t.target == ALL_USERS || t.target == ALL_APPLICATIONS)
     }
 }
 
@@ -39,14 +70,22 @@ pub struct B2bSetting {
 impl B2bSetting {
     pub fn allow_all() -> Self {
         Self {
-            users_and_groups: Targets::all(AccessType::Allowed, "AllUsers"),
-            applications: Targets::all(AccessType::Allowed, "AllApplications"),
+            users_and_groups: Targets::all(AccessType::Allowed, ALL_USERS, TargetType::User),
+            applications: Targets::all(
+                AccessType::Allowed,
+                ALL_APPLICATIONS,
+                TargetType::Application,
+            ),
         }
     }
     pub fn block_all() -> Self {
         Self {
-            users_and_groups: Targets::all(AccessType::Blocked, "AllUsers"),
-            applications: Targets::all(AccessType::Blocked, "AllApplications"),
+            users_and_groups: Targets::all(AccessType::Blocked, ALL_USERS, TargetType::User),
+            applications: Targets::all(
+                AccessType::Blocked,
+                ALL_APPLICATIONS,
+                TargetType::Application,
+            ),
         }
     }
 }
@@ -72,6 +111,15 @@ pub struct CrossTenantAccessSettings {
     /// Automatic redemption (`automaticUserConsentSettings`); off unless both sides turn it on.
     pub automatic_user_consent_inbound: bool,
     pub automatic_user_consent_outbound: bool,
+    /// Tenant restrictions v2: which external tenants' users and apps this tenant's users may
+    /// use when a device or network adds this tenant's policy header. Entra's default blocks all.
+    #[serde(default = "B2bSetting::block_all")]
+    pub tenant_restrictions: B2bSetting,
+    /// Whether an administrator (or a seed) has changed the default since the service default:
+    /// Graph's `isServiceDefault` is its negation. Documents written before it existed read as
+    /// the service default.
+    #[serde(default)]
+    pub customized: bool,
 }
 
 /// Entra's service defaults: B2B collaboration allowed both ways, direct connect blocked, no trust.
@@ -85,8 +133,48 @@ impl Default for CrossTenantAccessSettings {
             inbound_trust: InboundTrust::default(),
             automatic_user_consent_inbound: false,
             automatic_user_consent_outbound: false,
+            tenant_restrictions: B2bSetting::block_all(),
+            customized: false,
         }
     }
+}
+
+/// The clouds a tenant may collaborate with (`allowedCloudEndpoints`). Portico is one cloud, so
+/// the list is stored and shown but changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CloudEndpoint {
+    MicrosoftOnlineCom,
+    MicrosoftOnlineUs,
+    PartnerMicrosoftOnlineCn,
+}
+
+/// The cross-tenant access policy object itself (the parent of the default and the partners).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CrossTenantPolicy {
+    pub display_name: String,
+    pub allowed_cloud_endpoints: Vec<CloudEndpoint>,
+}
+
+impl Default for CrossTenantPolicy {
+    fn default() -> Self {
+        Self {
+            display_name: "CrossTenantAccessPolicy".to_owned(),
+            allowed_cloud_endpoints: Vec::new(),
+        }
+    }
+}
+
+/// The stable `id` of a tenant's cross-tenant access policy object.
+pub fn policy_id(tenant: TenantId) -> uuid::Uuid {
+    uuid::Uuid::new_v5(tenant.as_uuid(), b"crossTenantAccessPolicy")
+}
+
+/// The stable `id` of a tenant's default configuration. Tenant restrictions v2 name it in the
+/// `sec-Restrict-Tenant-Access-Policy: <tenant id>:<policy id>` header.
+pub fn default_configuration_id(tenant: TenantId) -> uuid::Uuid {
+    uuid::Uuid::new_v5(tenant.as_uuid(), b"crossTenantAccessPolicy/default")
 }
 
 /// A partner entry: each field left `None` inherits the tenant's default.
@@ -101,6 +189,11 @@ pub struct PartnerConfiguration {
     pub inbound_trust: Option<InboundTrust>,
     pub automatic_user_consent_inbound: Option<bool>,
     pub automatic_user_consent_outbound: Option<bool>,
+    #[serde(default)]
+    pub tenant_restrictions: Option<B2bSetting>,
+    /// A cloud service provider relationship (CA's `serviceProvider` user type).
+    #[serde(default)]
+    pub is_service_provider: bool,
 }
 
 impl PartnerConfiguration {
@@ -115,6 +208,8 @@ impl PartnerConfiguration {
             inbound_trust: None,
             automatic_user_consent_inbound: None,
             automatic_user_consent_outbound: None,
+            tenant_restrictions: None,
+            is_service_provider: false,
         }
     }
 }

@@ -41,6 +41,14 @@ pub struct SignInRecord {
     pub failure_reason: Option<String>,
     /// Who must act on a failure and how (`decisions.md` 16).
     pub additional_details: Option<String>,
+    /// `home`, `resource`, `network` or `user`: who must act on a failure.
+    #[serde(default)]
+    pub responsible_party: Option<String>,
+    #[serde(default)]
+    pub responsible_tenant_id: Option<TenantId>,
+    /// The setting that decided a failure ("Woodgrove Bank › cross-tenant access › …").
+    #[serde(default)]
+    pub decided_by: Option<String>,
     pub conditional_access_status: Option<String>,
     /// Applied policies as Graph `appliedConditionalAccessPolicy` documents.
     pub applied_conditional_access_policies: Vec<AppliedPolicy>,

@@ -14,13 +14,28 @@ pub enum FlowStep {
     Identify,
     /// The account is known; asking for its password.
     Password { user_id: ObjectId },
-    /// The password was right; the user must register an authenticator (secret shown once).
+    /// A policy asks for MFA and the user has no authenticator in this tenant: register one
+    /// (secret shown once). `guest` carries a guest's home sign-in on to what follows.
     RegisterMfa {
         user_id: ObjectId,
         secret_base32: String,
+        #[serde(default)]
+        guest: Option<GuestContinuation>,
     },
-    /// The password was right; asking for a code from the registered authenticator.
-    ChallengeMfa { user_id: ObjectId },
+    /// A policy asks for MFA: a code from the authenticator registered in this tenant.
+    ChallengeMfa {
+        user_id: ObjectId,
+        #[serde(default)]
+        guest: Option<GuestContinuation>,
+    },
+    /// A Conditional Access policy requires these terms of use, not yet accepted.
+    AcceptTerms {
+        user_id: ObjectId,
+        terms: Vec<ObjectId>,
+        amr: Vec<String>,
+        #[serde(default)]
+        guest: Option<GuestContinuation>,
+    },
     /// No account has this address in a tenant that allows self-service sign-up: offer one.
     SignUp { email: String },
     /// A guest signs in at home: the home account's password.
@@ -60,6 +75,13 @@ pub enum FlowStep {
         home: HomeRef,
         amr: Vec<String>,
     },
+}
+
+/// A guest's sign-in so far: the home account that proved itself and how (`amr`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuestContinuation {
+    pub home: HomeRef,
+    pub amr: Vec<String>,
 }
 
 /// The home account a guest authenticated with.

@@ -24,4 +24,12 @@ pub struct RiskyUser {
     /// e.g. `adminConfirmedUserCompromised`, `adminDismissedAllRiskForUser`, `userPerformedSecuredPasswordReset`.
     pub risk_detail: String,
     pub updated_at: DateTime<Utc>,
+    /// Dev mode: the sign-in risk the next sign-ins of this user are given (Portico cannot
+    /// detect real sign-in risk; tests and demos raise it through the control API).
+    #[serde(default = "no_risk")]
+    pub simulated_sign_in_risk: RiskLevel,
+}
+
+fn no_risk() -> RiskLevel {
+    RiskLevel::None
 }

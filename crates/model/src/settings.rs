@@ -126,6 +126,8 @@ pub struct TenantSettings {
     pub collaboration: CollaborationSettings,
     pub entra_compat: EntraCompat,
     pub cross_tenant_default: crate::cross_tenant::CrossTenantAccessSettings,
+    /// The cross-tenant access policy's own properties (`displayName`, `allowedCloudEndpoints`).
+    pub cross_tenant_policy: crate::cross_tenant::CrossTenantPolicy,
     /// Security defaults (`identitySecurityDefaultsEnforcementPolicy`): every member must use MFA.
     pub security_defaults_enabled: bool,
     /// External OpenID Connect identity providers for guests of given domains.

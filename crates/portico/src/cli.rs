@@ -34,6 +34,9 @@ pub enum Command {
     /// Import accounts synced from on-premises AD (CSV: userPrincipalName, displayName, mail,
     /// userType — Guest by default), as the seed's "Windows Server AD" source.
     Import(ImportArgs),
+    /// Evaluate a hypothetical sign-in without performing it: the decision, who must act, and
+    /// the trace of every check across both tenants ("why can't my guest sign in?").
+    WhatIf(Box<WhatIfArgs>),
     /// Print the OpenAPI description of Portico's Graph subset (docs/openapi/graph.json).
     Openapi,
     /// Print the local CA certificate (PEM) that clients must trust.
@@ -220,4 +223,50 @@ pub fn init_logging(json: bool) {
     } else {
         builder.init();
     }
+}
+
+#[derive(Debug, Args)]
+pub struct WhatIfArgs {
+    /// A member's or guest's UPN, or a home account's address (alice@fabrikam.com).
+    #[arg(long)]
+    pub user: String,
+    /// The tenant signed in to, by id or verified domain.
+    #[arg(long)]
+    pub resource_tenant: String,
+    /// The application's client id.
+    #[arg(long)]
+    pub app: String,
+    /// The client's IP address (for named locations).
+    #[arg(long)]
+    pub ip: Option<String>,
+    /// A request header, "Name: value" (repeatable): Restrict-Access-To-Tenants,
+    /// Restrict-Access-Context, sec-Restrict-Tenant-Access-Policy, User-Agent.
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// The home tenant reports the device as compliant.
+    #[arg(long)]
+    pub device_compliant: bool,
+    /// The home tenant reports the device as hybrid joined.
+    #[arg(long)]
+    pub device_domain_joined: bool,
+    /// The guest did MFA at home.
+    #[arg(long)]
+    pub home_mfa: bool,
+    /// The user did MFA in the resource tenant.
+    #[arg(long)]
+    pub mfa: bool,
+    /// The sign-in risk: none, low, medium, high.
+    #[arg(long)]
+    pub sign_in_risk: Option<String>,
+    /// Print the control API's JSON answer instead of the text trace.
+    #[arg(long)]
+    pub json: bool,
+    /// Evaluate against a fresh demo world in memory.
+    #[arg(long, conflicts_with_all = ["seed", "data_dir", "database_url"])]
+    pub demo: bool,
+    /// Evaluate against a fresh world built from this seed file, in memory.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["data_dir", "database_url"])]
+    pub seed: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod directory;
+mod whatif;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -28,6 +29,7 @@ fn main() -> Result<()> {
             Command::RotateKeys(args) => rotate_keys(args).await,
             Command::Invite(args) => directory::invite(args).await,
             Command::Import(args) => directory::import(args).await,
+            Command::WhatIf(args) => whatif::what_if(*args).await,
             Command::Openapi => {
                 print!("{}", portico_http::graph::openapi::document_text());
                 Ok(())

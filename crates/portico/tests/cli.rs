@@ -350,3 +350,148 @@ async fn invite_csv_is_idempotent_and_import_synced_adds_state_3_accounts() {
         .unwrap();
     assert!(server.wait().unwrap().success());
 }
+
+/// `portico what-if` against a data directory: the FAQ's outcomes, without signing anyone in.
+#[tokio::test]
+async fn what_if_reproduces_the_policy_outcomes_without_a_sign_in() {
+    let ca = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    // Contoso blocks Fabrikam inbound (S09b) in a seed of our own.
+    let seed = data.path().join("world.toml");
+    let demo = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/seeds/demo.toml"
+    ))
+    .unwrap();
+    let blocked = demo.replacen(
+        "[[tenant]]\nkey = \"fabrikam\"",
+        "[[tenant.partner]]\ntenant = \"fabrikam\"\nb2b_collaboration_inbound = \"block\"\n\n[[tenant]]\nkey = \"fabrikam\"",
+        1,
+    );
+    assert_ne!(blocked, demo, "the demo seed's layout changed");
+    std::fs::write(&seed, blocked).unwrap();
+    let (mut server, _) = serve(
+        ca.path(),
+        &["--seed", seed.to_str().unwrap(), "--data-dir", data_dir],
+    );
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(server.wait().unwrap().success());
+    for address in ["eve@woodgrovebank.com", "rick@adatum.com"] {
+        let invited = portico(ca.path())
+            .args([
+                "invite",
+                "--tenant",
+                "contoso.com",
+                "--email",
+                address,
+                "--data-dir",
+                data_dir,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            invited.status.success(),
+            "{}",
+            String::from_utf8_lossy(&invited.stderr)
+        );
+    }
+    let what_if = |args: &[&str]| {
+        let output = portico(ca.path())
+            .args([
+                "what-if",
+                "--resource-tenant",
+                "contoso.com",
+                "--data-dir",
+                data_dir,
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    const CLI: &str = "c0c0a003-0000-4000-8000-000000000003";
+    let eve = what_if(&["--user", "eve@woodgrovebank.com", "--app", CLI]);
+    assert!(eve.contains("decision: deny AADSTS500212"), "{eve}");
+    assert!(eve.contains("who must act: home (Woodgrove Bank)"), "{eve}");
+    assert!(eve.contains("FAIL homeOutbound"), "{eve}");
+    let alice = what_if(&["--user", "alice@fabrikam.com", "--app", CLI]);
+    assert!(
+        alice.contains("decision: deny AADSTS50020"),
+        "not invited: {alice}"
+    );
+    assert!(
+        alice.contains("FAIL resourceInbound"),
+        "and the inbound block shows: {alice}"
+    );
+    let rick = what_if(&[
+        "--user",
+        "rick@adatum.com",
+        "--app",
+        "c0c0a004-0000-4000-8000-000000000004",
+        "--json",
+    ]);
+    let rick: serde_json::Value = serde_json::from_str(&rick).unwrap();
+    assert_eq!(rick["errorCode"], 50105);
+    assert_eq!(rick["responsible"], "resource");
+    let restricted = what_if(&[
+        "--user",
+        "megan@contoso.com",
+        "--app",
+        CLI,
+        "--header",
+        "Restrict-Access-To-Tenants: fabrikam.com,adatum.onmicrosoft.com",
+        "--header",
+        "Restrict-Access-Context: 22222222-2222-4222-8222-222222222222",
+    ]);
+    assert!(
+        restricted.contains("decision: deny AADSTS500021"),
+        "{restricted}"
+    );
+    assert!(
+        restricted.contains("who must act: network (Fabrikam)"),
+        "{restricted}"
+    );
+    let megan = what_if(&["--user", "megan@contoso.com", "--app", CLI]);
+    assert!(megan.contains("decision: allow"), "{megan}");
+
+    // --demo evaluates against a fresh demo world; unknown names are clear errors.
+    let demo_eve = portico(ca.path())
+        .args([
+            "what-if",
+            "--demo",
+            "--user",
+            "megan@contoso.com",
+            "--resource-tenant",
+            "contoso.com",
+            "--app",
+            CLI,
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&demo_eve.stdout).contains("decision: allow"));
+    let unknown = portico(ca.path())
+        .args([
+            "what-if",
+            "--demo",
+            "--user",
+            "megan@contoso.com",
+            "--resource-tenant",
+            "example.net",
+            "--app",
+            CLI,
+        ])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr)
+        .contains("the tenant 'example.net' does not exist"));
+}

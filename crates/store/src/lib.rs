@@ -24,7 +24,9 @@ pub use write::{TenantBatch, Write};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
-use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
+use portico_model::conditional_access::{
+    ConditionalAccessPolicy, NamedLocation, TermsAcceptance, TermsOfUse,
+};
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact, RecipientKind};
 use portico_model::invitation::{GuestBinding, Invitation};
@@ -195,6 +197,12 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         user: ObjectId,
     ) -> StoreResult<Option<RiskyUser>>;
+    async fn list_risky_users(&self, tenant: TenantId) -> StoreResult<Vec<RiskyUser>>;
+    async fn list_terms_acceptances(
+        &self,
+        tenant: TenantId,
+        user: ObjectId,
+    ) -> StoreResult<Vec<TermsAcceptance>>;
 
     // Invitations, logs and keys.
     async fn find_invitation_by_ticket(

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
-use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
+use portico_model::conditional_access::{
+    ConditionalAccessPolicy, NamedLocation, TermsAcceptance, TermsOfUse,
+};
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact};
 use portico_model::invitation::{GuestBinding, Invitation};
@@ -51,11 +53,19 @@ pub enum Write {
     AssignRole(RoleAssignment),
     RemoveRole(RoleAssignment),
     PutPartner(PartnerConfiguration),
+    /// Adds a partner entry; `Conflict::ObjectId` when the tenant already has one.
+    InsertPartner(PartnerConfiguration),
+    /// Replaces an existing partner entry; `NotFound` when there is none (it was deleted).
+    UpdatePartner(PartnerConfiguration),
     DeletePartner(TenantId),
     PutConditionalAccessPolicy(ConditionalAccessPolicy),
     DeleteConditionalAccessPolicy(ObjectId),
     PutNamedLocation(NamedLocation),
+    DeleteNamedLocation(ObjectId),
     PutTermsOfUse(TermsOfUse),
+    DeleteTermsOfUse(ObjectId),
+    /// Records an acceptance once; accepting again keeps the first time.
+    AcceptTerms(TermsAcceptance),
     PutRiskyUser(RiskyUser),
     InsertInvitation(Invitation),
     UpdateInvitation(Invitation),

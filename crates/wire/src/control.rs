@@ -52,3 +52,25 @@ pub struct Tenant {
 pub struct Health {
     pub status: String,
 }
+
+/// `POST /portico/v1/tenants/{tenant}/users/{user}/signInRisk`: `{"level": "high"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInRiskChange {
+    /// `none`, `low`, `medium` or `high`.
+    pub level: String,
+}
+
+/// The answer: the user's stored risk, with the simulated sign-in risk just set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInRiskState {
+    pub tenant_id: String,
+    pub user_id: String,
+    /// The sign-in risk the user's next sign-ins in this tenant are given.
+    pub sign_in_risk_level: String,
+    /// The user risk kept for the user in this tenant (Identity Protection's riskyUser).
+    pub risk_level: String,
+    pub risk_state: String,
+    pub risk_detail: String,
+}

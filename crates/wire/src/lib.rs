@@ -5,3 +5,4 @@
 pub mod control;
 pub mod error;
 pub mod graph;
+pub mod whatif;

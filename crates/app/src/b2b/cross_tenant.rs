@@ -1,40 +1,40 @@
-//! The invitation-time reading of cross-tenant access settings: may users of `home` be invited
-//! at all? (The full two-sided evaluation at sign-in is the policy engine's.)
+//! The invitation-time reading of cross-tenant access settings: does the resource tenant's
+//! inbound setting admit the invitee at all? The policy engine judges it, as at sign-in, but
+//! without an app (there is none yet).
 
+use super::HomeAccount;
+use crate::sign_in_policy::facts::tenant_ref;
 use crate::App;
-use portico_model::cross_tenant::{AccessType, B2bSetting};
-use portico_model::settings::TenantSettings;
-use portico_model::TenantId;
+use portico_model::tenant::Tenant;
+use portico_policy::decision::Denial;
 use portico_store::StoreError;
 
-/// Blocked means "all users blocked"; a block or allow of listed users leaves room to invite.
-fn admits_someone(setting: &B2bSetting) -> bool {
-    let targets = &setting.users_and_groups;
-    let all = targets.targets.iter().any(|t| t == "AllUsers");
-    !(targets.access_type == AccessType::Blocked && all)
-}
-
 impl App {
-    /// The resource tenant's inbound B2B collaboration setting for `home`'s users: the partner
-    /// entry if there is one, else the default.
-    pub(crate) async fn inbound_b2b_allowed(
+    /// The denial the resource tenant's inbound setting gives this invitee, if any. Addresses
+    /// without a Portico tenant meet the default setting, as "all users" of other organisations.
+    pub(crate) async fn inbound_refusal(
         &self,
-        settings: &TenantSettings,
-        resource: TenantId,
-        home: TenantId,
-    ) -> Result<bool, StoreError> {
-        let partner = self
-            .store()
-            .find_partner_configuration(resource, home)
+        resource: &Tenant,
+        home: &HomeAccount,
+    ) -> Result<Option<Denial>, StoreError> {
+        let (home_tenant, account) = match home {
+            HomeAccount::Tenant { tenant, .. } | HomeAccount::UnknownInTenant { tenant, .. }
+                if tenant.id == resource.id =>
+            {
+                return Ok(None);
+            }
+            HomeAccount::Tenant { tenant, user } => {
+                let account = self
+                    .account_facts(tenant.id, user, user.user_principal_name.to_string())
+                    .await?;
+                (Some(tenant_ref(tenant)), Some(account))
+            }
+            HomeAccount::UnknownInTenant { tenant, .. } => (Some(tenant_ref(tenant)), None),
+            HomeAccount::Federated { .. } | HomeAccount::Mail { .. } => (None, None),
+        };
+        let policies = self
+            .tenant_policies(resource, home_tenant.as_ref().map(|t| t.id))
             .await?;
-        let setting = partner
-            .and_then(|p| p.b2b_collaboration_inbound)
-            .unwrap_or_else(|| {
-                settings
-                    .cross_tenant_default
-                    .b2b_collaboration_inbound
-                    .clone()
-            });
-        Ok(admits_someone(&setting))
+        Ok(portico_policy::inbound_admits(&policies, home_tenant.as_ref(), account.as_ref()).1)
     }
 }

@@ -248,17 +248,14 @@ impl App {
         }
         // 5. The resource tenant's inbound setting for the invitee's home tenant.
         let home = self.home_account_for(&settings, &address).await?;
-        if let Some(home_tenant) = home.home_tenant() {
-            if home_tenant != tenant_id
-                && !self
-                    .inbound_b2b_allowed(&settings, tenant_id, home_tenant)
-                    .await?
-            {
-                return Err(GraphError::denied(
-                    "blockedByCrossTenantAccessPolicy",
-                    format!("{}'s cross-tenant access settings block B2B collaboration with users of the invitee's organization ({home_tenant}). An administrator of {} can allow it in the inbound settings.", tenant.display_name, tenant.display_name),
-                ));
-            }
+        if let Some(denial) = self.inbound_refusal(&tenant, &home).await? {
+            return Err(GraphError::denied(
+                "blockedByCrossTenantAccessPolicy",
+                format!(
+                    "{} ({}) {}",
+                    denial.reason, denial.setting, denial.remediation
+                ),
+            ));
         }
         if request.reset_redemption {
             return self

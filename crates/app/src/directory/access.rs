@@ -32,6 +32,9 @@ pub enum GraphError {
         reason: Option<&'static str>,
         message: String,
     },
+    /// 409: the object already exists (a key taken by an earlier create).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -322,6 +325,18 @@ impl Caller {
                 &[],
             ) && !self.is_guest(),
         )
+    }
+
+    /// Cross-tenant access settings: `Policy.Read.All` or `Policy.ReadWrite.CrossTenantAccess`;
+    /// delegated callers also need an administrator role.
+    pub fn require_read_cross_tenant_policy(&self) -> Result<(), GraphError> {
+        const READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"];
+        self.require(self.allowed(READ, READ, &[DirectoryRole::GlobalAdministrator]))
+    }
+
+    pub fn require_write_cross_tenant_policy(&self) -> Result<(), GraphError> {
+        const WRITE: &[&str] = &["Policy.ReadWrite.CrossTenantAccess"];
+        self.require(self.allowed(WRITE, WRITE, &[DirectoryRole::GlobalAdministrator]))
     }
 
     pub fn require_write_authorization_policy(&self) -> Result<(), GraphError> {

@@ -2,16 +2,31 @@
 //! contacts and the authorization policy. HTTP-free: the Graph routes call these and render.
 
 pub mod access;
+mod conditional_access;
+mod countries;
+mod cross_tenant_policy;
+mod cross_tenant_rules;
 mod groups;
 mod listing;
+mod named_locations;
 mod paging;
+mod passwords;
 mod policy;
 mod recipients;
+mod risk;
+mod terms;
 mod users;
 
 pub use access::{Caller, GraphError};
+pub use conditional_access::{validate_policy, PolicyPatch};
+pub use cross_tenant_policy::{
+    B2bSettingInput, Change, CrossTenantPolicyPatch, DefaultPatch, InboundTrustInput, PartnerPatch,
+};
 pub use groups::NewGroup;
 pub use listing::Listing;
+pub use named_locations::{validate_location, LocationType, NamedLocationPatch};
 pub use policy::AuthorizationPolicyPatch;
 pub use recipients::Recipient;
+pub use risk::RiskyUserView;
+pub use terms::NewAgreement;
 pub use users::{NewUser, UserPatch};

@@ -31,6 +31,8 @@ pub struct UserPatch {
     pub other_mails: Option<Vec<String>>,
     pub account_enabled: Option<bool>,
     pub user_type: Option<String>,
+    /// `passwordProfile.password`: an administrator's reset.
+    pub password: Option<String>,
 }
 
 fn invalid_value(property: &str) -> GraphError {
@@ -218,7 +220,8 @@ impl App {
             && patch.account_enabled.is_none()
             && patch.user_type.is_none()
             && patch.mail.is_none()
-            && patch.other_mails.is_none();
+            && patch.other_mails.is_none()
+            && patch.password.is_none();
         if !(self_edit
             && caller
                 .claims
@@ -259,19 +262,37 @@ impl App {
         if let Some(kind) = patch.user_type {
             user.user_type = parse_user_type(&kind)?;
         }
+        let mut revoke = false;
         if let Some(enabled) = patch.account_enabled {
-            if !enabled && user.account_enabled {
-                writes.push(Write::RevokeUserTokens {
-                    user_id: user.id,
-                    at: self.now(),
-                });
-            }
+            revoke |= !enabled && user.account_enabled;
             user.account_enabled = enabled;
+        }
+        let mut activity = "Update user";
+        if let Some(password) = patch.password {
+            // A guest's password is kept by their home organisation, which is also where their
+            // risk is remediated.
+            if self.is_homed_elsewhere(caller.tenant(), &user).await? {
+                return Err(GraphError::bad_request(format!("User '{}' is a guest from another organization: their password is kept by their home organization and can only be reset there.", user.id)));
+            }
+            super::passwords::check_password_strength(&password)?;
+            user.password_hash = Some(super::passwords::hash_password(password).await?);
+            writes.extend(
+                self.risk_remediation(caller.tenant(), user.id, "adminGeneratedTemporaryPassword")
+                    .await?,
+            );
+            revoke = true;
+            activity = "Reset user password";
+        }
+        if revoke {
+            writes.push(Write::RevokeUserTokens {
+                user_id: user.id,
+                at: self.now(),
+            });
         }
         let audit = self.directory_audit(
             caller,
             "UserManagement",
-            "Update user",
+            activity,
             "User",
             user.id,
             &user.display_name,

@@ -6,7 +6,9 @@ use crate::secrets::{digest_hex, hash_password, HashError};
 use chrono::{DateTime, Utc};
 use portico_model::application::{Application, ClientSecret, RedirectUri};
 use portico_model::conditional_access::*;
-use portico_model::cross_tenant::{B2bSetting, InboundTrust, PartnerConfiguration};
+use portico_model::cross_tenant::{
+    B2bSetting, CrossTenantAccessSettings, InboundTrust, PartnerConfiguration,
+};
 use portico_model::group::Group;
 use portico_model::role::{DirectoryRole, RoleAssignment};
 use portico_model::settings::{
@@ -121,6 +123,9 @@ impl Builder<'_> {
             created_at: self.now,
         };
         let mut tenant_settings = settings(key, &seed.settings)?;
+        if let Some(default) = &seed.cross_tenant_default {
+            tenant_settings.cross_tenant_default = cross_tenant_default(key, default)?;
+        }
         for federation in &seed.federations {
             tenant_settings
                 .federations
@@ -183,10 +188,37 @@ impl Builder<'_> {
         for partner in &seed.partners {
             writes.push(Write::PutPartner(self.partner(key, partner)?));
         }
+        let mut locations = Vec::new();
+        for location in &seed.named_locations {
+            let location_id = object_id(
+                key,
+                id,
+                location.id.as_ref(),
+                &format!("location:{}", location.display_name.to_lowercase()),
+            )?;
+            let built = super::access_policies::named_location(location, location_id, self.now)
+                .map_err(|e| invalid(key, e))?;
+            writes.push(Write::PutNamedLocation(built.clone()));
+            locations.push(built);
+        }
+        let mut terms = Vec::new();
+        for agreement in &seed.terms_of_use {
+            let terms_id = object_id(
+                key,
+                id,
+                agreement.id.as_ref(),
+                &format!("terms:{}", agreement.display_name.to_lowercase()),
+            )?;
+            let built = super::access_policies::terms_of_use(agreement, terms_id, self.now)
+                .map_err(|e| invalid(key, e))?;
+            writes.push(Write::PutTermsOfUse(built.clone()));
+            terms.push(built);
+        }
         for policy in &seed.conditional_access {
-            writes.push(Write::PutConditionalAccessPolicy(
-                self.conditional_access(key, id, policy)?,
-            ));
+            let mut built = self.conditional_access(key, id, policy)?;
+            super::access_policies::complete_policy(&mut built, policy, &locations, &terms)
+                .map_err(|e| invalid(key, e))?;
+            writes.push(Write::PutConditionalAccessPolicy(built));
         }
         Ok(TenantBatch { tenant: id, writes })
     }
@@ -341,20 +373,12 @@ impl Builder<'_> {
             Some(id) => *id,
             None => parse_id(key, "partner tenant", &seed.tenant, TenantId::parse)?,
         };
-        let setting = |value: &Option<String>| -> Result<Option<B2bSetting>, SeedError> {
-            match value.as_deref() {
-                None => Ok(None),
-                Some("allow") => Ok(Some(B2bSetting::allow_all())),
-                Some("block") => Ok(Some(B2bSetting::block_all())),
-                Some(other) => Err(invalid(
-                    key,
-                    format!("partner setting '{other}' is not 'allow' or 'block'"),
-                )),
-            }
-        };
+        let setting = |value: &Option<String>| b2b_setting(key, "partner", value);
         let mut config = PartnerConfiguration::inheriting(partner);
         config.b2b_collaboration_inbound = setting(&seed.b2b_collaboration_inbound)?;
         config.b2b_collaboration_outbound = setting(&seed.b2b_collaboration_outbound)?;
+        config.tenant_restrictions = setting(&seed.tenant_restrictions)?;
+        config.is_service_provider = seed.is_service_provider;
         if seed.inbound_trust_mfa.is_some() || seed.inbound_trust_compliant_device.is_some() {
             config.inbound_trust = Some(InboundTrust {
                 is_mfa_accepted: seed.inbound_trust_mfa.unwrap_or(false),
@@ -434,6 +458,60 @@ fn by_name<T: serde::de::DeserializeOwned>(
         .map_err(|e| invalid(key, format!("{what} '{name}': {e}")))
 }
 
+/// `allow` / `block` (all users, all applications) in a seed; absent is `None`.
+fn b2b_setting(
+    key: &str,
+    what: &str,
+    value: &Option<String>,
+) -> Result<Option<B2bSetting>, SeedError> {
+    match value.as_deref() {
+        None => Ok(None),
+        Some("allow") => Ok(Some(B2bSetting::allow_all())),
+        Some("block") => Ok(Some(B2bSetting::block_all())),
+        Some(other) => Err(invalid(
+            key,
+            format!("{what} setting '{other}' is not 'allow' or 'block'"),
+        )),
+    }
+}
+
+/// The service default with the seed's changes; any change makes it the tenant's own
+/// (`isServiceDefault: false`).
+fn cross_tenant_default(
+    key: &str,
+    seed: &CrossTenantDefaultSeed,
+) -> Result<CrossTenantAccessSettings, SeedError> {
+    let mut default = CrossTenantAccessSettings::default();
+    let setting = |value: &Option<String>| b2b_setting(key, "cross_tenant_default", value);
+    let mut changed = false;
+    for (value, slot) in [
+        (
+            &seed.b2b_collaboration_inbound,
+            &mut default.b2b_collaboration_inbound,
+        ),
+        (
+            &seed.b2b_collaboration_outbound,
+            &mut default.b2b_collaboration_outbound,
+        ),
+        (&seed.tenant_restrictions, &mut default.tenant_restrictions),
+    ] {
+        if let Some(built) = setting(value)? {
+            *slot = built;
+            changed = true;
+        }
+    }
+    if let Some(mfa) = seed.inbound_trust_mfa {
+        default.inbound_trust.is_mfa_accepted = mfa;
+        changed = true;
+    }
+    if let Some(compliant) = seed.inbound_trust_compliant_device {
+        default.inbound_trust.is_compliant_device_accepted = compliant;
+        changed = true;
+    }
+    default.customized = changed;
+    Ok(default)
+}
+
 fn settings(key: &str, seed: &SettingsSeed) -> Result<TenantSettings, SeedError> {
     let mut settings = TenantSettings::default();
     if let Some(level) = seed.guest_access.as_deref() {
@@ -490,4 +568,68 @@ fn settings(key: &str, seed: &SettingsSeed) -> Result<TenantSettings, SeedError>
         settings.collaboration.self_service_sign_up = enabled;
     }
     Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const SEED: &str = r#"
+[[tenant]]
+key = "a"
+id = "11111111-1111-4111-8111-111111111111"
+display_name = "A"
+domains = ["a.example.com"]
+
+[tenant.cross_tenant_default]
+tenant_restrictions = "allow"
+inbound_trust_mfa = true
+
+[[tenant.partner]]
+tenant = "22222222-2222-4222-8222-222222222222"
+tenant_restrictions = "block"
+is_service_provider = true
+"#;
+
+    #[test]
+    fn cross_tenant_keys_build_the_default_and_partners() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let seed = crate::seed::parse(SEED).unwrap();
+        let batches = build_world(&seed, "https://localhost:8443", now).unwrap();
+        let writes = &batches[0].writes;
+        let Some(Write::CreateTenant(_, settings)) = writes.first() else {
+            panic!("the tenant comes first");
+        };
+        let default = &settings.cross_tenant_default;
+        assert!(
+            default.customized,
+            "a seeded default is not the service default"
+        );
+        assert_eq!(default.tenant_restrictions, B2bSetting::allow_all());
+        assert!(default.inbound_trust.is_mfa_accepted);
+        assert_eq!(default.b2b_collaboration_inbound, B2bSetting::allow_all());
+        let partner = writes
+            .iter()
+            .find_map(|w| match w {
+                Write::PutPartner(p) => Some(p),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(partner.tenant_restrictions, Some(B2bSetting::block_all()));
+        assert!(partner.is_service_provider);
+        assert_eq!(partner.b2b_collaboration_inbound, None);
+
+        let bad = SEED.replace(
+            "tenant_restrictions = \"allow\"",
+            "tenant_restrictions = \"maybe\"",
+        );
+        let error = build_world(&crate::seed::parse(&bad).unwrap(), "https://x", now)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("'maybe' is not 'allow' or 'block'"),
+            "{error}"
+        );
+    }
 }

@@ -31,6 +31,12 @@ pub struct TenantSeed {
     pub apps: Vec<AppSeed>,
     #[serde(default, rename = "partner")]
     pub partners: Vec<PartnerSeed>,
+    /// The tenant's default cross-tenant access settings; absent keeps Entra's service default.
+    pub cross_tenant_default: Option<CrossTenantDefaultSeed>,
+    #[serde(default, rename = "named_location")]
+    pub named_locations: Vec<NamedLocationSeed>,
+    #[serde(default, rename = "terms_of_use")]
+    pub terms_of_use: Vec<TermsOfUseSeed>,
     #[serde(default, rename = "conditional_access")]
     pub conditional_access: Vec<ConditionalAccessSeed>,
     #[serde(default, rename = "federation")]
@@ -145,6 +151,24 @@ pub struct PartnerSeed {
     pub b2b_collaboration_outbound: Option<String>,
     pub inbound_trust_mfa: Option<bool>,
     pub inbound_trust_compliant_device: Option<bool>,
+    /// Tenant restrictions for the partner's users and apps: `allow` or `block`; absent inherits.
+    pub tenant_restrictions: Option<String>,
+    /// A cloud service provider relationship.
+    #[serde(default)]
+    pub is_service_provider: bool,
+}
+
+/// The default cross-tenant access settings; each key left out keeps the service default.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossTenantDefaultSeed {
+    /// `allow` or `block` (all users, all applications).
+    pub b2b_collaboration_inbound: Option<String>,
+    pub b2b_collaboration_outbound: Option<String>,
+    /// Tenant restrictions v2 for every external tenant: `allow` or `block` (the service default).
+    pub tenant_restrictions: Option<String>,
+    pub inbound_trust_mfa: Option<bool>,
+    pub inbound_trust_compliant_device: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,10 +188,63 @@ pub struct ConditionalAccessSeed {
     pub user_risk_levels: Vec<String>,
     #[serde(default)]
     pub sign_in_risk_levels: Vec<String>,
-    /// Built-in grant controls: `block`, `mfa`, `compliantDevice`, `domainJoinedDevice`, `approvedApplication`.
+    /// Built-in grant controls: `block`, `mfa`, `compliantDevice`, `domainJoinedDevice`,
+    /// `approvedApplication`, `compliantApplication`, `passwordChange`.
+    #[serde(default)]
     pub grant: Vec<String>,
     /// `OR` (default) or `AND`.
     pub grant_operator: Option<String>,
+    /// Guest and external user types (`b2bCollaborationGuest`, …), from all external tenants.
+    #[serde(default)]
+    pub include_guests_or_external_users: Vec<String>,
+    #[serde(default)]
+    pub exclude_guests_or_external_users: Vec<String>,
+    /// `All`, `AllTrusted`, or named locations of this tenant by display name or id.
+    #[serde(default)]
+    pub include_locations: Vec<String>,
+    #[serde(default)]
+    pub exclude_locations: Vec<String>,
+    /// `all`, `android`, `iOS`, `windows`, `windowsPhone`, `macOS`, `linux`.
+    #[serde(default)]
+    pub include_platforms: Vec<String>,
+    #[serde(default)]
+    pub exclude_platforms: Vec<String>,
+    /// `all`, `browser`, `mobileAppsAndDesktopClients`, `exchangeActiveSync`, `easSupported`, `other`.
+    #[serde(default)]
+    pub client_app_types: Vec<String>,
+    /// Terms of use of this tenant, by display name or id, that users must accept.
+    #[serde(default)]
+    pub terms_of_use: Vec<String>,
+}
+
+/// A named location: IP ranges (`ip_ranges`, optionally trusted) or countries.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLocationSeed {
+    pub display_name: String,
+    pub id: Option<String>,
+    /// CIDR ranges, IPv4 or IPv6.
+    #[serde(default)]
+    pub ip_ranges: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// For countries: whether addresses that map to no country count as inside.
+    #[serde(default)]
+    pub include_unknown_countries: bool,
+    /// For IP ranges: a trusted location (`AllTrusted`).
+    #[serde(default)]
+    pub is_trusted: bool,
+}
+
+/// A terms-of-use agreement that Conditional Access policies can require.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermsOfUseSeed {
+    pub display_name: String,
+    pub id: Option<String>,
+    /// What the user reads and accepts (plain text or Markdown).
+    pub text: String,
 }
 
 fn yes() -> bool {

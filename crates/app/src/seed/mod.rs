@@ -1,5 +1,6 @@
 //! Seeds: TOML files that describe a directory world, and the demo world Portico ships.
 
+mod access_policies;
 mod build;
 mod format;
 

@@ -41,6 +41,14 @@ fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
+/// The provider's answer at the callback: a code and our state, or an error.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderAnswer {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+}
+
 impl App {
     fn federation_redirect_uri(&self, ctx: &Ctx<'_>) -> String {
         format!(
@@ -141,10 +149,10 @@ impl App {
         &self,
         segment: &str,
         flow_secret: Option<String>,
-        code: Option<String>,
-        state: Option<String>,
-        error: Option<String>,
+        answer: ProviderAnswer,
+        client: crate::sign_in_policy::ClientRequest,
     ) -> FlowOutcome {
+        let ProviderAnswer { code, state, error } = answer;
         let invalid = |why: &str| {
             error_page_outcome(
                 9002313,
@@ -202,6 +210,7 @@ impl App {
             tenant: &tenant,
             app: &app,
             flow_secret: secret,
+            request: client,
         };
         let settings = match self.store().get_settings(tenant.id).await {
             Ok(settings) => settings,

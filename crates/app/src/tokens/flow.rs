@@ -3,9 +3,9 @@
 //! renders the [`FlowOutcome`] this returns.
 
 use super::errors::OAuthError;
-use super::totp;
 use crate::secrets::digest_hex;
 use crate::sign_in::{SignInAttempt, SignInKind};
+use crate::sign_in_policy::enforce::Judged;
 use crate::App;
 use chrono::{DateTime, Duration, Utc};
 use portico_model::application::Application;
@@ -13,13 +13,12 @@ use portico_model::oauth::{
     AuthorizationCode, AuthorizationRequest, FlowPurpose, FlowStep, LoginFlow, Session,
 };
 use portico_model::tenant::Tenant;
-use portico_model::user::{MfaMethod, User, UserType};
+use portico_model::user::User;
 use portico_model::{ClientId, EmailAddress, ObjectId, TenantId, Upn};
 use portico_store::Write;
 
 /// The personal-accounts tenant that `/consumers` means.
 pub const CONSUMERS_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
-const MAX_MFA_FAILURES: u32 = 5;
 
 /// `/authorize` query parameters.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +52,8 @@ pub struct FlowForm {
     /// Self-service sign-up: the new account's display name and password.
     pub display_name: Option<String>,
     pub new_password: Option<String>,
+    /// The request the form came with.
+    pub request: crate::sign_in_policy::ClientRequest,
 }
 
 /// Which page to show, with what it needs.
@@ -83,6 +84,30 @@ pub enum Page {
         organization: String,
         username: String,
     },
+    /// Terms of use a Conditional Access policy requires.
+    Terms {
+        agreements: Vec<AgreementView>,
+    },
+}
+
+/// A terms-of-use agreement as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementView {
+    pub id: String,
+    pub display_name: String,
+    pub text: String,
+}
+
+/// Whether a completion reuses a session (SSO) or starts one, and for how long.
+pub(crate) struct SessionUse {
+    pub existing: Option<Session>,
+    pub persistent: bool,
+}
+
+/// What the completion's log row says beyond the attempt itself.
+pub(crate) struct Logged<'a> {
+    pub judged: Option<&'a Judged>,
+    pub correlation: ObjectId,
 }
 
 /// A page to render for a flow in progress.
@@ -118,6 +143,10 @@ pub struct ErrorPage {
     pub message: String,
     pub remedy: String,
     pub status: u16,
+    /// Who must act, when a policy decided (`decisions.md` 16).
+    pub who: Option<String>,
+    /// The setting that decided.
+    pub setting: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +181,8 @@ fn error_page(code: u32, title: &str, message: impl Into<String>, remedy: &str) 
         message: message.into(),
         remedy: remedy.into(),
         status: 400,
+        who: None,
+        setting: None,
     })
 }
 
@@ -176,6 +207,8 @@ fn server_error<E: std::fmt::Display>(error: E) -> FlowOutcome {
         message: "A transient error has occurred.".into(),
         remedy: "Try again in a moment.".into(),
         status: 500,
+        who: None,
+        setting: None,
     })
 }
 
@@ -251,6 +284,7 @@ impl App {
         params: AuthorizeParams,
         raw_query: &str,
         session_secret: Option<String>,
+        client: crate::sign_in_policy::ClientRequest,
     ) -> FlowOutcome {
         let now = self.now();
         let segment = if segment.eq_ignore_ascii_case("consumers") {
@@ -299,19 +333,9 @@ impl App {
             _ => None,
         };
         if let Some((session, user)) = session {
-            let (persistent, amr) = (session.persistent, session.amr.clone());
             return self
-                .complete(
-                    &tenant,
-                    &app,
-                    &request,
-                    &FlowPurpose::Authorize,
-                    &user,
-                    &amr,
-                    Some(session),
-                    persistent,
-                    Vec::new(),
-                    now,
+                .single_sign_on(
+                    &tenant, &app, &request, session, &user, &client, prompt, now,
                 )
                 .await;
         }
@@ -369,6 +393,142 @@ impl App {
             error: None,
             redirect_uri: request.redirect_uri.clone(),
         }))
+    }
+
+    /// A live session: the policies decide again, as on every sign-in. A pending MFA or terms
+    /// step starts a flow at that step (or, with `prompt=none`, answers `interaction_required`).
+    #[allow(clippy::too_many_arguments)]
+    async fn single_sign_on(
+        &self,
+        tenant: &Tenant,
+        app: &Application,
+        request: &AuthorizationRequest,
+        session: Session,
+        user: &User,
+        client: &crate::sign_in_policy::ClientRequest,
+        prompt: &str,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let issuer = self.issuer(tenant.id);
+        let home = attempt!(self.store().find_binding_of_guest(tenant.id, user.id).await)
+            .map(|binding| crate::sign_in_policy::facts::home_of_binding(&binding));
+        let amr = session.amr.clone();
+        let attempt = crate::sign_in_policy::Attempt {
+            resource: tenant,
+            user,
+            app,
+            home: home.as_ref(),
+            amr: &amr,
+            request: client,
+            stage: portico_policy::facts::Stage::Interactive,
+        };
+        let judged = attempt!(self.judge(&attempt).await);
+        match &judged.evaluation.decision {
+            portico_policy::decision::Decision::Allow { .. } => {
+                let correlation = ObjectId::from_uuid(uuid::Uuid::new_v4());
+                let persistent = session.persistent;
+                let outcome = self
+                    .complete(
+                        tenant,
+                        app,
+                        request,
+                        &FlowPurpose::Authorize,
+                        user,
+                        &amr,
+                        SessionUse {
+                            existing: Some(session),
+                            persistent,
+                        },
+                        Vec::new(),
+                        Logged {
+                            judged: Some(&judged),
+                            correlation,
+                        },
+                        now,
+                    )
+                    .await;
+                if let Some((home_tenant, row)) = self
+                    .home_row(
+                        &attempt,
+                        &judged,
+                        SignInKind::NonInteractive,
+                        correlation,
+                        now,
+                    )
+                    .await
+                {
+                    if let Err(error) = self.store().apply(home_tenant, vec![row]).await {
+                        tracing::warn!(%error, "cannot write the home tenant's sign-in row");
+                    }
+                }
+                outcome
+            }
+            portico_policy::decision::Decision::Deny(denial) => {
+                self.log_refusal(&attempt, &judged, SignInKind::NonInteractive, now)
+                    .await;
+                if prompt == "none" {
+                    return oauth_redirect(
+                        request,
+                        &issuer,
+                        "access_denied",
+                        denial.code,
+                        &denial.reason,
+                    );
+                }
+                FlowOutcome::Error(crate::sign_in_policy::enforce::denial_page(
+                    denial,
+                    &judged.facts,
+                ))
+            }
+            portico_policy::decision::Decision::Interrupt(interrupt) => {
+                if prompt == "none" {
+                    return oauth_redirect(
+                        request,
+                        &issuer,
+                        "interaction_required",
+                        interrupt.code,
+                        &interrupt.reason,
+                    );
+                }
+                let Some((flow, secret)) = self.new_flow(request, FlowStep::Identify, now) else {
+                    return server_error("no random source");
+                };
+                let ctx = super::guest_flow::Ctx {
+                    tenant,
+                    app,
+                    flow_secret: secret,
+                    request: client.clone(),
+                };
+                let guest = home.map(|home| portico_model::oauth::GuestContinuation {
+                    home,
+                    amr: amr.clone(),
+                });
+                self.proceed(&ctx, flow, user, guest, amr.clone(), Vec::new(), now)
+                    .await
+            }
+        }
+    }
+
+    /// A new flow for `request` at `step`, and the secret its browser holds.
+    fn new_flow(
+        &self,
+        request: &AuthorizationRequest,
+        step: FlowStep,
+        now: DateTime<Utc>,
+    ) -> Option<(LoginFlow, String)> {
+        let (secret, csrf) = (super::new_secret()?, super::new_secret()?);
+        let flow = LoginFlow {
+            flow_hash: digest_hex(&secret),
+            csrf_token: csrf,
+            request: request.clone(),
+            purpose: Default::default(),
+            step,
+            keep_signed_in: false,
+            failed_attempts: 0,
+            created_at: now,
+            expires_at: now + self.lifetimes().login_flow,
+        };
+        Some((flow, secret))
     }
 
     /// Checks client and redirect URI (failures show a page), then the rest (failures redirect).
@@ -607,20 +767,20 @@ impl App {
         let Some(app) = attempt!(self.flow_app(&tenant, &flow, now).await) else {
             return expired();
         };
-        if !matches!(
-            flow.step,
-            FlowStep::Identify
-                | FlowStep::Password { .. }
-                | FlowStep::RegisterMfa { .. }
-                | FlowStep::ChallengeMfa { .. }
-                | FlowStep::SignUp { .. }
-        ) {
-            let ctx = super::guest_flow::Ctx {
-                tenant: &tenant,
-                app: &app,
-                flow_secret: form.flow.clone(),
-            };
-            return self.guest_step(&ctx, flow, &form, now).await;
+        let ctx = super::guest_flow::Ctx {
+            tenant: &tenant,
+            app: &app,
+            flow_secret: form.flow.clone(),
+            request: form.request.clone(),
+        };
+        match flow.step {
+            FlowStep::Identify | FlowStep::Password { .. } | FlowStep::SignUp { .. } => {}
+            FlowStep::RegisterMfa { .. }
+            | FlowStep::ChallengeMfa { .. }
+            | FlowStep::AcceptTerms { .. } => {
+                return self.policy_step(&ctx, flow, &form, now).await;
+            }
+            _ => return self.guest_step(&ctx, flow, &form, now).await,
         }
         let show = |flow: &LoginFlow, page: Page, error: Option<(u32, String)>| {
             FlowOutcome::Show(Box::new(ShownPage {
@@ -658,11 +818,6 @@ impl App {
                             .unwrap_or_else(|_| tenant.initial_domain.clone()),
                     ) =>
                     {
-                        let ctx = super::guest_flow::Ctx {
-                            tenant: &tenant,
-                            app: &app,
-                            flow_secret: form.flow.clone(),
-                        };
                         match self.identify_guest(&ctx, flow.clone(), login.trim()).await {
                             Some(outcome) => outcome,
                             None => show(&flow, Page::Identify { login_hint: Some(login.clone()) }, Some((50034, "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.".into()))),
@@ -754,42 +909,16 @@ impl App {
                     );
                 }
                 flow.keep_signed_in = form.keep_signed_in;
-                let settings = attempt!(self.store().get_settings(tenant.id).await);
-                if settings.security_defaults_enabled && user.user_type == UserType::Member {
-                    let registered = user
-                        .mfa_methods
-                        .iter()
-                        .any(|m| matches!(m, MfaMethod::Totp { .. }));
-                    let (step, page) = if registered {
-                        (
-                            FlowStep::ChallengeMfa { user_id },
-                            Page::ChallengeMfa { username },
-                        )
-                    } else {
-                        let Some(secret) = totp::new_secret() else {
-                            return server_error("no random source");
-                        };
-                        (
-                            FlowStep::RegisterMfa {
-                                user_id,
-                                secret_base32: secret.clone(),
-                            },
-                            Page::RegisterMfa {
-                                username,
-                                secret_base32: secret,
-                            },
-                        )
-                    };
-                    flow.step = step;
-                    attempt!(
-                        self.store()
-                            .apply(tenant.id, vec![Write::PutLoginFlow(flow.clone())])
-                            .await
-                    );
-                    return show(&flow, page, None);
-                }
-                self.finish_flow_for(&tenant, &app, &flow, &user, &["pwd"], Vec::new(), now)
-                    .await
+                self.proceed(
+                    &ctx,
+                    flow,
+                    &user,
+                    None,
+                    vec!["pwd".to_owned()],
+                    Vec::new(),
+                    now,
+                )
+                .await
             }
             FlowStep::SignUp { email } => {
                 let display_name = form.display_name.clone().unwrap_or_default();
@@ -799,121 +928,19 @@ impl App {
                         .await
                 ) {
                     Ok((user, writes)) => {
-                        self.finish_flow_for(&tenant, &app, &flow, &user, &["pwd"], writes, now)
+                        self.proceed(&ctx, flow, &user, None, vec!["pwd".to_owned()], writes, now)
                             .await
                     }
                     Err(problem) => show(&flow, Page::SignUp { email }, Some((9002313, problem))),
                 }
             }
-            // Dispatched to the guest flow above.
-            FlowStep::HomePassword { .. }
-            | FlowStep::HomeMfa { .. }
-            | FlowStep::OneTimePasscode { .. }
-            | FlowStep::Federated { .. }
-            | FlowStep::Consent { .. } => expired(),
-            FlowStep::ChallengeMfa { user_id } | FlowStep::RegisterMfa { user_id, .. } => {
-                let mut user = attempt!(self.store().get_user(tenant.id, user_id).await);
-                let code = form.otp.clone().unwrap_or_default();
-                let accepted = match &flow.step {
-                    FlowStep::RegisterMfa { secret_base32, .. } => {
-                        totp::verify(secret_base32, &code, now, None).map(|step| {
-                            user.mfa_methods.push(MfaMethod::Totp {
-                                id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
-                                secret_base32: secret_base32.clone(),
-                                registered_at: now,
-                                last_used_step: Some(step),
-                            });
-                        })
-                    }
-                    _ => user.mfa_methods.iter_mut().find_map(|method| match method {
-                        MfaMethod::Totp {
-                            secret_base32,
-                            last_used_step,
-                            ..
-                        } => totp::verify(secret_base32, &code, now, *last_used_step)
-                            .map(|step| *last_used_step = Some(step)),
-                    }),
-                };
-                if accepted.is_some() {
-                    return self
-                        .finish_flow_for(
-                            &tenant,
-                            &app,
-                            &flow,
-                            &user,
-                            &["pwd", "mfa"],
-                            vec![Write::UpdateUser(user.clone())],
-                            now,
-                        )
-                        .await;
-                }
-                self.mfa_failed(&tenant, &app, flow, &user, form.flow.clone(), now)
-                    .await
-            }
+            // Dispatched above.
+            _ => expired(),
         }
     }
 
-    async fn mfa_failed(
-        &self,
-        tenant: &Tenant,
-        app: &Application,
-        mut flow: LoginFlow,
-        user: &User,
-        flow_secret: String,
-        now: DateTime<Utc>,
-    ) -> FlowOutcome {
-        let message = "The code you entered is not valid.";
-        let log = self.sign_in_record(
-            tenant.id,
-            SignInAttempt::user(user, app, SignInKind::Interactive).failed(500121, message),
-            now,
-        );
-        flow.failed_attempts += 1;
-        if flow.failed_attempts >= MAX_MFA_FAILURES {
-            attempt!(
-                self.store()
-                    .apply(
-                        tenant.id,
-                        vec![
-                            log,
-                            Write::DeleteLoginFlow {
-                                flow_hash: flow.flow_hash.clone()
-                            }
-                        ]
-                    )
-                    .await
-            );
-            return error_page(
-                50053,
-                "Too many attempts",
-                "Too many wrong verification codes.",
-                "Go back to the app and sign in again.",
-            );
-        }
-        attempt!(
-            self.store()
-                .apply(tenant.id, vec![log, Write::PutLoginFlow(flow.clone())])
-                .await
-        );
-        let username = user.user_principal_name.to_string();
-        let page = match &flow.step {
-            FlowStep::RegisterMfa { secret_base32, .. } => Page::RegisterMfa {
-                username,
-                secret_base32: secret_base32.clone(),
-            },
-            _ => Page::ChallengeMfa { username },
-        };
-        FlowOutcome::Show(Box::new(ShownPage {
-            page,
-            tenant: tenant.clone(),
-            app_name: app.display_name.clone(),
-            flow_secret,
-            csrf: flow.csrf_token.clone(),
-            error: Some((500121, message.into())),
-            redirect_uri: flow.request.redirect_uri.clone(),
-        }))
-    }
-
+    /// Completes the flow for `user`; `judged` is the policy answer that allowed it, for the log
+    /// row, and `correlation` ties that row to a guest's home-tenant row.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn finish_flow_for(
         &self,
@@ -921,24 +948,32 @@ impl App {
         app: &Application,
         flow: &LoginFlow,
         user: &User,
-        amr: &[&str],
+        amr: &[String],
         mut writes: Vec<Write>,
+        judged: Option<&Judged>,
+        correlation: ObjectId,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
         writes.push(Write::DeleteLoginFlow {
             flow_hash: flow.flow_hash.clone(),
         });
-        let amr: Vec<String> = amr.iter().map(|s| (*s).to_owned()).collect();
+        let session = SessionUse {
+            existing: None,
+            persistent: flow.keep_signed_in,
+        };
         self.complete(
             tenant,
             app,
             &flow.request,
             &flow.purpose,
             user,
-            &amr,
-            None,
-            flow.keep_signed_in,
+            amr,
+            session,
             writes,
+            Logged {
+                judged,
+                correlation,
+            },
             now,
         )
         .await
@@ -954,11 +989,15 @@ impl App {
         purpose: &FlowPurpose,
         user: &User,
         amr: &[String],
-        existing: Option<Session>,
-        persistent: bool,
+        session: SessionUse,
         mut writes: Vec<Write>,
+        logged: Logged<'_>,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
+        let SessionUse {
+            existing,
+            persistent,
+        } = session;
         let (Some(code), Some(session_secret)) = (super::new_secret(), super::new_secret()) else {
             return server_error("no random source");
         };
@@ -1006,10 +1045,24 @@ impl App {
         } else {
             SignInKind::Interactive
         };
-        let mut attempt = SignInAttempt::user(user, app, kind);
-        if let Ok(Some(binding)) = self.store().find_binding_of_guest(tenant.id, user.id).await {
-            if let Ok(home) = portico_model::TenantId::parse(&binding.issuer) {
-                attempt = attempt.cross_tenant(home, tenant.id);
+        let mut attempt = SignInAttempt::user(user, app, kind).correlated(logged.correlation);
+        match logged.judged {
+            Some(judged) => {
+                attempt = attempt
+                    .evaluated(&judged.evaluation)
+                    .from_ip(judged.facts.client.ip.map(|ip| ip.to_string()));
+                if let Some(home) = judged.facts.origin.home_tenant() {
+                    attempt = attempt.cross_tenant(home.id, tenant.id);
+                }
+            }
+            None => {
+                if let Ok(Some(binding)) =
+                    self.store().find_binding_of_guest(tenant.id, user.id).await
+                {
+                    if let Ok(home) = portico_model::TenantId::parse(&binding.issuer) {
+                        attempt = attempt.cross_tenant(home, tenant.id);
+                    }
+                }
             }
         }
         writes.push(self.sign_in_record(tenant.id, attempt, now));

@@ -6,14 +6,18 @@ use super::errors::OAuthError;
 use super::issue::{graph_scopes, Subject, GRAPH_AUDIENCE};
 use crate::secrets::digest_hex;
 use crate::sign_in::{SignInAttempt, SignInKind};
+use crate::sign_in_policy::enforce::{refusal_error, Judged};
+use crate::sign_in_policy::Attempt;
 use crate::App;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use portico_model::application::Application;
 use portico_model::oauth::RefreshToken;
 use portico_model::tenant::Tenant;
 use portico_model::user::{User, UserType};
 use portico_model::{ObjectId, Upn};
+use portico_policy::facts::Stage;
 use portico_store::{Conflict, StoreError, Write};
 use serde::Serialize;
 
@@ -31,6 +35,8 @@ pub struct TokenRequest {
     pub password: Option<String>,
     /// MSAL sends `client_info=1` to receive the account's home identifiers.
     pub client_info: bool,
+    /// The request's address, software and tenant-restriction headers.
+    pub client_request: crate::sign_in_policy::ClientRequest,
 }
 
 /// The successful answer (Entra's field names).
@@ -177,6 +183,16 @@ impl App {
             return Err(OAuthError::code_expired());
         }
         let user = self.active_user(tenant, code.user_id).await?;
+        self.judge_at_token(
+            tenant,
+            &client.app,
+            &user,
+            &code.amr,
+            request,
+            Stage::CodeRedemption,
+            now,
+        )
+        .await?;
         let mut writes = vec![Write::RedeemAuthorizationCode { code_hash, at: now }];
         let response = self
             .user_tokens(
@@ -262,11 +278,27 @@ impl App {
             return Err(OAuthError::refresh_expired());
         }
         let user = self.active_user(tenant, token.user_id).await?;
+        let judged = self
+            .judge_at_token(
+                tenant,
+                &client.app,
+                &user,
+                &token.amr,
+                request,
+                Stage::Refresh,
+                now,
+            )
+            .await?;
         let mut writes = vec![Write::RotateRefreshToken {
             token_hash,
             at: now,
         }];
-        let attempt = SignInAttempt::user(&user, &client.app, SignInKind::NonInteractive);
+        let mut attempt = SignInAttempt::user(&user, &client.app, SignInKind::NonInteractive)
+            .evaluated(&judged.evaluation)
+            .from_ip(request.client_request.ip.map(|ip| ip.to_string()));
+        if let Some(home) = judged.facts.origin.home_tenant() {
+            attempt = attempt.cross_tenant(home.id, tenant.id);
+        }
         writes.push(self.sign_in_record(tenant.id, attempt, now));
         let response = self
             .user_tokens(
@@ -362,6 +394,20 @@ impl App {
         );
         let family = ObjectId::from_uuid(uuid::Uuid::new_v4());
         let amr = vec!["pwd".to_owned()];
+        let judged = self
+            .judge_at_token(
+                tenant,
+                &client.app,
+                &user,
+                &amr,
+                request,
+                Stage::Interactive,
+                now,
+            )
+            .await?;
+        let attempt = attempt
+            .evaluated(&judged.evaluation)
+            .from_ip(request.client_request.ip.map(|ip| ip.to_string()));
         let mut writes = vec![self.sign_in_record(tenant.id, attempt, now)];
         let response = self
             .user_tokens(
@@ -383,6 +429,39 @@ impl App {
             .await
             .map_err(server_error)?;
         Ok(response)
+    }
+
+    /// The policies decide again at the token endpoint (T9: a block reaches refresh too). A
+    /// refusal is logged and answered with `invalid_grant` or `interaction_required`.
+    #[allow(clippy::too_many_arguments)]
+    async fn judge_at_token(
+        &self,
+        tenant: &Tenant,
+        app: &Application,
+        user: &User,
+        amr: &[String],
+        request: &TokenRequest,
+        stage: Stage,
+        now: DateTime<Utc>,
+    ) -> Result<Judged, OAuthError> {
+        let attempt = Attempt {
+            resource: tenant,
+            user,
+            app,
+            home: None,
+            amr,
+            request: &request.client_request,
+            stage,
+        };
+        let judged = self.judge(&attempt).await.map_err(server_error)?;
+        match refusal_error(&judged.evaluation.decision) {
+            None => Ok(judged),
+            Some(error) => {
+                self.log_refusal(&attempt, &judged, SignInKind::NonInteractive, now)
+                    .await;
+                Err(error)
+            }
+        }
     }
 
     /// The user behind a code or refresh token, if they may still sign in.

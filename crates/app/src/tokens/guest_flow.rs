@@ -8,15 +8,19 @@ use super::totp;
 use crate::b2b::HomeAccount;
 use crate::secrets::{constant_time_eq, digest_hex};
 use crate::sign_in::{SignInAttempt, SignInKind};
+use crate::sign_in_policy::enforce::{denial_page, Judged};
+use crate::sign_in_policy::Attempt;
 use crate::App;
 use chrono::{DateTime, Duration, Utc};
 use portico_model::application::Application;
 use portico_model::invitation::{GuestBinding, Invitation, InvitationStatus};
 use portico_model::mail::OutboxMessage;
-use portico_model::oauth::{FlowPurpose, FlowStep, HomeRef, LoginFlow};
+use portico_model::oauth::{FlowPurpose, FlowStep, GuestContinuation, HomeRef, LoginFlow};
 use portico_model::tenant::Tenant;
 use portico_model::user::{ExternalUserState, MfaMethod, ObjectIdentity, User};
 use portico_model::{EmailAddress, ObjectId, TenantId};
+use portico_policy::decision::Decision;
+use portico_policy::facts::Stage;
 use portico_store::{StoreError, Write};
 
 const OTP_DIGITS: usize = 8;
@@ -64,10 +68,17 @@ pub(crate) struct Ctx<'a> {
     pub tenant: &'a Tenant,
     pub app: &'a Application,
     pub flow_secret: String,
+    /// The request being answered: its address, software and tenant-restriction headers.
+    pub request: crate::sign_in_policy::ClientRequest,
 }
 
 impl Ctx<'_> {
-    fn show(&self, flow: &LoginFlow, page: Page, error: Option<(u32, String)>) -> FlowOutcome {
+    pub(crate) fn show(
+        &self,
+        flow: &LoginFlow,
+        page: Page,
+        error: Option<(u32, String)>,
+    ) -> FlowOutcome {
         FlowOutcome::Show(Box::new(ShownPage {
             page,
             tenant: self.tenant.clone(),
@@ -432,7 +443,7 @@ impl App {
                         tenant_id: home_tenant,
                         user_id: home_user,
                     },
-                    &["pwd", "mfa"],
+                    &["pwd", crate::sign_in_policy::AMR_HOME_MFA],
                     Vec::new(),
                     now,
                 )
@@ -527,13 +538,13 @@ impl App {
         }
     }
 
-    /// Home authentication succeeded: check the guest in this tenant, then review permissions
-    /// (first sign-in) or finish.
+    /// Home authentication succeeded: the policies of both tenants decide (MFA or terms in this
+    /// tenant may come first), then review permissions (first sign-in) or finish.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn after_home(
         &self,
         ctx: &Ctx<'_>,
-        mut flow: LoginFlow,
+        flow: LoginFlow,
         guest_id: ObjectId,
         home: HomeRef,
         amr: &[&str],
@@ -545,29 +556,35 @@ impl App {
             Err(StoreError::NotFound) => return invalid_link(),
             Err(error) => return super::flow::server_error_outcome(error),
         };
-        if !guest.account_enabled {
-            let message = format!(
-                "Your guest account in {} is disabled.",
-                ctx.tenant.display_name
-            );
-            return error_page_outcome(
-                50057,
-                "Your account is disabled here",
-                message,
-                &format!(
-                    "Ask an administrator of {} to enable your guest account.",
-                    ctx.tenant.display_name
-                ),
-            );
-        }
-        flow.failed_attempts = 0;
+        let amr: Vec<String> = amr.iter().map(|a| (*a).to_owned()).collect();
+        let continuation = GuestContinuation {
+            home,
+            amr: amr.clone(),
+        };
+        self.proceed(ctx, flow, &guest, Some(continuation), amr, writes, now)
+            .await
+    }
+
+    /// The policies allow the guest in: review permissions first if the invitation is pending.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn guest_allowed(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        guest: &User,
+        continuation: GuestContinuation,
+        writes: Vec<Write>,
+        judged: &Judged,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let GuestContinuation { home, amr } = continuation;
         if guest.external_user_state == Some(ExternalUserState::PendingAcceptance)
             || matches!(flow.purpose, FlowPurpose::Redeem { .. })
         {
             flow.step = FlowStep::Consent {
-                guest_id,
+                guest_id: guest.id,
                 home,
-                amr: amr.iter().map(|a| (*a).to_owned()).collect(),
+                amr,
             };
             let page = Page::Consent {
                 organization: ctx.tenant.display_name.clone(),
@@ -581,10 +598,7 @@ impl App {
             attempt!(self.store().apply(ctx.tenant.id, all).await);
             return ctx.show(&flow, page, None);
         }
-        if !writes.is_empty() {
-            attempt!(self.store().apply(ctx.tenant.id, writes).await);
-        }
-        self.finish_guest(ctx, &flow, &guest, &home, amr, Vec::new(), now)
+        self.finish_guest(ctx, &flow, guest, &home, &amr, writes, judged, now)
             .await
     }
 
@@ -600,7 +614,6 @@ impl App {
         now: DateTime<Utc>,
     ) -> FlowOutcome {
         let mut guest = attempt!(self.store().get_user(ctx.tenant.id, guest_id).await);
-        let amr_refs: Vec<&str> = amr.iter().map(String::as_str).collect();
         let invitations = attempt!(
             self.store()
                 .list_invitations_for_user(ctx.tenant.id, guest.id)
@@ -667,12 +680,28 @@ impl App {
                 correlation_id: None,
             }));
         }
-        self.finish_guest(ctx, &flow, &guest, &home, &amr_refs, writes, now)
+        // Decide again right before issuing: the settings may have changed since the first page.
+        let attempt = Attempt {
+            resource: ctx.tenant,
+            user: &guest,
+            app: ctx.app,
+            home: Some(&home),
+            amr,
+            request: &ctx.request,
+            stage: Stage::Redemption,
+        };
+        let judged = attempt!(self.judge(&attempt).await);
+        if let Decision::Deny(denial) = &judged.evaluation.decision {
+            self.log_refusal(&attempt, &judged, SignInKind::Interactive, now)
+                .await;
+            return FlowOutcome::Error(denial_page(denial, &judged.facts));
+        }
+        self.finish_guest(ctx, &flow, &guest, &home, amr, writes, &judged, now)
             .await
     }
 
     /// Completes the flow for a guest: the code (or the invitation's redirect), the session, and
-    /// the sign-in row in the resource tenant (and its twin in the home tenant).
+    /// the sign-in row in the resource tenant and its twin in the home tenant (same correlation).
     #[allow(clippy::too_many_arguments)]
     async fn finish_guest(
         &self,
@@ -680,29 +709,45 @@ impl App {
         flow: &LoginFlow,
         guest: &User,
         home: &HomeRef,
-        amr: &[&str],
+        amr: &[String],
         writes: Vec<Write>,
+        judged: &Judged,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
+        let correlation = ObjectId::from_uuid(uuid::Uuid::new_v4());
         let outcome = self
-            .finish_flow_for(ctx.tenant, ctx.app, flow, guest, amr, writes, now)
+            .finish_flow_for(
+                ctx.tenant,
+                ctx.app,
+                flow,
+                guest,
+                amr,
+                writes,
+                Some(judged),
+                correlation,
+                now,
+            )
             .await;
         if let FlowOutcome::Error(page) = &outcome {
             if page.code == 90033 {
                 return outcome;
             }
         }
-        if let HomeRef::Tenant { tenant_id, user_id } = home {
-            if let (Ok(Some(home_tenant)), Ok(home_user)) = (
-                self.store().find_tenant(*tenant_id).await,
-                self.store().get_user(*tenant_id, *user_id).await,
-            ) {
-                let attempt = SignInAttempt::user(&home_user, ctx.app, SignInKind::Interactive)
-                    .cross_tenant(*tenant_id, ctx.tenant.id);
-                let log = self.sign_in_record(home_tenant.id, attempt, now);
-                if let Err(error) = self.store().apply(home_tenant.id, vec![log]).await {
-                    tracing::warn!(%error, "cannot write the home tenant's sign-in row");
-                }
+        let attempt = Attempt {
+            resource: ctx.tenant,
+            user: guest,
+            app: ctx.app,
+            home: Some(home),
+            amr,
+            request: &ctx.request,
+            stage: judged.facts.stage,
+        };
+        if let Some((home_tenant, row)) = self
+            .home_row(&attempt, judged, SignInKind::Interactive, correlation, now)
+            .await
+        {
+            if let Err(error) = self.store().apply(home_tenant, vec![row]).await {
+                tracing::warn!(%error, "cannot write the home tenant's sign-in row");
             }
         }
         outcome

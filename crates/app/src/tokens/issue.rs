@@ -169,7 +169,7 @@ impl App {
         claims.insert("azpacr".into(), json!(if confidential { "1" } else { "0" }));
         claims.insert("idtyp".into(), json!("user"));
         claims.insert("scp".into(), json!(scopes.join(" ")));
-        claims.insert("amr".into(), json!(subject.amr));
+        claims.insert("amr".into(), json!(token_amr(subject.amr)));
         self.sign(subject.tenant, &claims, "at+jwt", now, lifetime)
             .await
     }
@@ -228,6 +228,24 @@ pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, String> 
         granted.push("User.Read".to_owned());
     }
     Ok(granted)
+}
+
+/// The `amr` claim: MFA at a guest's home tenant shows as `mfa`, like MFA done here; Portico's
+/// own markers (device state) are not shown.
+fn token_amr(amr: &[String]) -> Vec<&str> {
+    use crate::sign_in_policy::facts::{AMR_DEVICE_COMPLIANT, AMR_DEVICE_JOINED};
+    let mut shown: Vec<&str> = Vec::new();
+    for entry in amr {
+        let entry = match entry.as_str() {
+            crate::sign_in_policy::AMR_HOME_MFA => crate::sign_in_policy::AMR_MFA,
+            AMR_DEVICE_COMPLIANT | AMR_DEVICE_JOINED => continue,
+            other => other,
+        };
+        if !shown.contains(&entry) {
+            shown.push(entry);
+        }
+    }
+    shown
 }
 
 #[cfg(test)]

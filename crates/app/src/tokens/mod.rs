@@ -9,9 +9,11 @@ pub mod totp;
 
 mod client;
 mod federation;
+pub use federation::ProviderAnswer;
 mod grants;
 mod guest_flow;
 mod issue;
+mod policy_steps;
 mod sign_up;
 mod verify;
 

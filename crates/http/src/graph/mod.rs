@@ -2,13 +2,19 @@
 //! act only in that tenant; authorization decisions are `portico_app::directory::Caller`'s.
 
 mod auth;
+mod conditional_access;
+mod cross_tenant;
 mod directory;
 mod groups;
 mod invitations;
+mod named_locations;
 pub mod openapi;
+mod passwords;
 mod policies;
 mod query;
 mod recipients;
+mod risk;
+mod terms;
 mod users;
 
 use crate::state::AppState;
@@ -26,6 +32,45 @@ pub fn routes() -> Router<AppState> {
             get(users::get).patch(users::patch).delete(users::delete),
         )
         .route("/v1.0/me", get(users::me))
+        .route("/v1.0/me/changePassword", post(passwords::change_password))
+        .route(
+            "/v1.0/identity/conditionalAccess/policies",
+            get(conditional_access::list).post(conditional_access::create),
+        )
+        .route(
+            "/v1.0/identity/conditionalAccess/policies/{id}",
+            get(conditional_access::get)
+                .patch(conditional_access::patch)
+                .delete(conditional_access::delete),
+        )
+        .route(
+            "/v1.0/identity/conditionalAccess/namedLocations",
+            get(named_locations::list).post(named_locations::create),
+        )
+        .route(
+            "/v1.0/identity/conditionalAccess/namedLocations/{id}",
+            get(named_locations::get)
+                .patch(named_locations::patch)
+                .delete(named_locations::delete),
+        )
+        .route("/v1.0/identityProtection/riskyUsers", get(risk::list))
+        .route("/v1.0/identityProtection/riskyUsers/{id}", get(risk::get))
+        .route(
+            "/v1.0/identityProtection/riskyUsers/confirmCompromised",
+            post(risk::confirm_compromised),
+        )
+        .route(
+            "/v1.0/identityProtection/riskyUsers/dismiss",
+            post(risk::dismiss),
+        )
+        .route(
+            "/v1.0/identityGovernance/termsOfUse/agreements",
+            get(terms::list).post(terms::create),
+        )
+        .route(
+            "/v1.0/identityGovernance/termsOfUse/agreements/{id}",
+            get(terms::get).delete(terms::delete),
+        )
         .route("/v1.0/invitations", post(invitations::create))
         .route(
             "/portico/v1/tenants/{tenant}/recipients",
@@ -79,5 +124,27 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
             get(policies::get_security_defaults).patch(policies::patch_security_defaults),
+        )
+        .route(
+            "/v1.0/policies/crossTenantAccessPolicy",
+            get(cross_tenant::get_policy).patch(cross_tenant::patch_policy),
+        )
+        .route(
+            "/v1.0/policies/crossTenantAccessPolicy/default",
+            get(cross_tenant::get_default).patch(cross_tenant::patch_default),
+        )
+        .route(
+            "/v1.0/policies/crossTenantAccessPolicy/default/resetToSystemDefault",
+            post(cross_tenant::reset_default),
+        )
+        .route(
+            "/v1.0/policies/crossTenantAccessPolicy/partners",
+            get(cross_tenant::list_partners).post(cross_tenant::create_partner),
+        )
+        .route(
+            "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
+            get(cross_tenant::get_partner)
+                .patch(cross_tenant::patch_partner)
+                .delete(cross_tenant::delete_partner),
         )
 }

@@ -50,6 +50,24 @@ const GROUPS_WRITE: &[&str] = &[
     "Directory.ReadWrite.All",
 ];
 const DIRECTORY_READ: &[&str] = &["Directory.Read.All", "Directory.ReadWrite.All"];
+const CONDITIONAL_ACCESS_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
+const CONDITIONAL_ACCESS_WRITE: &[&str] = &["Policy.ReadWrite.ConditionalAccess"];
+const RISK_READ: &[&str] = &[
+    "IdentityRiskyUser.Read.All",
+    "IdentityRiskyUser.ReadWrite.All",
+];
+const RISK_WRITE: &[&str] = &["IdentityRiskyUser.ReadWrite.All"];
+const AGREEMENTS_READ: &[&str] = &["Agreement.Read.All", "Agreement.ReadWrite.All"];
+const AGREEMENTS_WRITE: &[&str] = &["Agreement.ReadWrite.All"];
+/// Graph actions that answer 204 No Content.
+const ACTIONS_WITHOUT_CONTENT: &[&str] = &[
+    "/dismiss",
+    "/confirmCompromised",
+    "/changePassword",
+    "/resetToSystemDefault",
+];
+const CROSS_TENANT_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"];
+const CROSS_TENANT_WRITE: &[&str] = &["Policy.ReadWrite.CrossTenantAccess"];
 
 pub const ENDPOINTS: &[Endpoint] = &[
     op("get", "/v1.0/users", "List users", USERS_READ, true),
@@ -265,6 +283,209 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     op(
         "get",
+        "/v1.0/policies/crossTenantAccessPolicy",
+        "The cross-tenant access policy (displayName, allowedCloudEndpoints)",
+        CROSS_TENANT_READ,
+        false,
+    ),
+    op(
+        "patch",
+        "/v1.0/policies/crossTenantAccessPolicy",
+        "Update the cross-tenant access policy",
+        CROSS_TENANT_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/policies/crossTenantAccessPolicy/default",
+        "The default cross-tenant access settings",
+        CROSS_TENANT_READ,
+        false,
+    ),
+    op(
+        "patch",
+        "/v1.0/policies/crossTenantAccessPolicy/default",
+        "Update the default cross-tenant access settings (B2B collaboration, direct connect, trust, tenant restrictions)",
+        CROSS_TENANT_WRITE,
+        false,
+    ),
+    op(
+        "post",
+        "/v1.0/policies/crossTenantAccessPolicy/default/resetToSystemDefault",
+        "Reset the default cross-tenant access settings to the service default",
+        CROSS_TENANT_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/policies/crossTenantAccessPolicy/partners",
+        "List partner-specific cross-tenant access settings",
+        CROSS_TENANT_READ,
+        false,
+    ),
+    op(
+        "post",
+        "/v1.0/policies/crossTenantAccessPolicy/partners",
+        "Add a partner configuration (409 if the tenant already has one)",
+        CROSS_TENANT_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
+        "A partner configuration by tenant id (null properties inherit the default)",
+        CROSS_TENANT_READ,
+        false,
+    ),
+    op(
+        "patch",
+        "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
+        "Update a partner configuration (null resets a property to inherit)",
+        CROSS_TENANT_WRITE,
+        false,
+    ),
+    op(
+        "delete",
+        "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
+        "Delete a partner configuration",
+        CROSS_TENANT_WRITE,
+        false,
+    ),
+    op(
+        "post",
+        "/v1.0/me/changePassword",
+        "Change the signed-in user's password (remediates their user risk)",
+        &[],
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/identity/conditionalAccess/policies",
+        "List Conditional Access policies",
+        CONDITIONAL_ACCESS_READ,
+        false,
+    ),
+    op(
+        "post",
+        "/v1.0/identity/conditionalAccess/policies",
+        "Create a Conditional Access policy",
+        CONDITIONAL_ACCESS_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/identity/conditionalAccess/policies/{id}",
+        "Get a Conditional Access policy",
+        CONDITIONAL_ACCESS_READ,
+        false,
+    ),
+    op(
+        "patch",
+        "/v1.0/identity/conditionalAccess/policies/{id}",
+        "Update a Conditional Access policy",
+        CONDITIONAL_ACCESS_WRITE,
+        false,
+    ),
+    op(
+        "delete",
+        "/v1.0/identity/conditionalAccess/policies/{id}",
+        "Delete a Conditional Access policy",
+        CONDITIONAL_ACCESS_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/identity/conditionalAccess/namedLocations",
+        "List named locations (IP ranges and countries)",
+        CONDITIONAL_ACCESS_READ,
+        false,
+    ),
+    op(
+        "post",
+        "/v1.0/identity/conditionalAccess/namedLocations",
+        "Create an ipNamedLocation or countryNamedLocation",
+        CONDITIONAL_ACCESS_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/identity/conditionalAccess/namedLocations/{id}",
+        "Get a named location",
+        CONDITIONAL_ACCESS_READ,
+        false,
+    ),
+    op(
+        "patch",
+        "/v1.0/identity/conditionalAccess/namedLocations/{id}",
+        "Update a named location",
+        CONDITIONAL_ACCESS_WRITE,
+        false,
+    ),
+    op(
+        "delete",
+        "/v1.0/identity/conditionalAccess/namedLocations/{id}",
+        "Delete a named location no policy uses",
+        CONDITIONAL_ACCESS_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/identityProtection/riskyUsers",
+        "List this tenant's risky users (never guests)",
+        RISK_READ,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/identityProtection/riskyUsers/{id}",
+        "Get a risky user",
+        RISK_READ,
+        false,
+    ),
+    op(
+        "post",
+        "/v1.0/identityProtection/riskyUsers/confirmCompromised",
+        "Confirm users compromised (this tenant's own users)",
+        RISK_WRITE,
+        false,
+    ),
+    op(
+        "post",
+        "/v1.0/identityProtection/riskyUsers/dismiss",
+        "Dismiss users' risk (this tenant's own users; a guest's risk is dismissed at home)",
+        RISK_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/identityGovernance/termsOfUse/agreements",
+        "List terms of use",
+        AGREEMENTS_READ,
+        false,
+    ),
+    op(
+        "post",
+        "/v1.0/identityGovernance/termsOfUse/agreements",
+        "Create terms of use (text as the file's base64 data)",
+        AGREEMENTS_WRITE,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/identityGovernance/termsOfUse/agreements/{id}",
+        "Get terms of use",
+        AGREEMENTS_READ,
+        false,
+    ),
+    op(
+        "delete",
+        "/v1.0/identityGovernance/termsOfUse/agreements/{id}",
+        "Delete terms of use no policy requires",
+        AGREEMENTS_WRITE,
+        false,
+    ),
+    op(
+        "get",
         "/portico/v1/tenants/{tenant}/recipients",
         "Exchange view of the tenant's recipients (Portico)",
         USERS_READ,
@@ -319,6 +540,13 @@ pub fn document() -> Value {
         }
         let success = match endpoint.method {
             "post" if endpoint.path.ends_with("$ref") => "204",
+            "post"
+                if ACTIONS_WITHOUT_CONTENT
+                    .iter()
+                    .any(|a| endpoint.path.ends_with(a)) =>
+            {
+                "204"
+            }
             "post" => "201",
             "patch" if endpoint.path.contains("recipients") => "200",
             "patch" | "delete" => "204",

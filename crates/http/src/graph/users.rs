@@ -95,11 +95,13 @@ pub async fn me(
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PasswordProfile {
     password: Option<String>,
     #[allow(dead_code)] // Accepted as Graph accepts it; Portico has no forced change yet.
     force_change_password_next_sign_in: Option<bool>,
+    #[allow(dead_code)]
+    force_change_password_next_sign_in_with_mfa: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,6 +169,8 @@ pub struct PatchUserBody {
     other_mails: Option<Vec<String>>,
     account_enabled: Option<bool>,
     user_type: Option<String>,
+    /// An administrator's password reset.
+    password_profile: Option<PasswordProfile>,
 }
 
 /// Distinguishes `"x": null` (Some(None)) from an absent property (None).
@@ -192,6 +196,7 @@ pub async fn patch(
         other_mails: body.other_mails,
         account_enabled: body.account_enabled,
         user_type: body.user_type,
+        password: body.password_profile.and_then(|p| p.password),
     };
     state.app.graph_update_user(&caller, &key, patch).await?;
     Ok(StatusCode::NO_CONTENT)

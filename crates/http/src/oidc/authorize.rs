@@ -1,5 +1,6 @@
 //! `/authorize` and the sign-in pages' form posts.
 
+use super::client::Client;
 use super::{session_cookie_name, FEDERATION_COOKIE, FLOW_COOKIE};
 use crate::context::record_tenant;
 use crate::pages::{
@@ -44,6 +45,7 @@ pub async fn authorize(
     State(state): State<AppState>,
     Path(segment): Path<String>,
     RawQuery(raw): RawQuery,
+    Client(client): Client,
     jar: CookieJar,
 ) -> Response {
     let raw = raw.unwrap_or_default();
@@ -78,7 +80,10 @@ pub async fn authorize(
         }
         _ => None,
     };
-    let outcome = state.app.authorize(&segment, params, &raw, session).await;
+    let outcome = state
+        .app
+        .authorize(&segment, params, &raw, session, client)
+        .await;
     outcome_response(&state, outcome, jar)
 }
 
@@ -97,6 +102,7 @@ pub async fn discover(
 pub async fn submit(
     State(state): State<AppState>,
     Path(segment): Path<String>,
+    Client(client): Client,
     jar: CookieJar,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
@@ -110,6 +116,7 @@ pub async fn submit(
         display_name: form.get("displayName").cloned(),
         new_password: form.get("newPassword").cloned(),
         accept: form.get("accept").is_some_and(|v| v == "true"),
+        request: client,
     };
     let cookie_flow = jar.get(FLOW_COOKIE).map(|c| c.value().to_owned());
     let outcome = state
@@ -306,6 +313,18 @@ fn show_page(state: &AppState, shown: &ShownPage) -> Response {
             None,
             target,
         ),
+        Page::Terms { agreements } => pages::render(
+            StatusCode::OK,
+            &pages::TermsPage {
+                organization: tenant_name,
+                agreements,
+                action: &action,
+                flow,
+                csrf,
+            },
+            None,
+            target,
+        ),
         Page::SignUp { email } => {
             let page = SignUpPage {
                 tenant_name,
@@ -391,12 +410,18 @@ pub async fn federation_callback(
     State(state): State<AppState>,
     Path(segment): Path<String>,
     axum::extract::Query(answer): axum::extract::Query<FederationAnswer>,
+    Client(client): Client,
     jar: CookieJar,
 ) -> Response {
     let flow = jar.get(FEDERATION_COOKIE).map(|c| c.value().to_owned());
+    let answer = portico_app::tokens::ProviderAnswer {
+        code: answer.code,
+        state: answer.state,
+        error: answer.error,
+    };
     let outcome = state
         .app
-        .federation_callback(&segment, flow, answer.code, answer.state, answer.error)
+        .federation_callback(&segment, flow, answer, client)
         .await;
     outcome_response(&state, outcome, jar)
 }

@@ -1,6 +1,7 @@
 //! Entra-style OpenID Connect and OAuth 2.0 endpoints for every tenant.
 
 mod authorize;
+mod client;
 mod discovery;
 mod session;
 mod token;

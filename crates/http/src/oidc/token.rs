@@ -49,6 +49,7 @@ pub async fn token(
     State(state): State<AppState>,
     Path(segment): Path<String>,
     headers: HeaderMap,
+    super::client::Client(client_request): super::client::Client,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = match single_values(pairs) {
@@ -66,6 +67,7 @@ pub async fn token(
         username: get("username"),
         password: get("password"),
         client_info: get("client_info").as_deref() == Some("1"),
+        client_request,
         ..Default::default()
     };
     request.client.client_id = get("client_id");

@@ -3,10 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
 mod b2b;
+mod conditional_access_api;
 mod control_api;
+mod cross_tenant_policy;
 mod graph;
 mod harness;
 mod lifecycle;
 mod oidc_client;
 mod openapi;
+mod policy;
+mod risk_api;
 mod tokens;
+mod walk;

@@ -5,6 +5,7 @@ use super::codec::{
 };
 use crate::{Conflict, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
+use portico_model::conditional_access::TermsAcceptance;
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::invitation::Invitation;
 use portico_model::logs::{AuditRecord, SignInRecord};
@@ -110,6 +111,44 @@ pub(crate) async fn put_partner(
     Ok(())
 }
 
+pub(crate) async fn insert_partner(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    partner: &PartnerConfiguration,
+) -> StoreResult<()> {
+    let id = partner.partner_tenant_id.to_string();
+    sqlx::query(
+        "INSERT INTO partner_configurations (tenant_id, partner_tenant_id, document) VALUES ($1, $2, $3)",
+    )
+    .bind(tenant.to_string())
+    .bind(&id)
+    .bind(to_json(partner)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(unique_or_db(Conflict::ObjectId(id)))?;
+    Ok(())
+}
+
+pub(crate) async fn update_partner(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    partner: &PartnerConfiguration,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE partner_configurations SET document = $3 WHERE tenant_id = $1 AND partner_tenant_id = $2",
+    )
+    .bind(tenant.to_string())
+    .bind(partner.partner_tenant_id.to_string())
+    .bind(to_json(partner)?)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
 pub(crate) async fn delete_partner(
     conn: &mut AnyConnection,
     tenant: TenantId,
@@ -178,6 +217,65 @@ pub(crate) async fn find_risky_user(
         &user.to_string(),
     )
     .await
+}
+
+pub(crate) async fn list_risky_users(
+    pool: &AnyPool,
+    tenant: TenantId,
+) -> StoreResult<Vec<RiskyUser>> {
+    let rows =
+        sqlx::query("SELECT document FROM risky_users WHERE tenant_id = $1 ORDER BY user_id")
+            .bind(tenant.to_string())
+            .fetch_all(pool)
+            .await
+            .map_err(db_error)?;
+    rows.iter()
+        .map(|row| Columns(row).json("document"))
+        .collect()
+}
+
+pub(crate) async fn accept_terms(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    acceptance: &TermsAcceptance,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO terms_acceptances (tenant_id, user_id, terms_id, accepted_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (tenant_id, user_id, terms_id) DO NOTHING",
+    )
+    .bind(tenant.to_string())
+    .bind(acceptance.user_id.to_string())
+    .bind(acceptance.terms_id.to_string())
+    .bind(micros(acceptance.accepted_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(crate) async fn list_terms_acceptances(
+    pool: &AnyPool,
+    tenant: TenantId,
+    user: ObjectId,
+) -> StoreResult<Vec<TermsAcceptance>> {
+    let rows = sqlx::query(
+        "SELECT terms_id, accepted_at FROM terms_acceptances WHERE tenant_id = $1 AND user_id = $2 ORDER BY accepted_at, terms_id",
+    )
+    .bind(tenant.to_string())
+    .bind(user.to_string())
+    .fetch_all(pool)
+    .await
+    .map_err(db_error)?;
+    rows.iter()
+        .map(|row| {
+            let columns = Columns(row);
+            Ok(TermsAcceptance {
+                user_id: user,
+                terms_id: columns.parsed("terms_id")?,
+                accepted_at: columns.time("accepted_at")?,
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn insert_invitation(

@@ -23,7 +23,9 @@ use backend::Pools;
 use codec::db_error;
 use documents::{LogTable, PolicyKind};
 use portico_model::application::Application;
-use portico_model::conditional_access::{ConditionalAccessPolicy, NamedLocation, TermsOfUse};
+use portico_model::conditional_access::{
+    ConditionalAccessPolicy, NamedLocation, TermsAcceptance, TermsOfUse,
+};
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact, RecipientKind};
 use portico_model::invitation::{GuestBinding, Invitation};
@@ -123,6 +125,8 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         Write::AssignRole(assignment) => apps::assign_role(conn, tenant, assignment).await,
         Write::RemoveRole(assignment) => apps::remove_role(conn, tenant, assignment).await,
         Write::PutPartner(partner) => documents::put_partner(conn, tenant, partner).await,
+        Write::InsertPartner(partner) => documents::insert_partner(conn, tenant, partner).await,
+        Write::UpdatePartner(partner) => documents::update_partner(conn, tenant, partner).await,
         Write::DeletePartner(partner) => documents::delete_partner(conn, tenant, *partner).await,
         Write::PutConditionalAccessPolicy(p) => {
             documents::put_policy(conn, tenant, ConditionalAccess, p.id, p.created_at, p).await
@@ -133,8 +137,15 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         Write::PutNamedLocation(l) => {
             documents::put_policy(conn, tenant, NamedLocation, l.id, l.created_at, l).await
         }
+        Write::DeleteNamedLocation(id) => {
+            documents::delete_policy(conn, tenant, NamedLocation, *id).await
+        }
+        Write::AcceptTerms(acceptance) => documents::accept_terms(conn, tenant, acceptance).await,
         Write::PutTermsOfUse(t) => {
             documents::put_policy(conn, tenant, TermsOfUse, t.id, t.created_at, t).await
+        }
+        Write::DeleteTermsOfUse(id) => {
+            documents::delete_policy(conn, tenant, TermsOfUse, *id).await
         }
         Write::PutRiskyUser(risky) => documents::put_risky_user(conn, tenant, risky).await,
         Write::InsertInvitation(invitation) => {
@@ -440,6 +451,16 @@ impl Store for SqlStore {
         user: ObjectId,
     ) -> StoreResult<Option<RiskyUser>> {
         documents::find_risky_user(&self.pools.read, tenant, user).await
+    }
+    async fn list_risky_users(&self, tenant: TenantId) -> StoreResult<Vec<RiskyUser>> {
+        documents::list_risky_users(&self.pools.read, tenant).await
+    }
+    async fn list_terms_acceptances(
+        &self,
+        tenant: TenantId,
+        user: ObjectId,
+    ) -> StoreResult<Vec<TermsAcceptance>> {
+        documents::list_terms_acceptances(&self.pools.read, tenant, user).await
     }
 
     async fn find_invitation_by_ticket(

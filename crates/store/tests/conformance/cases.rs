@@ -957,6 +957,9 @@ fn sign_in(n: u32, resource: TenantId, day: u32) -> SignInRecord {
         error_code: 500212,
         failure_reason: Some("blocked".into()),
         additional_details: None,
+        responsible_party: None,
+        responsible_tenant_id: None,
+        decided_by: None,
         conditional_access_status: None,
         applied_conditional_access_policies: vec![],
     }
@@ -995,6 +998,7 @@ fn risky(n: u32) -> RiskyUser {
         risk_state: RiskState::ConfirmedCompromised,
         risk_detail: "adminConfirmedUserCompromised".into(),
         updated_at: at(3),
+        simulated_sign_in_risk: RiskLevel::None,
     }
 }
 
@@ -1026,12 +1030,14 @@ pub async fn policy_documents(store: DynStore) {
             is_trusted: true,
         },
         created_at: at(2),
+        modified_at: None,
     };
     let terms = TermsOfUse {
         id: oid(42),
         display_name: "Guest terms".into(),
         text: "Be nice.".into(),
         created_at: at(2),
+        is_viewing_before_acceptance_required: false,
     };
     store
         .apply(
@@ -1101,10 +1107,27 @@ pub async fn policy_documents(store: DynStore) {
             vec![
                 Write::DeleteConditionalAccessPolicy(oid(40)),
                 Write::DeletePartner(tenant_b()),
+                Write::DeleteNamedLocation(oid(41)),
+                Write::DeleteTermsOfUse(oid(42)),
             ],
         )
         .await
         .unwrap();
+    assert!(store
+        .list_named_locations(tenant_a())
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .list_terms_of_use(tenant_a())
+        .await
+        .unwrap()
+        .is_empty());
+    assert_not_found(
+        store
+            .apply(tenant_a(), vec![Write::DeleteTermsOfUse(oid(42))])
+            .await,
+    );
     assert!(store
         .list_conditional_access_policies(tenant_a())
         .await
@@ -1901,4 +1924,131 @@ pub async fn invitations_redeem_once(store: DynStore) {
         .await
         .unwrap()
         .is_none());
+}
+
+pub async fn terms_are_accepted_once_and_risk_is_listed_per_tenant(store: DynStore) {
+    two_tenants(&store).await;
+    store
+        .apply(
+            tenant_a(),
+            vec![Write::InsertUser(member(1, "megan@a.example"))],
+        )
+        .await
+        .unwrap();
+    let acceptance = |day| TermsAcceptance {
+        user_id: oid(1),
+        terms_id: oid(42),
+        accepted_at: at(day),
+    };
+    store
+        .apply(tenant_a(), vec![Write::AcceptTerms(acceptance(2))])
+        .await
+        .unwrap();
+    // Concurrent and repeated acceptances keep one row with the first time.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let store = store.clone();
+        let late = acceptance(5);
+        tasks.push(tokio::spawn(async move {
+            store
+                .apply(tenant_a(), vec![Write::AcceptTerms(late)])
+                .await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        store
+            .list_terms_acceptances(tenant_a(), oid(1))
+            .await
+            .unwrap(),
+        vec![acceptance(2)]
+    );
+    assert!(store
+        .list_terms_acceptances(tenant_b(), oid(1))
+        .await
+        .unwrap()
+        .is_empty());
+    // An acceptance for a user the tenant does not have is refused.
+    assert!(store
+        .apply(tenant_b(), vec![Write::AcceptTerms(acceptance(3))])
+        .await
+        .is_err());
+
+    store
+        .apply(tenant_a(), vec![Write::PutRiskyUser(risky(1))])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_risky_users(tenant_a()).await.unwrap(),
+        vec![risky(1)]
+    );
+    assert!(store.list_risky_users(tenant_b()).await.unwrap().is_empty());
+    // Deleting the user takes its acceptances with it.
+    store
+        .apply(tenant_a(), vec![Write::DeleteUser(oid(1))])
+        .await
+        .unwrap();
+    assert!(store
+        .list_terms_acceptances(tenant_a(), oid(1))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+pub async fn partner_entries_are_inserted_once_and_updated_only_while_they_exist(store: DynStore) {
+    two_tenants(&store).await;
+    let mut partner = PartnerConfiguration::inheriting(tenant_b());
+    store
+        .apply(tenant_a(), vec![Write::InsertPartner(partner.clone())])
+        .await
+        .unwrap();
+    // A second insert for the same partner tenant is a conflict and writes nothing.
+    partner.is_service_provider = true;
+    assert_conflict(
+        store
+            .apply(tenant_a(), vec![Write::InsertPartner(partner.clone())])
+            .await,
+        Conflict::ObjectId(tenant_b().to_string()),
+    );
+    assert!(
+        !store
+            .find_partner_configuration(tenant_a(), tenant_b())
+            .await
+            .unwrap()
+            .unwrap()
+            .is_service_provider
+    );
+    // The same entry in another tenant is its own row.
+    store
+        .apply(tenant_b(), vec![Write::InsertPartner(partner.clone())])
+        .await
+        .unwrap();
+    store
+        .apply(tenant_a(), vec![Write::UpdatePartner(partner.clone())])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .find_partner_configuration(tenant_a(), tenant_b())
+            .await
+            .unwrap(),
+        Some(partner.clone())
+    );
+    // An update never recreates a deleted entry.
+    store
+        .apply(tenant_a(), vec![Write::DeletePartner(tenant_b())])
+        .await
+        .unwrap();
+    assert_not_found(
+        store
+            .apply(tenant_a(), vec![Write::UpdatePartner(partner)])
+            .await,
+    );
+    assert!(store
+        .list_partner_configurations(tenant_a())
+        .await
+        .unwrap()
+        .is_empty());
 }

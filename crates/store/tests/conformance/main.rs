@@ -55,6 +55,8 @@ conformance!(
     filters_agree_with_the_evaluator,
     guest_bindings_are_one_per_home_account,
     invitations_redeem_once,
+    terms_are_accepted_once_and_risk_is_listed_per_tenant,
+    partner_entries_are_inserted_once_and_updated_only_while_they_exist,
 );
 
 #[tokio::test]

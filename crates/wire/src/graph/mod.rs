@@ -2,9 +2,14 @@
 //! sets and `$select`-only properties, and the collection envelope.
 
 pub mod collection;
+pub mod conditional_access;
+pub mod cross_tenant;
 pub mod directory;
 pub mod invitations;
+pub mod named_locations;
 pub mod recipients;
+pub mod risk;
+pub mod terms;
 pub mod users;
 
 use serde_json::{Map, Value};

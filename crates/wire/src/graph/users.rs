@@ -82,3 +82,11 @@ pub fn user_json(
     }
     object
 }
+
+/// `POST /me/changePassword`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChangePasswordBody {
+    pub current_password: String,
+    pub new_password: String,
+}

@@ -1,0 +1,559 @@
+//! Conditional Access policies through Graph: who may manage them, the rules a policy must keep
+//! (checked for Graph writes and for seeds alike), and create / read / update / delete.
+
+use super::access::{Caller, GraphError};
+use crate::App;
+use portico_model::conditional_access::{
+    BuiltInControl, ConditionalAccessPolicy, Conditions, ExternalTenants, GrantControls,
+    GrantOperator, GuestsOrExternalUsers, NamedLocation, PolicyState, TermsOfUse,
+};
+use portico_model::role::DirectoryRole;
+use portico_model::ObjectId;
+use portico_store::{StoreError, Write};
+
+const READ_APP: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
+const WRITE_APP: &[&str] = &["Policy.ReadWrite.ConditionalAccess"];
+/// Delegated callers also need an administrator role (Entra's Conditional Access Administrator
+/// and Security Administrator are not modelled; Global Administrator stands for them).
+const ADMINS: &[DirectoryRole] = &[DirectoryRole::GlobalAdministrator];
+
+impl Caller {
+    /// Reading policies and named locations.
+    pub fn require_read_conditional_access(&self) -> Result<(), GraphError> {
+        if self.allowed(READ_APP, READ_APP, ADMINS) {
+            Ok(())
+        } else {
+            Err(GraphError::Forbidden)
+        }
+    }
+
+    /// Changing policies and named locations.
+    pub fn require_write_conditional_access(&self) -> Result<(), GraphError> {
+        if self.allowed(WRITE_APP, WRITE_APP, ADMINS) {
+            Ok(())
+        } else {
+            Err(GraphError::Forbidden)
+        }
+    }
+}
+
+/// A create or `PATCH` body: the properties present replace the stored ones (complex properties
+/// such as `conditions` are replaced whole, as Graph does).
+#[derive(Debug, Clone, Default)]
+pub struct PolicyPatch {
+    pub display_name: Option<String>,
+    pub state: Option<PolicyState>,
+    pub conditions: Option<Conditions>,
+    /// `Some(None)` is an explicit `null`.
+    pub grant_controls: Option<Option<GrantControls>>,
+}
+
+const USER_KEYWORDS: &[&str] = &["All", "None", "GuestsOrExternalUsers"];
+const APP_KEYWORDS: &[&str] = &["All", "None", "Office365", "MicrosoftAdminPortals"];
+const LOCATION_KEYWORDS: &[&str] = &["All", "AllTrusted"];
+const CLIENT_APP_TYPES: &[&str] = &[
+    "all",
+    "browser",
+    "mobileAppsAndDesktopClients",
+    "exchangeActiveSync",
+    "easSupported",
+    "other",
+];
+const PLATFORMS: &[&str] = &[
+    "all",
+    "android",
+    "iOS",
+    "windows",
+    "windowsPhone",
+    "macOS",
+    "linux",
+];
+
+/// `value` spelled as in `allowed` (case-insensitively), or an error naming the property.
+fn canonical(property: &str, value: &str, allowed: &[&str]) -> Result<String, String> {
+    allowed
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(value))
+        .map(|a| (*a).to_owned())
+        .ok_or_else(|| {
+            format!(
+                "Invalid value '{value}' in '{property}'. Use one of: {}.",
+                allowed.join(", ")
+            )
+        })
+}
+
+/// Keywords are normalised to Graph's spelling; anything else must be an object id.
+fn keyword_or_id(property: &str, value: &str, keywords: &[&str]) -> Result<String, String> {
+    if let Ok(keyword) = canonical(property, value, keywords) {
+        return Ok(keyword);
+    }
+    ObjectId::parse(value)
+        .map(|id| id.to_string())
+        .map_err(|_| {
+            if keywords.is_empty() {
+                format!("Invalid value '{value}' in '{property}': expected an object id (GUID).")
+            } else {
+                format!(
+                    "Invalid value '{value}' in '{property}': expected {} or an object id (GUID).",
+                    keywords.join(", ")
+                )
+            }
+        })
+}
+
+fn keywords_or_ids(property: &str, values: &mut [String], keywords: &[&str]) -> Result<(), String> {
+    for value in values.iter_mut() {
+        *value = keyword_or_id(property, value, keywords)?;
+    }
+    // A keyword that means "everyone" or "no one" stands alone.
+    if values.len() > 1 {
+        if let Some(alone) = values.iter().find(|v| *v == "All" || *v == "None") {
+            return Err(format!(
+                "'{alone}' in '{property}' cannot be combined with other values; send it alone."
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_guests(property: &str, guests: &GuestsOrExternalUsers) -> Result<(), String> {
+    if guests.guest_or_external_user_types.is_empty() {
+        return Err(format!(
+            "'{property}.guestOrExternalUserTypes' is empty: name at least one type (for example b2bCollaborationGuest), or send null for the whole property."
+        ));
+    }
+    if let ExternalTenants::Enumerated { members } = &guests.external_tenants {
+        if members.is_empty() {
+            return Err(format!(
+                "'{property}.externalTenants' enumerates no tenants: list tenant ids in 'members', or use #microsoft.graph.conditionalAccessAllExternalTenants."
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a policy before it is stored and normalises keyword spelling. `locations` and `terms`
+/// are the tenant's own: a policy may only refer to those. The message says what is wrong and
+/// what to change.
+pub fn validate_policy(
+    policy: &mut ConditionalAccessPolicy,
+    locations: &[NamedLocation],
+    terms: &[TermsOfUse],
+) -> Result<(), String> {
+    if policy.display_name.trim().is_empty() {
+        return Err("'displayName' is required and cannot be empty.".into());
+    }
+    let conditions = &mut policy.conditions;
+    let users = &mut conditions.users;
+    keywords_or_ids(
+        "conditions.users.includeUsers",
+        &mut users.include_users,
+        USER_KEYWORDS,
+    )?;
+    keywords_or_ids(
+        "conditions.users.excludeUsers",
+        &mut users.exclude_users,
+        &["GuestsOrExternalUsers"],
+    )?;
+    for (property, list) in [
+        ("conditions.users.includeGroups", &mut users.include_groups),
+        ("conditions.users.excludeGroups", &mut users.exclude_groups),
+        ("conditions.users.includeRoles", &mut users.include_roles),
+        ("conditions.users.excludeRoles", &mut users.exclude_roles),
+    ] {
+        keywords_or_ids(property, list, &[])?;
+    }
+    if let Some(guests) = &users.include_guests_or_external_users {
+        check_guests("conditions.users.includeGuestsOrExternalUsers", guests)?;
+    }
+    if let Some(guests) = &users.exclude_guests_or_external_users {
+        check_guests("conditions.users.excludeGuestsOrExternalUsers", guests)?;
+    }
+    if users.include_users.is_empty()
+        && users.include_groups.is_empty()
+        && users.include_roles.is_empty()
+        && users.include_guests_or_external_users.is_none()
+    {
+        return Err("The policy applies to no users: set 'conditions.users' with includeUsers (for example [\"All\"] or [\"GuestsOrExternalUsers\"]), includeGroups, includeRoles or includeGuestsOrExternalUsers.".into());
+    }
+
+    let apps = &mut conditions.applications;
+    keywords_or_ids(
+        "conditions.applications.includeApplications",
+        &mut apps.include_applications,
+        APP_KEYWORDS,
+    )?;
+    keywords_or_ids(
+        "conditions.applications.excludeApplications",
+        &mut apps.exclude_applications,
+        &["Office365", "MicrosoftAdminPortals"],
+    )?;
+    if apps.include_applications.is_empty() {
+        return Err("The policy applies to no applications: set 'conditions.applications.includeApplications' (for example [\"All\"] or app ids).".into());
+    }
+
+    for kind in conditions.client_app_types.iter_mut() {
+        *kind = canonical("conditions.clientAppTypes", kind, CLIENT_APP_TYPES)?;
+    }
+    if conditions.client_app_types.len() > 1
+        && conditions.client_app_types.iter().any(|k| k == "all")
+    {
+        return Err("'all' in 'conditions.clientAppTypes' cannot be combined with other client app types; send it alone.".into());
+    }
+
+    if let Some(platforms) = &mut conditions.platforms {
+        for (property, list) in [
+            (
+                "conditions.platforms.includePlatforms",
+                &mut platforms.include_platforms,
+            ),
+            (
+                "conditions.platforms.excludePlatforms",
+                &mut platforms.exclude_platforms,
+            ),
+        ] {
+            for platform in list.iter_mut() {
+                *platform = canonical(property, platform, PLATFORMS)?;
+            }
+        }
+        if platforms.include_platforms.is_empty() {
+            return Err("'conditions.platforms.includePlatforms' is required when 'conditions.platforms' is set (for example [\"all\"]); or send platforms: null.".into());
+        }
+    }
+
+    if let Some(places) = &mut conditions.locations {
+        for (property, list) in [
+            (
+                "conditions.locations.includeLocations",
+                &mut places.include_locations,
+            ),
+            (
+                "conditions.locations.excludeLocations",
+                &mut places.exclude_locations,
+            ),
+        ] {
+            for place in list.iter_mut() {
+                *place = keyword_or_id(property, place, LOCATION_KEYWORDS)?;
+                if !LOCATION_KEYWORDS.contains(&place.as_str())
+                    && !locations.iter().any(|l| l.id.to_string() == *place)
+                {
+                    return Err(format!(
+                        "'{property}' refers to named location '{place}', which does not exist in this tenant. Create it first (POST /identity/conditionalAccess/namedLocations) or use All / AllTrusted."
+                    ));
+                }
+            }
+        }
+        if places.include_locations.is_empty() {
+            return Err("'conditions.locations.includeLocations' is required when 'conditions.locations' is set (for example [\"All\"]); or send locations: null.".into());
+        }
+    }
+
+    let Some(grant) = &mut policy.grant_controls else {
+        return Err("The policy has no grant controls: set 'grantControls' with builtInControls (for example [\"mfa\"] or [\"block\"]) or termsOfUse.".into());
+    };
+    for id in grant.terms_of_use.iter_mut() {
+        *id = keyword_or_id("grantControls.termsOfUse", id, &[])?;
+        if !terms.iter().any(|t| t.id.to_string() == *id) {
+            return Err(format!(
+                "'grantControls.termsOfUse' refers to agreement '{id}', which does not exist in this tenant. Create it first (POST /identityGovernance/termsOfUse/agreements)."
+            ));
+        }
+    }
+    let controls = &grant.built_in_controls;
+    if controls.is_empty() && grant.terms_of_use.is_empty() {
+        return Err("'grantControls' requires at least one control: set builtInControls (for example [\"mfa\"]) or termsOfUse.".into());
+    }
+    if controls.contains(&BuiltInControl::Block)
+        && (controls.len() > 1 || !grant.terms_of_use.is_empty())
+    {
+        return Err("'block' cannot be combined with other controls: a policy either blocks access or grants it when controls are met. Remove 'block', or remove the other controls.".into());
+    }
+    if controls.contains(&BuiltInControl::PasswordChange) {
+        check_password_change(&policy.conditions, grant)?;
+    }
+    Ok(())
+}
+
+/// Entra's rule for `passwordChange`: with `mfa` through AND, for user risk, on all apps, and
+/// with no other conditions.
+fn check_password_change(conditions: &Conditions, grant: &GrantControls) -> Result<(), String> {
+    let only_mfa_besides = grant
+        .built_in_controls
+        .iter()
+        .all(|c| matches!(c, BuiltInControl::Mfa | BuiltInControl::PasswordChange));
+    if grant.operator != GrantOperator::And
+        || !grant.built_in_controls.contains(&BuiltInControl::Mfa)
+        || !only_mfa_besides
+        || !grant.terms_of_use.is_empty()
+    {
+        return Err("'passwordChange' must be combined with 'mfa' and nothing else, with operator 'AND': set builtInControls [\"mfa\", \"passwordChange\"] and operator \"AND\".".into());
+    }
+    if conditions.user_risk_levels.is_empty() {
+        return Err("'passwordChange' is only allowed in a user-risk policy: set 'conditions.userRiskLevels' (for example [\"high\"]).".into());
+    }
+    if conditions.applications.include_applications != ["All"] {
+        return Err("'passwordChange' requires the policy to target all applications: set 'conditions.applications.includeApplications' to [\"All\"].".into());
+    }
+    let other_conditions = !conditions.sign_in_risk_levels.is_empty()
+        || conditions.locations.is_some()
+        || conditions.platforms.is_some()
+        || conditions.client_app_types.iter().any(|k| k != "all");
+    if other_conditions {
+        return Err("A 'passwordChange' policy may have no conditions besides users, applications and userRiskLevels: remove signInRiskLevels, locations, platforms and clientAppTypes.".into());
+    }
+    Ok(())
+}
+
+fn parse_id(id: &str) -> Result<ObjectId, GraphError> {
+    ObjectId::parse(id).map_err(|_| GraphError::NotFound(id.to_owned()))
+}
+
+impl App {
+    pub async fn graph_list_conditional_access_policies(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<ConditionalAccessPolicy>, GraphError> {
+        caller.require_read_conditional_access()?;
+        Ok(self
+            .store()
+            .list_conditional_access_policies(caller.tenant())
+            .await?)
+    }
+
+    pub async fn graph_get_conditional_access_policy(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<ConditionalAccessPolicy, GraphError> {
+        caller.require_read_conditional_access()?;
+        let wanted = parse_id(id)?;
+        self.store()
+            .list_conditional_access_policies(caller.tenant())
+            .await?
+            .into_iter()
+            .find(|p| p.id == wanted)
+            .ok_or_else(|| GraphError::NotFound(id.to_owned()))
+    }
+
+    /// Validates against this tenant's named locations and agreements, and stores with one audit
+    /// record.
+    async fn save_policy(
+        &self,
+        caller: &Caller,
+        mut policy: ConditionalAccessPolicy,
+        activity: &str,
+    ) -> Result<ConditionalAccessPolicy, GraphError> {
+        let tenant = caller.tenant();
+        let locations = self.store().list_named_locations(tenant).await?;
+        let terms = self.store().list_terms_of_use(tenant).await?;
+        validate_policy(&mut policy, &locations, &terms).map_err(GraphError::bad_request)?;
+        let audit = self.directory_audit(
+            caller,
+            "Policy",
+            activity,
+            "Policy",
+            policy.id,
+            &policy.display_name,
+        );
+        self.store()
+            .apply(
+                tenant,
+                vec![Write::PutConditionalAccessPolicy(policy.clone()), audit],
+            )
+            .await?;
+        Ok(policy)
+    }
+
+    pub async fn graph_create_conditional_access_policy(
+        &self,
+        caller: &Caller,
+        patch: PolicyPatch,
+    ) -> Result<ConditionalAccessPolicy, GraphError> {
+        caller.require_write_conditional_access()?;
+        let missing = |name: &str| {
+            GraphError::bad_request(format!(
+                "Property '{name}' is required when creating a conditionalAccessPolicy."
+            ))
+        };
+        let policy = ConditionalAccessPolicy {
+            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            display_name: patch.display_name.ok_or_else(|| missing("displayName"))?,
+            state: patch.state.ok_or_else(|| missing("state"))?,
+            conditions: patch.conditions.ok_or_else(|| missing("conditions"))?,
+            grant_controls: patch.grant_controls.flatten(),
+            created_at: self.now(),
+            modified_at: None,
+        };
+        self.save_policy(caller, policy, "Add conditional access policy")
+            .await
+    }
+
+    pub async fn graph_update_conditional_access_policy(
+        &self,
+        caller: &Caller,
+        id: &str,
+        patch: PolicyPatch,
+    ) -> Result<(), GraphError> {
+        caller.require_write_conditional_access()?;
+        let mut policy = self.graph_get_conditional_access_policy(caller, id).await?;
+        if let Some(name) = patch.display_name {
+            policy.display_name = name;
+        }
+        if let Some(state) = patch.state {
+            policy.state = state;
+        }
+        if let Some(conditions) = patch.conditions {
+            policy.conditions = conditions;
+        }
+        if let Some(grant) = patch.grant_controls {
+            policy.grant_controls = grant;
+        }
+        policy.modified_at = Some(self.now());
+        self.save_policy(caller, policy, "Update conditional access policy")
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn graph_delete_conditional_access_policy(
+        &self,
+        caller: &Caller,
+        id: &str,
+    ) -> Result<(), GraphError> {
+        caller.require_write_conditional_access()?;
+        let policy = self.graph_get_conditional_access_policy(caller, id).await?;
+        let audit = self.directory_audit(
+            caller,
+            "Policy",
+            "Delete conditional access policy",
+            "Policy",
+            policy.id,
+            &policy.display_name,
+        );
+        self.store()
+            .apply(
+                caller.tenant(),
+                vec![Write::DeleteConditionalAccessPolicy(policy.id), audit],
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => GraphError::NotFound(id.to_owned()),
+                other => other.into(),
+            })
+    }
+
+    /// The first policy of the tenant that refers to `reference` (a named location or agreement
+    /// id), so a deletion can say which policy still needs it.
+    pub(crate) async fn policy_referring_to(
+        &self,
+        caller: &Caller,
+        reference: ObjectId,
+    ) -> Result<Option<ConditionalAccessPolicy>, GraphError> {
+        let id = reference.to_string();
+        Ok(self
+            .store()
+            .list_conditional_access_policies(caller.tenant())
+            .await?
+            .into_iter()
+            .find(|p| {
+                let in_locations = p.conditions.locations.as_ref().is_some_and(|l| {
+                    l.include_locations.contains(&id) || l.exclude_locations.contains(&id)
+                });
+                let in_terms = p
+                    .grant_controls
+                    .as_ref()
+                    .is_some_and(|g| g.terms_of_use.contains(&id));
+                in_locations || in_terms
+            }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use portico_model::conditional_access::{
+        ApplicationConditions, LocationConditions, RiskLevel, UserConditions,
+    };
+
+    fn policy(controls: Vec<BuiltInControl>, operator: GrantOperator) -> ConditionalAccessPolicy {
+        ConditionalAccessPolicy {
+            id: ObjectId::from_uuid(uuid::Uuid::nil()),
+            display_name: "P".into(),
+            state: PolicyState::Enabled,
+            conditions: Conditions {
+                users: UserConditions {
+                    include_users: vec!["all".into()],
+                    ..Default::default()
+                },
+                applications: ApplicationConditions {
+                    include_applications: vec!["All".into()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            grant_controls: Some(GrantControls {
+                operator,
+                built_in_controls: controls,
+                terms_of_use: Vec::new(),
+            }),
+            created_at: chrono::Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),
+            modified_at: None,
+        }
+    }
+
+    #[test]
+    fn keywords_are_normalised_and_block_stands_alone() {
+        let mut ok = policy(vec![BuiltInControl::Mfa], GrantOperator::Or);
+        validate_policy(&mut ok, &[], &[]).unwrap();
+        assert_eq!(ok.conditions.users.include_users, ["All"]);
+        let mut mixed = policy(
+            vec![BuiltInControl::Block, BuiltInControl::Mfa],
+            GrantOperator::Or,
+        );
+        let message = validate_policy(&mut mixed, &[], &[]).unwrap_err();
+        assert!(message.contains("'block' cannot be combined"), "{message}");
+    }
+
+    #[test]
+    fn password_change_needs_mfa_and_user_risk() {
+        let mut alone = policy(vec![BuiltInControl::PasswordChange], GrantOperator::And);
+        assert!(validate_policy(&mut alone, &[], &[])
+            .unwrap_err()
+            .contains("combined with 'mfa'"));
+        let mut no_risk = policy(
+            vec![BuiltInControl::Mfa, BuiltInControl::PasswordChange],
+            GrantOperator::And,
+        );
+        assert!(validate_policy(&mut no_risk, &[], &[])
+            .unwrap_err()
+            .contains("userRiskLevels"));
+        let mut good = no_risk.clone();
+        good.conditions.user_risk_levels = vec![RiskLevel::High];
+        validate_policy(&mut good, &[], &[]).unwrap();
+        good.conditions.locations = Some(LocationConditions {
+            include_locations: vec!["All".into()],
+            exclude_locations: Vec::new(),
+        });
+        assert!(validate_policy(&mut good, &[], &[])
+            .unwrap_err()
+            .contains("no conditions besides"));
+    }
+
+    #[test]
+    fn unknown_locations_and_missing_users_are_refused() {
+        let mut p = policy(vec![BuiltInControl::Mfa], GrantOperator::Or);
+        p.conditions.locations = Some(LocationConditions {
+            include_locations: vec!["99999999-9999-4999-8999-999999999999".into()],
+            exclude_locations: Vec::new(),
+        });
+        assert!(validate_policy(&mut p, &[], &[])
+            .unwrap_err()
+            .contains("does not exist in this tenant"));
+        let mut nobody = policy(vec![BuiltInControl::Mfa], GrantOperator::Or);
+        nobody.conditions.users.include_users.clear();
+        assert!(validate_policy(&mut nobody, &[], &[])
+            .unwrap_err()
+            .contains("applies to no users"));
+    }
+}

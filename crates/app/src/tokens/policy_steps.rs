@@ -1,0 +1,344 @@
+//! The sign-in pages after authentication: the policy engine decides, and the user registers or
+//! uses MFA in this tenant, accepts terms of use, or sees who must act. Members and guests share
+//! these steps; a guest's home sign-in rides along in a [`GuestContinuation`].
+
+use super::flow::{error_page_outcome, server_error_outcome, AgreementView, FlowOutcome, Page};
+use super::guest_flow::Ctx;
+use super::totp;
+use crate::sign_in::SignInKind;
+use crate::sign_in_policy::enforce::denial_page;
+use crate::sign_in_policy::facts::device_markers;
+use crate::sign_in_policy::{Attempt, AMR_MFA};
+use crate::App;
+use chrono::{DateTime, Utc};
+use portico_model::conditional_access::TermsAcceptance;
+use portico_model::oauth::{FlowStep, GuestContinuation, LoginFlow};
+use portico_model::user::{MfaMethod, User};
+use portico_model::ObjectId;
+use portico_policy::decision::{Decision, InterruptKind};
+use portico_policy::facts::Stage;
+use portico_store::Write;
+
+/// Wrong MFA codes allowed before the flow ends.
+const MAX_MFA_FAILURES: u32 = 5;
+
+macro_rules! attempt {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(error) => return server_error_outcome(error),
+        }
+    };
+}
+
+impl App {
+    /// Authentication is done (`amr` says how): ask the engine and act on its answer. `writes`
+    /// (an MFA registration, say) are committed whatever the answer.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn proceed(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        user: &User,
+        guest: Option<GuestContinuation>,
+        amr: Vec<String>,
+        writes: Vec<Write>,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let stage = if matches!(
+            flow.purpose,
+            portico_model::oauth::FlowPurpose::Redeem { .. }
+        ) {
+            Stage::Redemption
+        } else {
+            Stage::Interactive
+        };
+        let attempt = Attempt {
+            resource: ctx.tenant,
+            user,
+            app: ctx.app,
+            home: guest.as_ref().map(|g| &g.home),
+            amr: &amr,
+            request: &ctx.request,
+            stage,
+        };
+        let judged = attempt!(self.judge(&attempt).await);
+        let username = match &guest {
+            Some(_) => user
+                .mail
+                .as_ref()
+                .map_or_else(|| user.display_name.clone(), ToString::to_string),
+            None => user.user_principal_name.to_string(),
+        };
+        let (step, page) = match &judged.evaluation.decision {
+            Decision::Deny(denial) => {
+                let mut all = writes;
+                all.push(Write::DeleteLoginFlow {
+                    flow_hash: flow.flow_hash.clone(),
+                });
+                attempt!(self.store().apply(ctx.tenant.id, all).await);
+                self.log_refusal(&attempt, &judged, SignInKind::Interactive, now)
+                    .await;
+                return FlowOutcome::Error(denial_page(denial, &judged.facts));
+            }
+            Decision::Allow { .. } => {
+                // The device state proved now holds for this sign-in's codes and refresh tokens.
+                let mut amr = amr;
+                for marker in device_markers(judged.facts.auth.device) {
+                    if !amr.contains(&marker) {
+                        amr.push(marker);
+                    }
+                }
+                return match guest {
+                    None => {
+                        self.finish_flow_for(
+                            ctx.tenant,
+                            ctx.app,
+                            &flow,
+                            user,
+                            &amr,
+                            writes,
+                            Some(&judged),
+                            ObjectId::from_uuid(uuid::Uuid::new_v4()),
+                            now,
+                        )
+                        .await
+                    }
+                    Some(guest) => {
+                        self.guest_allowed(ctx, flow, user, guest, writes, &judged, now)
+                            .await
+                    }
+                };
+            }
+            Decision::Interrupt(interrupt) => match &interrupt.kind {
+                InterruptKind::ChallengeMfa => (
+                    FlowStep::ChallengeMfa {
+                        user_id: user.id,
+                        guest,
+                    },
+                    Page::ChallengeMfa { username },
+                ),
+                InterruptKind::RegisterMfa => {
+                    let Some(secret) = totp::new_secret() else {
+                        return server_error_outcome("no random source");
+                    };
+                    (
+                        FlowStep::RegisterMfa {
+                            user_id: user.id,
+                            secret_base32: secret.clone(),
+                            guest,
+                        },
+                        Page::RegisterMfa {
+                            username,
+                            secret_base32: secret,
+                        },
+                    )
+                }
+                InterruptKind::AcceptTerms { terms } => {
+                    let agreements = attempt!(self.store().list_terms_of_use(ctx.tenant.id).await)
+                        .into_iter()
+                        .filter(|t| terms.contains(&t.id))
+                        .map(|t| AgreementView {
+                            id: t.id.to_string(),
+                            display_name: t.display_name,
+                            text: t.text,
+                        })
+                        .collect::<Vec<_>>();
+                    (
+                        FlowStep::AcceptTerms {
+                            user_id: user.id,
+                            terms: terms.clone(),
+                            amr: amr.clone(),
+                            guest,
+                        },
+                        Page::Terms { agreements },
+                    )
+                }
+            },
+        };
+        flow.step = step;
+        flow.failed_attempts = 0;
+        let mut all = writes;
+        all.push(Write::PutLoginFlow(flow.clone()));
+        attempt!(self.store().apply(ctx.tenant.id, all).await);
+        ctx.show(&flow, page, None)
+    }
+
+    /// The MFA and terms-of-use pages' answers.
+    pub(crate) async fn policy_step(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        form: &super::flow::FlowForm,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        match flow.step.clone() {
+            FlowStep::RegisterMfa {
+                user_id,
+                secret_base32,
+                guest,
+            } => {
+                let mut user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
+                let code = form.otp.clone().unwrap_or_default();
+                match totp::verify(&secret_base32, &code, now, None) {
+                    Some(step) => {
+                        user.mfa_methods.push(MfaMethod::Totp {
+                            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+                            secret_base32,
+                            registered_at: now,
+                            last_used_step: Some(step),
+                        });
+                        self.after_mfa(ctx, flow, user, guest, now).await
+                    }
+                    None => {
+                        let page = Page::RegisterMfa {
+                            username: self.display_name_for(&user, guest.is_some()),
+                            secret_base32,
+                        };
+                        self.mfa_failed(ctx, flow, &user, page, now).await
+                    }
+                }
+            }
+            FlowStep::ChallengeMfa { user_id, guest } => {
+                let mut user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
+                let code = form.otp.clone().unwrap_or_default();
+                let accepted = user.mfa_methods.iter_mut().find_map(|method| match method {
+                    MfaMethod::Totp {
+                        secret_base32,
+                        last_used_step,
+                        ..
+                    } => totp::verify(secret_base32, &code, now, *last_used_step)
+                        .map(|step| *last_used_step = Some(step)),
+                });
+                if accepted.is_some() {
+                    return self.after_mfa(ctx, flow, user, guest, now).await;
+                }
+                let page = Page::ChallengeMfa {
+                    username: self.display_name_for(&user, guest.is_some()),
+                };
+                self.mfa_failed(ctx, flow, &user, page, now).await
+            }
+            FlowStep::AcceptTerms {
+                user_id,
+                terms,
+                amr,
+                guest,
+            } => {
+                if !form.accept {
+                    attempt!(
+                        self.store()
+                            .apply(
+                                ctx.tenant.id,
+                                vec![Write::DeleteLoginFlow {
+                                    flow_hash: flow.flow_hash.clone()
+                                }]
+                            )
+                            .await
+                    );
+                    return error_page_outcome(
+                        50158,
+                        "You declined the terms of use",
+                        format!(
+                            "{} requires you to accept its terms of use to continue.",
+                            ctx.tenant.display_name
+                        ),
+                        "Sign in again and accept the terms if you want to continue.",
+                    );
+                }
+                let user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
+                let accepted: Vec<Write> = terms
+                    .into_iter()
+                    .map(|terms_id| {
+                        Write::AcceptTerms(TermsAcceptance {
+                            user_id,
+                            terms_id,
+                            accepted_at: now,
+                        })
+                    })
+                    .collect();
+                // Recorded before deciding again, so the decision sees it.
+                attempt!(self.store().apply(ctx.tenant.id, accepted).await);
+                flow.failed_attempts = 0;
+                self.proceed(ctx, flow, &user, guest, amr, Vec::new(), now)
+                    .await
+            }
+            _ => error_page_outcome(
+                9002313,
+                "This sign-in has expired",
+                "The sign-in request is no longer valid.",
+                "Go back to the app and sign in again.",
+            ),
+        }
+    }
+
+    /// MFA succeeded in this tenant: the authenticator's state is saved with what follows.
+    async fn after_mfa(
+        &self,
+        ctx: &Ctx<'_>,
+        flow: LoginFlow,
+        user: User,
+        guest: Option<GuestContinuation>,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let mut amr = match &guest {
+            Some(guest) => guest.amr.clone(),
+            None => vec!["pwd".to_owned()],
+        };
+        if !amr.iter().any(|a| a == AMR_MFA) {
+            amr.push(AMR_MFA.to_owned());
+        }
+        let guest = guest.map(|g| GuestContinuation {
+            amr: amr.clone(),
+            ..g
+        });
+        let writes = vec![Write::UpdateUser(user.clone())];
+        self.proceed(ctx, flow, &user, guest, amr, writes, now)
+            .await
+    }
+
+    async fn mfa_failed(
+        &self,
+        ctx: &Ctx<'_>,
+        mut flow: LoginFlow,
+        user: &User,
+        page: Page,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let message = "The code you entered is not valid.";
+        let log = self.sign_in_record(
+            ctx.tenant.id,
+            crate::sign_in::SignInAttempt::user(user, ctx.app, SignInKind::Interactive)
+                .failed(500121, message),
+            now,
+        );
+        flow.failed_attempts += 1;
+        if flow.failed_attempts >= MAX_MFA_FAILURES {
+            let end = Write::DeleteLoginFlow {
+                flow_hash: flow.flow_hash.clone(),
+            };
+            attempt!(self.store().apply(ctx.tenant.id, vec![log, end]).await);
+            return error_page_outcome(
+                50053,
+                "Too many attempts",
+                "Too many wrong verification codes.",
+                "Go back to the app and sign in again.",
+            );
+        }
+        attempt!(
+            self.store()
+                .apply(ctx.tenant.id, vec![log, Write::PutLoginFlow(flow.clone())])
+                .await
+        );
+        ctx.show(&flow, page, Some((500121, message.into())))
+    }
+
+    fn display_name_for(&self, user: &User, guest: bool) -> String {
+        if guest {
+            user.mail
+                .as_ref()
+                .map_or_else(|| user.display_name.clone(), ToString::to_string)
+        } else {
+            user.user_principal_name.to_string()
+        }
+    }
+}

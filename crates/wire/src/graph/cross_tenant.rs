@@ -1,0 +1,529 @@
+//! Graph shapes of cross-tenant access settings: `crossTenantAccessPolicy`, its `default`
+//! configuration and its `partners`, and the request bodies that change them.
+
+use portico_model::cross_tenant::{
+    default_configuration_id, policy_id, AccessType, B2bSetting, CloudEndpoint,
+    CrossTenantAccessSettings, CrossTenantPolicy, InboundTrust, PartnerConfiguration, Target,
+    TargetType, Targets,
+};
+use portico_model::TenantId;
+use serde::{Deserialize, Deserializer};
+use serde_json::{json, Map, Value};
+
+/// A property of a PATCH body: left out, sent as `null`, or sent with a value. Graph gives the
+/// three different meanings (keep, inherit, set) on partner configurations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Field<T> {
+    #[default]
+    Absent,
+    Null,
+    Value(T),
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match Option::<T>::deserialize(deserializer)? {
+            None => Self::Null,
+            Some(value) => Self::Value(value),
+        })
+    }
+}
+
+impl<T> Field<T> {
+    /// The value, treating `null` like a property left out.
+    pub fn value(self) -> Option<T> {
+        match self {
+            Self::Value(value) => Some(value),
+            Self::Absent | Self::Null => None,
+        }
+    }
+}
+
+/// Whether a nested `@odata.type` names `expected` (no casts to other types, P6).
+fn check_type(given: Option<&str>, expected: &str, at: &str) -> Result<(), String> {
+    match given {
+        None => Ok(()),
+        Some(name)
+            if name
+                .trim_start_matches('#')
+                .eq_ignore_ascii_case(&format!("microsoft.graph.{expected}")) =>
+        {
+            Ok(())
+        }
+        Some(name) => Err(format!(
+            "The type '{name}' is not valid for {at}; expected '#microsoft.graph.{expected}' or no @odata.type."
+        )),
+    }
+}
+
+// ---- names -------------------------------------------------------------------------------
+
+pub fn access_type_name(value: AccessType) -> &'static str {
+    match value {
+        AccessType::Allowed => "allowed",
+        AccessType::Blocked => "blocked",
+    }
+}
+
+pub fn target_type_name(value: TargetType) -> &'static str {
+    match value {
+        TargetType::User => "user",
+        TargetType::Group => "group",
+        TargetType::Application => "application",
+    }
+}
+
+pub fn cloud_endpoint_name(value: CloudEndpoint) -> &'static str {
+    match value {
+        CloudEndpoint::MicrosoftOnlineCom => "microsoftonline.com",
+        CloudEndpoint::MicrosoftOnlineUs => "microsoftonline.us",
+        CloudEndpoint::PartnerMicrosoftOnlineCn => "partner.microsoftonline.cn",
+    }
+}
+
+pub fn parse_cloud_endpoint(name: &str) -> Result<CloudEndpoint, String> {
+    [
+        CloudEndpoint::MicrosoftOnlineCom,
+        CloudEndpoint::MicrosoftOnlineUs,
+        CloudEndpoint::PartnerMicrosoftOnlineCn,
+    ]
+    .into_iter()
+    .find(|v| cloud_endpoint_name(*v).eq_ignore_ascii_case(name))
+    .ok_or_else(|| {
+        format!("'{name}' is not a supported value for allowedCloudEndpoints; use microsoftonline.com, microsoftonline.us or partner.microsoftonline.cn.")
+    })
+}
+
+// ---- responses ---------------------------------------------------------------------------
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+pub fn targets_json(targets: &Targets) -> Value {
+    let list: Vec<Value> = targets
+        .targets
+        .iter()
+        .map(|t| json!({"target": t.target, "targetType": target_type_name(t.target_type)}))
+        .collect();
+    json!({"accessType": access_type_name(targets.access_type), "targets": list})
+}
+
+pub fn b2b_setting_json(setting: &B2bSetting) -> Value {
+    json!({
+        "usersAndGroups": targets_json(&setting.users_and_groups),
+        "applications": targets_json(&setting.applications),
+    })
+}
+
+/// `crossTenantAccessPolicyTenantRestrictions`: a B2B setting plus `devices`, which Graph does
+/// not yet enforce and Portico does not model.
+pub fn tenant_restrictions_json(setting: &B2bSetting) -> Value {
+    json!({
+        "devices": null,
+        "usersAndGroups": targets_json(&setting.users_and_groups),
+        "applications": targets_json(&setting.applications),
+    })
+}
+
+pub fn inbound_trust_json(trust: &InboundTrust) -> Value {
+    json!({
+        "isMfaAccepted": trust.is_mfa_accepted,
+        "isCompliantDeviceAccepted": trust.is_compliant_device_accepted,
+        "isHybridAzureADJoinedDeviceAccepted": trust.is_hybrid_azure_ad_joined_device_accepted,
+    })
+}
+
+pub fn cross_tenant_policy_json(
+    tenant: TenantId,
+    policy: &CrossTenantPolicy,
+) -> Map<String, Value> {
+    let endpoints: Vec<&str> = policy
+        .allowed_cloud_endpoints
+        .iter()
+        .map(|e| cloud_endpoint_name(*e))
+        .collect();
+    object(json!({
+        "id": policy_id(tenant).to_string(),
+        "displayName": policy.display_name,
+        "allowedCloudEndpoints": endpoints,
+    }))
+}
+
+/// Entra's default order of identity providers at redemption, which Portico follows
+/// (`decisions.md` 10) and does not let tenants change.
+pub fn invitation_redemption_configuration_json() -> Value {
+    json!({
+        "primaryIdentityProviderPrecedenceOrder": ["externalFederation", "azureActiveDirectory", "socialIdentityProviders"],
+        "fallbackIdentityProvider": "defaultConfiguredIdp",
+    })
+}
+
+pub fn default_configuration_json(
+    tenant: TenantId,
+    settings: &CrossTenantAccessSettings,
+) -> Map<String, Value> {
+    object(json!({
+        "id": default_configuration_id(tenant).to_string(),
+        "isServiceDefault": !settings.customized,
+        "inboundTrust": inbound_trust_json(&settings.inbound_trust),
+        "b2bCollaborationOutbound": b2b_setting_json(&settings.b2b_collaboration_outbound),
+        "b2bCollaborationInbound": b2b_setting_json(&settings.b2b_collaboration_inbound),
+        "b2bDirectConnectOutbound": b2b_setting_json(&settings.b2b_direct_connect_outbound),
+        "b2bDirectConnectInbound": b2b_setting_json(&settings.b2b_direct_connect_inbound),
+        "automaticUserConsentSettings": {"inboundAllowed": false, "outboundAllowed": false},
+        "tenantRestrictions": tenant_restrictions_json(&settings.tenant_restrictions),
+        "invitationRedemptionIdentityProviderConfiguration": invitation_redemption_configuration_json(),
+    }))
+}
+
+/// A partner entry; `null` marks a property inherited from the default.
+pub fn partner_json(partner: &PartnerConfiguration) -> Map<String, Value> {
+    let setting = |s: &Option<B2bSetting>| s.as_ref().map_or(Value::Null, b2b_setting_json);
+    object(json!({
+        "tenantId": partner.partner_tenant_id.to_string(),
+        "isServiceProvider": partner.is_service_provider,
+        "isInMultiTenantOrganization": false,
+        "inboundTrust": partner.inbound_trust.as_ref().map_or(Value::Null, inbound_trust_json),
+        "automaticUserConsentSettings": {
+            "inboundAllowed": partner.automatic_user_consent_inbound,
+            "outboundAllowed": partner.automatic_user_consent_outbound,
+        },
+        "b2bCollaborationOutbound": setting(&partner.b2b_collaboration_outbound),
+        "b2bCollaborationInbound": setting(&partner.b2b_collaboration_inbound),
+        "b2bDirectConnectOutbound": setting(&partner.b2b_direct_connect_outbound),
+        "b2bDirectConnectInbound": setting(&partner.b2b_direct_connect_inbound),
+        "tenantRestrictions": partner.tenant_restrictions.as_ref().map_or(Value::Null, tenant_restrictions_json),
+    }))
+}
+
+// ---- requests ----------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TargetBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    target: Option<String>,
+    target_type: Option<String>,
+}
+
+/// `crossTenantAccessPolicyTargetConfiguration`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TargetConfigurationBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    access_type: Option<String>,
+    targets: Option<Vec<TargetBody>>,
+}
+
+impl TargetConfigurationBody {
+    /// The whole target configuration; `at` names it in messages (e.g.
+    /// `b2bCollaborationInbound.usersAndGroups`).
+    pub fn to_model(&self, at: &str) -> Result<Targets, String> {
+        check_type(
+            self.odata_type.as_deref(),
+            "crossTenantAccessPolicyTargetConfiguration",
+            at,
+        )?;
+        let access_type = match self.access_type.as_deref() {
+            Some(name) if name.eq_ignore_ascii_case("allowed") => AccessType::Allowed,
+            Some(name) if name.eq_ignore_ascii_case("blocked") => AccessType::Blocked,
+            Some(other) => {
+                return Err(format!(
+                    "'{other}' is not a valid accessType for {at}; use 'allowed' or 'blocked'."
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "{at} needs an accessType ('allowed' or 'blocked') and its targets."
+                ))
+            }
+        };
+        let Some(list) = &self.targets else {
+            return Err(format!(
+                "{at} needs its targets, e.g. [{{\"target\": \"AllUsers\", \"targetType\": \"user\"}}]."
+            ));
+        };
+        let targets = list
+            .iter()
+            .map(|t| target_to_model(t, at))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Targets {
+            access_type,
+            targets,
+        })
+    }
+}
+
+fn target_to_model(body: &TargetBody, at: &str) -> Result<Target, String> {
+    check_type(
+        body.odata_type.as_deref(),
+        "crossTenantAccessPolicyTarget",
+        &format!("a target of {at}"),
+    )?;
+    let Some(target) = body.target.as_deref().filter(|t| !t.trim().is_empty()) else {
+        return Err(format!(
+            "A target of {at} has no 'target': give an object id, an appId or a keyword such as AllUsers."
+        ));
+    };
+    let target_type = match body.target_type.as_deref() {
+        Some(name) if name.eq_ignore_ascii_case("user") => TargetType::User,
+        Some(name) if name.eq_ignore_ascii_case("group") => TargetType::Group,
+        Some(name) if name.eq_ignore_ascii_case("application") => TargetType::Application,
+        Some(other) => {
+            return Err(format!(
+                "'{other}' is not a valid targetType for target '{target}' in {at}; use 'user', 'group' or 'application'."
+            ))
+        }
+        None => {
+            return Err(format!(
+                "Target '{target}' in {at} has no targetType; use 'user', 'group' or 'application'."
+            ))
+        }
+    };
+    Ok(Target {
+        target: target.trim().to_owned(),
+        target_type,
+    })
+}
+
+/// `crossTenantAccessPolicyB2BSetting`. Either half may be left out.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct B2bSettingBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    #[serde(default)]
+    users_and_groups: Field<TargetConfigurationBody>,
+    #[serde(default)]
+    applications: Field<TargetConfigurationBody>,
+}
+
+/// The halves a request gives (`usersAndGroups`, `applications`); a half left out or `null` is
+/// `None`.
+pub type Halves = (Option<Targets>, Option<Targets>);
+
+fn halves(
+    users_and_groups: &Field<TargetConfigurationBody>,
+    applications: &Field<TargetConfigurationBody>,
+    at: &str,
+) -> Result<Halves, String> {
+    let half = |field: &Field<TargetConfigurationBody>, name: &str| match field {
+        Field::Value(body) => body.to_model(&format!("{at}.{name}")).map(Some),
+        Field::Absent | Field::Null => Ok(None),
+    };
+    Ok((
+        half(users_and_groups, "usersAndGroups")?,
+        half(applications, "applications")?,
+    ))
+}
+
+impl B2bSettingBody {
+    pub fn halves(&self, at: &str) -> Result<Halves, String> {
+        check_type(
+            self.odata_type.as_deref(),
+            "crossTenantAccessPolicyB2BSetting",
+            at,
+        )?;
+        halves(&self.users_and_groups, &self.applications, at)
+    }
+}
+
+/// `crossTenantAccessPolicyTenantRestrictions`: a B2B setting plus `devices` (not supported).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TenantRestrictionsBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    #[serde(default)]
+    users_and_groups: Field<TargetConfigurationBody>,
+    #[serde(default)]
+    applications: Field<TargetConfigurationBody>,
+    #[serde(default)]
+    devices: Field<Value>,
+}
+
+impl TenantRestrictionsBody {
+    pub fn halves(&self, at: &str) -> Result<Halves, String> {
+        check_type(
+            self.odata_type.as_deref(),
+            "crossTenantAccessPolicyTenantRestrictions",
+            at,
+        )?;
+        if let Field::Value(_) = self.devices {
+            return Err(format!(
+                "{at}.devices is not supported: Portico's tenant restrictions apply to users, groups and applications. Leave devices out or null."
+            ));
+        }
+        halves(&self.users_and_groups, &self.applications, at)
+    }
+}
+
+/// `crossTenantAccessPolicyInboundTrust`; a flag left out (or `null`) keeps its value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InboundTrustBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    pub is_mfa_accepted: Option<bool>,
+    pub is_compliant_device_accepted: Option<bool>,
+    #[serde(rename = "isHybridAzureADJoinedDeviceAccepted")]
+    pub is_hybrid_azure_ad_joined_device_accepted: Option<bool>,
+}
+
+impl InboundTrustBody {
+    pub fn check(&self, at: &str) -> Result<(), String> {
+        check_type(
+            self.odata_type.as_deref(),
+            "crossTenantAccessPolicyInboundTrust",
+            at,
+        )
+    }
+}
+
+/// `inboundOutboundPolicyConfiguration` (`automaticUserConsentSettings`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConsentBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    #[serde(default)]
+    pub inbound_allowed: Field<bool>,
+    #[serde(default)]
+    pub outbound_allowed: Field<bool>,
+}
+
+impl ConsentBody {
+    pub fn check(&self, at: &str) -> Result<(), String> {
+        check_type(
+            self.odata_type.as_deref(),
+            "inboundOutboundPolicyConfiguration",
+            at,
+        )
+    }
+}
+
+/// `PATCH /policies/crossTenantAccessPolicy`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PolicyBody {
+    #[serde(rename = "@odata.type")]
+    pub odata_type: Option<String>,
+    pub display_name: Option<String>,
+    pub allowed_cloud_endpoints: Option<Vec<String>>,
+}
+
+/// `PATCH /policies/crossTenantAccessPolicy/default`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DefaultBody {
+    #[serde(rename = "@odata.type")]
+    pub odata_type: Option<String>,
+    /// Read-only; present only to be refused with a message rather than as an unknown property.
+    #[serde(default)]
+    pub is_service_default: Field<bool>,
+    #[serde(default)]
+    pub inbound_trust: Field<InboundTrustBody>,
+    #[serde(default)]
+    pub b2b_collaboration_inbound: Field<B2bSettingBody>,
+    #[serde(default)]
+    pub b2b_collaboration_outbound: Field<B2bSettingBody>,
+    #[serde(default)]
+    pub b2b_direct_connect_inbound: Field<B2bSettingBody>,
+    #[serde(default)]
+    pub b2b_direct_connect_outbound: Field<B2bSettingBody>,
+    #[serde(default)]
+    pub automatic_user_consent_settings: Field<ConsentBody>,
+    #[serde(default)]
+    pub tenant_restrictions: Field<TenantRestrictionsBody>,
+    #[serde(default)]
+    pub invitation_redemption_identity_provider_configuration: Field<Value>,
+}
+
+/// Whether a body's `invitationRedemptionIdentityProviderConfiguration` is Entra's default (the
+/// only value Portico accepts, as its redemption order is fixed).
+pub fn is_default_redemption_configuration(value: &Value) -> bool {
+    let mut given = value.clone();
+    if let Value::Object(map) = &mut given {
+        map.remove("@odata.type");
+    }
+    given == invitation_redemption_configuration_json()
+}
+
+/// `POST /policies/crossTenantAccessPolicy/partners` and `PATCH …/partners/{id}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PartnerBody {
+    #[serde(rename = "@odata.type")]
+    pub odata_type: Option<String>,
+    #[serde(default)]
+    pub tenant_id: Field<String>,
+    #[serde(default)]
+    pub inbound_trust: Field<InboundTrustBody>,
+    #[serde(default)]
+    pub b2b_collaboration_inbound: Field<B2bSettingBody>,
+    #[serde(default)]
+    pub b2b_collaboration_outbound: Field<B2bSettingBody>,
+    #[serde(default)]
+    pub b2b_direct_connect_inbound: Field<B2bSettingBody>,
+    #[serde(default)]
+    pub b2b_direct_connect_outbound: Field<B2bSettingBody>,
+    #[serde(default)]
+    pub automatic_user_consent_settings: Field<ConsentBody>,
+    #[serde(default)]
+    pub tenant_restrictions: Field<TenantRestrictionsBody>,
+    #[serde(default)]
+    pub is_service_provider: Field<bool>,
+    /// Read-only (multitenant organizations are not modelled): only `false` or `null` pass.
+    #[serde(default)]
+    pub is_in_multi_tenant_organization: Field<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_tell_absent_from_null() {
+        let body: PartnerBody =
+            serde_json::from_value(json!({"inboundTrust": null, "isServiceProvider": true}))
+                .unwrap();
+        assert!(matches!(body.inbound_trust, Field::Null));
+        assert!(matches!(body.b2b_collaboration_inbound, Field::Absent));
+        assert_eq!(body.is_service_provider, Field::Value(true));
+    }
+
+    #[test]
+    fn target_configurations_need_valid_names() {
+        let parse = |v: Value| {
+            serde_json::from_value::<TargetConfigurationBody>(v)
+                .unwrap()
+                .to_model("x.usersAndGroups")
+        };
+        let ok = parse(json!({"accessType": "blocked", "targets": [{"target": "AllUsers", "targetType": "user"}]})).unwrap();
+        assert_eq!(
+            ok,
+            Targets::all(AccessType::Blocked, "AllUsers", TargetType::User)
+        );
+        let bad = parse(json!({"accessType": "unknownFutureValue", "targets": []})).unwrap_err();
+        assert!(bad.contains("'allowed' or 'blocked'"), "{bad}");
+        let bad = parse(json!({"accessType": "allowed", "targets": [{"target": "AllUsers", "targetType": "device"}]})).unwrap_err();
+        assert!(bad.contains("'user', 'group' or 'application'"), "{bad}");
+        assert!(parse(json!({"accessType": "allowed"})).is_err());
+    }
+
+    #[test]
+    fn the_default_round_trips_its_redemption_configuration() {
+        assert!(is_default_redemption_configuration(
+            &invitation_redemption_configuration_json()
+        ));
+        assert!(!is_default_redemption_configuration(
+            &json!({"fallbackIdentityProvider": "emailOneTimePasscode"})
+        ));
+    }
+}

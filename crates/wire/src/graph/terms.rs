@@ -1,0 +1,104 @@
+//! Graph shapes of terms of use: `agreement` and the body that creates one. Entra stores PDFs;
+//! Portico stores text, taken from the (default) agreement file's base64 `data`.
+
+use super::conditional_access::{check_type, refuse_read_only};
+use portico_model::conditional_access::TermsOfUse;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+/// `POST /identityGovernance/termsOfUse/agreements`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgreementBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    id: Option<Value>,
+    display_name: Option<String>,
+    is_viewing_before_acceptance_required: Option<bool>,
+    is_per_device_acceptance_required: Option<bool>,
+    terms_expiration: Option<Value>,
+    user_reaccept_required_frequency: Option<Value>,
+    /// Graph's `agreementFileLocalization` list.
+    files: Option<Vec<AgreementFileBody>>,
+    /// Graph's `agreementFile`.
+    file: Option<AgreementFileBody>,
+}
+
+/// Only `fileData.data` is used; the rest is accepted as Graph accepts it (one text, no languages).
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AgreementFileBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    file_name: Option<String>,
+    display_name: Option<String>,
+    language: Option<String>,
+    is_default: Option<bool>,
+    is_major_version: Option<bool>,
+    file_data: Option<FileDataBody>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDataBody {
+    data: Option<String>,
+}
+
+/// What an agreement body sets.
+#[derive(Debug, Default)]
+pub struct AgreementFields {
+    pub display_name: Option<String>,
+    pub is_viewing_before_acceptance_required: Option<bool>,
+    pub is_per_device_acceptance_required: Option<bool>,
+    /// The default file's base64 `data`.
+    pub file_data: Option<String>,
+}
+
+impl AgreementBody {
+    pub fn into_fields(self) -> Result<AgreementFields, String> {
+        check_type(self.odata_type.as_deref(), "agreement", "agreement")?;
+        refuse_read_only("id", &self.id)?;
+        for (name, value) in [
+            ("termsExpiration", &self.terms_expiration),
+            (
+                "userReacceptRequiredFrequency",
+                &self.user_reaccept_required_frequency,
+            ),
+        ] {
+            if !matches!(value, None | Some(Value::Null)) {
+                return Err(format!("Portico does not support '{name}': users accept an agreement once. Leave it out or send null."));
+            }
+        }
+        let mut files = self.files.unwrap_or_default();
+        files.extend(self.file);
+        // The default file, else the first (Graph's rule).
+        let chosen = match files.iter().position(|f| f.is_default == Some(true)) {
+            Some(index) => Some(files.swap_remove(index)),
+            None => files.into_iter().next(),
+        };
+        let file_data = chosen.and_then(|f| f.file_data).and_then(|d| d.data);
+        Ok(AgreementFields {
+            display_name: self.display_name,
+            is_viewing_before_acceptance_required: self.is_viewing_before_acceptance_required,
+            is_per_device_acceptance_required: self.is_per_device_acceptance_required,
+            file_data,
+        })
+    }
+}
+
+/// An agreement as Graph returns it.
+pub fn agreement_json(terms: &TermsOfUse) -> Map<String, Value> {
+    let object = json!({
+        "id": terms.id.to_string(),
+        "displayName": terms.display_name,
+        "isViewingBeforeAcceptanceRequired": terms.is_viewing_before_acceptance_required,
+        "isPerDeviceAcceptanceRequired": false,
+        "userReacceptRequiredFrequency": null,
+        "termsExpiration": null,
+    });
+    match object {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
