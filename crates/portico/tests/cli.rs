@@ -351,41 +351,129 @@ async fn invite_csv_is_idempotent_and_import_synced_adds_state_3_accounts() {
     assert!(server.wait().unwrap().success());
 }
 
-/// `portico what-if` against a data directory: the FAQ's outcomes, without signing anyone in.
+/// A client that trusts the CA of `ca_dir`.
+fn https_client(ca_dir: &std::path::Path) -> reqwest::Client {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let pem = std::fs::read(ca_dir.join("ca.pem")).unwrap();
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap()
+}
+
+/// A Graph call with a demo admin app's app-only token; returns the status and body.
+async fn graph_as(
+    client: &reqwest::Client,
+    base: &str,
+    (tenant, app, secret): (&str, &str, &str),
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let token: serde_json::Value = client
+        .post(format!("{base}{tenant}/oauth2/v2.0/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", app),
+            ("client_secret", secret),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut request = client
+        .request(method, format!("{base}{}", path.trim_start_matches('/')))
+        .bearer_auth(token["access_token"].as_str().unwrap());
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+fn stop(mut child: std::process::Child) {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "the server stopped with {status}");
+}
+
+/// Contoso's additions to the demo world for the what-if cases: a trusted office, terms of use,
+/// a policy that blocks Contoso Web outside the office and one that asks guests on the CLI to
+/// accept the terms.
+const CONTOSO_POLICIES: &str = r#"[[tenant.named_location]]
+display_name = "Office"
+ip_ranges = ["10.0.0.0/8"]
+is_trusted = true
+
+[[tenant.terms_of_use]]
+display_name = "Guest terms"
+text = "Keep Contoso's data in Contoso."
+
+[[tenant.conditional_access]]
+display_name = "Web only from the office"
+state = "enabled"
+include_users = ["All"]
+include_applications = ["c0c0a002-0000-4000-8000-000000000002"]
+include_locations = ["All"]
+exclude_locations = ["AllTrusted"]
+grant = ["block"]
+
+[[tenant.conditional_access]]
+display_name = "Guests accept the terms on the CLI"
+state = "enabled"
+include_users = ["GuestsOrExternalUsers"]
+include_applications = ["c0c0a003-0000-4000-8000-000000000003"]
+terms_of_use = ["Guest terms"]
+
+"#;
+
+/// `portico what-if` against a server's data directory reproduces each policy outcome of the
+/// end-to-end tests (S09, S11, S12, S13, S25–S28) without signing anyone in.
 #[tokio::test]
 async fn what_if_reproduces_the_policy_outcomes_without_a_sign_in() {
     let ca = tempfile::tempdir().unwrap();
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().to_str().unwrap();
-    // Contoso blocks Fabrikam inbound (S09b) in a seed of our own.
     let seed = data.path().join("world.toml");
     let demo = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../app/seeds/demo.toml"
     ))
     .unwrap();
-    let blocked = demo.replacen(
+    let world = demo.replacen(
         "[[tenant]]\nkey = \"fabrikam\"",
-        "[[tenant.partner]]\ntenant = \"fabrikam\"\nb2b_collaboration_inbound = \"block\"\n\n[[tenant]]\nkey = \"fabrikam\"",
+        &format!("{CONTOSO_POLICIES}[[tenant]]\nkey = \"fabrikam\""),
         1,
     );
-    assert_ne!(blocked, demo, "the demo seed's layout changed");
-    std::fs::write(&seed, blocked).unwrap();
-    let (mut server, _) = serve(
+    assert_ne!(world, demo, "the demo seed's layout changed");
+    std::fs::write(&seed, world).unwrap();
+    let (server, _) = serve(
         ca.path(),
         &["--seed", seed.to_str().unwrap(), "--data-dir", data_dir],
     );
-    Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(server.wait().unwrap().success());
-    for address in ["eve@woodgrovebank.com", "rick@adatum.com"] {
+    stop(server);
+    for (tenant, address) in [
+        ("contoso.com", "eve@woodgrovebank.com"),
+        ("contoso.com", "rick@adatum.com"),
+        ("contoso.com", "alice@fabrikam.com"),
+        ("contoso.com", "dave@example.net"),
+        ("adatum.com", "alice@fabrikam.com"),
+    ] {
         let invited = portico(ca.path())
             .args([
                 "invite",
                 "--tenant",
-                "contoso.com",
+                tenant,
                 "--email",
                 address,
                 "--data-dir",
@@ -399,16 +487,91 @@ async fn what_if_reproduces_the_policy_outcomes_without_a_sign_in() {
             String::from_utf8_lossy(&invited.stderr)
         );
     }
-    let what_if = |args: &[&str]| {
+
+    // Settings changed the way admins change them: Graph.
+    let (server, base) = serve(ca.path(), &["--data-dir", data_dir]);
+    let client = https_client(ca.path());
+    let contoso = (
+        "contoso.com",
+        "c0c0a001-0000-4000-8000-000000000001",
+        "contoso-admin-secret",
+    );
+    let adatum = (
+        "adatum.com",
+        "ada7a001-0000-4000-8000-000000000001",
+        "adatum-admin-secret",
+    );
+    let block_all = serde_json::json!({
+        "usersAndGroups": {"accessType": "blocked", "targets": [{"target": "AllUsers", "targetType": "user"}]},
+        "applications": {"accessType": "blocked", "targets": [{"target": "AllApplications", "targetType": "application"}]}
+    });
+    let (status, _) = graph_as(&client, &base, contoso, reqwest::Method::POST, "/v1.0/policies/crossTenantAccessPolicy/partners",
+        Some(serde_json::json!({"tenantId": "22222222-2222-4222-8222-222222222222", "b2bCollaborationInbound": block_all}))).await;
+    assert_eq!(status, 201);
+    let (_, rick) = graph_as(
+        &client,
+        &base,
+        adatum,
+        reqwest::Method::GET,
+        "/v1.0/users/rick@adatum.com",
+        None,
+    )
+    .await;
+    let (status, _) = graph_as(
+        &client,
+        &base,
+        adatum,
+        reqwest::Method::POST,
+        "/v1.0/identityProtection/riskyUsers/confirmCompromised",
+        Some(serde_json::json!({"userIds": [rick["id"]]})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, policies) = graph_as(
+        &client,
+        &base,
+        contoso,
+        reqwest::Method::GET,
+        "/v1.0/identity/conditionalAccess/policies",
+        None,
+    )
+    .await;
+    let mfa = policies["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["displayName"] == "Guests must use MFA")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = graph_as(
+        &client,
+        &base,
+        contoso,
+        reqwest::Method::PATCH,
+        &format!("/v1.0/identity/conditionalAccess/policies/{mfa}"),
+        Some(serde_json::json!({"state": "enabled"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    stop(server);
+
+    let what_if = |user: &str, tenant: &str, app: &str, extra: &[&str]| {
         let output = portico(ca.path())
             .args([
                 "what-if",
-                "--resource-tenant",
-                "contoso.com",
+                "--json",
                 "--data-dir",
                 data_dir,
+                "--user",
+                user,
+                "--resource-tenant",
+                tenant,
+                "--app",
+                app,
             ])
-            .args(args)
+            .args(extra)
             .output()
             .unwrap();
         assert!(
@@ -416,60 +579,111 @@ async fn what_if_reproduces_the_policy_outcomes_without_a_sign_in() {
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        String::from_utf8(output.stdout).unwrap()
+        let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (
+            answer["decision"].as_str().unwrap().to_owned(),
+            answer["errorCode"].as_u64(),
+            answer["responsible"].as_str().map(str::to_owned),
+        )
+    };
+    let outcome = |decision: &str, code: Option<u64>, who: Option<&str>| {
+        (decision.to_owned(), code, who.map(str::to_owned))
     };
     const CLI: &str = "c0c0a003-0000-4000-8000-000000000003";
-    let eve = what_if(&["--user", "eve@woodgrovebank.com", "--app", CLI]);
-    assert!(eve.contains("decision: deny AADSTS500212"), "{eve}");
-    assert!(eve.contains("who must act: home (Woodgrove Bank)"), "{eve}");
-    assert!(eve.contains("FAIL homeOutbound"), "{eve}");
-    let alice = what_if(&["--user", "alice@fabrikam.com", "--app", CLI]);
-    assert!(
-        alice.contains("decision: deny AADSTS50020"),
-        "not invited: {alice}"
+    const WEB: &str = "c0c0a002-0000-4000-8000-000000000002";
+    const PAYROLL: &str = "c0c0a004-0000-4000-8000-000000000004";
+    // S09 a, b, c.
+    assert_eq!(
+        what_if("eve@woodgrovebank.com", "contoso.com", CLI, &[]),
+        outcome("deny", Some(500212), Some("home"))
     );
-    assert!(
-        alice.contains("FAIL resourceInbound"),
-        "and the inbound block shows: {alice}"
+    assert_eq!(
+        what_if("alice@fabrikam.com", "contoso.com", CLI, &[]),
+        outcome("deny", Some(500213), Some("resource"))
     );
-    let rick = what_if(&[
-        "--user",
-        "rick@adatum.com",
-        "--app",
-        "c0c0a004-0000-4000-8000-000000000004",
-        "--json",
-    ]);
-    let rick: serde_json::Value = serde_json::from_str(&rick).unwrap();
-    assert_eq!(rick["errorCode"], 50105);
-    assert_eq!(rick["responsible"], "resource");
-    let restricted = what_if(&[
-        "--user",
-        "megan@contoso.com",
-        "--app",
-        CLI,
-        "--header",
-        "Restrict-Access-To-Tenants: fabrikam.com,adatum.onmicrosoft.com",
-        "--header",
-        "Restrict-Access-Context: 22222222-2222-4222-8222-222222222222",
-    ]);
-    assert!(
-        restricted.contains("decision: deny AADSTS500021"),
-        "{restricted}"
+    assert_eq!(
+        what_if(
+            "alice@fabrikam.com",
+            "adatum.com",
+            "ada7a001-0000-4000-8000-000000000001",
+            &[]
+        ),
+        outcome("allow", None, None)
     );
-    assert!(
-        restricted.contains("who must act: network (Fabrikam)"),
-        "{restricted}"
+    // S11.
+    assert_eq!(
+        what_if(
+            "megan@contoso.com",
+            "contoso.com",
+            CLI,
+            &[
+                "--header",
+                "Restrict-Access-To-Tenants: fabrikam.com,adatum.onmicrosoft.com",
+                "--header",
+                "Restrict-Access-Context: 22222222-2222-4222-8222-222222222222"
+            ]
+        ),
+        outcome("deny", Some(500021), Some("network"))
     );
-    let megan = what_if(&["--user", "megan@contoso.com", "--app", CLI]);
-    assert!(megan.contains("decision: allow"), "{megan}");
+    // S12, and S27 (assignment is checked before risk).
+    assert_eq!(
+        what_if("rick@adatum.com", "contoso.com", CLI, &[]),
+        outcome("deny", Some(530032), Some("home"))
+    );
+    assert_eq!(
+        what_if("rick@adatum.com", "contoso.com", PAYROLL, &[]),
+        outcome("deny", Some(50105), Some("resource"))
+    );
+    // S13: register MFA in Contoso; S28: then accept the terms; then in.
+    assert_eq!(
+        what_if("dave@example.net", "contoso.com", CLI, &[]),
+        outcome("interrupt", Some(50079), Some("user"))
+    );
+    assert_eq!(
+        what_if("dave@example.net", "contoso.com", CLI, &["--mfa"]),
+        outcome("interrupt", Some(50158), Some("user"))
+    );
+    assert_eq!(
+        what_if("megan@contoso.com", "contoso.com", CLI, &[]),
+        outcome("allow", None, None)
+    );
+    // S25: "All users" includes guests; S26: the resource tenant's trusted location lets them in.
+    assert_eq!(
+        what_if(
+            "megan@contoso.com",
+            "contoso.com",
+            WEB,
+            &["--ip", "203.0.113.9"]
+        ),
+        outcome("deny", Some(53003), Some("resource"))
+    );
+    assert_eq!(
+        what_if(
+            "dave@example.net",
+            "contoso.com",
+            WEB,
+            &["--ip", "203.0.113.9", "--mfa"]
+        ),
+        outcome("deny", Some(53003), Some("resource"))
+    );
+    assert_eq!(
+        what_if(
+            "dave@example.net",
+            "contoso.com",
+            WEB,
+            &["--ip", "10.1.2.3", "--mfa"]
+        ),
+        outcome("allow", None, None)
+    );
 
-    // --demo evaluates against a fresh demo world; unknown names are clear errors.
-    let demo_eve = portico(ca.path())
+    // The text form names the setting and who must act.
+    let text = portico(ca.path())
         .args([
             "what-if",
-            "--demo",
+            "--data-dir",
+            data_dir,
             "--user",
-            "megan@contoso.com",
+            "eve@woodgrovebank.com",
             "--resource-tenant",
             "contoso.com",
             "--app",
@@ -477,7 +691,36 @@ async fn what_if_reproduces_the_policy_outcomes_without_a_sign_in() {
         ])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&demo_eve.stdout).contains("decision: allow"));
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains(
+            "FAIL homeOutbound           Woodgrove Bank › cross-tenant access › partner Contoso"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("who must act: home (Woodgrove Bank)"),
+        "{text}"
+    );
+
+    // --demo evaluates a fresh demo world; unknown names are clear errors.
+    let fresh = portico(ca.path())
+        .args([
+            "what-if",
+            "--demo",
+            "--user",
+            "alice@fabrikam.com",
+            "--resource-tenant",
+            "contoso.com",
+            "--app",
+            CLI,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&fresh.stdout).contains("decision: deny AADSTS50020"),
+        "not invited in a fresh world"
+    );
     let unknown = portico(ca.path())
         .args([
             "what-if",
