@@ -52,3 +52,29 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// One audit row for something a user did for themselves at sign-in (registering an
+    /// authenticator, accepting terms of use): the user is both actor and target.
+    pub(crate) fn self_service_audit(
+        &self,
+        user: &portico_model::user::User,
+        category: &str,
+        activity: &str,
+        target: AuditTarget,
+    ) -> Write {
+        Write::Audit(AuditRecord {
+            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            activity_at: self.now(),
+            category: category.to_owned(),
+            activity: activity.to_owned(),
+            initiated_by: Actor::User {
+                id: user.id,
+                user_principal_name: user.user_principal_name.to_string(),
+            },
+            targets: vec![target],
+            success: true,
+            correlation_id: None,
+        })
+    }
+}

@@ -6,6 +6,8 @@ pub mod b2b;
 pub mod clock;
 pub mod directory;
 pub mod mail;
+pub mod reports;
+pub mod retention;
 pub mod secrets;
 pub mod seed;
 pub mod sign_in;

@@ -3,10 +3,13 @@
 //! commits [`App::sign_in_record`] in the same transaction as what the attempt produced, so a token
 //! is never issued without its log row and a failure is never silent.
 
+use crate::sign_in_policy::enforce::Judged;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
+use portico_model::conditional_access::RiskLevel;
 use portico_model::logs::{AppliedPolicy, CrossTenantAccessType, SignInRecord};
+use portico_model::risk::RiskState;
 use portico_model::user::{User, UserType};
 use portico_model::{ObjectId, TenantId};
 use portico_policy::decision::{Decision, Evaluation, Party};
@@ -49,7 +52,14 @@ pub struct SignInAttempt {
     policy: Option<PolicyOutcome>,
     /// Shared by the rows one cross-tenant sign-in writes in each tenant.
     correlation_id: Option<ObjectId>,
+    /// The resource the token is for: (app id, name).
+    resource: Option<(String, String)>,
+    risk_level: Option<RiskLevel>,
+    tenant_restricted: bool,
 }
+
+/// Microsoft Graph, the resource of every non-OIDC scope Portico grants.
+const GRAPH_RESOURCE: (&str, &str) = ("00000003-0000-0000-c000-000000000000", "Microsoft Graph");
 
 /// What the policy engine said, as the log keeps it.
 #[derive(Debug, Clone)]
@@ -63,10 +73,17 @@ struct PolicyOutcome {
 
 impl SignInAttempt {
     pub fn user(user: &User, app: &Application, kind: SignInKind) -> Self {
+        // A guest's row names the address they sign in with, not the `#EXT#` UPN (as Entra's log).
+        let name = match (&user.user_type, &user.mail) {
+            (UserType::Guest, Some(mail)) if user.user_principal_name.is_external() => {
+                mail.as_str().to_ascii_lowercase()
+            }
+            _ => user.user_principal_name.to_string(),
+        };
         Self {
             kind,
             user_id: Some(user.id),
-            user_principal_name: Some(user.user_principal_name.to_string()),
+            user_principal_name: Some(name),
             user_display_name: Some(user.display_name.clone()),
             user_type: Some(user.user_type),
             app: Some((app.client_id, app.display_name.clone())),
@@ -76,6 +93,9 @@ impl SignInAttempt {
             responsible: None,
             policy: None,
             correlation_id: None,
+            resource: None,
+            risk_level: None,
+            tenant_restricted: false,
             client_app_used: if kind == SignInKind::Interactive {
                 "Browser"
             } else {
@@ -99,6 +119,9 @@ impl SignInAttempt {
             responsible: None,
             policy: None,
             correlation_id: None,
+            resource: None,
+            risk_level: None,
+            tenant_restricted: false,
             client_app_used: "Browser",
         }
     }
@@ -117,6 +140,9 @@ impl SignInAttempt {
             responsible: None,
             policy: None,
             correlation_id: None,
+            resource: None,
+            risk_level: None,
+            tenant_restricted: false,
             client_app_used: "Client credentials",
         }
     }
@@ -141,6 +167,24 @@ impl SignInAttempt {
     pub fn from_ip(mut self, ip: Option<String>) -> Self {
         self.ip_address = ip;
         self
+    }
+
+    /// The scopes asked for: Graph's when any is not an OpenID Connect scope, else the app's own.
+    pub fn for_scopes(mut self, scopes: &[String]) -> Self {
+        let oidc = ["openid", "profile", "email", "offline_access"];
+        if scopes.iter().any(|s| !oidc.contains(&s.as_str())) {
+            self.resource = Some((GRAPH_RESOURCE.0.into(), GRAPH_RESOURCE.1.into()));
+        }
+        self
+    }
+
+    /// The policy engine's answer together with the facts it judged (risk, restrictions).
+    pub fn judged(self, judged: &Judged) -> Self {
+        let mut attempt = self.evaluated(&judged.evaluation);
+        attempt.risk_level = Some(judged.facts.risk.user);
+        attempt.tenant_restricted =
+            judged.facts.restrictions.v1.is_some() || judged.facts.restrictions.v2.is_some();
+        attempt
     }
 
     pub fn correlated(mut self, id: ObjectId) -> Self {
@@ -221,7 +265,7 @@ impl App {
             user_display_name: attempt.user_display_name,
             user_type: attempt.user_type,
             app_id: attempt.app.as_ref().map(|(id, _)| *id),
-            app_display_name: attempt.app.map(|(_, name)| name),
+            app_display_name: attempt.app.as_ref().map(|(_, name)| name.clone()),
             ip_address: attempt.ip_address,
             client_app_used: Some(attempt.client_app_used.to_owned()),
             cross_tenant_access_type: if attempt.cross_tenant.is_some() {
@@ -243,6 +287,25 @@ impl App {
                 .as_ref()
                 .map(|p| p.conditional_access_status.to_owned()),
             applied_conditional_access_policies: policy.map(|p| p.applied).unwrap_or_default(),
+            resource_id: attempt
+                .resource
+                .as_ref()
+                .map(|(id, _)| id.clone())
+                .or_else(|| attempt.app.as_ref().map(|(id, _)| id.to_string())),
+            resource_display_name: attempt
+                .resource
+                .as_ref()
+                .map(|(_, name)| name.clone())
+                .or_else(|| attempt.app.as_ref().map(|(_, name)| name.clone())),
+            risk_level_during_sign_in: attempt.risk_level,
+            risk_state: attempt.risk_level.map(|level| {
+                if level == RiskLevel::None {
+                    RiskState::None
+                } else {
+                    RiskState::AtRisk
+                }
+            }),
+            is_tenant_restricted: attempt.tenant_restricted,
         })
     }
 }

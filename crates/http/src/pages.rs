@@ -108,6 +108,8 @@ pub struct TermsPage<'a> {
 #[template(path = "signed_in.html")]
 pub struct SignedInPage<'a> {
     pub tenant_name: &'a str,
+    /// The organisations the signed-in identity belongs to, with a switch to each.
+    pub organizations: &'a [portico_wire::me::MyTenant],
 }
 
 #[derive(Template)]

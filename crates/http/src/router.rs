@@ -19,6 +19,15 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/portico/v1/tenants/{tenant}", get(control::tenant))
         .route(
+            "/portico/v1/tenants/{tenant}/reports/mau",
+            get(crate::reports::tenant_report),
+        )
+        .route(
+            "/portico/v1/tenants/{tenant}/reports/mau/history",
+            get(crate::reports::tenant_history),
+        )
+        .route("/portico/v1/me/tenants", get(crate::me::my_tenants))
+        .route(
             "/portico/callback",
             get(callback::callback_get).post(callback::callback_post),
         )
@@ -35,6 +44,7 @@ pub fn router(state: AppState) -> Router {
             )
             .route("/portico/v1/outbox", get(control::outbox))
             .route("/portico/v1/whatif", post(crate::whatif::what_if))
+            .route("/portico/v1/reports/mau", get(crate::reports::group_report))
             .route(
                 "/portico/v1/tenants/{tenant}/keys/rotate",
                 post(control::rotate_keys),

@@ -7,6 +7,7 @@ use crate::tls::{LocalCa, TlsError};
 use axum_server::tls_rustls::RustlsConfig;
 use axum_server::Handle;
 use portico_app::mail::{Dispatcher, SmtpTransport};
+use portico_app::retention::LogPurger;
 use portico_app::seed::SeedFile;
 use portico_app::tokens::master_key::{MasterKey, MasterKeyError, MasterKeySource};
 use portico_app::{App, AppConfig, AppError};
@@ -137,6 +138,10 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         );
         background.push(tokio::spawn(dispatcher.run(stop_signal.clone())));
     }
+    // Sign-in and audit rows past each tenant's retention are deleted in the background.
+    background.push(tokio::spawn(
+        LogPurger::new(app.clone()).run(stop_signal.clone()),
+    ));
 
     let ready = Arc::new(AtomicBool::new(true));
     let throttle = Arc::new(crate::throttle::Throttle::new(options.throttle));
@@ -165,7 +170,8 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
 
 impl RunningServer {
     /// Stops gracefully: readiness turns false, new connections are refused, requests in flight
-    /// get `drain` to finish, queued mail gets a last delivery attempt, the store is closed.
+    /// get `drain` to finish, queued mail gets a last delivery attempt, the log purge stops, the
+    /// store is closed.
     pub async fn shutdown(self, drain: Duration) {
         self.ready.store(false, Ordering::SeqCst);
         self.handle.graceful_shutdown(Some(drain));

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod invitation;
 pub mod logs;
 pub mod mail;
+pub mod month;
 pub mod oauth;
 pub mod risk;
 pub mod role;

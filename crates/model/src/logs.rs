@@ -52,6 +52,25 @@ pub struct SignInRecord {
     pub conditional_access_status: Option<String>,
     /// Applied policies as Graph `appliedConditionalAccessPolicy` documents.
     pub applied_conditional_access_policies: Vec<AppliedPolicy>,
+    /// The resource the token is for (Graph's app id and name), when there is one.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    #[serde(default)]
+    pub resource_display_name: Option<String>,
+    /// The user risk the policies saw (`none` … `high`).
+    #[serde(default)]
+    pub risk_level_during_sign_in: Option<crate::conditional_access::RiskLevel>,
+    #[serde(default)]
+    pub risk_state: Option<crate::risk::RiskState>,
+    /// The request carried tenant restrictions (v1 or v2 headers).
+    #[serde(default)]
+    pub is_tenant_restricted: bool,
+}
+
+impl SignInRecord {
+    pub fn is_interactive(&self) -> bool {
+        self.sign_in_event_type == "interactiveUser"
+    }
 }
 
 /// Who performed an audited change.

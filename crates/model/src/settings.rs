@@ -119,7 +119,7 @@ pub struct EntraCompat {
 }
 
 /// Every per-tenant setting that is a single document.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TenantSettings {
     pub authorization: AuthorizationPolicy,
@@ -132,6 +132,30 @@ pub struct TenantSettings {
     pub security_defaults_enabled: bool,
     /// External OpenID Connect identity providers for guests of given domains.
     pub federations: Vec<DomainFederation>,
+    /// Sign-in log rows older than this many days are purged (Entra P1 keeps 30). Monthly
+    /// active users are counted apart from the log and survive it.
+    pub sign_in_retention_days: u32,
+    /// Audit log rows older than this many days are purged.
+    pub audit_retention_days: u32,
+}
+
+/// Entra ID P1's retention of sign-in and audit logs.
+pub const DEFAULT_LOG_RETENTION_DAYS: u32 = 30;
+
+impl Default for TenantSettings {
+    fn default() -> Self {
+        Self {
+            authorization: AuthorizationPolicy::default(),
+            collaboration: CollaborationSettings::default(),
+            entra_compat: EntraCompat::default(),
+            cross_tenant_default: crate::cross_tenant::CrossTenantAccessSettings::default(),
+            cross_tenant_policy: crate::cross_tenant::CrossTenantPolicy::default(),
+            security_defaults_enabled: false,
+            federations: Vec::new(),
+            sign_in_retention_days: DEFAULT_LOG_RETENTION_DAYS,
+            audit_retention_days: DEFAULT_LOG_RETENTION_DAYS,
+        }
+    }
 }
 
 /// Guests whose addresses are in `domain` sign in at an external OpenID Connect provider
@@ -144,4 +168,22 @@ pub struct DomainFederation {
     pub client_id: String,
     /// Sealed with the master key (base64url) once stored; the seed gives it in the clear.
     pub client_secret: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_stored_before_retention_existed_keep_thirty_days() {
+        let mut stored = serde_json::to_value(TenantSettings::default()).unwrap_or_default();
+        if let Some(fields) = stored.as_object_mut() {
+            fields.remove("sign_in_retention_days");
+            fields.remove("audit_retention_days");
+        }
+        let loaded: TenantSettings =
+            serde_json::from_value(stored).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.sign_in_retention_days, 30);
+        assert_eq!(loaded.audit_retention_days, 30);
+    }
 }

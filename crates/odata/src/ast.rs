@@ -12,7 +12,8 @@ use uuid::Uuid;
 pub enum Literal {
     Null,
     Bool(bool),
-    /// Only the right-hand side of `collection/$count` comparisons carries integers today.
+    /// The right-hand side of `collection/$count` comparisons, and integer properties
+    /// (`status/errorCode`).
     Int(i64),
     String(String),
     /// The value compared with a GUID property (`id`). Clients may write it bare or quoted.
@@ -104,6 +105,8 @@ pub enum Expr {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     /// `otherMails/any(x: x eq 'a@b.com')`, `proxyAddresses/any(p: startswith(p, 'smtp:'))`.
+    /// Over a collection of objects compared by one member, `collection` is the path to that
+    /// member: `targetResources/any(t: t/id eq '…')` has the collection `targetResources/id`.
     Any {
         collection: String,
         predicate: Box<Expr>,

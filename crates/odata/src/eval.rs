@@ -20,6 +20,7 @@ use uuid::Uuid;
 pub enum Field {
     Null,
     Bool(bool),
+    Int(i64),
     /// Strings and enum values.
     String(String),
     /// A string collection; an empty collection is `Strings(vec![])`.
@@ -28,7 +29,7 @@ pub enum Field {
     Guid(Uuid),
 }
 
-/// Something a filter can be evaluated against: a user, group or contact row.
+/// Something a filter can be evaluated against: a user, group or contact row, a log entry.
 pub trait Record {
     /// The value of `property` (canonical name). Unknown properties should answer `Field::Null`.
     fn field(&self, property: &str) -> Field;
@@ -115,6 +116,7 @@ fn order(field: &Field, value: &Literal) -> Option<Ordering> {
     match (field, value) {
         (Field::String(text), Literal::String(other)) => Some(fold(text).cmp(&fold(other))),
         (Field::Bool(flag), Literal::Bool(other)) => Some(flag.cmp(other)),
+        (Field::Int(number), Literal::Int(other)) => Some(number.cmp(other)),
         (Field::DateTime(at), Literal::DateTime(other)) => Some(at.cmp(other)),
         (Field::Guid(id), Literal::Guid(other)) => Some(id.cmp(other)),
         (Field::String(text), Literal::Guid(other)) => {

@@ -2,7 +2,8 @@
 //! `$orderby`, `$count` and `$search`, with Graph's rules for directory objects.
 //!
 //! - [`parse_query`] checks all options of a request against an [`Entity`] ([`USER`], [`GROUP`],
-//!   [`ORG_CONTACT`]) and applies the *advanced query* rule (`ConsistencyLevel: eventual` plus
+//!   [`ORG_CONTACT`], and the logs' [`SIGN_IN`] and [`DIRECTORY_AUDIT`]) and applies the
+//!   *advanced query* rule where Graph has it (`ConsistencyLevel: eventual` plus
 //!   `$count=true`); [`parse_filter`] and [`parse_search`] check one option.
 //! - The result is a checked tree ([`Expr`], [`Search`]) naming properties canonically, with
 //!   typed literals and bounded size ([`limits`]): `portico-store` compiles it to parameterised
@@ -44,6 +45,7 @@ pub use filter::parse_filter;
 pub use print::{print_filter, print_literal};
 pub use query::{check_count_segment, parse_query, QueryOptions, RawQuery};
 pub use schema::{
-    Entity, FilterSupport, Kind, Property, SearchMode, Support, GROUP, ORG_CONTACT, USER,
+    Entity, FilterSupport, Kind, Property, SearchMode, Support, DIRECTORY_AUDIT, GROUP,
+    ORG_CONTACT, SIGN_IN, USER,
 };
 pub use search::{matches_search, parse_search, search_tokens};

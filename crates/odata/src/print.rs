@@ -45,32 +45,10 @@ fn precedence(expr: &Expr) -> Precedence {
 
 fn write_expr(out: &mut String, expr: &Expr) {
     match expr {
-        Expr::Compare {
-            property,
-            op,
-            value,
-        } => {
-            write_name(out, property);
-            out.push(' ');
-            out.push_str(op.keyword());
-            out.push(' ');
-            write_literal(out, value);
-        }
-        Expr::In { property, values } => {
-            write_name(out, property);
-            out.push_str(" in (");
-            for (index, value) in values.iter().enumerate() {
-                if index > 0 {
-                    out.push_str(", ");
-                }
-                write_literal(out, value);
-            }
-            out.push(')');
-        }
-        Expr::StartsWith { property, prefix } => {
-            write_function(out, "startswith", property, prefix)
-        }
-        Expr::EndsWith { property, suffix } => write_function(out, "endswith", property, suffix),
+        Expr::Compare { .. }
+        | Expr::In { .. }
+        | Expr::StartsWith { .. }
+        | Expr::EndsWith { .. } => write_condition(out, expr, LAMBDA_VARIABLE),
         Expr::Not(inner) => {
             out.push_str("not ");
             write_operand(out, inner, precedence(inner) < Precedence::Unary);
@@ -81,11 +59,16 @@ fn write_expr(out: &mut String, expr: &Expr) {
             collection,
             predicate,
         } => {
-            out.push_str(collection);
+            // `targetResources/id`: a collection of objects, read through one member.
+            let (name, element) = match collection.split_once('/') {
+                Some((name, member)) => (name, format!("{LAMBDA_VARIABLE}/{member}")),
+                None => (collection.as_str(), LAMBDA_VARIABLE.to_owned()),
+            };
+            out.push_str(name);
             out.push_str("/any(");
             out.push_str(LAMBDA_VARIABLE);
             out.push_str(": ");
-            write_expr(out, predicate);
+            write_condition(out, predicate, &element);
             out.push(')');
         }
         Expr::Count {
@@ -95,6 +78,41 @@ fn write_expr(out: &mut String, expr: &Expr) {
         } => {
             let _ = write!(out, "{collection}/$count {} {value}", op.keyword());
         }
+    }
+}
+
+/// One condition; `element` is how the lambda's element is spelled (`x`, `x/id`).
+fn write_condition(out: &mut String, expr: &Expr, element: &str) {
+    match expr {
+        Expr::Compare {
+            property,
+            op,
+            value,
+        } => {
+            write_name(out, property, element);
+            out.push(' ');
+            out.push_str(op.keyword());
+            out.push(' ');
+            write_literal(out, value);
+        }
+        Expr::In { property, values } => {
+            write_name(out, property, element);
+            out.push_str(" in (");
+            for (index, value) in values.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                write_literal(out, value);
+            }
+            out.push(')');
+        }
+        Expr::StartsWith { property, prefix } => {
+            write_function(out, "startswith", property, prefix, element)
+        }
+        Expr::EndsWith { property, suffix } => {
+            write_function(out, "endswith", property, suffix, element)
+        }
+        other => write_expr(out, other),
     }
 }
 
@@ -117,19 +135,19 @@ fn write_operand(out: &mut String, expr: &Expr, parenthesise: bool) {
     }
 }
 
-fn write_function(out: &mut String, function: &str, property: &str, text: &str) {
+fn write_function(out: &mut String, function: &str, property: &str, text: &str, element: &str) {
     out.push_str(function);
     out.push('(');
-    write_name(out, property);
+    write_name(out, property, element);
     out.push_str(", ");
     write_string(out, text);
     out.push(')');
 }
 
-/// A property name, or the lambda variable for the element.
-fn write_name(out: &mut String, property: &str) {
+/// A property name, or the lambda's element.
+fn write_name(out: &mut String, property: &str, element: &str) {
     if property == Expr::ELEMENT {
-        out.push_str(LAMBDA_VARIABLE);
+        out.push_str(element);
     } else {
         out.push_str(property);
     }

@@ -150,7 +150,7 @@ pub fn parse_query(
             .property(name)
             .is_some_and(|property| property.order_by == Support::Advanced)
     });
-    if sorts_advanced || (filter.is_some() && !order_by.is_empty()) {
+    if entity.advanced_queries && (sorts_advanced || (filter.is_some() && !order_by.is_empty())) {
         refuse_unless_advanced(SORTING_NOT_SUPPORTED.to_owned())?;
         advanced = true;
     }

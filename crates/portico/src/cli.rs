@@ -37,6 +37,8 @@ pub enum Command {
     /// Evaluate a hypothetical sign-in without performing it: the decision, who must act, and
     /// the trace of every check across both tenants ("why can't my guest sign in?").
     WhatIf(Box<WhatIfArgs>),
+    /// Reports read from the store a server uses.
+    Report(ReportArgs),
     /// Print the OpenAPI description of Portico's Graph subset (docs/openapi/graph.json).
     Openapi,
     /// Print the local CA certificate (PEM) that clients must trust.
@@ -269,4 +271,45 @@ pub struct WhatIfArgs {
     pub seed: Option<PathBuf>,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    pub report: Report,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Report {
+    /// Monthly active users: the guests with a successful sign-in in a tenant that month (UTC),
+    /// and what is billable past the free 50,000. Several tenants stand for one subscription and
+    /// share the free tier: a total row bills them together.
+    Mau(MauArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MauArgs {
+    /// A tenant, by id or verified domain (repeatable, or comma-separated).
+    #[arg(
+        long = "tenant",
+        value_name = "TENANT",
+        required = true,
+        value_delimiter = ','
+    )]
+    pub tenants: Vec<String>,
+    /// The month, YYYY-MM (UTC). Default: this month.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub month: Option<portico_model::month::Month>,
+    /// A history instead: this many months, up to and including --month (at most 36).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=portico_app::reports::MAX_HISTORY_MONTHS))]
+    pub months: Option<u32>,
+    /// Print the control API's JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+fn parse_month(text: &str) -> Result<portico_model::month::Month, String> {
+    portico_model::month::Month::parse(text).map_err(|e| e.to_string())
 }

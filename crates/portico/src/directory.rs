@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// The application over the store a server uses. These commands sign nothing, so a per-run
 /// master key is enough.
-async fn open_app(store: &crate::cli::StoreArgs, public_url: &url::Url) -> Result<App> {
+pub(crate) async fn open_app(store: &crate::cli::StoreArgs, public_url: &url::Url) -> Result<App> {
     let store: Arc<dyn Store> = Arc::new(SqlStore::open(&store.store_config()?).await?);
     let master = MasterKey::load(&MasterKeySource::Ephemeral)?;
     let config = AppConfig {

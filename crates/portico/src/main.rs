@@ -2,6 +2,7 @@
 
 mod cli;
 mod directory;
+mod report;
 mod whatif;
 
 use anyhow::{Context, Result};
@@ -30,6 +31,7 @@ fn main() -> Result<()> {
             Command::Invite(args) => directory::invite(args).await,
             Command::Import(args) => directory::import(args).await,
             Command::WhatIf(args) => whatif::what_if(*args).await,
+            Command::Report(args) => report::report(args).await,
             Command::Openapi => {
                 print!("{}", portico_http::graph::openapi::document_text());
                 Ok(())

@@ -738,3 +738,175 @@ async fn what_if_reproduces_the_policy_outcomes_without_a_sign_in() {
     assert!(String::from_utf8_lossy(&unknown.stderr)
         .contains("the tenant 'example.net' does not exist"));
 }
+
+/// Writes generated sign-ins into a stopped server's data directory, as its sign-ins would be.
+async fn log_guest_sign_ins(
+    data_dir: &str,
+    rows: &[(&str, u128, portico_model::user::UserType, &str)],
+) {
+    use portico_app::sign_in::{SignInAttempt, SignInKind};
+    use portico_app::tokens::master_key::{MasterKey, MasterKeySource};
+    use portico_store::Store;
+    let config =
+        portico_store::StoreConfig::SqliteFile(std::path::Path::new(data_dir).join("portico.db"));
+    let sql = std::sync::Arc::new(portico_store::SqlStore::open(&config).await.unwrap());
+    let store: std::sync::Arc<dyn Store> = sql.clone();
+    let app = portico_app::App::start(
+        store.clone(),
+        portico_app::AppConfig {
+            public_url: "https://localhost:8443".parse().unwrap(),
+            dev_mode: false,
+            seed: None,
+            extra_root_pem: None,
+        },
+        MasterKey::load(&MasterKeySource::Ephemeral).unwrap(),
+    )
+    .await
+    .unwrap();
+    for (tenant, user, user_type, at) in rows {
+        let tenant = app.resolve_tenant(tenant).await.unwrap().unwrap();
+        let client = store.list_applications(tenant.id).await.unwrap().remove(0);
+        let mut person = portico_model::user::User::member(
+            portico_model::ObjectId::from_uuid(uuid::Uuid::from_u128(*user)),
+            portico_model::Upn::parse(&format!("guest{user}@example.org")).unwrap(),
+            format!("Guest {user}"),
+            chrono::DateTime::parse_from_rfc3339(at).unwrap().into(),
+        );
+        person.user_type = *user_type;
+        let attempt = SignInAttempt::user(&person, &client, SignInKind::Interactive);
+        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().into();
+        store
+            .apply(tenant.id, vec![app.sign_in_record(tenant.id, attempt, at)])
+            .await
+            .unwrap();
+    }
+    sql.close().await;
+}
+
+/// `portico report mau` over a server's data directory: a table, and the control API's JSON.
+#[tokio::test]
+async fn report_mau_prints_a_table_and_the_api_shape() {
+    use portico_model::user::UserType::{Guest, Member};
+    let ca = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap();
+    let (server, _) = serve(ca.path(), &["--demo", "--data-dir", data_dir]);
+    stop(server);
+    log_guest_sign_ins(
+        data_dir,
+        &[
+            ("contoso.com", 1, Guest, "2027-03-02T10:00:00Z"),
+            ("contoso.com", 1, Guest, "2027-03-20T10:00:00Z"),
+            ("contoso.com", 2, Guest, "2027-03-31T23:59:59Z"),
+            ("contoso.com", 3, Guest, "2027-03-05T08:00:00Z"),
+            ("contoso.com", 4, Guest, "2027-04-01T00:00:00Z"),
+            ("contoso.com", 5, Member, "2027-03-05T08:00:00Z"),
+            ("adatum.com", 1, Guest, "2027-03-07T08:00:00Z"),
+        ],
+    )
+    .await;
+    let run = |args: &[&str]| {
+        let output = portico(ca.path())
+            .args(["report", "mau", "--data-dir", data_dir])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+
+    let (ok, table, stderr) = run(&["--tenant", "contoso.com", "--month", "2027-03"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        lines(&table),
+        vec![
+            "Tenant Month MAU Free tier Billable",
+            "Contoso 2027-03 3 50,000 0"
+        ],
+        "{table}"
+    );
+
+    let (ok, json, stderr) = run(&["--tenant", "contoso.com", "--month", "2027-03", "--json"]);
+    assert!(ok, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"tenantId": "11111111-1111-4111-8111-111111111111", "month": "2027-03",
+            "monthlyActiveUsers": 3, "freeTier": 50000, "billable": 0})
+    );
+
+    let (ok, table, stderr) = run(&["--tenant", "contoso.com,adatum.com", "--month", "2027-03"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        lines(&table),
+        vec![
+            "Tenant Month MAU Free tier Billable",
+            "Contoso 2027-03 3 - -",
+            "Adatum 2027-03 1 - -",
+            "Total 2027-03 4 50,000 0",
+        ],
+        "{table}"
+    );
+    let (ok, json, _) = run(&[
+        "--tenant",
+        "contoso.com",
+        "--tenant",
+        "adatum.com",
+        "--month",
+        "2027-03",
+        "--json",
+    ]);
+    assert!(ok);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["monthlyActiveUsers"], 4);
+    assert_eq!(json["tenants"][1]["monthlyActiveUsers"], 1);
+
+    let (ok, json, stderr) = run(&[
+        "--tenant",
+        "contoso.com",
+        "--month",
+        "2027-04",
+        "--months",
+        "3",
+        "--json",
+    ]);
+    assert!(ok, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let months: Vec<(String, u64)> = json["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap().to_owned(),
+                m["monthlyActiveUsers"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        vec![
+            ("2027-02".into(), 0),
+            ("2027-03".into(), 3),
+            ("2027-04".into(), 1)
+        ]
+    );
+
+    let (ok, _, stderr) = run(&["--tenant", "contoso.com", "--month", "2027-13"]);
+    assert!(!ok);
+    assert!(stderr.contains("out of range"), "{stderr}");
+    let (ok, _, stderr) = run(&["--tenant", "example.net", "--month", "2027-03"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("no tenant has the id or verified domain 'example.net'"),
+        "{stderr}"
+    );
+}

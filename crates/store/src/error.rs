@@ -2,7 +2,7 @@ use portico_model::TenantId;
 
 /// Why a store call failed. A uniqueness violation is a [`Conflict`] the caller can explain to
 /// the user; anything else is the store breaking.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     #[error("not found")]
     NotFound,

@@ -32,6 +32,7 @@ use portico_model::group::{Group, MailContact, RecipientKind};
 use portico_model::invitation::{GuestBinding, Invitation};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
+use portico_model::month::Month;
 use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
 use portico_model::risk::RiskyUser;
 use portico_model::role::RoleAssignment;
@@ -74,6 +75,24 @@ pub enum Start {
     AfterId(Option<ObjectId>),
     /// Any order: skip this many rows.
     Offset(u64),
+}
+
+/// Where a page of a log continues: strictly after this entry, in the page's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogPosition {
+    pub at: DateTime<Utc>,
+    pub id: ObjectId,
+}
+
+/// A filtered page of a log (sign-ins, audit records), ordered by time then id: newest first
+/// unless `oldest_first`. The filter is a checked tree over `portico_odata::SIGN_IN` or
+/// `portico_odata::DIRECTORY_AUDIT`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogQuery {
+    pub filter: Option<portico_odata::Expr>,
+    pub oldest_first: bool,
+    pub after: Option<LogPosition>,
+    pub limit: u32,
 }
 
 /// Everything Portico persists. Reads named `get_` fail with [`StoreError::NotFound`]; `find_`
@@ -224,6 +243,57 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<AuditRecord>>;
     async fn list_signing_keys(&self, tenant: TenantId) -> StoreResult<Vec<SigningKey>>;
+
+    // The log APIs (`/auditLogs/signIns`, `/auditLogs/directoryAudits`).
+    async fn query_sign_ins(
+        &self,
+        tenant: TenantId,
+        query: &LogQuery,
+    ) -> StoreResult<Vec<SignInRecord>>;
+    async fn find_sign_in(
+        &self,
+        tenant: TenantId,
+        id: ObjectId,
+    ) -> StoreResult<Option<SignInRecord>>;
+    async fn query_audit_records(
+        &self,
+        tenant: TenantId,
+        query: &LogQuery,
+    ) -> StoreResult<Vec<AuditRecord>>;
+    async fn find_audit_record(
+        &self,
+        tenant: TenantId,
+        id: ObjectId,
+    ) -> StoreResult<Option<AuditRecord>>;
+
+    // Monthly active guests (`decisions.md` 17), recorded with each sign-in row and kept when
+    // the log is purged.
+    /// Distinct guests with at least one successful sign-in in `tenant` (as the resource) during
+    /// `month` (UTC).
+    async fn count_monthly_active_guests(&self, tenant: TenantId, month: Month)
+        -> StoreResult<u64>;
+    /// The same count for each month from `first` to `last` inclusive, oldest first; months
+    /// without any active guest are left out.
+    async fn list_monthly_active_guests(
+        &self,
+        tenant: TenantId,
+        first: Month,
+        last: Month,
+    ) -> StoreResult<Vec<(Month, u64)>>;
+
+    // Log retention: each call deletes at most `limit` rows, oldest first, and says how many.
+    async fn purge_sign_ins(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<u64>;
+    async fn purge_audit_records(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<u64>;
 
     // Guests and their home accounts.
     async fn find_guest_by_home(

@@ -1,7 +1,9 @@
-//! Users, groups and contacts as OData records: the in-memory side of `$filter` and `$search`,
-//! which the SQL compiler (`sql/filter.rs`) must agree with. Keep the two maps in step.
+//! Users, groups, contacts and log entries as OData records: the in-memory side of `$filter` and
+//! `$search`, which the SQL compiler (`sql/filter.rs`, `sql/logs.rs`) must agree with. Keep the
+//! maps in step.
 
 use portico_model::group::{Group, MailContact};
+use portico_model::logs::{Actor, AuditRecord, SignInRecord};
 use portico_model::user::User;
 use portico_odata::{Field, Record};
 
@@ -104,6 +106,75 @@ impl Record for ContactRecord<'_> {
                     .map(ToString::to_string)
                     .collect(),
             ),
+            _ => Field::Null,
+        }
+    }
+}
+
+/// A log time as its column keeps it: to the microsecond.
+fn stored_time(at: chrono::DateTime<chrono::Utc>) -> Field {
+    chrono::DateTime::from_timestamp_micros(at.timestamp_micros())
+        .map_or(Field::Null, Field::DateTime)
+}
+
+/// A sign-in log entry as an OData record over `portico_odata::SIGN_IN`; keep in step with the
+/// column map in `sql/logs.rs`.
+pub struct SignInLogRecord<'a>(pub &'a SignInRecord);
+
+impl Record for SignInLogRecord<'_> {
+    fn field(&self, property: &str) -> Field {
+        let record = self.0;
+        match property {
+            "id" => Field::String(record.id.to_string()),
+            "createdDateTime" => stored_time(record.created_at),
+            "userId" => text(record.user_id.map(|u| u.to_string())),
+            "userPrincipalName" => text(record.user_principal_name.clone()),
+            "userType" => record.user_type.as_ref().map_or(Field::Null, enum_name),
+            "appId" => text(record.app_id.map(|a| a.to_string())),
+            "appDisplayName" => text(record.app_display_name.clone()),
+            "correlationId" => Field::String(record.correlation_id.to_string()),
+            "isInteractive" => Field::Bool(record.is_interactive()),
+            "crossTenantAccessType" => enum_name(&record.cross_tenant_access_type),
+            "homeTenantId" => text(record.home_tenant_id.map(|t| t.to_string())),
+            "resourceTenantId" => Field::String(record.resource_tenant_id.to_string()),
+            "status/errorCode" => Field::Int(i64::from(record.error_code)),
+            _ => Field::Null,
+        }
+    }
+}
+
+/// An audit log entry as an OData record over `portico_odata::DIRECTORY_AUDIT`; keep in step
+/// with the column map in `sql/logs.rs`.
+pub struct AuditLogRecord<'a>(pub &'a AuditRecord);
+
+impl Record for AuditLogRecord<'_> {
+    fn field(&self, property: &str) -> Field {
+        let record = self.0;
+        let (user_id, upn, app_name) = match &record.initiated_by {
+            Actor::User {
+                id,
+                user_principal_name,
+            } => (
+                Some(id.to_string()),
+                Some(user_principal_name.clone()),
+                None,
+            ),
+            Actor::App { display_name, .. } => (None, None, Some(display_name.clone())),
+            Actor::System { .. } => (None, None, None),
+        };
+        match property {
+            "id" => Field::String(record.id.to_string()),
+            "activityDateTime" => stored_time(record.activity_at),
+            "category" => Field::String(record.category.clone()),
+            "activityDisplayName" => Field::String(record.activity.clone()),
+            "correlationId" => text(record.correlation_id.map(|c| c.to_string())),
+            "result" => Field::String(if record.success { "success" } else { "failure" }.into()),
+            "initiatedBy/user/id" => text(user_id),
+            "initiatedBy/user/userPrincipalName" => text(upn),
+            "initiatedBy/app/displayName" => text(app_name),
+            "targetResources/id" => {
+                Field::Strings(record.targets.iter().map(|t| t.id.clone()).collect())
+            }
             _ => Field::Null,
         }
     }

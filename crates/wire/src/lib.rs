@@ -5,4 +5,6 @@
 pub mod control;
 pub mod error;
 pub mod graph;
+pub mod me;
+pub mod reports;
 pub mod whatif;

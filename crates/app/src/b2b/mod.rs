@@ -4,6 +4,7 @@ mod cross_tenant;
 pub mod home;
 mod invitation_mail;
 mod invite;
+pub mod organizations;
 mod redeem;
 
 pub use home::HomeAccount;

@@ -339,6 +339,15 @@ impl Caller {
         self.require(self.allowed(WRITE, WRITE, &[DirectoryRole::GlobalAdministrator]))
     }
 
+    /// The sign-in and audit logs: `AuditLog.Read.All`; delegated callers also need a role that
+    /// may read reports. Of the roles Graph accepts (Global Administrator, Global Reader, Reports
+    /// Reader, Security Administrator/Operator/Reader) Portico models Global Administrator;
+    /// Directory Readers is not enough.
+    pub fn require_read_audit_logs(&self) -> Result<(), GraphError> {
+        const READ: &[&str] = &["AuditLog.Read.All"];
+        self.require(self.allowed(READ, READ, &[DirectoryRole::GlobalAdministrator]))
+    }
+
     pub fn require_write_authorization_policy(&self) -> Result<(), GraphError> {
         self.require(self.allowed(
             &["Policy.ReadWrite.Authorization"],

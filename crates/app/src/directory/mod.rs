@@ -2,6 +2,7 @@
 //! contacts and the authorization policy. HTTP-free: the Graph routes call these and render.
 
 pub mod access;
+mod audit_logs;
 mod conditional_access;
 mod countries;
 mod cross_tenant_policy;
@@ -18,6 +19,7 @@ mod terms;
 mod users;
 
 pub use access::{Caller, GraphError};
+pub use audit_logs::{status_details, AuditView, SignInView};
 pub use conditional_access::{validate_policy, PolicyPatch};
 pub use cross_tenant_policy::{
     B2bSettingInput, Change, CrossTenantPolicyPatch, DefaultPatch, InboundTrustInput, PartnerPatch,

@@ -567,6 +567,21 @@ fn settings(key: &str, seed: &SettingsSeed) -> Result<TenantSettings, SeedError>
     if let Some(enabled) = seed.self_service_sign_up {
         settings.collaboration.self_service_sign_up = enabled;
     }
+    let retention = |name: &str, days: Option<u32>, default: u32| match days {
+        Some(0) => Err(invalid(key, format!("{name} must be at least 1"))),
+        Some(days) => Ok(days),
+        None => Ok(default),
+    };
+    settings.sign_in_retention_days = retention(
+        "sign_in_retention_days",
+        seed.sign_in_retention_days,
+        settings.sign_in_retention_days,
+    )?;
+    settings.audit_retention_days = retention(
+        "audit_retention_days",
+        seed.audit_retention_days,
+        settings.audit_retention_days,
+    )?;
     Ok(settings)
 }
 
@@ -629,6 +644,44 @@ is_service_provider = true
             .to_string();
         assert!(
             error.contains("'maybe' is not 'allow' or 'block'"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn log_retention_is_thirty_days_unless_the_seed_says_otherwise() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+        let settings_of = |seed: &str| -> Result<TenantSettings, SeedError> {
+            let batches = build_world(&crate::seed::parse(seed).unwrap(), "https://x", now)?;
+            match batches[0].writes.first() {
+                Some(Write::CreateTenant(_, settings)) => Ok(settings.clone()),
+                _ => panic!("the tenant comes first"),
+            }
+        };
+        let default = settings_of(SEED).unwrap();
+        assert_eq!(
+            (default.sign_in_retention_days, default.audit_retention_days),
+            (30, 30)
+        );
+        let with = |keys: &str| {
+            SEED.replace(
+                "[tenant.cross_tenant_default]",
+                &format!("[tenant.settings]\n{keys}\n\n[tenant.cross_tenant_default]"),
+            )
+        };
+        let longer = settings_of(&with(
+            "sign_in_retention_days = 90\naudit_retention_days = 365",
+        ))
+        .unwrap();
+        assert_eq!(
+            (longer.sign_in_retention_days, longer.audit_retention_days),
+            (90, 365)
+        );
+        let error = settings_of(&with("audit_retention_days = 0"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("audit_retention_days must be at least 1"),
             "{error}"
         );
     }

@@ -66,6 +66,10 @@ pub struct SettingsSeed {
     pub self_service_sign_up: Option<bool>,
     pub allowed_domains: Option<Vec<String>>,
     pub blocked_domains: Option<Vec<String>>,
+    /// Days sign-in log rows are kept (default 30, at least 1).
+    pub sign_in_retention_days: Option<u32>,
+    /// Days audit log rows are kept (default 30, at least 1).
+    pub audit_retention_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -36,7 +36,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> portico_store::Write {
         let mut row = SignInAttempt::user(attempt.user, attempt.app, kind)
-            .evaluated(&judged.evaluation)
+            .judged(judged)
             .from_ip(attempt.request.ip.map(|ip| ip.to_string()))
             .correlated(correlation);
         if let Some(home) = judged.facts.origin.home_tenant() {
@@ -61,7 +61,7 @@ impl App {
         match &judged.evaluation.log_tenant {
             Some(context) => {
                 let row = SignInAttempt::user(attempt.user, attempt.app, kind)
-                    .evaluated(&judged.evaluation)
+                    .judged(judged)
                     .from_ip(attempt.request.ip.map(|ip| ip.to_string()))
                     .correlated(correlation)
                     .cross_tenant(
@@ -109,7 +109,7 @@ impl App {
             .await
             .ok()?;
         let row = SignInAttempt::user(&home_user, attempt.app, kind)
-            .evaluated(&judged.evaluation)
+            .judged(judged)
             .from_ip(attempt.request.ip.map(|ip| ip.to_string()))
             .correlated(correlation)
             .cross_tenant(home.tenant.id, attempt.resource.id);

@@ -700,7 +700,7 @@ impl App {
         Ok(if users.len() == 1 { users.pop() } else { None })
     }
 
-    async fn live_session(
+    pub(crate) async fn live_session(
         &self,
         tenant: &Tenant,
         secret: &str,
@@ -1045,11 +1045,13 @@ impl App {
         } else {
             SignInKind::Interactive
         };
-        let mut attempt = SignInAttempt::user(user, app, kind).correlated(logged.correlation);
+        let mut attempt = SignInAttempt::user(user, app, kind)
+            .correlated(logged.correlation)
+            .for_scopes(&request.scopes);
         match logged.judged {
             Some(judged) => {
                 attempt = attempt
-                    .evaluated(&judged.evaluation)
+                    .judged(judged)
                     .from_ip(judged.facts.client.ip.map(|ip| ip.to_string()));
                 if let Some(home) = judged.facts.origin.home_tenant() {
                     attempt = attempt.cross_tenant(home.id, tenant.id);

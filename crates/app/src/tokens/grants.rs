@@ -294,7 +294,8 @@ impl App {
             at: now,
         }];
         let mut attempt = SignInAttempt::user(&user, &client.app, SignInKind::NonInteractive)
-            .evaluated(&judged.evaluation)
+            .judged(&judged)
+            .for_scopes(&token.scopes)
             .from_ip(request.client_request.ip.map(|ip| ip.to_string()));
         if let Some(home) = judged.facts.origin.home_tenant() {
             attempt = attempt.cross_tenant(home.id, tenant.id);
@@ -406,7 +407,8 @@ impl App {
             )
             .await?;
         let attempt = attempt
-            .evaluated(&judged.evaluation)
+            .judged(&judged)
+            .for_scopes(&scopes)
             .from_ip(request.client_request.ip.map(|ip| ip.to_string()));
         let mut writes = vec![self.sign_in_record(tenant.id, attempt, now)];
         let response = self

@@ -429,12 +429,13 @@ impl App {
                         )
                         .await;
                 }
-                // The authenticator belongs to the home tenant: it is saved there.
-                attempt!(
-                    self.store()
-                        .apply(home_tenant, vec![Write::UpdateUser(user)])
-                        .await
-                );
+                // The authenticator belongs to the home tenant: it is saved (and audited) there.
+                let mut saved = Vec::new();
+                if register_secret.is_some() {
+                    saved.push(self.registered_security_info(&user));
+                }
+                saved.push(Write::UpdateUser(user));
+                attempt!(self.store().apply(home_tenant, saved).await);
                 self.after_home(
                     ctx,
                     flow,

@@ -12,6 +12,7 @@ use crate::sign_in_policy::{Attempt, AMR_MFA};
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::conditional_access::TermsAcceptance;
+use portico_model::logs::AuditTarget;
 use portico_model::oauth::{FlowStep, GuestContinuation, LoginFlow};
 use portico_model::user::{MfaMethod, User};
 use portico_model::ObjectId;
@@ -188,7 +189,9 @@ impl App {
                             registered_at: now,
                             last_used_step: Some(step),
                         });
-                        self.after_mfa(ctx, flow, user, guest, now).await
+                        let audit = self.registered_security_info(&user);
+                        self.after_mfa(ctx, flow, user, guest, vec![audit], now)
+                            .await
                     }
                     None => {
                         let page = Page::RegisterMfa {
@@ -211,7 +214,9 @@ impl App {
                         .map(|step| *last_used_step = Some(step)),
                 });
                 if accepted.is_some() {
-                    return self.after_mfa(ctx, flow, user, guest, now).await;
+                    return self
+                        .after_mfa(ctx, flow, user, guest, Vec::new(), now)
+                        .await;
                 }
                 let page = Page::ChallengeMfa {
                     username: self.display_name_for(&user, guest.is_some()),
@@ -246,16 +251,24 @@ impl App {
                     );
                 }
                 let user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
-                let accepted: Vec<Write> = terms
-                    .into_iter()
-                    .map(|terms_id| {
-                        Write::AcceptTerms(TermsAcceptance {
-                            user_id,
-                            terms_id,
-                            accepted_at: now,
-                        })
-                    })
-                    .collect();
+                let mut accepted: Vec<Write> = Vec::new();
+                for terms_id in terms {
+                    accepted.push(Write::AcceptTerms(TermsAcceptance {
+                        user_id,
+                        terms_id,
+                        accepted_at: now,
+                    }));
+                    accepted.push(self.self_service_audit(
+                        &user,
+                        "Policy",
+                        "Accept Terms of use",
+                        AuditTarget {
+                            id: terms_id.to_string(),
+                            kind: "Agreement".into(),
+                            display_name: None,
+                        },
+                    ));
+                }
                 // Recorded before deciding again, so the decision sees it.
                 attempt!(self.store().apply(ctx.tenant.id, accepted).await);
                 flow.failed_attempts = 0;
@@ -278,6 +291,7 @@ impl App {
         flow: LoginFlow,
         user: User,
         guest: Option<GuestContinuation>,
+        mut writes: Vec<Write>,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
         let mut amr = match &guest {
@@ -291,7 +305,7 @@ impl App {
             amr: amr.clone(),
             ..g
         });
-        let writes = vec![Write::UpdateUser(user.clone())];
+        writes.push(Write::UpdateUser(user.clone()));
         self.proceed(ctx, flow, &user, guest, amr, writes, now)
             .await
     }
@@ -330,6 +344,20 @@ impl App {
                 .await
         );
         ctx.show(&flow, page, Some((500121, message.into())))
+    }
+
+    /// Entra's audit entry for an authenticator registered at sign-in.
+    pub(crate) fn registered_security_info(&self, user: &User) -> Write {
+        self.self_service_audit(
+            user,
+            "UserManagement",
+            "User registered security info",
+            AuditTarget {
+                id: user.id.to_string(),
+                kind: "User".into(),
+                display_name: Some(user.user_principal_name.to_string()),
+            },
+        )
     }
 
     fn display_name_for(&self, user: &User, guest: bool) -> String {

@@ -1,7 +1,8 @@
 //! Microsoft Graph (`/v1.0/…`). Bearer tokens are verified against the issuing tenant's keys and
 //! act only in that tenant; authorization decisions are `portico_app::directory::Caller`'s.
 
-mod auth;
+mod audit_logs;
+pub(crate) mod auth;
 mod conditional_access;
 mod cross_tenant;
 mod directory;
@@ -72,6 +73,16 @@ pub fn routes() -> Router<AppState> {
             get(terms::get).delete(terms::delete),
         )
         .route("/v1.0/invitations", post(invitations::create))
+        .route("/v1.0/auditLogs/signIns", get(audit_logs::list_sign_ins))
+        .route("/v1.0/auditLogs/signIns/{id}", get(audit_logs::get_sign_in))
+        .route(
+            "/v1.0/auditLogs/directoryAudits",
+            get(audit_logs::list_directory_audits),
+        )
+        .route(
+            "/v1.0/auditLogs/directoryAudits/{id}",
+            get(audit_logs::get_directory_audit),
+        )
         .route(
             "/portico/v1/tenants/{tenant}/recipients",
             get(recipients::list),

@@ -67,6 +67,8 @@ const ACTIONS_WITHOUT_CONTENT: &[&str] = &[
     "/resetToSystemDefault",
 ];
 const CROSS_TENANT_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"];
+/// Delegated callers also need a role that may read reports (Global Administrator).
+const AUDIT_LOG_READ: &[&str] = &["AuditLog.Read.All"];
 const CROSS_TENANT_WRITE: &[&str] = &["Policy.ReadWrite.CrossTenantAccess"];
 
 pub const ENDPOINTS: &[Endpoint] = &[
@@ -110,6 +112,34 @@ pub const ENDPOINTS: &[Endpoint] = &[
             "User.ReadWrite.All",
             "Directory.ReadWrite.All",
         ],
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/auditLogs/signIns",
+        "List this tenant's sign-ins, newest first ($filter, $top up to 1000, default 1000)",
+        AUDIT_LOG_READ,
+        true,
+    ),
+    op(
+        "get",
+        "/v1.0/auditLogs/signIns/{id}",
+        "Get a sign-in",
+        AUDIT_LOG_READ,
+        false,
+    ),
+    op(
+        "get",
+        "/v1.0/auditLogs/directoryAudits",
+        "List this tenant's directory audit records, newest first ($filter, $top up to 1000)",
+        AUDIT_LOG_READ,
+        true,
+    ),
+    op(
+        "get",
+        "/v1.0/auditLogs/directoryAudits/{id}",
+        "Get a directory audit record",
+        AUDIT_LOG_READ,
         false,
     ),
     op("get", "/v1.0/groups", "List groups", GROUPS_READ, true),
@@ -523,6 +553,22 @@ fn collection_parameters() -> Vec<Value> {
     ]
 }
 
+/// The logs' options: no advanced queries, larger pages, the late-enum-member preference.
+fn log_collection_parameters() -> Vec<Value> {
+    let query = |name: &str, description: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": description});
+    vec![
+        query(
+            "$filter",
+            "OData filter (see docs/graph.md, Logs); ne and not need no header",
+        ),
+        query("$select", "Comma-separated properties"),
+        query("$top", "Page size (1–1000, default 1000)"),
+        query("$orderby", "The time, asc or desc (default: newest first)"),
+        query("$skiptoken", "From @odata.nextLink"),
+        json!({"name": "Prefer", "in": "header", "required": false, "schema": {"type": "string", "enum": ["include-unknown-enum-members"]}}),
+    ]
+}
+
 fn path_parameters(path: &str) -> Vec<Value> {
     path.split('/')
         .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
@@ -535,7 +581,9 @@ pub fn document() -> Value {
     let mut paths = Map::new();
     for endpoint in ENDPOINTS {
         let mut parameters = path_parameters(endpoint.path);
-        if endpoint.collection {
+        if endpoint.collection && endpoint.path.starts_with("/v1.0/auditLogs/") {
+            parameters.extend(log_collection_parameters());
+        } else if endpoint.collection {
             parameters.extend(collection_parameters());
         }
         let success = match endpoint.method {

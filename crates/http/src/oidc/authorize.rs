@@ -377,22 +377,44 @@ pub struct SignedInQuery {
     tenant: Option<String>,
 }
 
-/// Where the direct sign-in link ends.
+/// Where the direct sign-in link ends: the organisations of whoever holds the tenant's session,
+/// with a switch to each (S14).
 pub async fn signed_in(
     State(state): State<AppState>,
     axum::extract::Query(query): axum::extract::Query<SignedInQuery>,
+    jar: CookieJar,
 ) -> Response {
-    let name = match state
+    let tenant = state
         .app
         .resolve_tenant(query.tenant.as_deref().unwrap_or_default())
         .await
-    {
-        Ok(Some(tenant)) => tenant.display_name,
-        _ => "the organization".to_owned(),
-    };
+        .ok()
+        .flatten();
+    let mut organizations = Vec::new();
+    if let Some(tenant) = &tenant {
+        if let Some(cookie) = jar.get(&session_cookie_name(&tenant.id)) {
+            if let Ok(Some(user)) = state.app.session_user(tenant, cookie.value()).await {
+                let base = state.app.public_base();
+                organizations = state
+                    .app
+                    .organizations_of(tenant.id, user.id)
+                    .await
+                    .map(|list| {
+                        list.iter()
+                            .map(|m| crate::me::my_tenant(m, &base))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+            }
+        }
+    }
+    let name = tenant.map_or_else(|| "the organization".to_owned(), |t| t.display_name);
     pages::render(
         StatusCode::OK,
-        &crate::pages::SignedInPage { tenant_name: &name },
+        &crate::pages::SignedInPage {
+            tenant_name: &name,
+            organizations: &organizations,
+        },
         None,
         None,
     )

@@ -37,6 +37,8 @@ pub enum End {
         setting: String,
         html: String,
     },
+    /// The page where a direct sign-in link ends.
+    SignedIn(String),
     /// A page the walker does not know, with its HTML.
     Stuck(String),
 }
@@ -65,6 +67,15 @@ impl Walk {
                 self.pages
             ),
             other => panic!("expected a redirect, got {other:?} after {:?}", self.pages),
+        }
+    }
+    pub fn signed_in_page(&self) -> &str {
+        match &self.end {
+            End::SignedIn(html) => html,
+            other => panic!(
+                "expected the signed-in page, got {other:?} after {:?}",
+                self.pages
+            ),
         }
     }
     pub fn who(&self) -> &str {
@@ -130,6 +141,13 @@ pub async fn walk(
         }
         let html = response.text().await.unwrap();
         let now = server.running().app.now();
+        if html.contains("id=\"signed-in\"") {
+            return Walk {
+                pages,
+                end: End::SignedIn(html),
+                registered,
+            };
+        }
         response = if html.contains("id=\"error-title\"") {
             let code = capture(&html, "error-code")
                 .trim_start_matches("AADSTS")

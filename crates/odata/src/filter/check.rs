@@ -100,8 +100,11 @@ impl<'e> Rules<'e> {
         unsupported_clause(self.entity.resource, property.name)
     }
 
+    /// Remembers why the filter is an advanced query, for entities that have the rule.
     pub(crate) fn note(&mut self, reason: AdvancedReason) {
-        self.advanced.get_or_insert(reason);
+        if self.entity.advanced_queries {
+            self.advanced.get_or_insert(reason);
+        }
     }
 
     fn require(
@@ -272,8 +275,12 @@ impl<'e> Rules<'e> {
         if !single_element_condition {
             return Err(self.unsupported(property));
         }
+        let collection = match property.element_member {
+            Some(member) => format!("{}/{member}", property.name),
+            None => property.name.to_owned(),
+        };
         Ok(Expr::Any {
-            collection: property.name.to_owned(),
+            collection,
             predicate: Box::new(predicate),
         })
     }
@@ -330,6 +337,9 @@ fn typed(kind: Kind, raw: RawValue, operator_kind: &str) -> Result<Literal, ODat
                 .map_or(text, |value| (*value).to_owned()),
         )),
         (Kind::Bool, RawValue::Bool(value)) => Ok(Literal::Bool(value)),
+        (Kind::Int, RawValue::Int(value)) if i32::try_from(value).is_ok() => {
+            Ok(Literal::Int(value))
+        }
         (Kind::Guid, RawValue::Guid(id)) => Ok(Literal::Guid(id)),
         (Kind::Guid, RawValue::Str(text)) => parse_object_id(&text).map(Literal::Guid),
         (Kind::DateTime, RawValue::DateTime(at)) => Ok(Literal::DateTime(at)),

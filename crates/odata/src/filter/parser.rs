@@ -183,24 +183,66 @@ impl Parser<'_> {
         }
     }
 
-    fn resolve(&self, name: &str, scope: &Scope) -> Result<Target, ODataError> {
+    /// What `name` (just consumed) refers to. A property path (`status/errorCode`) continues
+    /// over `/` while the entity has a property along it; a lambda variable over a collection of
+    /// objects must be followed by its member (`t/id`).
+    fn resolve(&mut self, name: &str, scope: &Scope) -> Result<Target, ODataError> {
         match scope {
-            Scope::Entity => self
-                .entity
-                .property(name)
-                .map(Target::of)
-                .ok_or_else(|| unknown_property(self.entity.type_name, name)),
+            Scope::Entity => {
+                let path = self.property_path(name);
+                self.entity
+                    .property(&path)
+                    .map(Target::of)
+                    .ok_or_else(|| unknown_property(self.entity.type_name, &path))
+            }
             Scope::Lambda {
                 variable,
                 collection,
             } => {
-                if name.eq_ignore_ascii_case(variable) {
-                    Ok(Target::Element(collection))
-                } else {
-                    Err(self.rules.unsupported(collection))
+                if !name.eq_ignore_ascii_case(variable) {
+                    return Err(self.rules.unsupported(collection));
                 }
+                if let Some(member) = collection.element_member {
+                    let named = matches!(self.peek_ahead(1), TokenKind::Word(word) if word.eq_ignore_ascii_case(member));
+                    if *self.peek() != TokenKind::Slash || !named {
+                        return Err(self.rules.unsupported(collection));
+                    }
+                    self.advance();
+                    self.advance();
+                }
+                Ok(Target::Element(collection))
             }
         }
+    }
+
+    /// `first`, extended over `/segment`s while some property of the entity is at or below the
+    /// longer path (so `otherMails/any` and `proxyAddresses/$count` stay as they are).
+    fn path_continues(&self, path: &str) -> bool {
+        let below = format!("{path}/");
+        self.entity.properties.iter().any(|property| {
+            property.name.eq_ignore_ascii_case(path)
+                || property
+                    .name
+                    .get(..below.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(&below))
+        })
+    }
+
+    fn property_path(&mut self, first: &str) -> String {
+        let mut path = first.to_owned();
+        while *self.peek() == TokenKind::Slash {
+            let TokenKind::Word(segment) = self.peek_ahead(1).clone() else {
+                break;
+            };
+            let longer = format!("{path}/{segment}");
+            if !self.path_continues(&longer) {
+                break;
+            }
+            self.advance();
+            self.advance();
+            path = longer;
+        }
+        path
     }
 
     /// `startswith(name, 'text')` or `endswith(name, 'text')`.

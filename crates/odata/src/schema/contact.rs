@@ -9,6 +9,7 @@ pub static ORG_CONTACT: Entity = Entity {
     type_name: "microsoft.graph.orgContact",
     default_top: 100,
     max_top: 999,
+    advanced_queries: true,
     properties: &[
         Property::new("id", Kind::Guid)
             .filter(FilterSupport {

@@ -24,6 +24,7 @@ pub static GROUP: Entity = Entity {
     type_name: "microsoft.graph.group",
     default_top: 100,
     max_top: 999,
+    advanced_queries: true,
     properties: &[
         Property::new("id", Kind::Guid)
             .filter(FLAG_FILTER)

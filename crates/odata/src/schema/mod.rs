@@ -10,11 +10,15 @@
 //! pages), summarised in `entra-contract.md` §2.
 
 mod contact;
+mod directory_audit;
 mod group;
+mod sign_in;
 mod user;
 
 pub use contact::ORG_CONTACT;
+pub use directory_audit::{AUDIT_RESULTS, DIRECTORY_AUDIT};
 pub use group::GROUP;
+pub use sign_in::{CROSS_TENANT_ACCESS_TYPES, SIGN_IN, SIGN_IN_USER_TYPES};
 pub use user::{CREATION_TYPES, EXTERNAL_USER_STATES, USER, USER_TYPES};
 
 /// A property's type, as far as queries care.
@@ -22,6 +26,8 @@ pub use user::{CREATION_TYPES, EXTERNAL_USER_STATES, USER, USER_TYPES};
 pub enum Kind {
     String,
     Bool,
+    /// A 32-bit integer (`status/errorCode`).
+    Int,
     Guid,
     DateTime,
     /// A collection of strings (`otherMails`, `proxyAddresses`): filtered with `any` and `/$count`.
@@ -38,6 +44,7 @@ impl Kind {
         match self {
             Kind::String | Kind::Enum(_) | Kind::Guid => "Edm.String",
             Kind::Bool => "Edm.Boolean",
+            Kind::Int => "Edm.Int32",
             Kind::DateTime => "Edm.DateTimeOffset",
             Kind::StringCollection => "Collection(Edm.String)",
         }
@@ -114,6 +121,10 @@ pub struct Property {
     pub search: SearchMode,
     /// Returned when the request has no `$select`. Other properties are "$select-only".
     pub in_default_select: bool,
+    /// For a collection of objects (`targetResources`): the one member its elements are compared
+    /// by, written `t/id` inside `any(t: …)`. The checked tree names the collection
+    /// `targetResources/id`.
+    pub element_member: Option<&'static str>,
 }
 
 impl Property {
@@ -126,6 +137,7 @@ impl Property {
             order_by: Support::No,
             search: SearchMode::No,
             in_default_select: false,
+            element_member: None,
         }
     }
 
@@ -149,12 +161,19 @@ impl Property {
         self
     }
 
+    /// A collection of objects whose elements are compared by `member`.
+    pub const fn element_member(mut self, member: &'static str) -> Property {
+        self.element_member = Some(member);
+        self
+    }
+
     pub fn is_collection(&self) -> bool {
         self.kind == Kind::StringCollection
     }
 }
 
-/// A Graph entity set's query surface.
+/// A Graph entity set's query surface. Property names may be paths into complex values
+/// (`status/errorCode`, `initiatedBy/user/id`): filters name them with their slashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entity {
     /// The entity's name: `user`, `group`, `orgContact`.
@@ -168,6 +187,9 @@ pub struct Entity {
     pub default_top: u32,
     /// Largest `$top` accepted.
     pub max_top: u32,
+    /// Whether Graph's advanced-query rule applies (directory objects). The log APIs have no such
+    /// rule: every operator a property lists works in every request, `ne` and `not` included.
+    pub advanced_queries: bool,
 }
 
 impl Entity {

@@ -46,6 +46,7 @@ pub static USER: Entity = Entity {
     type_name: "microsoft.graph.user",
     default_top: 100,
     max_top: 999,
+    advanced_queries: true,
     properties: &[
         Property::new("id", Kind::Guid)
             .filter(FilterSupport {

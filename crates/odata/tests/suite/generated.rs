@@ -11,7 +11,7 @@ use chrono::{TimeZone, Utc};
 use portico_odata::limits::{MAX_FILTER_NODES, MAX_OPTION_LENGTH};
 use portico_odata::{
     parse_filter, parse_query, parse_search, print_filter, CmpOp, Entity, Expr, Kind, Literal,
-    Property, RawQuery, Support, GROUP, ORG_CONTACT, USER,
+    Property, RawQuery, Support, DIRECTORY_AUDIT, GROUP, ORG_CONTACT, SIGN_IN, USER,
 };
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -20,7 +20,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-const ENTITIES: [&Entity; 3] = [&USER, &GROUP, &ORG_CONTACT];
+const ENTITIES: [&Entity; 5] = [&USER, &GROUP, &ORG_CONTACT, &SIGN_IN, &DIRECTORY_AUDIT];
 
 fn seed() -> u64 {
     std::env::var("PORTICO_ODATA_SEED")
@@ -58,6 +58,7 @@ fn random_value(rng: &mut StdRng, kind: Kind) -> Literal {
             _ => Literal::String("Unknown7".to_owned()),
         },
         Kind::Bool => Literal::Bool(rng.gen()),
+        Kind::Int => Literal::Int(i64::from(rng.gen::<i32>())),
         Kind::Guid => Literal::Guid(Uuid::from_bytes(rng.gen())),
         Kind::DateTime => {
             let seconds = rng.gen_range(-62_135_596_800i64..253_402_300_799);
@@ -172,8 +173,12 @@ fn random_leaf(rng: &mut StdRng, entity: &Entity) -> Expr {
             };
         }
         if let Some(predicate) = random_condition(rng, property, true) {
+            let collection = match property.element_member {
+                Some(member) => format!("{}/{member}", property.name),
+                None => property.name.to_owned(),
+            };
             return Expr::Any {
-                collection: property.name.to_owned(),
+                collection,
                 predicate: Box::new(predicate),
             };
         }
@@ -212,7 +217,13 @@ fn valid_tree(rng: &mut StdRng, entity: &Entity) -> Expr {
 fn printed_trees_parse_back_to_themselves() {
     let mut rng = StdRng::seed_from_u64(seed());
     let mut checked = 0;
-    for (entity, count) in [(&USER, 10_000), (&GROUP, 2_000), (&ORG_CONTACT, 2_000)] {
+    for (entity, count) in [
+        (&USER, 10_000),
+        (&GROUP, 2_000),
+        (&ORG_CONTACT, 2_000),
+        (&SIGN_IN, 2_000),
+        (&DIRECTORY_AUDIT, 2_000),
+    ] {
         for _ in 0..count {
             let tree = valid_tree(&mut rng, entity);
             let text = print_filter(&tree);
@@ -223,7 +234,7 @@ fn printed_trees_parse_back_to_themselves() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 14_000);
+    assert_eq!(checked, 18_000);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,6 +255,13 @@ const VOCABULARY: &[&str] = &[
     "mailEnabled",
     "securityEnabled",
     "description",
+    "status/errorCode",
+    "status",
+    "errorCode",
+    "crossTenantAccessType",
+    "initiatedBy/user/id",
+    "targetResources",
+    "t/id",
     "nope",
     "x",
     "p",

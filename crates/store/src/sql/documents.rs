@@ -357,7 +357,9 @@ pub(crate) async fn insert_sign_in(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO sign_ins (tenant_id, id, created_at, correlation_id, user_id, user_type, app_id, error_code, \
-         cross_tenant_access_type, document) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         cross_tenant_access_type, document, user_principal_name, home_tenant_id, resource_tenant_id, \
+         is_interactive, app_display_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(tenant.to_string())
     .bind(record.id.to_string())
@@ -369,10 +371,16 @@ pub(crate) async fn insert_sign_in(
     .bind(i64::from(record.error_code))
     .bind(to_name(&record.cross_tenant_access_type)?)
     .bind(to_json(record)?)
+    .bind(record.user_principal_name.clone())
+    .bind(record.home_tenant_id.map(|id| id.to_string()))
+    .bind(record.resource_tenant_id.to_string())
+    .bind(record.is_interactive())
+    .bind(record.app_display_name.clone())
     .execute(&mut *conn)
     .await
     .map_err(unique_or_db(Conflict::ObjectId(record.id.to_string())))?;
-    Ok(())
+    // Billing must not depend on how long the log is kept: count the guest now, in this transaction.
+    super::mau::record_sign_in(conn, tenant, record).await
 }
 
 pub(crate) async fn insert_audit(
@@ -380,17 +388,27 @@ pub(crate) async fn insert_audit(
     tenant: TenantId,
     record: &AuditRecord,
 ) -> StoreResult<()> {
-    sqlx::query("INSERT INTO audit_records (tenant_id, id, activity_at, category, activity, document) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(tenant.to_string())
-        .bind(record.id.to_string())
-        .bind(micros(record.activity_at))
-        .bind(record.category.clone())
-        .bind(record.activity.clone())
-        .bind(to_json(record)?)
-        .execute(&mut *conn)
-        .await
-        .map_err(unique_or_db(Conflict::ObjectId(record.id.to_string())))?;
-    Ok(())
+    let (user_id, upn, app_name) = super::logs::audit_initiator(record);
+    sqlx::query(
+        "INSERT INTO audit_records (tenant_id, id, activity_at, category, activity, document, \
+         correlation_id, result, initiated_by_user_id, initiated_by_upn, initiated_by_app_name) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(tenant.to_string())
+    .bind(record.id.to_string())
+    .bind(micros(record.activity_at))
+    .bind(record.category.clone())
+    .bind(record.activity.clone())
+    .bind(to_json(record)?)
+    .bind(record.correlation_id.map(|id| id.to_string()))
+    .bind(super::logs::audit_result(record))
+    .bind(user_id)
+    .bind(upn)
+    .bind(app_name)
+    .execute(&mut *conn)
+    .await
+    .map_err(unique_or_db(Conflict::ObjectId(record.id.to_string())))?;
+    super::logs::insert_audit_targets(conn, tenant, record).await
 }
 
 /// Newest first from a `(tenant_id, document)` log table ordered by `time_column`.

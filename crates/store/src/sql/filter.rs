@@ -28,6 +28,8 @@ pub(crate) enum Column {
     TrueOrNull(&'static str),
     /// Microseconds since the epoch.
     Time(&'static str),
+    /// An integer (`status/errorCode`).
+    Int(&'static str),
     /// A collection in a side table: its table, the owner column, and the element expression
     /// (already folded) over alias `c`.
     Collection {
@@ -215,7 +217,7 @@ impl<'e> Compiler<'e> {
                 expr: format!("(CASE WHEN {table}.{name} THEN 1 END)"),
                 text: false,
             },
-            Column::Time(name) => Scalar {
+            Column::Time(name) | Column::Int(name) => Scalar {
                 expr: format!("{table}.{name}"),
                 text: false,
             },

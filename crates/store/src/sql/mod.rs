@@ -7,19 +7,26 @@ mod backend;
 mod codec;
 mod documents;
 mod filter;
+mod group_commit;
 mod guests;
+mod logs;
+mod mau;
 mod oauth;
 mod outbox;
 mod query;
 mod recipients;
+mod retention;
 mod tenants;
 mod users;
 
 pub use backend::{Backend, StoreConfig};
 
-use crate::{Delivery, DirectoryQuery, Page, Store, StoreError, StoreResult, TenantBatch, Write};
+use crate::{
+    Delivery, DirectoryQuery, LogQuery, Page, Store, StoreError, StoreResult, TenantBatch, Write,
+};
 use async_trait::async_trait;
 use backend::Pools;
+use chrono::{DateTime, Utc};
 use codec::db_error;
 use documents::{LogTable, PolicyKind};
 use portico_model::application::Application;
@@ -31,6 +38,7 @@ use portico_model::group::{Group, MailContact, RecipientKind};
 use portico_model::invitation::{GuestBinding, Invitation};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
+use portico_model::month::Month;
 use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
 use portico_model::risk::RiskyUser;
 use portico_model::role::RoleAssignment;
@@ -44,6 +52,9 @@ use sqlx::AnyConnection;
 /// The store on SQLite or PostgreSQL.
 pub struct SqlStore {
     pools: Pools,
+    /// SQLite has one writer: concurrent writes share commits there. PostgreSQL runs them in
+    /// parallel transactions instead.
+    group_commit: Option<std::sync::Arc<group_commit::GroupCommit>>,
 }
 
 impl SqlStore {
@@ -51,7 +62,12 @@ impl SqlStore {
     pub async fn open(config: &StoreConfig) -> StoreResult<Self> {
         let pools = backend::connect(config).await?;
         backend::prepare(&pools).await?;
-        Ok(Self { pools })
+        let group_commit = (pools.backend == backend::Backend::Sqlite)
+            .then(|| group_commit::GroupCommit::new(pools.write.clone()));
+        Ok(Self {
+            pools,
+            group_commit,
+        })
     }
 
     /// Closes every connection (on SQLite this checkpoints the WAL).
@@ -62,7 +78,7 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 25] = [
+const ALL_TABLES: [&str; 27] = [
     "guest_bindings",
     "refresh_tokens",
     "authorization_codes",
@@ -72,7 +88,9 @@ const ALL_TABLES: [&str; 25] = [
     "outbox",
     "risky_users",
     "signing_keys",
+    "audit_targets",
     "audit_records",
+    "monthly_active_guests",
     "sign_ins",
     "invitations",
     "policy_documents",
@@ -206,6 +224,9 @@ impl Store for SqlStore {
     }
 
     async fn apply(&self, tenant: TenantId, writes: Vec<Write>) -> StoreResult<()> {
+        if let Some(group) = &self.group_commit {
+            return group.apply(tenant, writes).await;
+        }
         let mut tx = self.pools.write.begin().await.map_err(db_error)?;
         for write in &writes {
             apply_one(&mut tx, tenant, write).await?;
@@ -489,6 +510,76 @@ impl Store for SqlStore {
     }
     async fn list_signing_keys(&self, tenant: TenantId) -> StoreResult<Vec<SigningKey>> {
         documents::list_signing_keys(&self.pools.read, tenant).await
+    }
+    async fn query_sign_ins(
+        &self,
+        tenant: TenantId,
+        query: &LogQuery,
+    ) -> StoreResult<Vec<SignInRecord>> {
+        let pool = &self.pools.read;
+        logs::query(pool, self.pools.backend, &logs::SIGN_INS, tenant, query).await
+    }
+    async fn find_sign_in(
+        &self,
+        tenant: TenantId,
+        id: ObjectId,
+    ) -> StoreResult<Option<SignInRecord>> {
+        logs::find(&self.pools.read, &logs::SIGN_INS, tenant, id).await
+    }
+    async fn query_audit_records(
+        &self,
+        tenant: TenantId,
+        query: &LogQuery,
+    ) -> StoreResult<Vec<AuditRecord>> {
+        let pool = &self.pools.read;
+        logs::query(
+            pool,
+            self.pools.backend,
+            &logs::AUDIT_RECORDS,
+            tenant,
+            query,
+        )
+        .await
+    }
+    async fn find_audit_record(
+        &self,
+        tenant: TenantId,
+        id: ObjectId,
+    ) -> StoreResult<Option<AuditRecord>> {
+        logs::find(&self.pools.read, &logs::AUDIT_RECORDS, tenant, id).await
+    }
+    async fn count_monthly_active_guests(
+        &self,
+        tenant: TenantId,
+        month: Month,
+    ) -> StoreResult<u64> {
+        mau::count(&self.pools.read, tenant, month).await
+    }
+    async fn list_monthly_active_guests(
+        &self,
+        tenant: TenantId,
+        first: Month,
+        last: Month,
+    ) -> StoreResult<Vec<(Month, u64)>> {
+        mau::history(&self.pools.read, tenant, first, last).await
+    }
+    async fn purge_sign_ins(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<u64> {
+        use retention::PurgedLog::SignIns;
+        retention::purge(&self.pools.write, SignIns, tenant, before, limit).await
+    }
+    async fn purge_audit_records(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<u64> {
+        use retention::PurgedLog::Audit;
+        retention::purge(&self.pools.write, Audit, tenant, before, limit).await
     }
 
     async fn find_guest_by_home(

@@ -2,6 +2,14 @@
 
 pub use crate::differential::filters_agree_with_the_evaluator;
 use crate::fixtures::*;
+pub use crate::logs::{
+    audit_log_pages_and_filters_agree_with_the_evaluator,
+    sign_in_log_pages_and_filters_agree_with_the_evaluator,
+};
+pub use crate::mau::{
+    log_purges_go_in_batches_per_tenant_and_keep_monthly_active_guests,
+    monthly_active_guests_count_each_successful_guest_once_per_month,
+};
 use portico_model::application::{Application, ClientSecret, RedirectUri};
 use portico_model::conditional_access::*;
 use portico_model::cross_tenant::{B2bSetting, PartnerConfiguration};
@@ -937,7 +945,7 @@ fn ca_policy(n: u32) -> ConditionalAccessPolicy {
     }
 }
 
-fn sign_in(n: u32, resource: TenantId, day: u32) -> SignInRecord {
+pub(crate) fn sign_in(n: u32, resource: TenantId, day: u32) -> SignInRecord {
     SignInRecord {
         id: oid(n),
         created_at: at(day),
@@ -962,10 +970,15 @@ fn sign_in(n: u32, resource: TenantId, day: u32) -> SignInRecord {
         decided_by: None,
         conditional_access_status: None,
         applied_conditional_access_policies: vec![],
+        resource_id: None,
+        resource_display_name: None,
+        risk_level_during_sign_in: None,
+        risk_state: None,
+        is_tenant_restricted: false,
     }
 }
 
-fn audit(n: u32, day: u32) -> AuditRecord {
+pub(crate) fn audit(n: u32, day: u32) -> AuditRecord {
     AuditRecord {
         id: oid(n),
         activity_at: at(day),

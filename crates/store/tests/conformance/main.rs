@@ -7,6 +7,8 @@
 mod cases;
 mod differential;
 mod fixtures;
+mod logs;
+mod mau;
 
 use fixtures::{open_postgres, open_sqlite_file, open_sqlite_memory};
 
@@ -57,6 +59,10 @@ conformance!(
     invitations_redeem_once,
     terms_are_accepted_once_and_risk_is_listed_per_tenant,
     partner_entries_are_inserted_once_and_updated_only_while_they_exist,
+    monthly_active_guests_count_each_successful_guest_once_per_month,
+    log_purges_go_in_batches_per_tenant_and_keep_monthly_active_guests,
+    sign_in_log_pages_and_filters_agree_with_the_evaluator,
+    audit_log_pages_and_filters_agree_with_the_evaluator,
 );
 
 #[tokio::test]

@@ -6,6 +6,7 @@ pub mod conditional_access;
 pub mod cross_tenant;
 pub mod directory;
 pub mod invitations;
+pub mod logs;
 pub mod named_locations;
 pub mod recipients;
 pub mod risk;
