@@ -15,6 +15,7 @@ mod passwords;
 mod policy;
 mod recipients;
 mod risk;
+mod roles;
 mod terms;
 mod users;
 

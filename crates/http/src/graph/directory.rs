@@ -7,9 +7,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use portico_model::role::{DirectoryRole, RoleAssignment};
+use portico_model::role::DirectoryRole;
 use portico_model::ObjectId;
-use portico_store::{StoreError, Write};
+use portico_store::StoreError;
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::directory::{
     application_json, directory_role_json, domain_json, organization_json, service_principal_json,
@@ -114,23 +114,11 @@ pub async fn add_directory_role_member(
     let role = role(&id)?;
     let Json(reference) = body
         .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))?;
-    let raw = referenced_id(&reference.odata_id);
-    let member = ObjectId::parse(raw).map_err(|_| ApiError::NotFound(format!("Resource '{raw}' does not exist or one of its queried reference-property objects are not present.")))?;
-    let user = state.app.store().get_user(caller.tenant(), member).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::NotFound(format!("Resource '{member}' does not exist or one of its queried reference-property objects are not present.")),
-        other => internal(other),
-    })?;
-    let audit = state.app.audit_record(
-        &caller.claims,
-        "RoleManagement",
-        "Add member to role",
-        role.display_name(),
-    );
-    match state.app.store().apply(caller.tenant(), vec![Write::AssignRole(RoleAssignment { principal_id: user.id, role }), audit]).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(StoreError::Conflict(_)) => Err(ApiError::bad_request("One or more added object references already exist for the following modified properties: 'members'.")),
-        Err(other) => Err(internal(other)),
-    }
+    state
+        .app
+        .assign_directory_role(&caller, role, referenced_id(&reference.odata_id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn applications(
