@@ -7,6 +7,7 @@ pub mod keys;
 pub mod master_key;
 pub mod totp;
 
+mod authorize;
 mod client;
 mod federation;
 pub use federation::ProviderAnswer;
