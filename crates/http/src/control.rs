@@ -143,13 +143,8 @@ pub async fn set_sign_in_risk(
             "Expected {{\"level\": \"none\" | \"low\" | \"medium\" | \"high\"}}: {e}"
         ))
     })?;
-    let level =
-        serde_json::from_value(serde_json::Value::String(change.level.clone())).map_err(|_| {
-            ApiError::bad_request(format!(
-                "'{}' is not a risk level: use none, low, medium or high.",
-                change.level
-            ))
-        })?;
+    let level = portico_model::conditional_access::RiskLevel::parse(&change.level)
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let tenant = state.app.resolve_tenant(&segment).await?.ok_or_else(|| {
         ApiError::NotFound(format!(
             "No tenant has the id or verified domain '{segment}'."

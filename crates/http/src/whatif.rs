@@ -6,18 +6,16 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use portico_app::sign_in_policy::whatif::{WhatIfError, WhatIfRequest};
+use portico_model::conditional_access::RiskLevel;
 use portico_wire::whatif::{WhatIfAnswer, WhatIfBody};
 
 /// The app's request from the wire body.
 pub fn request_of(body: WhatIfBody) -> Result<WhatIfRequest, String> {
-    let sign_in_risk = match body.sign_in_risk {
-        Some(level) => Some(
-            serde_json::from_value(serde_json::Value::String(level.clone())).map_err(|_| {
-                format!("'{level}' is not a risk level: use none, low, medium or high.")
-            })?,
-        ),
-        None => None,
-    };
+    let sign_in_risk = body
+        .sign_in_risk
+        .map(|level| RiskLevel::parse(&level))
+        .transpose()
+        .map_err(|e| e.to_string())?;
     Ok(WhatIfRequest {
         user: body.user,
         resource_tenant: body.resource_tenant,

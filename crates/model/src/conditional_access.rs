@@ -22,6 +22,31 @@ pub enum RiskLevel {
     High,
 }
 
+impl RiskLevel {
+    pub const ALL: [RiskLevel; 4] = [Self::None, Self::Low, Self::Medium, Self::High];
+
+    /// Graph's name: `none`, `low`, `medium`, `high`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, UnknownRiskLevel> {
+        Self::ALL
+            .into_iter()
+            .find(|level| level.name() == text.trim())
+            .ok_or_else(|| UnknownRiskLevel(text.to_owned()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a risk level: use none, low, medium or high.")]
+pub struct UnknownRiskLevel(pub String);
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserConditions {

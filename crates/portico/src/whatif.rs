@@ -7,6 +7,7 @@ use portico_app::seed;
 use portico_app::sign_in_policy::whatif::WhatIfRequest;
 use portico_app::tokens::master_key::{MasterKey, MasterKeySource};
 use portico_app::{App, AppConfig};
+use portico_model::conditional_access::RiskLevel;
 use portico_store::{SqlStore, Store, StoreConfig};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -46,13 +47,12 @@ pub async fn what_if(args: WhatIfArgs) -> Result<()> {
         extra_root_pem: None,
     };
     let app = App::start(store, config, MasterKey::load(&MasterKeySource::Ephemeral)?).await?;
-    let sign_in_risk = match &args.sign_in_risk {
-        Some(level) => Some(
-            serde_json::from_value(serde_json::Value::String(level.clone()))
-                .map_err(|_| anyhow!("--sign-in-risk must be none, low, medium or high"))?,
-        ),
-        None => None,
-    };
+    let sign_in_risk = args
+        .sign_in_risk
+        .as_deref()
+        .map(RiskLevel::parse)
+        .transpose()
+        .map_err(|e| anyhow!("--sign-in-risk: {e}"))?;
     let request = WhatIfRequest {
         user: args.user.clone(),
         resource_tenant: args.resource_tenant.clone(),

@@ -2,7 +2,6 @@
 
 use super::access::{Caller, GraphError, UserVisibility};
 use crate::App;
-use portico_model::logs::{Actor, AuditRecord, AuditTarget};
 use portico_model::user::{User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
 use portico_store::{Conflict, StoreError, Write};
@@ -61,48 +60,6 @@ fn conflict(error: StoreError) -> GraphError {
 }
 
 impl App {
-    /// An audit row for a change made through Graph.
-    pub(crate) fn directory_audit(
-        &self,
-        caller: &Caller,
-        category: &str,
-        activity: &str,
-        kind: &str,
-        id: ObjectId,
-        name: &str,
-    ) -> Write {
-        let initiated_by = match &caller.user {
-            Some(user) => Actor::User {
-                id: user.id,
-                user_principal_name: user.user_principal_name.to_string(),
-            },
-            None => Actor::App {
-                id: caller.claims.oid,
-                display_name: caller
-                    .claims
-                    .raw
-                    .get("app_displayname")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned(),
-            },
-        };
-        Write::Audit(AuditRecord {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
-            activity_at: self.now(),
-            category: category.to_owned(),
-            activity: activity.to_owned(),
-            initiated_by,
-            targets: vec![AuditTarget {
-                id: id.to_string(),
-                kind: kind.to_owned(),
-                display_name: Some(name.to_owned()),
-            }],
-            success: true,
-            correlation_id: None,
-        })
-    }
-
     /// A user by object id or UPN, and whether the caller sees only the limited guest view.
     pub async fn graph_get_user(
         &self,

@@ -99,6 +99,24 @@ pub struct AgreementView {
     pub text: String,
 }
 
+impl App {
+    /// Ends a flow that cannot go on (declined, too many wrong codes) and shows `outcome`.
+    pub(crate) async fn end_flow(
+        &self,
+        tenant: TenantId,
+        flow: &LoginFlow,
+        outcome: FlowOutcome,
+    ) -> FlowOutcome {
+        let end = Write::DeleteLoginFlow {
+            flow_hash: flow.flow_hash.clone(),
+        };
+        match self.store().apply(tenant, vec![end]).await {
+            Ok(()) => outcome,
+            Err(error) => server_error(error),
+        }
+    }
+}
+
 /// Whether a completion reuses a session (SSO) or starts one, and for how long.
 pub(crate) struct SessionUse {
     pub existing: Option<Session>,
@@ -218,15 +236,16 @@ pub(super) fn server_error<E: std::fmt::Display>(error: E) -> FlowOutcome {
     })
 }
 
+/// `?` for the sign-in pages: a store failure becomes the "something went wrong" page.
 macro_rules! attempt {
     ($result:expr) => {
         match $result {
             Ok(value) => value,
-            Err(error) => return server_error(error),
+            Err(error) => return $crate::tokens::flow::server_error_outcome(error),
         }
     };
 }
-pub(super) use attempt;
+pub(crate) use attempt;
 
 /// Appends OAuth response parameters to the redirect URI (or a form for `form_post`).
 pub(super) fn respond(

@@ -3,7 +3,7 @@
 //! happens at home (home password, home MFA); a guest's first sign-in reviews permissions and
 //! redeems the invitation (`decisions.md` 7, 10–13).
 
-use super::flow::{error_page_outcome, FlowForm, FlowOutcome, Page, ShownPage};
+use super::flow::{attempt, error_page_outcome, FlowForm, FlowOutcome, Page, ShownPage};
 use super::totp;
 use crate::b2b::HomeAccount;
 use crate::secrets::{constant_time_eq, digest_hex};
@@ -28,15 +28,6 @@ const MAX_OTP_FAILURES: u32 = 5;
 
 /// The tenant that stands for personal Microsoft accounts.
 pub const CONSUMERS: &str = super::flow::CONSUMERS_TENANT;
-
-macro_rules! attempt {
-    ($result:expr) => {
-        match $result {
-            Ok(value) => value,
-            Err(error) => return super::flow::server_error_outcome(error),
-        }
-    };
-}
 
 fn new_code() -> Option<String> {
     use aws_lc_rs::rand::{SecureRandom, SystemRandom};
@@ -395,22 +386,18 @@ impl App {
                 if accepted.is_none() {
                     flow.failed_attempts += 1;
                     if flow.failed_attempts >= MAX_OTP_FAILURES {
-                        attempt!(
-                            self.store()
-                                .apply(
-                                    ctx.tenant.id,
-                                    vec![Write::DeleteLoginFlow {
-                                        flow_hash: flow.flow_hash.clone()
-                                    }]
-                                )
-                                .await
-                        );
-                        return error_page_outcome(
-                            50053,
-                            "Too many attempts",
-                            "Too many wrong verification codes.",
-                            "Go back to the app and sign in again.",
-                        );
+                        return self
+                            .end_flow(
+                                ctx.tenant.id,
+                                &flow,
+                                error_page_outcome(
+                                    50053,
+                                    "Too many attempts",
+                                    "Too many wrong verification codes.",
+                                    "Go back to the app and sign in again.",
+                                ),
+                            )
+                            .await;
                     }
                     let username = user.user_principal_name.to_string();
                     let page = match register_secret {
@@ -463,22 +450,12 @@ impl App {
                 if !good {
                     let attempts = attempts + 1;
                     if attempts >= MAX_OTP_FAILURES || now >= expires_at {
-                        attempt!(
-                            self.store()
-                                .apply(
-                                    ctx.tenant.id,
-                                    vec![Write::DeleteLoginFlow {
-                                        flow_hash: flow.flow_hash.clone()
-                                    }]
-                                )
-                                .await
-                        );
-                        return error_page_outcome(
+                        return self.end_flow(ctx.tenant.id, &flow, error_page_outcome(
                             50053,
                             "This code can no longer be used",
                             "The one-time passcode expired or was entered wrongly too many times.",
                             "Go back and ask for a new code.",
-                        );
+                        )).await;
                     }
                     flow.step = FlowStep::OneTimePasscode {
                         guest_id,
@@ -516,22 +493,18 @@ impl App {
                 amr,
             } => {
                 if !form.accept {
-                    attempt!(
-                        self.store()
-                            .apply(
-                                ctx.tenant.id,
-                                vec![Write::DeleteLoginFlow {
-                                    flow_hash: flow.flow_hash.clone()
-                                }]
-                            )
-                            .await
-                    );
-                    return error_page_outcome(
-                        65004,
-                        "You declined",
-                        "You declined to consent to access the organization's resources.",
-                        "Use the invitation link again if you change your mind.",
-                    );
+                    return self
+                        .end_flow(
+                            ctx.tenant.id,
+                            &flow,
+                            error_page_outcome(
+                                65004,
+                                "You declined",
+                                "You declined to consent to access the organization's resources.",
+                                "Use the invitation link again if you change your mind.",
+                            ),
+                        )
+                        .await;
                 }
                 self.redeem(ctx, flow, guest_id, home, &amr, now).await
             }
@@ -663,23 +636,12 @@ impl App {
             }];
             writes.push(Write::UpdateUser(guest.clone()));
             writes.push(Write::PutGuestBinding(binding));
-            writes.push(Write::Audit(portico_model::logs::AuditRecord {
-                id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
-                activity_at: now,
-                category: "UserManagement".into(),
-                activity: "Redeem external user invite".into(),
-                initiated_by: portico_model::logs::Actor::User {
-                    id: guest.id,
-                    user_principal_name: guest.user_principal_name.to_string(),
-                },
-                targets: vec![portico_model::logs::AuditTarget {
-                    id: guest.id.to_string(),
-                    kind: "User".into(),
-                    display_name: Some(guest.display_name.clone()),
-                }],
-                success: true,
-                correlation_id: None,
-            }));
+            writes.push(self.self_service_audit(
+                &guest,
+                "UserManagement",
+                "Redeem external user invite",
+                crate::audit::user_target(&guest),
+            ));
         }
         // Decide again right before issuing: the settings may have changed since the first page.
         let attempt = Attempt {

@@ -2,7 +2,9 @@
 //! uses MFA in this tenant, accepts terms of use, or sees who must act. Members and guests share
 //! these steps; a guest's home sign-in rides along in a [`GuestContinuation`].
 
-use super::flow::{error_page_outcome, server_error_outcome, AgreementView, FlowOutcome, Page};
+use super::flow::{
+    attempt, error_page_outcome, server_error_outcome, AgreementView, FlowOutcome, Page,
+};
 use super::guest_flow::Ctx;
 use super::totp;
 use crate::sign_in::SignInKind;
@@ -22,15 +24,6 @@ use portico_store::Write;
 
 /// Wrong MFA codes allowed before the flow ends.
 const MAX_MFA_FAILURES: u32 = 5;
-
-macro_rules! attempt {
-    ($result:expr) => {
-        match $result {
-            Ok(value) => value,
-            Err(error) => return server_error_outcome(error),
-        }
-    };
-}
 
 impl App {
     /// Authentication is done (`amr` says how): ask the engine and act on its answer. `writes`
@@ -230,25 +223,21 @@ impl App {
                 guest,
             } => {
                 if !form.accept {
-                    attempt!(
-                        self.store()
-                            .apply(
-                                ctx.tenant.id,
-                                vec![Write::DeleteLoginFlow {
-                                    flow_hash: flow.flow_hash.clone()
-                                }]
-                            )
-                            .await
-                    );
-                    return error_page_outcome(
-                        50158,
-                        "You declined the terms of use",
-                        format!(
-                            "{} requires you to accept its terms of use to continue.",
-                            ctx.tenant.display_name
-                        ),
-                        "Sign in again and accept the terms if you want to continue.",
-                    );
+                    return self
+                        .end_flow(
+                            ctx.tenant.id,
+                            &flow,
+                            error_page_outcome(
+                                50158,
+                                "You declined the terms of use",
+                                format!(
+                                    "{} requires you to accept its terms of use to continue.",
+                                    ctx.tenant.display_name
+                                ),
+                                "Sign in again and accept the terms if you want to continue.",
+                            ),
+                        )
+                        .await;
                 }
                 let user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
                 let mut accepted: Vec<Write> = Vec::new();

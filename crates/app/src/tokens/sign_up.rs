@@ -4,7 +4,6 @@
 
 use crate::App;
 use chrono::{DateTime, Utc};
-use portico_model::logs::{Actor, AuditRecord, AuditTarget};
 use portico_model::tenant::Tenant;
 use portico_model::user::{CreationType, User};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
@@ -92,23 +91,12 @@ impl App {
         user.proxy_addresses = vec![ProxyAddress::primary(address)];
         user.creation_type = Some(CreationType::SelfServiceSignUp);
         user.password_hash = Some(hash);
-        let audit = Write::Audit(AuditRecord {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
-            activity_at: now,
-            category: "UserManagement".into(),
-            activity: "Self-service sign-up".into(),
-            initiated_by: Actor::User {
-                id: user.id,
-                user_principal_name: user.user_principal_name.to_string(),
-            },
-            targets: vec![AuditTarget {
-                id: user.id.to_string(),
-                kind: "User".into(),
-                display_name: Some(user.display_name.clone()),
-            }],
-            success: true,
-            correlation_id: None,
-        });
+        let audit = self.self_service_audit(
+            &user,
+            "UserManagement",
+            "Self-service sign-up",
+            crate::audit::user_target(&user),
+        );
         Ok(Ok((user.clone(), vec![Write::InsertUser(user), audit])))
     }
 }

@@ -237,16 +237,7 @@ fn risk(levels: &[RiskLevel], level: RiskLevel, what: &str) -> Result<(), String
     } else {
         Err(format!(
             "the {what} ({}) is not among the policy's levels",
-            risk_name(level)
+            level.name()
         ))
-    }
-}
-
-pub fn risk_name(level: RiskLevel) -> &'static str {
-    match level {
-        RiskLevel::None => "none",
-        RiskLevel::Low => "low",
-        RiskLevel::Medium => "medium",
-        RiskLevel::High => "high",
     }
 }

@@ -56,7 +56,7 @@ pub fn blocked(policy: &ConditionalAccessPolicy, sign_in: &SignIn, what: &str) -
             reason: "User blocked due to risk on home tenant.".into(),
             responsible: Party::Home,
             responsible_tenant: home_tenant(sign_in),
-            setting: setting(policy, sign_in, &format!("user risk {} › {what}", super::conditions::risk_name(sign_in.risk.user))),
+            setting: setting(policy, sign_in, &format!("user risk {} › {what}", sign_in.risk.user.name())),
             remediation: format!(
                 "Your account is blocked. We've detected suspicious activity on your account, and {resource} restricts at-risk users. An administrator of {home} must remediate or dismiss the risk on your account there, or you reset your password at {home}. {resource}'s administrator cannot dismiss it.",
                 resource = resource.display_name,
