@@ -9,14 +9,14 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::CookieJar;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use portico_app::tokens::TokenRequest;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-const TRY_COOKIE: &str = "portico_try";
+const TRY_COOKIE: &str = "__Host-portico_try";
 const DEMO_TENANT: &str = "contoso.com";
 const DEMO_CLIENT: &str = "c0c0a002-0000-4000-8000-000000000002";
 
@@ -165,8 +165,7 @@ pub async fn redeem(
             error.to_string(),
         )],
     };
-    let mut removal = Cookie::from(TRY_COOKIE);
-    removal.set_path("/");
+    let removal = crate::oidc::host_cookie(TRY_COOKIE.into(), String::new());
     let page = page(&state, &params, &jar, tokens);
     (
         jar.remove(removal),
@@ -214,11 +213,7 @@ pub async fn start(
     let Ok(value) = serde_json::to_vec(&pending) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let mut cookie = Cookie::new(TRY_COOKIE, URL_SAFE_NO_PAD.encode(value));
-    cookie.set_http_only(true);
-    cookie.set_secure(true);
-    cookie.set_same_site(SameSite::Lax);
-    cookie.set_path("/");
+    let cookie = crate::oidc::host_cookie(TRY_COOKIE.into(), URL_SAFE_NO_PAD.encode(value));
     (
         jar.add(cookie),
         (StatusCode::FOUND, [(header::LOCATION, location)]),

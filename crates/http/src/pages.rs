@@ -136,6 +136,17 @@ pub struct FormPostPage<'a> {
 #[template(path = "signed_out.html")]
 pub struct SignedOutPage;
 
+/// Logout without a valid `id_token_hint`: a button, so a cross-site link alone ends no session.
+#[derive(Template)]
+#[template(path = "logout_confirm.html")]
+pub struct LogoutConfirmPage<'a> {
+    pub tenant_name: &'a str,
+    pub action: &'a str,
+    pub csrf: &'a str,
+    pub redirect_uri: &'a str,
+    pub state: &'a str,
+}
+
 /// Renders a page with the security headers; `script_nonce` allows that one inline script.
 pub fn render(
     status: StatusCode,

@@ -16,6 +16,7 @@ pub mod logs;
 pub mod mail;
 pub mod month;
 pub mod oauth;
+pub mod redirect;
 pub mod risk;
 pub mod role;
 pub mod settings;

@@ -124,13 +124,8 @@ async fn check_redirect(
             format!("'{url}' is not an acceptable inviteRedirectUrl: use an absolute https URL."),
         )
     };
-    let parsed = url::Url::parse(url).map_err(|_| invalid())?;
+    let parsed = portico_model::redirect::check_target(url).map_err(|_| invalid())?;
     let host = parsed.host_str().ok_or_else(invalid)?.to_owned();
-    let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
-    let scheme_ok = parsed.scheme() == "https" || (parsed.scheme() == "http" && loopback);
-    if !scheme_ok || !parsed.username().is_empty() || url.chars().any(char::is_control) {
-        return Err(invalid());
-    }
     if settings.collaboration.restrict_invite_redirect_urls {
         let domains_ok = tenant
             .domains()

@@ -117,6 +117,11 @@ pub fn verify(
     Ok(Verified { typ, claims })
 }
 
+/// The header of a compact JWS, read without verifying anything (only to pick the key).
+pub fn unverified_header(token: &str) -> Option<Map<String, Value>> {
+    decode_object(token.split('.').next()?).ok()
+}
+
 fn decode_object(part: &str) -> Result<Map<String, Value>, JwtError> {
     let bytes = URL_SAFE_NO_PAD
         .decode(part)

@@ -1,7 +1,7 @@
 //! `/authorize` and the sign-in pages' form posts.
 
 use super::client::Client;
-use super::{session_cookie_name, FEDERATION_COOKIE, FLOW_COOKIE};
+use super::{federation_cookie_name, host_cookie as cookie, session_cookie_name, FLOW_COOKIE};
 use crate::context::record_tenant;
 use crate::pages::{
     self, ConsentPage, DiscoverPage, FormPostPage, IdentifyPage, MfaChallengePage, MfaRegisterPage,
@@ -12,7 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::CookieJar;
 use portico_app::tokens::flow::{
     AuthorizeParams, FlowForm, FlowOutcome, Page, Redirect, ShownPage,
 };
@@ -126,15 +126,6 @@ pub async fn submit(
     outcome_response(&state, outcome, jar)
 }
 
-fn cookie(name: String, value: String) -> Cookie<'static> {
-    let mut cookie = Cookie::new(name, value);
-    cookie.set_http_only(true);
-    cookie.set_secure(true);
-    cookie.set_same_site(SameSite::Lax);
-    cookie.set_path("/");
-    cookie
-}
-
 /// Turns a flow outcome into a page, a redirect or an auto-submitting form.
 pub fn outcome_response(state: &AppState, outcome: FlowOutcome, jar: CookieJar) -> Response {
     match outcome {
@@ -167,8 +158,7 @@ pub fn outcome_response(state: &AppState, outcome: FlowOutcome, jar: CookieJar) 
             callback_path,
             flow_secret,
         } => {
-            let mut federation = cookie(FEDERATION_COOKIE.into(), flow_secret);
-            federation.set_path(callback_path);
+            let federation = cookie(federation_cookie_name(&callback_path), flow_secret);
             (
                 jar.add(federation),
                 (StatusCode::FOUND, [(header::LOCATION, url)]),
@@ -431,11 +421,14 @@ pub struct FederationAnswer {
 pub async fn federation_callback(
     State(state): State<AppState>,
     Path(segment): Path<String>,
+    uri: axum::http::Uri,
     axum::extract::Query(answer): axum::extract::Query<FederationAnswer>,
     Client(client): Client,
     jar: CookieJar,
 ) -> Response {
-    let flow = jar.get(FEDERATION_COOKIE).map(|c| c.value().to_owned());
+    let flow = jar
+        .get(&federation_cookie_name(uri.path()))
+        .map(|c| c.value().to_owned());
     let answer = portico_app::tokens::ProviderAnswer {
         code: answer.code,
         state: answer.state,

@@ -1,65 +1,147 @@
 //! Logout and userinfo.
 
-use super::session_cookie_name;
+use super::{host_cookie, session_cookie_name, LOGOUT_COOKIE};
 use crate::context::record_tenant;
-use crate::pages::{self, SignedOutPage};
+use crate::pages::{self, LogoutConfirmPage, SignedOutPage};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use axum_extra::extract::cookie::{Cookie, CookieJar};
+use axum::{Form, Json};
+use axum_extra::extract::cookie::CookieJar;
+use portico_model::tenant::Tenant;
+use portico_model::{ClientId, TenantId};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 #[derive(Debug, Deserialize)]
-pub struct LogoutQuery {
+pub struct LogoutRequest {
     post_logout_redirect_uri: Option<String>,
     state: Option<String>,
+    id_token_hint: Option<String>,
+    /// The confirmation form's double-submit token.
+    csrf: Option<String>,
 }
 
-/// `GET /{tenant}/oauth2/v2.0/logout`: ends the session; redirects only to a registered URI.
+impl LogoutRequest {
+    fn redirect_uri(&self) -> Option<&str> {
+        self.post_logout_redirect_uri
+            .as_deref()
+            .filter(|u| !u.is_empty())
+    }
+    fn state(&self) -> Option<&str> {
+        self.state.as_deref().filter(|s| !s.is_empty())
+    }
+}
+
+/// `GET /{tenant}/oauth2/v2.0/logout`. With a valid `id_token_hint` the session ends at once;
+/// without one Portico asks first, as Entra does, so a link on another site cannot sign anyone
+/// out. Redirects only to a registered URI (of the hinted client, if any).
 pub async fn logout(
     State(state): State<AppState>,
     Path(segment): Path<String>,
-    Query(query): Query<LogoutQuery>,
+    Query(request): Query<LogoutRequest>,
     jar: CookieJar,
 ) -> Response {
     let Ok(Some(tenant)) = state.app.resolve_tenant(&segment).await else {
         return pages::render(StatusCode::OK, &SignedOutPage, None, None);
     };
     record_tenant(&tenant.id);
-    let name = session_cookie_name(&tenant.id);
-    if let Some(session) = jar.get(&name) {
-        state.app.end_session(tenant.id, session.value()).await;
+    let hint = match &request.id_token_hint {
+        Some(hint) => state.app.logout_hint(tenant.id, hint).await,
+        None => None,
+    };
+    match hint {
+        Some(hint) => sign_out(&state, tenant.id, Some(hint.client_id), &request, jar).await,
+        None => confirm(&state, &tenant, &request, jar, StatusCode::OK).await,
     }
-    let mut removal = Cookie::from(name);
-    removal.set_path("/");
-    let jar = jar.remove(removal);
-    let registered = match &query.post_logout_redirect_uri {
+}
+
+/// `POST /{tenant}/oauth2/v2.0/logout`: the confirmation page's button.
+pub async fn logout_confirmed(
+    State(state): State<AppState>,
+    Path(segment): Path<String>,
+    jar: CookieJar,
+    Form(request): Form<LogoutRequest>,
+) -> Response {
+    let Ok(Some(tenant)) = state.app.resolve_tenant(&segment).await else {
+        return pages::render(StatusCode::OK, &SignedOutPage, None, None);
+    };
+    record_tenant(&tenant.id);
+    let expected = jar.get(LOGOUT_COOKIE).map(|c| c.value().to_owned());
+    if expected.is_none() || expected != request.csrf {
+        return confirm(&state, &tenant, &request, jar, StatusCode::BAD_REQUEST).await;
+    }
+    let jar = jar.remove(host_cookie(LOGOUT_COOKIE.into(), String::new()));
+    sign_out(&state, tenant.id, None, &request, jar).await
+}
+
+/// The confirmation page, with a fresh double-submit token in a cookie and in the form.
+async fn confirm(
+    state: &AppState,
+    tenant: &Tenant,
+    request: &LogoutRequest,
+    jar: CookieJar,
+    status: StatusCode,
+) -> Response {
+    let Some(csrf) = portico_app::tokens::new_secret() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    // The button's POST is answered with a redirect, which `form-action` must allow.
+    let target = match request.redirect_uri() {
         Some(uri) => state
             .app
-            .store()
-            .list_applications(tenant.id)
+            .post_logout_location(tenant.id, None, uri, None)
             .await
-            .unwrap_or_default()
-            .iter()
-            .any(|app| app.redirect_uris.iter().any(|r| r.matches(uri))),
-        None => false,
+            .and_then(|location| url::Url::parse(&location).ok())
+            .map(|url| url.origin().ascii_serialization()),
+        None => None,
     };
-    match (query.post_logout_redirect_uri, registered) {
-        (Some(uri), true) => {
-            let location = match query.state {
-                Some(s) => format!(
-                    "{uri}{}state={}",
-                    if uri.contains('?') { '&' } else { '?' },
-                    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
-                ),
-                None => uri,
-            };
-            (jar, (StatusCode::FOUND, [(header::LOCATION, location)])).into_response()
+    let action = format!(
+        "{}{}/oauth2/v2.0/logout",
+        state.app.public_base(),
+        tenant.id
+    );
+    let page = LogoutConfirmPage {
+        tenant_name: &tenant.display_name,
+        action: &action,
+        csrf: &csrf,
+        redirect_uri: request.redirect_uri().unwrap_or_default(),
+        state: request.state().unwrap_or_default(),
+    };
+    let jar = jar.add(host_cookie(LOGOUT_COOKIE.into(), csrf.clone()));
+    (jar, pages::render(status, &page, None, target.as_deref())).into_response()
+}
+
+/// Ends the tenant's session and sends the browser to a registered URI or the signed-out page.
+async fn sign_out(
+    state: &AppState,
+    tenant: TenantId,
+    client: Option<ClientId>,
+    request: &LogoutRequest,
+    jar: CookieJar,
+) -> Response {
+    let name = session_cookie_name(&tenant);
+    if let Some(session) = jar.get(&name) {
+        state.app.end_session(tenant, session.value()).await;
+    }
+    let jar = jar.remove(host_cookie(name, String::new()));
+    let location = match request.redirect_uri() {
+        Some(uri) => {
+            state
+                .app
+                .post_logout_location(tenant, client, uri, request.state())
+                .await
         }
-        _ => (
+        None => None,
+    };
+    match location {
+        Some(location) => (
+            jar,
+            (StatusCode::FOUND, [(header::LOCATION, location)]),
+        )
+            .into_response(),
+        None => (
             jar,
             pages::render(StatusCode::OK, &SignedOutPage, None, None),
         )
@@ -91,7 +173,8 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
         return unauthorized("An app-only token has no user.");
     }
     let user = match state.app.store().get_user(claims.tenant, claims.oid).await {
-        Ok(user) => user,
+        Ok(user) if user.account_enabled => user,
+        Ok(_) => return unauthorized("The user account is disabled."),
         Err(_) => return unauthorized("The user no longer exists."),
     };
     let mut body = json!({
