@@ -32,6 +32,13 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
+/// A hash of no one's password with the same parameters as real ones, to check against when the
+/// account does not exist (equal work, equal timing). Empty if hashing failed.
+pub fn stand_in_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("portico-stand-in").unwrap_or_default())
+}
+
 /// SHA-256 of `bytes`.
 pub fn sha256(bytes: &[u8]) -> Vec<u8> {
     Sha256::digest(bytes).to_vec()

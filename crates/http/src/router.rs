@@ -64,4 +64,16 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(context::with_request_context))
+        .layer(axum::middleware::map_response(strict_transport_security))
+}
+
+/// Portico serves only HTTPS: tell browsers never to try plain HTTP for a year (RFC 6797).
+async fn strict_transport_security(
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        axum::http::HeaderValue::from_static("max-age=31536000"),
+    );
+    response
 }

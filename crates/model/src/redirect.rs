@@ -126,7 +126,11 @@ fn serialises_to(url: &Url, text: &str) -> bool {
         return true;
     }
     url.path() == "/"
-        && format!("{}{}", &url[..Position::BeforePath], &url[Position::AfterPath..]) == text
+        && format!(
+            "{}{}",
+            &url[..Position::BeforePath],
+            &url[Position::AfterPath..]
+        ) == text
 }
 
 /// A canonical `http` loopback URI with its port removed; `None` for anything else.

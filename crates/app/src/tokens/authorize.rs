@@ -457,7 +457,7 @@ impl App {
             return Ok(None);
         };
         if now >= session.expires_at
-            || max_age.is_some_and(|age| now - session.auth_time > Duration::seconds(age))
+            || max_age.is_some_and(|age| max_age_elapsed(age, now - session.auth_time))
         {
             return Ok(None);
         }
@@ -467,6 +467,12 @@ impl App {
         };
         Ok(Some((session, user)))
     }
+}
+
+/// Whether a session of this age is older than `max_age` seconds. A `max_age` too large for a
+/// duration (near `i64::MAX`) is no limit rather than a panic; a negative one always asks again.
+fn max_age_elapsed(max_age: i64, age: Duration) -> bool {
+    Duration::try_seconds(max_age).is_some_and(|limit| age > limit)
 }
 
 fn is_pkce_challenge(challenge: &str) -> bool {

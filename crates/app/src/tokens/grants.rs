@@ -355,19 +355,17 @@ impl App {
                 .map_err(server_error)?,
             Err(_) => None,
         };
+        // The hash is checked for unknown users too, so timing tells no more than the answer.
+        let password_ok = self
+            .check_password_of(user.as_ref(), password)
+            .await
+            .map_err(server_error)?;
         let failure = match &user {
             None => Some(OAuthError::bad_credentials()),
             Some(user) if user.user_type == UserType::Guest => {
                 Some(OAuthError::guest_password_grant())
             }
-            Some(user)
-                if !self
-                    .check_password(user, password)
-                    .await
-                    .map_err(server_error)? =>
-            {
-                Some(OAuthError::bad_credentials())
-            }
+            Some(_) if !password_ok => Some(OAuthError::bad_credentials()),
             Some(user) if !user.account_enabled => Some(OAuthError::account_disabled()),
             Some(_) => None,
         };
@@ -382,7 +380,13 @@ impl App {
                 .apply(tenant.id, vec![log])
                 .await
                 .map_err(server_error)?;
-            return Err(error);
+            // The log keeps the reason; the client sees one answer for every 50126, so unknown
+            // users and guests read like a wrong password (no account enumeration).
+            return Err(if error.code == 50126 {
+                OAuthError::bad_credentials()
+            } else {
+                error
+            });
         }
         let Some(user) = user else {
             return Err(OAuthError::bad_credentials());
@@ -574,6 +578,23 @@ impl App {
     }
 
     /// Argon2id verification off the async workers.
+    /// `check_password`, or for no user the same work against a stand-in hash (always false).
+    async fn check_password_of(
+        &self,
+        user: Option<&User>,
+        password: String,
+    ) -> Result<bool, crate::AppError> {
+        match user {
+            Some(user) => self.check_password(user, password).await,
+            None => tokio::task::spawn_blocking(move || {
+                crate::secrets::verify_password(&password, crate::secrets::stand_in_hash());
+                false
+            })
+            .await
+            .map_err(|e| crate::AppError::Task(e.to_string())),
+        }
+    }
+
     pub(crate) async fn check_password(
         &self,
         user: &User,

@@ -196,12 +196,20 @@ pub async fn app_role_assigned_to(
     Ok(Json(collection("appRoleAssignments", value, None, None)))
 }
 
+/// `GET /organization/{id}`: the caller's own organization only; any other id is 404, as for
+/// any object that is not in the caller's tenant.
 pub async fn get_organization_entity(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
+    Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require_read_directory()?;
     let tenant = tenant_of(&state, &caller).await?;
+    if !id.eq_ignore_ascii_case(&tenant.id.to_string()) {
+        return Err(ApiError::NotFound(format!(
+            "Resource '{id}' does not exist or one of its queried reference-property objects are not present."
+        )));
+    }
     Ok(Json(entity("organization", organization_json(&tenant))))
 }
 

@@ -136,11 +136,9 @@ async fn sign_out(
         None => None,
     };
     match location {
-        Some(location) => (
-            jar,
-            (StatusCode::FOUND, [(header::LOCATION, location)]),
-        )
-            .into_response(),
+        Some(location) => {
+            (jar, (StatusCode::FOUND, [(header::LOCATION, location)])).into_response()
+        }
         None => (
             jar,
             pages::render(StatusCode::OK, &SignedOutPage, None, None),

@@ -391,7 +391,9 @@ async fn sessions_prompt_and_logout() {
         .await
         .unwrap();
     assert_eq!(redirect_params(&fresh)["error"], "login_required");
-    sign_in_megan(&server, &browser).await;
+    let code = sign_in_megan(&server, &browser).await["code"].clone();
+    let tokens: Value = redeem(&server, &code, VERIFIER).await.json().await.unwrap();
+    let hint = tokens["id_token"].as_str().unwrap();
     assert!(redirect_params(
         &browser
             .get(authorize_url(&server, "&prompt=none"))
@@ -410,7 +412,7 @@ async fn sessions_prompt_and_logout() {
         200,
         "prompt=login shows the sign-in page again"
     );
-    let logout = browser.get(server.url("/contoso.com/oauth2/v2.0/logout?post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A53123&state=x")).send().await.unwrap();
+    let logout = browser.get(server.url(&format!("/contoso.com/oauth2/v2.0/logout?post_logout_redirect_uri=http%3A%2F%2Flocalhost%3A53123&state=x&id_token_hint={hint}"))).send().await.unwrap();
     assert_eq!(logout.status(), 302);
     assert_eq!(
         logout.headers()["location"],
@@ -422,7 +424,7 @@ async fn sessions_prompt_and_logout() {
         .await
         .unwrap();
     assert_eq!(redirect_params(&after)["error"], "login_required");
-    let evil = browser.get(server.url("/contoso.com/oauth2/v2.0/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F")).send().await.unwrap();
+    let evil = browser.get(server.url(&format!("/contoso.com/oauth2/v2.0/logout?post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F&id_token_hint={hint}"))).send().await.unwrap();
     assert_eq!(
         evil.status(),
         200,
@@ -976,11 +978,35 @@ async fn the_password_grant_works_only_for_members_of_apps_that_enable_it() {
         decode(tokens["id_token"].as_str().unwrap(), 1)["preferred_username"],
         "megan@contoso.com"
     );
+    let description = |body: &Value| {
+        let text = body["error_description"].as_str().unwrap();
+        text.split("\r\n").next().unwrap().to_owned()
+    };
+    let wrong: Value = ropc("megan@contoso.com", "wrong")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let unknown: Value = ropc("nobody@contoso.com", "wrong")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wrong["error_codes"], json!([50126]));
     assert_eq!(
-        error_code(ropc("megan@contoso.com", "wrong").await.unwrap())
-            .await
-            .2,
-        50126
+        description(&wrong),
+        "AADSTS50126: Error validating credentials due to invalid username or password."
+    );
+    assert_eq!(
+        (
+            &unknown["error"],
+            &unknown["error_codes"],
+            description(&unknown)
+        ),
+        (&wrong["error"], &wrong["error_codes"], description(&wrong)),
+        "an unknown user reads like a wrong password"
     );
     assert_eq!(
         error_code(ropc("nobody@contoso.com", "Portico-dev-1").await.unwrap())
@@ -1012,18 +1038,19 @@ async fn the_password_grant_works_only_for_members_of_apps_that_enable_it() {
         .apply(contoso, vec![portico_store::Write::InsertUser(guest)])
         .await
         .unwrap();
+    let guest: Value = ropc(
+        "alice_fabrikam.com#EXT#@contoso.onmicrosoft.com",
+        "Portico-dev-1",
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
     assert_eq!(
-        error_code(
-            ropc(
-                "alice_fabrikam.com#EXT#@contoso.onmicrosoft.com",
-                "Portico-dev-1"
-            )
-            .await
-            .unwrap()
-        )
-        .await
-        .2,
-        50126
+        (&guest["error"], &guest["error_codes"], description(&guest)),
+        (&wrong["error"], &wrong["error_codes"], description(&wrong)),
+        "a guest reads like a wrong password"
     );
     let failures = store
         .list_sign_ins(contoso, 10)

@@ -41,11 +41,12 @@ pub fn accepted(registered: &str) -> Vec<String> {
     if is_loopback_http(&parts) {
         // The URL standard writes an empty path as `/`: both spellings are the same URI.
         let query = parts.rest.trim_start_matches('/');
-        let rests: Vec<String> = if parts.rest.is_empty() || query.starts_with('?') || query.is_empty() {
-            vec![query.to_owned(), format!("/{query}")]
-        } else {
-            vec![parts.rest.to_owned()]
-        };
+        let rests: Vec<String> =
+            if parts.rest.is_empty() || query.starts_with('?') || query.is_empty() {
+                vec![query.to_owned(), format!("/{query}")]
+            } else {
+                vec![parts.rest.to_owned()]
+            };
         for rest in &rests {
             ok.push(format!("http://{}{rest}", parts.host));
             for port in ["0", "1", "443", "1024", "8080", "8443", "53123", "65535"] {
@@ -106,9 +107,36 @@ fn paths(p: &Parts<'_>, out: &mut Vec<String>) {
     let base = format!("{s}://{a}");
     let (path, query) = r.split_at(r.find('?').unwrap_or(r.len()));
     for suffix in [
-        "/", "//", "/.", "/..", "/../", "/..;/", "/..;/evil", "/%2e%2e", "/%2e%2e/", "/%2E%2E%2F",
-        "/.%2e/", "%2f", "%2F..", "/evil", "/%2F%2Fevil.example", "//evil.example", "/./", ";x",
-        ";jsessionid=1", "%00", "%20", "%09", ".", "..", "/x/..", "~", "%3F", "%23", "*", "/*",
+        "/",
+        "//",
+        "/.",
+        "/..",
+        "/../",
+        "/..;/",
+        "/..;/evil",
+        "/%2e%2e",
+        "/%2e%2e/",
+        "/%2E%2E%2F",
+        "/.%2e/",
+        "%2f",
+        "%2F..",
+        "/evil",
+        "/%2F%2Fevil.example",
+        "//evil.example",
+        "/./",
+        ";x",
+        ";jsessionid=1",
+        "%00",
+        "%20",
+        "%09",
+        ".",
+        "..",
+        "/x/..",
+        "~",
+        "%3F",
+        "%23",
+        "*",
+        "/*",
     ] {
         out.push(format!("{base}{path}{suffix}{query}"));
         // A native app's port may vary; its path still may not.
@@ -130,7 +158,10 @@ fn paths(p: &Parts<'_>, out: &mut Vec<String>) {
         out.push(format!("{base}{}{query}", &path[..path.len() - 1]));
         out.push(format!("{base}{}x{query}", path));
         out.push(format!("{base}/x{}{query}", path));
-        out.push(format!("{base}{}{query}", path.replacen('/', "/%2e%2e/x/", 1)));
+        out.push(format!(
+            "{base}{}{query}",
+            path.replacen('/', "/%2e%2e/x/", 1)
+        ));
         out.push(format!("{base}{query}"));
     }
 }
@@ -195,7 +226,9 @@ fn schemes(registered: &str, p: &Parts<'_>, out: &mut Vec<String>) {
     out.push(format!("javascript:alert(1)//{registered}"));
     out.push(format!("JAVASCRIPT:alert(1)//{registered}"));
     out.push(format!("javascript:{registered}"));
-    out.push(format!("data:text/html,<script>location='{registered}'</script>"));
+    out.push(format!(
+        "data:text/html,<script>location='{registered}'</script>"
+    ));
     out.push(format!("data:text/html;base64,PHNjcmlwdD4={registered}"));
     out.push(format!("vbscript:msgbox(1)//{registered}"));
     out.push(after.to_owned());
@@ -273,8 +306,26 @@ fn hosts(p: &Parts<'_>, out: &mut Vec<String>) {
 fn ports(p: &Parts<'_>, out: &mut Vec<String>) {
     let (s, h, r) = (p.scheme, p.host, p.rest);
     for port in [
-        ":", ":0", ":00", ":80", ":443", ":8443", ":08443", ":053123", ":65536", ":99999", ":-1",
-        ": 80", ":80 ", ":+80", ":0x50", ":1e3", ":53123:53124", ":53123@", ":%35", ":1/",
+        ":",
+        ":0",
+        ":00",
+        ":80",
+        ":443",
+        ":8443",
+        ":08443",
+        ":053123",
+        ":65536",
+        ":99999",
+        ":-1",
+        ": 80",
+        ":80 ",
+        ":+80",
+        ":0x50",
+        ":1e3",
+        ":53123:53124",
+        ":53123@",
+        ":%35",
+        ":1/",
     ] {
         out.push(format!("{s}://{h}{port}{r}"));
     }
@@ -301,7 +352,14 @@ fn queries_and_fragments(registered: &str, out: &mut Vec<String>) {
     }
     out.push(format!("{registered}&x=1"));
     out.push(format!("{registered}??"));
-    for fragment in ["#", "#x", "#@evil.example", "#/callback", "#%0d%0a", "#?code=1"] {
+    for fragment in [
+        "#",
+        "#x",
+        "#@evil.example",
+        "#/callback",
+        "#%0d%0a",
+        "#?code=1",
+    ] {
         out.push(format!("{registered}{fragment}"));
     }
 }
