@@ -345,52 +345,9 @@ impl App {
         if !client.app.allow_password_grant {
             return Err(OAuthError::password_grant_disabled());
         }
-        let username = required(&request.username, "username")?.to_owned();
-        let password = required(&request.password, "password")?.to_owned();
-        let user = match Upn::parse(&username) {
-            Ok(upn) => self
-                .store()
-                .find_user_by_upn(tenant.id, &upn)
-                .await
-                .map_err(server_error)?,
-            Err(_) => None,
-        };
-        // The hash is checked for unknown users too, so timing tells no more than the answer.
-        let password_ok = self
-            .check_password_of(user.as_ref(), password)
-            .await
-            .map_err(server_error)?;
-        let failure = match &user {
-            None => Some(OAuthError::bad_credentials()),
-            Some(user) if user.user_type == UserType::Guest => {
-                Some(OAuthError::guest_password_grant())
-            }
-            Some(_) if !password_ok => Some(OAuthError::bad_credentials()),
-            Some(user) if !user.account_enabled => Some(OAuthError::account_disabled()),
-            Some(_) => None,
-        };
-        let attempt = match &user {
-            Some(user) => SignInAttempt::user(user, &client.app, SignInKind::Interactive),
-            None => SignInAttempt::unknown_user(&username, &client.app),
-        };
-        if let Some(error) = failure {
-            let log =
-                self.sign_in_record(tenant.id, attempt.failed(error.code, &error.message), now);
-            self.store()
-                .apply(tenant.id, vec![log])
-                .await
-                .map_err(server_error)?;
-            // The log keeps the reason; the client sees one answer for every 50126, so unknown
-            // users and guests read like a wrong password (no account enumeration).
-            return Err(if error.code == 50126 {
-                OAuthError::bad_credentials()
-            } else {
-                error
-            });
-        }
-        let Some(user) = user else {
-            return Err(OAuthError::bad_credentials());
-        };
+        let (user, attempt) = self
+            .password_grant_user(tenant, client, request, now)
+            .await?;
         let scopes = split_scopes(
             request
                 .scope
@@ -578,6 +535,63 @@ impl App {
     }
 
     /// Argon2id verification off the async workers.
+    /// The password grant's account: an enabled member whose password matches. Failures are
+    /// logged with their reason; the client sees one answer for every 50126, so unknown users
+    /// and guests read like a wrong password (no account enumeration).
+    async fn password_grant_user(
+        &self,
+        tenant: &Tenant,
+        client: &Client,
+        request: &TokenRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(User, SignInAttempt), OAuthError> {
+        let username = required(&request.username, "username")?.to_owned();
+        let password = required(&request.password, "password")?.to_owned();
+        let user = match Upn::parse(&username) {
+            Ok(upn) => self
+                .store()
+                .find_user_by_upn(tenant.id, &upn)
+                .await
+                .map_err(server_error)?,
+            Err(_) => None,
+        };
+        // The hash is checked for unknown users too, so timing tells no more than the answer.
+        let password_ok = self
+            .check_password_of(user.as_ref(), password)
+            .await
+            .map_err(server_error)?;
+        let failure = match &user {
+            None => Some(OAuthError::bad_credentials()),
+            Some(user) if user.user_type == UserType::Guest => {
+                Some(OAuthError::guest_password_grant())
+            }
+            Some(_) if !password_ok => Some(OAuthError::bad_credentials()),
+            Some(user) if !user.account_enabled => Some(OAuthError::account_disabled()),
+            Some(_) => None,
+        };
+        let attempt = match &user {
+            Some(user) => SignInAttempt::user(user, &client.app, SignInKind::Interactive),
+            None => SignInAttempt::unknown_user(&username, &client.app),
+        };
+        if let Some(error) = failure {
+            let log =
+                self.sign_in_record(tenant.id, attempt.failed(error.code, &error.message), now);
+            self.store()
+                .apply(tenant.id, vec![log])
+                .await
+                .map_err(server_error)?;
+            return Err(if error.code == 50126 {
+                OAuthError::bad_credentials()
+            } else {
+                error
+            });
+        }
+        match user {
+            Some(user) => Ok((user, attempt)),
+            None => Err(OAuthError::bad_credentials()),
+        }
+    }
+
     /// `check_password`, or for no user the same work against a stand-in hash (always false).
     async fn check_password_of(
         &self,

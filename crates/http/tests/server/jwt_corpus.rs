@@ -141,8 +141,10 @@ async fn status(server: &TestServer, path: &str, token: &str) -> u16 {
 }
 
 type Corpus = Vec<(String, String)>;
+/// A claim set to a value, or removed.
+type Change<'a> = (&'a str, Option<Value>);
 
-fn with(claims: &Map<String, Value>, changes: &[(&str, Option<Value>)]) -> Map<String, Value> {
+fn with(claims: &Map<String, Value>, changes: &[Change<'_>]) -> Map<String, Value> {
     let mut claims = claims.clone();
     for (name, value) in changes {
         match value {
@@ -283,7 +285,7 @@ fn header_mutations(keys: &Keys, claims: &Map<String, Value>, out: &mut Corpus) 
 fn claim_mutations(keys: &Keys, base: &Map<String, Value>, now: i64, out: &mut Corpus) {
     let iss = base["iss"].as_str().unwrap().to_owned();
     let fabrikam_iss = iss.replace(CONTOSO, FABRIKAM);
-    let changes: Vec<(&str, Vec<(&str, Option<Value>)>)> = vec![
+    let changes: Vec<(&str, Vec<Change<'_>>)> = vec![
         (
             "iss of another host",
             vec![(
