@@ -7,8 +7,8 @@ use crate::sign_in::SignInAttempt;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
-use portico_model::tenant::Tenant;
 use portico_model::lockout::LockoutAccount;
+use portico_model::tenant::Tenant;
 use portico_model::ClientId;
 use portico_store::Write;
 

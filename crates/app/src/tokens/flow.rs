@@ -440,14 +440,14 @@ impl App {
                 let username = user.user_principal_name.to_string();
                 let password = form.password.clone().unwrap_or_default();
                 let account = portico_model::lockout::LockoutAccount::User(user.id);
-                let key = match attempt!(self.claim_check(tenant.id, account, form.request.ip).await)
-                {
-                    super::lockout::Claim::Granted(key) => key,
-                    super::lockout::Claim::Locked => {
-                        let page = Page::Password { username };
-                        return self.locked_page(&ctx, &flow, &user, page, now).await;
-                    }
-                };
+                let key =
+                    match attempt!(self.claim_check(tenant.id, account, form.request.ip).await) {
+                        super::lockout::Claim::Granted(key) => key,
+                        super::lockout::Claim::Locked => {
+                            let page = Page::Password { username };
+                            return self.locked_page(&ctx, &flow, &user, page, now).await;
+                        }
+                    };
                 if !attempt!(self.check_password(&user, password).await) {
                     let message = "Your account or password is incorrect.";
                     let log = self.sign_in_record(

@@ -361,7 +361,10 @@ impl App {
             Some(user) if user.user_type == UserType::Guest => {
                 Some(OAuthError::guest_password_grant())
             }
-            Some(user) => self.grant_password_check(tenant, user, password, ip).await?,
+            Some(user) => {
+                self.grant_password_check(tenant, user, password, ip)
+                    .await?
+            }
         };
         let attempt = match &user {
             Some(user) => SignInAttempt::user(user, &client.app, SignInKind::Interactive),

@@ -296,15 +296,17 @@ impl App {
                 let username = user.user_principal_name.to_string();
                 let password = form.password.clone().unwrap_or_default();
                 let account = LockoutAccount::User(home_user);
-                let key = match attempt!(self.claim_check(home_tenant, account, ctx.request.ip).await) {
-                    Claim::Granted(key) => key,
-                    Claim::Locked => {
-                        let failure = Some((50053, LOCKED_MESSAGE));
-                        self.log_b2b(ctx, &home, Some(&user), guest_id, failure, now).await;
-                        let page = Page::Password { username };
-                        return ctx.show(&flow, page, Some((50053, LOCKED_MESSAGE.into())));
-                    }
-                };
+                let key =
+                    match attempt!(self.claim_check(home_tenant, account, ctx.request.ip).await) {
+                        Claim::Granted(key) => key,
+                        Claim::Locked => {
+                            let failure = Some((50053, LOCKED_MESSAGE));
+                            self.log_b2b(ctx, &home, Some(&user), guest_id, failure, now)
+                                .await;
+                            let page = Page::Password { username };
+                            return ctx.show(&flow, page, Some((50053, LOCKED_MESSAGE.into())));
+                        }
+                    };
                 if !attempt!(self.check_password(&user, password).await) {
                     let message = "Your account or password is incorrect.";
                     self.log_b2b(
@@ -392,7 +394,8 @@ impl App {
                     Some(_) => None,
                     None => {
                         let account = LockoutAccount::User(home_user);
-                        match attempt!(self.claim_check(home_tenant, account, ctx.request.ip).await) {
+                        match attempt!(self.claim_check(home_tenant, account, ctx.request.ip).await)
+                        {
                             Claim::Granted(key) => Some(key),
                             Claim::Locked => {
                                 let page = Page::ChallengeMfa { username };
@@ -463,7 +466,10 @@ impl App {
                     return end;
                 }
                 let account = LockoutAccount::User(guest_id);
-                let key = match attempt!(self.claim_check(ctx.tenant.id, account, ctx.request.ip).await) {
+                let key = match attempt!(
+                    self.claim_check(ctx.tenant.id, account, ctx.request.ip)
+                        .await
+                ) {
                     Claim::Granted(key) => key,
                     Claim::Locked => {
                         let page = Page::Passcode { address };
@@ -483,8 +489,11 @@ impl App {
                         )).await;
                     }
                     let error = "That code didn't work. Check it and try again.";
-                    let shown =
-                        ctx.show(&flow, Page::Passcode { address }, Some((500121, error.into())));
+                    let shown = ctx.show(
+                        &flow,
+                        Page::Passcode { address },
+                        Some((500121, error.into())),
+                    );
                     return self.after_wrong_code(ctx.tenant.id, &flow, shown).await;
                 }
                 self.after_home(
@@ -846,7 +855,10 @@ fn passcode_quotas(address: &EmailAddress, now: DateTime<Utc>) -> Vec<Write> {
         max,
     };
     vec![
-        quota(format!("otp-mail:{}", address.normalized()), PASSCODES_PER_ADDRESS),
+        quota(
+            format!("otp-mail:{}", address.normalized()),
+            PASSCODES_PER_ADDRESS,
+        ),
         quota("otp-mail".to_owned(), PASSCODES_PER_TENANT),
     ]
 }

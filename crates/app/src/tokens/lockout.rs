@@ -191,3 +191,33 @@ impl App {
         ctx.show(flow, page, Some((50053, LOCKED_MESSAGE.into())))
     }
 }
+
+impl App {
+    /// `POST /users/{id}/portico.clearLockout`: an administrator who may write users (User
+    /// Administrator, Global Administrator, `User.ReadWrite.All`) ends a user's lockout. Audited.
+    pub async fn graph_clear_lockout(
+        &self,
+        caller: &crate::directory::Caller,
+        key: &str,
+    ) -> Result<(), crate::directory::GraphError> {
+        use crate::directory::GraphError;
+        caller.require_write_users()?;
+        let (user, _) = self.graph_get_user(caller, key).await?;
+        let audit = self.directory_audit(
+            caller,
+            "UserManagement",
+            "Clear sign-in lockout",
+            "User",
+            user.id,
+            &user.display_name,
+        );
+        let clear = Write::ClearLockout {
+            account: LockoutAccount::User(user.id),
+            familiar: None,
+        };
+        self.store()
+            .apply(caller.tenant(), vec![clear, audit])
+            .await
+            .map_err(|error| GraphError::Internal(error.to_string()))
+    }
+}

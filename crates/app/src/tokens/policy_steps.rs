@@ -15,10 +15,10 @@ use crate::sign_in_policy::{Attempt, AMR_MFA};
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::conditional_access::TermsAcceptance;
+use portico_model::lockout::LockoutAccount;
 use portico_model::logs::AuditTarget;
 use portico_model::oauth::{FlowStep, GuestContinuation, LoginFlow};
 use portico_model::user::{MfaMethod, User};
-use portico_model::lockout::LockoutAccount;
 use portico_model::ObjectId;
 use portico_policy::decision::{Decision, InterruptKind};
 use portico_policy::facts::Stage;
@@ -205,7 +205,10 @@ impl App {
                     return end;
                 }
                 let account = LockoutAccount::User(user.id);
-                let key = match attempt!(self.claim_check(ctx.tenant.id, account, ctx.request.ip).await) {
+                let key = match attempt!(
+                    self.claim_check(ctx.tenant.id, account, ctx.request.ip)
+                        .await
+                ) {
                     Claim::Granted(key) => key,
                     Claim::Locked => return self.locked_page(ctx, &flow, &user, page, now).await,
                 };

@@ -9,6 +9,7 @@ mod cross_tenant_policy;
 mod graph;
 mod harness;
 mod lifecycle;
+mod lockout;
 mod logs_api;
 mod mau;
 mod oidc_client;

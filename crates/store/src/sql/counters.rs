@@ -60,13 +60,18 @@ pub(crate) async fn refund_check(
     tenant: TenantId,
     key: &LockoutKey,
 ) -> StoreResult<()> {
+    // The claim this gives back may be the one that locked: below the threshold there is no
+    // lockout, so that lock (and its step up the ladder of periods) goes too.
     sqlx::query(
-        "UPDATE sign_in_lockouts SET failures = failures - 1 \
+        "UPDATE sign_in_lockouts SET failures = failures - 1, \
+           lockouts = CASE WHEN failures >= $4 AND lockouts > 0 THEN lockouts - 1 ELSE lockouts END, \
+           locked_until = CASE WHEN failures >= $4 THEN 0 ELSE locked_until END \
          WHERE tenant_id = $1 AND account = $2 AND familiar = $3 AND failures > 0",
     )
     .bind(tenant.to_string())
     .bind(key.account.key())
     .bind(flag(key.familiar))
+    .bind(i64::from(LOCKOUT_THRESHOLD))
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;

@@ -143,6 +143,11 @@ pub async fn lockout_claims_lock_at_the_threshold_and_grow(store: DynStore) {
         .unwrap();
     let state = store.list_lockouts(tenant_a()).await.unwrap().remove(0);
     assert!(!state.locked_at(later));
+    assert_eq!(
+        (state.failures, state.lockouts),
+        (9, 1),
+        "its lockout is undone"
+    );
     // An administrator clears both buckets.
     store
         .apply(
