@@ -7,6 +7,7 @@ mod control;
 mod errors;
 pub mod graph;
 mod health;
+mod lockouts;
 mod me;
 mod oidc;
 mod pages;

@@ -52,6 +52,14 @@ pub fn router(state: AppState) -> Router {
             .route(
                 "/portico/v1/tenants/{tenant}/users/{user}/signInRisk",
                 post(control::set_sign_in_risk),
+            )
+            .route(
+                "/portico/v1/tenants/{tenant}/lockouts",
+                get(crate::lockouts::list),
+            )
+            .route(
+                "/portico/v1/tenants/{tenant}/lockouts/{account}",
+                axum::routing::delete(crate::lockouts::clear),
             );
     }
     routes

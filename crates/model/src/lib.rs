@@ -12,6 +12,7 @@ pub mod cross_tenant;
 pub mod group;
 pub mod ids;
 pub mod invitation;
+pub mod lockout;
 pub mod logs;
 pub mod mail;
 pub mod month;

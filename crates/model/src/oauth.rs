@@ -57,7 +57,6 @@ pub enum FlowStep {
         address: String,
         code_sha256_hex: String,
         expires_at: DateTime<Utc>,
-        attempts: u32,
     },
     /// A guest signs in at an external OpenID Connect provider; `state_sha256_hex` and the PKCE
     /// verifier tie its answer to this flow.
@@ -128,7 +127,9 @@ pub struct LoginFlow {
     pub step: FlowStep,
     /// "Stay signed in" was ticked.
     pub keep_signed_in: bool,
-    /// Wrong verification codes so far; the flow ends at the limit.
+    /// Codes tried so far, all steps together; the flow ends at the limit. The store's counter
+    /// column is the truth: it is claimed atomically before each code is checked, and writing
+    /// the flow never changes it.
     #[serde(default)]
     pub failed_attempts: u32,
     pub created_at: DateTime<Utc>,

@@ -30,6 +30,7 @@ use portico_model::conditional_access::{
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact, RecipientKind};
 use portico_model::invitation::{GuestBinding, Invitation};
+use portico_model::lockout::{LockoutAccount, LockoutState};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
 use portico_model::month::Month;
@@ -325,6 +326,15 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         flow_hash: &str,
     ) -> StoreResult<Option<LoginFlow>>;
+    /// Smart lockout counters of the tenant (locked or not), by account.
+    async fn list_lockouts(&self, tenant: TenantId) -> StoreResult<Vec<LockoutState>>;
+    /// Whether `account` has signed in successfully from `address` before.
+    async fn is_familiar_address(
+        &self,
+        tenant: TenantId,
+        account: LockoutAccount,
+        address: &str,
+    ) -> StoreResult<bool>;
     async fn find_session(
         &self,
         tenant: TenantId,

@@ -10,6 +10,7 @@ use portico_model::conditional_access::{
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact};
 use portico_model::invitation::{GuestBinding, Invitation};
+use portico_model::lockout::{LockoutAccount, LockoutKey};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
 use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
@@ -90,6 +91,42 @@ pub enum Write {
     PutLoginFlow(LoginFlow),
     DeleteLoginFlow {
         flow_hash: String,
+    },
+    /// Claims one attempt of a sign-in flow before its code is checked; `Conflict::Precondition`
+    /// once `max` are used or the flow has ended. Parallel claims never exceed `max`.
+    ClaimFlowAttempt {
+        flow_hash: String,
+        max: u32,
+    },
+    /// Smart lockout: claims one credential check before it runs; `Conflict::Precondition` while
+    /// the counter is locked. The claim that reaches the threshold locks it from `now` for a
+    /// period that grows with each lockout.
+    ClaimCredentialCheck {
+        key: LockoutKey,
+        now: DateTime<Utc>,
+    },
+    /// The credential was right: gives its claim back.
+    RefundCredentialCheck {
+        key: LockoutKey,
+    },
+    /// Clears an account's counter for one location class, or both (`None`: an administrator).
+    ClearLockout {
+        account: LockoutAccount,
+        familiar: Option<bool>,
+    },
+    /// Remembers an address the account signed in from successfully (a familiar location).
+    RecordFamiliarAddress {
+        account: LockoutAccount,
+        address: String,
+        at: DateTime<Utc>,
+    },
+    /// Counts one use of a rate-limited action in a fixed window of `window_seconds` that starts
+    /// at its first use; `Conflict::Precondition` when the window's `max` uses are spent.
+    ClaimQuota {
+        key: String,
+        now: DateTime<Utc>,
+        window_seconds: i64,
+        max: u32,
     },
     PutSession(Session),
     DeleteSession {

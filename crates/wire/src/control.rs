@@ -74,3 +74,21 @@ pub struct SignInRiskState {
     pub risk_state: String,
     pub risk_detail: String,
 }
+
+/// `GET /portico/v1/tenants/{tenant}/lockouts`: the tenant's smart lockout counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lockouts {
+    pub value: Vec<Lockout>,
+}
+
+/// One counter: an account (`user:<object id>` or `app:<client id>`) from familiar addresses or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lockout {
+    pub account: String,
+    pub familiar_location: bool,
+    pub failures: u32,
+    pub lockouts: u32,
+    pub locked: bool,
+    pub locked_until: Option<String>,
+}

@@ -1,13 +1,16 @@
 //! Client authentication at the token endpoint.
 
 use super::errors::OAuthError;
+use super::lockout::Claim;
 use crate::secrets::secret_matches;
 use crate::sign_in::SignInAttempt;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
+use portico_model::lockout::LockoutAccount;
 use portico_model::tenant::Tenant;
 use portico_model::ClientId;
+use portico_store::Write;
 
 /// What the client presented: `client_id` and, for confidential clients, `client_secret`
 /// (from the form or HTTP Basic).
@@ -29,6 +32,7 @@ impl App {
         &self,
         tenant: &Tenant,
         credentials: &ClientCredentials,
+        ip: Option<std::net::IpAddr>,
         now: DateTime<Utc>,
     ) -> Result<Client, OAuthError> {
         let raw_id = credentials
@@ -48,6 +52,17 @@ impl App {
                 if app.public_client && app.secrets.is_empty() {
                     return Err(OAuthError::public_client_with_secret());
                 }
+                // Smart lockout, per application: claimed before the secret is checked.
+                let account = LockoutAccount::Application(app.client_id);
+                let claim = self.claim_check(tenant.id, account, ip).await;
+                let key = match claim.map_err(|_| OAuthError::server_error())? {
+                    Claim::Granted(key) => key,
+                    Claim::Locked => {
+                        let error = OAuthError::client_locked();
+                        self.log_client_failure(tenant, &app, &error, now).await?;
+                        return Err(error);
+                    }
+                };
                 let valid = app
                     .secrets
                     .iter()
@@ -55,15 +70,25 @@ impl App {
                     .any(|s| secret_matches(secret, &s.sha256_hex));
                 if !valid {
                     let error = OAuthError::invalid_secret(raw_id);
-                    let attempt =
-                        SignInAttempt::service_principal(&app).failed(error.code, &error.message);
-                    let log = self.sign_in_record(tenant.id, attempt, now);
-                    self.store()
-                        .apply(tenant.id, vec![log])
-                        .await
-                        .map_err(|_| OAuthError::server_error())?;
+                    self.log_client_failure(tenant, &app, &error, now).await?;
                     return Err(error);
                 }
+                // The secret is right: the counter starts again, the address is familiar.
+                let mut cleared = vec![Write::ClearLockout {
+                    account,
+                    familiar: Some(key.familiar),
+                }];
+                if let (false, Some(ip)) = (key.familiar, ip) {
+                    cleared.push(Write::RecordFamiliarAddress {
+                        account,
+                        address: ip.to_string(),
+                        at: now,
+                    });
+                }
+                self.store()
+                    .apply(tenant.id, cleared)
+                    .await
+                    .map_err(|_| OAuthError::server_error())?;
                 Ok(Client {
                     app,
                     confidential: true,
@@ -75,5 +100,20 @@ impl App {
             }),
             None => Err(OAuthError::secret_required()),
         }
+    }
+
+    async fn log_client_failure(
+        &self,
+        tenant: &Tenant,
+        app: &Application,
+        error: &OAuthError,
+        now: DateTime<Utc>,
+    ) -> Result<(), OAuthError> {
+        let attempt = SignInAttempt::service_principal(app).failed(error.code, &error.message);
+        let log = self.sign_in_record(tenant.id, attempt, now);
+        self.store()
+            .apply(tenant.id, vec![log])
+            .await
+            .map_err(|_| OAuthError::server_error())
     }
 }

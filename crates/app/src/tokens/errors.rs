@@ -1,6 +1,9 @@
 //! OAuth errors with Entra's AADSTS codes: the token endpoint renders them as Entra's JSON body,
 //! the authorize step as a redirect or an error page.
 
+/// Entra's AADSTS50053 text.
+pub const LOCKED_MESSAGE: &str = "Your account is locked because the user tried to sign in too many times with an incorrect user ID or password.";
+
 /// One failure of the token service, in Entra's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthError {
@@ -46,6 +49,14 @@ impl OAuthError {
     }
     pub fn invalid_secret(client_id: &str) -> Self {
         Self { status: 401, ..Self::new("invalid_client", 7000215, format!("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client_id}'.")) }
+    }
+    /// Smart lockout: refused whatever the credential, until the lockout period ends.
+    pub fn account_locked() -> Self {
+        Self::new("invalid_grant", 50053, LOCKED_MESSAGE)
+    }
+    /// Smart lockout of an application's secrets (per app).
+    pub fn client_locked() -> Self {
+        Self { status: 401, ..Self::new("invalid_client", 50053, "The application is locked because too many invalid client secrets were presented. Try again later.") }
     }
     pub fn secret_required() -> Self {
         Self { status: 401, ..Self::new("invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.") }

@@ -111,7 +111,8 @@ impl App {
             flow_hash: flow.flow_hash.clone(),
         };
         match self.store().apply(tenant, vec![end]).await {
-            Ok(()) => outcome,
+            // A parallel request may have ended it first.
+            Ok(()) | Err(portico_store::StoreError::NotFound) => outcome,
             Err(error) => server_error(error),
         }
     }
@@ -438,6 +439,15 @@ impl App {
                 let user = attempt!(self.store().get_user(tenant.id, user_id).await);
                 let username = user.user_principal_name.to_string();
                 let password = form.password.clone().unwrap_or_default();
+                let account = portico_model::lockout::LockoutAccount::User(user.id);
+                let key =
+                    match attempt!(self.claim_check(tenant.id, account, form.request.ip).await) {
+                        super::lockout::Claim::Granted(key) => key,
+                        super::lockout::Claim::Locked => {
+                            let page = Page::Password { username };
+                            return self.locked_page(&ctx, &flow, &user, page, now).await;
+                        }
+                    };
                 if !attempt!(self.check_password(&user, password).await) {
                     let message = "Your account or password is incorrect.";
                     let log = self.sign_in_record(
@@ -453,6 +463,8 @@ impl App {
                         Some((50126, message.into())),
                     );
                 }
+                let refunded = super::lockout::refund(key);
+                attempt!(self.store().apply(tenant.id, vec![refunded]).await);
                 if !user.account_enabled {
                     let error = OAuthError::account_disabled();
                     let log = self.sign_in_record(
@@ -644,8 +656,25 @@ impl App {
             }
         }
         writes.push(self.sign_in_record(tenant.id, attempt, now));
+        if existing.is_none() {
+            // Credentials proved: the lockout counter starts again, the address is familiar.
+            let ip = logged.judged.and_then(|judged| judged.facts.client.ip);
+            let account = portico_model::lockout::LockoutAccount::User(user.id);
+            writes.extend(attempt!(
+                self.signed_in_writes(tenant.id, account, ip, now).await
+            ));
+        }
         match self.store().apply(tenant.id, writes).await {
             Ok(()) => {}
+            // A parallel request finished (or ended) this flow first.
+            Err(portico_store::StoreError::NotFound) => {
+                return error_page(
+                    9002313,
+                    "This sign-in has expired",
+                    "The sign-in request is no longer valid.",
+                    "Go back to the app and sign in again.",
+                );
+            }
             Err(portico_store::StoreError::Conflict(portico_store::Conflict::Precondition(_))) => {
                 return error_page(
                     90076,

@@ -86,7 +86,7 @@ impl App {
             .ok_or_else(|| OAuthError::tenant_not_found(tenant_segment))?;
         let grant = required(&request.grant_type, "grant_type")?.to_owned();
         let client = self
-            .authenticate_client(&tenant, &request.client, now)
+            .authenticate_client(&tenant, &request.client, request.client_request.ip, now)
             .await?;
         match grant.as_str() {
             "client_credentials" => {
@@ -372,6 +372,12 @@ impl App {
             .for_scopes(&scopes)
             .from_ip(request.client_request.ip.map(|ip| ip.to_string()));
         let mut writes = vec![self.sign_in_record(tenant.id, attempt, now)];
+        let account = portico_model::lockout::LockoutAccount::User(user.id);
+        writes.extend(
+            self.signed_in_writes(tenant.id, account, ip, now)
+                .await
+                .map_err(server_error)?,
+        );
         let response = self
             .user_tokens(
                 tenant,
@@ -392,6 +398,36 @@ impl App {
             .await
             .map_err(server_error)?;
         Ok(response)
+    }
+
+    /// The password grant's check, behind smart lockout: the failure to answer, if any.
+    async fn grant_password_check(
+        &self,
+        tenant: &Tenant,
+        user: &User,
+        password: String,
+        ip: Option<std::net::IpAddr>,
+    ) -> Result<Option<OAuthError>, OAuthError> {
+        let account = portico_model::lockout::LockoutAccount::User(user.id);
+        let claim = self
+            .claim_check(tenant.id, account, ip)
+            .await
+            .map_err(server_error)?;
+        let super::lockout::Claim::Granted(key) = claim else {
+            return Ok(Some(OAuthError::account_locked()));
+        };
+        if !self
+            .check_password(user, password)
+            .await
+            .map_err(server_error)?
+        {
+            return Ok(Some(OAuthError::bad_credentials()));
+        }
+        self.store()
+            .apply(tenant.id, vec![super::lockout::refund(key)])
+            .await
+            .map_err(server_error)?;
+        Ok((!user.account_enabled).then(OAuthError::account_disabled))
     }
 
     /// The policies decide again at the token endpoint (T9: a block reaches refresh too). A
@@ -555,19 +591,23 @@ impl App {
                 .map_err(server_error)?,
             Err(_) => None,
         };
-        // The hash is checked for unknown users too, so timing tells no more than the answer.
-        let password_ok = self
-            .check_password_of(user.as_ref(), password)
-            .await
-            .map_err(server_error)?;
+        let ip = request.client_request.ip;
         let failure = match &user {
-            None => Some(OAuthError::bad_credentials()),
-            Some(user) if user.user_type == UserType::Guest => {
-                Some(OAuthError::guest_password_grant())
+            Some(user) if user.user_type != UserType::Guest => {
+                self.grant_password_check(tenant, user, password, ip)
+                    .await?
             }
-            Some(_) if !password_ok => Some(OAuthError::bad_credentials()),
-            Some(user) if !user.account_enabled => Some(OAuthError::account_disabled()),
-            Some(_) => None,
+            _ => {
+                // Unknown users and guests cost the same hashing work, so timing tells no more
+                // than the answer.
+                self.check_password_of(None, password)
+                    .await
+                    .map_err(server_error)?;
+                Some(match &user {
+                    None => OAuthError::bad_credentials(),
+                    Some(_) => OAuthError::guest_password_grant(),
+                })
+            }
         };
         let attempt = match &user {
             Some(user) => SignInAttempt::user(user, &client.app, SignInKind::Interactive),

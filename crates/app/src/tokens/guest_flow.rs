@@ -3,7 +3,9 @@
 //! happens at home (home password, home MFA); a guest's first sign-in reviews permissions and
 //! redeems the invitation (`decisions.md` 7, 10–13).
 
+use super::errors::LOCKED_MESSAGE;
 use super::flow::{attempt, error_page_outcome, FlowForm, FlowOutcome, Page, ShownPage};
+use super::lockout::{refund, Claim};
 use super::totp;
 use crate::b2b::HomeAccount;
 use crate::secrets::{constant_time_eq, digest_hex};
@@ -14,6 +16,7 @@ use crate::App;
 use chrono::{DateTime, Duration, Utc};
 use portico_model::application::Application;
 use portico_model::invitation::{GuestBinding, Invitation, InvitationStatus};
+use portico_model::lockout::LockoutAccount;
 use portico_model::mail::OutboxMessage;
 use portico_model::oauth::{FlowPurpose, FlowStep, GuestContinuation, HomeRef, LoginFlow};
 use portico_model::tenant::Tenant;
@@ -24,7 +27,6 @@ use portico_policy::facts::Stage;
 use portico_store::{StoreError, Write};
 
 const OTP_DIGITS: usize = 8;
-const MAX_OTP_FAILURES: u32 = 5;
 
 /// The tenant that stands for personal Microsoft accounts.
 pub const CONSUMERS: &str = super::flow::CONSUMERS_TENANT;
@@ -250,12 +252,18 @@ impl App {
             address: address.to_string(),
             code_sha256_hex: digest_hex(&code),
             expires_at: now + Duration::minutes(i64::from(minutes)),
-            attempts: 0,
         };
         let mail = passcode_mail(ctx.tenant, address, &code, minutes, now);
-        let mut writes = vec![Write::PutLoginFlow(flow.clone())];
+        let mut writes = passcode_quotas(address, now);
+        writes.push(Write::PutLoginFlow(flow.clone()));
         writes.extend(mail.map(Write::EnqueueMail));
-        attempt!(self.store().apply(ctx.tenant.id, writes).await);
+        match self.store().apply(ctx.tenant.id, writes).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(portico_store::Conflict::Precondition(_))) => {
+                return too_many_passcodes();
+            }
+            Err(error) => return super::flow::server_error_outcome(error),
+        }
         self.mail_wakeup().notify_one();
         ctx.show(
             &flow,
@@ -287,6 +295,18 @@ impl App {
                 let user = attempt!(self.store().get_user(home_tenant, home_user).await);
                 let username = user.user_principal_name.to_string();
                 let password = form.password.clone().unwrap_or_default();
+                let account = LockoutAccount::User(home_user);
+                let key =
+                    match attempt!(self.claim_check(home_tenant, account, ctx.request.ip).await) {
+                        Claim::Granted(key) => key,
+                        Claim::Locked => {
+                            let failure = Some((50053, LOCKED_MESSAGE));
+                            self.log_b2b(ctx, &home, Some(&user), guest_id, failure, now)
+                                .await;
+                            let page = Page::Password { username };
+                            return ctx.show(&flow, page, Some((50053, LOCKED_MESSAGE.into())));
+                        }
+                    };
                 if !attempt!(self.check_password(&user, password).await) {
                     let message = "Your account or password is incorrect.";
                     self.log_b2b(
@@ -304,6 +324,7 @@ impl App {
                         Some((50126, message.into())),
                     );
                 }
+                attempt!(self.store().apply(home_tenant, vec![refund(key)]).await);
                 if !user.account_enabled {
                     let message = format!(
                         "Your account is disabled in your own organization, {}.",
@@ -364,6 +385,25 @@ impl App {
                 register_secret,
             } => {
                 let mut user = attempt!(self.store().get_user(home_tenant, home_user).await);
+                if let Some(end) = self.claim_code_attempt(ctx.tenant.id, &flow).await {
+                    return end;
+                }
+                let username = user.user_principal_name.to_string();
+                // A challenge checks the home authenticator: the home account's lockout counts it.
+                let key = match register_secret {
+                    Some(_) => None,
+                    None => {
+                        let account = LockoutAccount::User(home_user);
+                        match attempt!(self.claim_check(home_tenant, account, ctx.request.ip).await)
+                        {
+                            Claim::Granted(key) => Some(key),
+                            Claim::Locked => {
+                                let page = Page::ChallengeMfa { username };
+                                return ctx.show(&flow, page, Some((50053, LOCKED_MESSAGE.into())));
+                            }
+                        }
+                    }
+                };
                 let code = form.otp.clone().unwrap_or_default();
                 let accepted = match &register_secret {
                     Some(secret) => totp::verify(secret, &code, now, None).map(|step| {
@@ -384,22 +424,6 @@ impl App {
                     }),
                 };
                 if accepted.is_none() {
-                    flow.failed_attempts += 1;
-                    if flow.failed_attempts >= MAX_OTP_FAILURES {
-                        return self
-                            .end_flow(
-                                ctx.tenant.id,
-                                &flow,
-                                error_page_outcome(
-                                    50053,
-                                    "Too many attempts",
-                                    "Too many wrong verification codes.",
-                                    "Go back to the app and sign in again.",
-                                ),
-                            )
-                            .await;
-                    }
-                    let username = user.user_principal_name.to_string();
                     let page = match register_secret {
                         Some(secret) => Page::RegisterMfa {
                             username,
@@ -407,17 +431,12 @@ impl App {
                         },
                         None => Page::ChallengeMfa { username },
                     };
-                    return self
-                        .save_and_show(
-                            ctx,
-                            flow,
-                            page,
-                            Some((500121, "The code you entered is not valid.".into())),
-                        )
-                        .await;
+                    let error = Some((500121, "The code you entered is not valid.".into()));
+                    let shown = ctx.show(&flow, page, error);
+                    return self.after_wrong_code(ctx.tenant.id, &flow, shown).await;
                 }
                 // The authenticator belongs to the home tenant: it is saved (and audited) there.
-                let mut saved = Vec::new();
+                let mut saved: Vec<Write> = key.map(refund).into_iter().collect();
                 if register_secret.is_some() {
                     saved.push(self.registered_security_info(&user));
                 }
@@ -442,14 +461,26 @@ impl App {
                 address,
                 code_sha256_hex,
                 expires_at,
-                attempts,
             } => {
+                if let Some(end) = self.claim_code_attempt(ctx.tenant.id, &flow).await {
+                    return end;
+                }
+                let account = LockoutAccount::User(guest_id);
+                let key = match attempt!(
+                    self.claim_check(ctx.tenant.id, account, ctx.request.ip)
+                        .await
+                ) {
+                    Claim::Granted(key) => key,
+                    Claim::Locked => {
+                        let page = Page::Passcode { address };
+                        return ctx.show(&flow, page, Some((50053, LOCKED_MESSAGE.into())));
+                    }
+                };
                 let code = form.otp.clone().unwrap_or_default();
                 let good = now < expires_at
                     && constant_time_eq(&digest_hex(code.trim()), &code_sha256_hex);
                 if !good {
-                    let attempts = attempts + 1;
-                    if attempts >= MAX_OTP_FAILURES || now >= expires_at {
+                    if now >= expires_at {
                         return self.end_flow(ctx.tenant.id, &flow, error_page_outcome(
                             50053,
                             "This code can no longer be used",
@@ -457,24 +488,13 @@ impl App {
                             "Go back and ask for a new code.",
                         )).await;
                     }
-                    flow.step = FlowStep::OneTimePasscode {
-                        guest_id,
-                        address: address.clone(),
-                        code_sha256_hex,
-                        expires_at,
-                        attempts,
-                    };
-                    return self
-                        .save_and_show(
-                            ctx,
-                            flow,
-                            Page::Passcode { address },
-                            Some((
-                                500121,
-                                "That code didn't work. Check it and try again.".into(),
-                            )),
-                        )
-                        .await;
+                    let error = "That code didn't work. Check it and try again.";
+                    let shown = ctx.show(
+                        &flow,
+                        Page::Passcode { address },
+                        Some((500121, error.into())),
+                    );
+                    return self.after_wrong_code(ctx.tenant.id, &flow, shown).await;
                 }
                 self.after_home(
                     ctx,
@@ -482,7 +502,7 @@ impl App {
                     guest_id,
                     HomeRef::Mail { address },
                     &["otp"],
-                    Vec::new(),
+                    vec![refund(key)],
                     now,
                 )
                 .await
@@ -713,6 +733,21 @@ impl App {
                 tracing::warn!(%error, "cannot write the home tenant's sign-in row");
             }
         }
+        if let (FlowOutcome::Complete { .. }, HomeRef::Tenant { tenant_id, user_id }) =
+            (&outcome, home)
+        {
+            // The home account proved itself: its lockout counter starts again.
+            let account = LockoutAccount::User(*user_id);
+            let cleared = self
+                .signed_in_writes(*tenant_id, account, ctx.request.ip, now)
+                .await;
+            if let Err(error) = match cleared {
+                Ok(writes) => self.store().apply(*tenant_id, writes).await,
+                Err(error) => Err(error),
+            } {
+                tracing::warn!(%error, "cannot clear the home account's lockout counter");
+            }
+        }
         outcome
     }
 
@@ -803,6 +838,37 @@ fn invalid_link() -> FlowOutcome {
         "This link is not valid",
         "The invitation or sign-in link is not valid (any more).",
         "Ask the person who invited you for a new invitation.",
+    )
+}
+
+/// One-time passcode mail per address, and per tenant, in a window that starts at the first code.
+const PASSCODES_PER_ADDRESS: u32 = 5;
+const PASSCODES_PER_TENANT: u32 = 200;
+const PASSCODE_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// The quota claims a passcode mail needs; they fail (and nothing is sent) when spent.
+fn passcode_quotas(address: &EmailAddress, now: DateTime<Utc>) -> Vec<Write> {
+    let quota = |key: String, max| Write::ClaimQuota {
+        key,
+        now,
+        window_seconds: PASSCODE_WINDOW_SECONDS,
+        max,
+    };
+    vec![
+        quota(
+            format!("otp-mail:{}", address.normalized()),
+            PASSCODES_PER_ADDRESS,
+        ),
+        quota("otp-mail".to_owned(), PASSCODES_PER_TENANT),
+    ]
+}
+
+fn too_many_passcodes() -> FlowOutcome {
+    error_page_outcome(
+        90055,
+        "Too many codes requested",
+        "Too many one-time passcodes were requested for this address.",
+        "Wait a few minutes and try again; use the newest code you received.",
     )
 }
 

@@ -14,6 +14,7 @@ pub use federation::ProviderAnswer;
 mod grants;
 mod guest_flow;
 mod issue;
+mod lockout;
 mod logout;
 mod policy_steps;
 mod sign_up;
@@ -22,6 +23,7 @@ mod verify;
 pub use grants::{TokenRequest, TokenResponse};
 pub(crate) use guest_flow::unusable as guest_flow_unusable;
 pub use issue::GRAPH_AUDIENCE;
+pub use lockout::LockoutView;
 pub use logout::LogoutHint;
 pub use verify::{AccessTokenClaims, TokenRejected};
 

@@ -6,6 +6,7 @@ use super::flow::{
     attempt, error_page_outcome, server_error_outcome, AgreementView, FlowOutcome, Page,
 };
 use super::guest_flow::Ctx;
+use super::lockout::{refund, Claim};
 use super::totp;
 use crate::sign_in::SignInKind;
 use crate::sign_in_policy::enforce::denial_page;
@@ -14,6 +15,7 @@ use crate::sign_in_policy::{Attempt, AMR_MFA};
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::conditional_access::TermsAcceptance;
+use portico_model::lockout::LockoutAccount;
 use portico_model::logs::AuditTarget;
 use portico_model::oauth::{FlowStep, GuestContinuation, LoginFlow};
 use portico_model::user::{MfaMethod, User};
@@ -21,9 +23,6 @@ use portico_model::ObjectId;
 use portico_policy::decision::{Decision, InterruptKind};
 use portico_policy::facts::Stage;
 use portico_store::Write;
-
-/// Wrong MFA codes allowed before the flow ends.
-const MAX_MFA_FAILURES: u32 = 5;
 
 impl App {
     /// Authentication is done (`amr` says how): ask the engine and act on its answer. `writes`
@@ -151,7 +150,6 @@ impl App {
             },
         };
         flow.step = step;
-        flow.failed_attempts = 0;
         let mut all = writes;
         all.push(Write::PutLoginFlow(flow.clone()));
         attempt!(self.store().apply(ctx.tenant.id, all).await);
@@ -162,7 +160,7 @@ impl App {
     pub(crate) async fn policy_step(
         &self,
         ctx: &Ctx<'_>,
-        mut flow: LoginFlow,
+        flow: LoginFlow,
         form: &super::flow::FlowForm,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
@@ -173,6 +171,9 @@ impl App {
                 guest,
             } => {
                 let mut user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
+                if let Some(end) = self.claim_code_attempt(ctx.tenant.id, &flow).await {
+                    return end;
+                }
                 let code = form.otp.clone().unwrap_or_default();
                 match totp::verify(&secret_base32, &code, now, None) {
                     Some(step) => {
@@ -197,6 +198,20 @@ impl App {
             }
             FlowStep::ChallengeMfa { user_id, guest } => {
                 let mut user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
+                let page = Page::ChallengeMfa {
+                    username: self.display_name_for(&user, guest.is_some()),
+                };
+                if let Some(end) = self.claim_code_attempt(ctx.tenant.id, &flow).await {
+                    return end;
+                }
+                let account = LockoutAccount::User(user.id);
+                let key = match attempt!(
+                    self.claim_check(ctx.tenant.id, account, ctx.request.ip)
+                        .await
+                ) {
+                    Claim::Granted(key) => key,
+                    Claim::Locked => return self.locked_page(ctx, &flow, &user, page, now).await,
+                };
                 let code = form.otp.clone().unwrap_or_default();
                 let accepted = user.mfa_methods.iter_mut().find_map(|method| match method {
                     MfaMethod::Totp {
@@ -208,12 +223,9 @@ impl App {
                 });
                 if accepted.is_some() {
                     return self
-                        .after_mfa(ctx, flow, user, guest, Vec::new(), now)
+                        .after_mfa(ctx, flow, user, guest, vec![refund(key)], now)
                         .await;
                 }
-                let page = Page::ChallengeMfa {
-                    username: self.display_name_for(&user, guest.is_some()),
-                };
                 self.mfa_failed(ctx, flow, &user, page, now).await
             }
             FlowStep::AcceptTerms {
@@ -260,7 +272,6 @@ impl App {
                 }
                 // Recorded before deciding again, so the decision sees it.
                 attempt!(self.store().apply(ctx.tenant.id, accepted).await);
-                flow.failed_attempts = 0;
                 self.proceed(ctx, flow, &user, guest, amr, Vec::new(), now)
                     .await
             }
@@ -302,7 +313,7 @@ impl App {
     async fn mfa_failed(
         &self,
         ctx: &Ctx<'_>,
-        mut flow: LoginFlow,
+        flow: LoginFlow,
         user: &User,
         page: Page,
         now: DateTime<Utc>,
@@ -314,25 +325,10 @@ impl App {
                 .failed(500121, message),
             now,
         );
-        flow.failed_attempts += 1;
-        if flow.failed_attempts >= MAX_MFA_FAILURES {
-            let end = Write::DeleteLoginFlow {
-                flow_hash: flow.flow_hash.clone(),
-            };
-            attempt!(self.store().apply(ctx.tenant.id, vec![log, end]).await);
-            return error_page_outcome(
-                50053,
-                "Too many attempts",
-                "Too many wrong verification codes.",
-                "Go back to the app and sign in again.",
-            );
-        }
-        attempt!(
-            self.store()
-                .apply(ctx.tenant.id, vec![log, Write::PutLoginFlow(flow.clone())])
-                .await
-        );
-        ctx.show(&flow, page, Some((500121, message.into())))
+        // The attempt was claimed before the check: only the log row is left to write.
+        attempt!(self.store().apply(ctx.tenant.id, vec![log]).await);
+        let shown = ctx.show(&flow, page, Some((500121, message.into())));
+        self.after_wrong_code(ctx.tenant.id, &flow, shown).await
     }
 
     /// Entra's audit entry for an authenticator registered at sign-in.

@@ -32,6 +32,10 @@ pub fn routes() -> Router<AppState> {
             "/v1.0/users/{key}",
             get(users::get).patch(users::patch).delete(users::delete),
         )
+        .route(
+            "/v1.0/users/{key}/portico.clearLockout",
+            post(crate::lockouts::graph_clear),
+        )
         .route("/v1.0/me", get(users::me))
         .route("/v1.0/me/changePassword", post(passwords::change_password))
         .route(

@@ -383,6 +383,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     op(
         "post",
+        "/v1.0/users/{id}/portico.clearLockout",
+        "Portico: end a user's smart lockout (every location)",
+        USERS_WRITE,
+        false,
+    ),
+    op(
+        "post",
         "/v1.0/me/changePassword",
         "Change the signed-in user's password (remediates their user risk)",
         &[],

@@ -11,6 +11,7 @@ mod hardening;
 mod harness;
 mod jwt_corpus;
 mod lifecycle;
+mod lockout;
 mod logs_api;
 mod mau;
 mod oidc_client;

@@ -5,6 +5,7 @@
 mod apps;
 mod backend;
 mod codec;
+mod counters;
 mod documents;
 mod filter;
 mod group_commit;
@@ -36,6 +37,7 @@ use portico_model::conditional_access::{
 use portico_model::cross_tenant::PartnerConfiguration;
 use portico_model::group::{Group, MailContact, RecipientKind};
 use portico_model::invitation::{GuestBinding, Invitation};
+use portico_model::lockout::{LockoutAccount, LockoutState};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
 use portico_model::month::Month;
@@ -78,7 +80,10 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 27] = [
+const ALL_TABLES: [&str; 30] = [
+    "sign_in_lockouts",
+    "familiar_addresses",
+    "rate_quotas",
     "guest_bindings",
     "refresh_tokens",
     "authorization_codes",
@@ -188,6 +193,27 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         Write::DeleteLoginFlow { flow_hash } => {
             oauth::delete_keyed(conn, oauth::Keyed::Flow, tenant, flow_hash).await
         }
+        Write::ClaimFlowAttempt { flow_hash, max } => {
+            oauth::claim_flow_attempt(conn, tenant, flow_hash, *max).await
+        }
+        Write::ClaimCredentialCheck { key, now } => {
+            counters::claim_check(conn, tenant, key, *now).await
+        }
+        Write::RefundCredentialCheck { key } => counters::refund_check(conn, tenant, key).await,
+        Write::ClearLockout { account, familiar } => {
+            counters::clear(conn, tenant, account, *familiar).await
+        }
+        Write::RecordFamiliarAddress {
+            account,
+            address,
+            at,
+        } => counters::record_address(conn, tenant, account, address, *at).await,
+        Write::ClaimQuota {
+            key,
+            now,
+            window_seconds,
+            max,
+        } => counters::claim_quota(conn, tenant, key, *now, *window_seconds, *max).await,
         Write::PutSession(session) => oauth::put_session(conn, tenant, session).await,
         Write::DeleteSession { session_hash } => {
             oauth::delete_keyed(conn, oauth::Keyed::Session, tenant, session_hash).await
@@ -618,6 +644,17 @@ impl Store for SqlStore {
         flow_hash: &str,
     ) -> StoreResult<Option<LoginFlow>> {
         oauth::find_flow(&self.pools.read, tenant, flow_hash).await
+    }
+    async fn list_lockouts(&self, tenant: TenantId) -> StoreResult<Vec<LockoutState>> {
+        counters::list(&self.pools.read, tenant).await
+    }
+    async fn is_familiar_address(
+        &self,
+        tenant: TenantId,
+        account: LockoutAccount,
+        address: &str,
+    ) -> StoreResult<bool> {
+        counters::is_familiar(&self.pools.read, tenant, &account, address).await
     }
     async fn find_session(
         &self,

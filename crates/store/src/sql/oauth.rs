@@ -15,7 +15,7 @@ pub(crate) async fn put_flow(
     flow: &LoginFlow,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO login_flows (tenant_id, flow_hash, document, expires_at) VALUES ($1, $2, $3, $4) \
+        "INSERT INTO login_flows (tenant_id, flow_hash, document, expires_at, attempts) VALUES ($1, $2, $3, $4, 0) \
          ON CONFLICT (tenant_id, flow_hash) DO UPDATE SET document = excluded.document, expires_at = excluded.expires_at",
     )
     .bind(tenant.to_string())
@@ -57,18 +57,55 @@ pub(crate) enum Keyed {
     Session,
 }
 
+/// The flow with its attempt counter (the column, not the document, is the truth).
 pub(crate) async fn find_flow(
     pool: &AnyPool,
     tenant: TenantId,
     hash: &str,
 ) -> StoreResult<Option<LoginFlow>> {
-    find_document(
-        pool,
-        "SELECT document FROM login_flows WHERE tenant_id = $1 AND flow_hash = $2",
-        tenant,
-        hash,
+    let row = sqlx::query(
+        "SELECT document, attempts FROM login_flows WHERE tenant_id = $1 AND flow_hash = $2",
     )
+    .bind(tenant.to_string())
+    .bind(hash)
+    .fetch_optional(pool)
     .await
+    .map_err(db_error)?;
+    row.map(|row| {
+        let c = Columns(&row);
+        let mut flow: LoginFlow = c.json("document")?;
+        flow.failed_attempts =
+            u32::try_from(c.int("attempts")?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(flow)
+    })
+    .transpose()
+}
+
+/// One more code for the flow, unless `max` are used: a single conditional UPDATE, so parallel
+/// claims never exceed `max`.
+pub(crate) async fn claim_flow_attempt(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    hash: &str,
+    max: u32,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE login_flows SET attempts = attempts + 1 \
+         WHERE tenant_id = $1 AND flow_hash = $2 AND attempts < $3",
+    )
+    .bind(tenant.to_string())
+    .bind(hash)
+    .bind(i64::from(max))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(Conflict::Precondition(
+            "no attempt is left in this sign-in".into(),
+        )))
+    }
 }
 
 pub(crate) async fn put_session(

@@ -1,5 +1,9 @@
 //! The conformance cases; each takes a fresh, empty store.
 
+pub use crate::counters::{
+    familiar_addresses_and_quotas, flow_attempts_are_claimed_atomically,
+    lockout_claims_lock_at_the_threshold_and_grow,
+};
 pub use crate::differential::filters_agree_with_the_evaluator;
 use crate::fixtures::*;
 pub use crate::logs::{

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
 mod cases;
+mod counters;
 mod differential;
 mod fixtures;
 mod logs;
@@ -63,6 +64,9 @@ conformance!(
     log_purges_go_in_batches_per_tenant_and_keep_monthly_active_guests,
     sign_in_log_pages_and_filters_agree_with_the_evaluator,
     audit_log_pages_and_filters_agree_with_the_evaluator,
+    flow_attempts_are_claimed_atomically,
+    lockout_claims_lock_at_the_threshold_and_grow,
+    familiar_addresses_and_quotas,
 );
 
 #[tokio::test]
