@@ -374,7 +374,7 @@ impl App {
         let mut writes = vec![self.sign_in_record(tenant.id, attempt, now)];
         let account = portico_model::lockout::LockoutAccount::User(user.id);
         writes.extend(
-            self.signed_in_writes(tenant.id, account, ip, now)
+            self.signed_in_writes(tenant.id, account, request.client_request.ip, now)
                 .await
                 .map_err(server_error)?,
         );
