@@ -1,4 +1,5 @@
-//! Directory use cases behind Microsoft Graph: who may do what (`access.rs`), users, groups,
+//! Directory use cases behind Microsoft Graph: who is calling (`access.rs`), who may do what
+//! (`permissions/`, the permission table), users, groups,
 //! contacts and the authorization policy. HTTP-free: the Graph routes call these and render.
 
 pub mod access;
@@ -12,6 +13,7 @@ mod listing;
 mod named_locations;
 mod paging;
 mod passwords;
+pub mod permissions;
 mod policy;
 mod recipients;
 mod risk;
@@ -20,6 +22,7 @@ mod terms;
 mod users;
 
 pub use access::{Caller, GraphError};
+pub use permissions::{Operation, Reach, Target};
 pub use audit_logs::{status_details, AuditView, SignInView};
 pub use conditional_access::{validate_policy, PolicyPatch};
 pub use cross_tenant_policy::{
