@@ -44,7 +44,6 @@ pub struct InvitationOutcome {
     pub customized_message_body: Option<String>,
 }
 
-
 fn bad(reason: &'static str, message: impl Into<String>) -> GraphError {
     GraphError::with_reason(reason, message)
 }

@@ -185,7 +185,9 @@ impl App {
         caller: &Caller,
         rows: Vec<SignInRecord>,
     ) -> Result<Vec<SignInView>, GraphError> {
-        let show_policies = caller.reach(Operation::ListConditionalAccessPolicies).is_some();
+        let show_policies = caller
+            .reach(Operation::ListConditionalAccessPolicies)
+            .is_some();
         let mut names: HashMap<TenantId, Option<String>> = HashMap::new();
         let mut views = Vec::with_capacity(rows.len());
         for mut record in rows {

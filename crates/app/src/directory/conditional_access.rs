@@ -11,7 +11,6 @@ use portico_model::conditional_access::{
 use portico_model::ObjectId;
 use portico_store::{StoreError, Write};
 
-
 /// A create or `PATCH` body: the properties present replace the stored ones (complex properties
 /// such as `conditions` are replaced whole, as Graph does).
 #[derive(Debug, Clone, Default)]

@@ -22,7 +22,6 @@ mod terms;
 mod users;
 
 pub use access::{Caller, GraphError};
-pub use permissions::{Operation, Reach, Target};
 pub use audit_logs::{status_details, AuditView, SignInView};
 pub use conditional_access::{validate_policy, PolicyPatch};
 pub use cross_tenant_policy::{
@@ -31,6 +30,7 @@ pub use cross_tenant_policy::{
 pub use groups::NewGroup;
 pub use listing::Listing;
 pub use named_locations::{validate_location, LocationType, NamedLocationPatch};
+pub use permissions::{Operation, Reach, Target};
 pub use policy::AuthorizationPolicyPatch;
 pub use recipients::Recipient;
 pub use risk::RiskyUserView;

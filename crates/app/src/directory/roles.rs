@@ -1,7 +1,7 @@
 //! Directory role assignment (`POST /directoryRoles/{id}/members/$ref`), audited with the change.
 
-use super::{Caller, GraphError};
 use super::permissions::Operation;
+use super::{Caller, GraphError};
 use crate::App;
 use portico_model::role::{DirectoryRole, RoleAssignment};
 use portico_model::ObjectId;

@@ -22,7 +22,6 @@ pub struct NewAgreement {
     pub file_data: Option<String>,
 }
 
-
 /// The agreement text from base64 `data`, or what to send instead.
 fn agreement_text(data: &str) -> Result<String, GraphError> {
     let bytes = base64::engine::general_purpose::STANDARD

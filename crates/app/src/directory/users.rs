@@ -60,7 +60,36 @@ fn conflict(error: StoreError) -> GraphError {
     }
 }
 
+impl UserPatch {
+    /// Whether it changes a sensitive property (Entra's "who can perform sensitive actions").
+    fn is_sensitive(&self) -> bool {
+        self.account_enabled.is_some()
+            || self.user_type.is_some()
+            || self.mail.is_some()
+            || self.other_mails.is_some()
+            || self.password.is_some()
+    }
+}
+
 impl App {
+    /// The permission table's check of a change to user `id`: a sensitive change needs a role
+    /// that may manage every role the user holds.
+    async fn require_user_change(
+        &self,
+        caller: &Caller,
+        op: Operation,
+        id: ObjectId,
+        sensitive: bool,
+    ) -> Result<(), GraphError> {
+        let roles = self.roles_of(caller.tenant(), id).await?;
+        let target = Target::User {
+            id,
+            roles: &roles,
+            sensitive,
+        };
+        caller.require_target(op, target)
+    }
+
     /// A user by object id or UPN, and whether the caller sees only the limited guest view.
     pub async fn graph_get_user(
         &self,
@@ -179,19 +208,8 @@ impl App {
         patch: UserPatch,
     ) -> Result<(), GraphError> {
         let (mut user, _) = self.graph_get_user(caller, key).await?;
-        // Sensitive properties (Entra's "who can perform sensitive actions").
-        let sensitive = patch.account_enabled.is_some()
-            || patch.user_type.is_some()
-            || patch.mail.is_some()
-            || patch.other_mails.is_some()
-            || patch.password.is_some();
-        let roles = self.roles_of(caller.tenant(), user.id).await?;
-        let target = Target::User {
-            id: user.id,
-            roles: &roles,
-            sensitive,
-        };
-        caller.require_target(Operation::UpdateUser, target)?;
+        self.require_user_change(caller, Operation::UpdateUser, user.id, patch.is_sensitive())
+            .await?;
         let mut writes = Vec::new();
         if let Some(name) = patch.display_name {
             if name.trim().is_empty() {
@@ -269,13 +287,8 @@ impl App {
     pub async fn graph_delete_user(&self, caller: &Caller, key: &str) -> Result<(), GraphError> {
         caller.require(Operation::DeleteUser)?;
         let (user, _) = self.graph_get_user(caller, key).await?;
-        let roles = self.roles_of(caller.tenant(), user.id).await?;
-        let target = Target::User {
-            id: user.id,
-            roles: &roles,
-            sensitive: true,
-        };
-        caller.require_target(Operation::DeleteUser, target)?;
+        self.require_user_change(caller, Operation::DeleteUser, user.id, true)
+            .await?;
         let audit = self.directory_audit(
             caller,
             "UserManagement",

@@ -13,7 +13,6 @@ use portico_wire::graph::directory::{authorization_policy_json, parse_allow_invi
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-
 pub async fn get_security_defaults(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,

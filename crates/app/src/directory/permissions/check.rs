@@ -50,7 +50,9 @@ impl Caller {
         match guests {
             Guests::Never => None,
             Guests::Always => Some(Reach::All),
-            Guests::SameAsMembers => (level == GuestAccessLevel::SameAsMembers).then_some(Reach::All),
+            Guests::SameAsMembers => {
+                (level == GuestAccessLevel::SameAsMembers).then_some(Reach::All)
+            }
             Guests::ById => Some(match level {
                 GuestAccessLevel::SameAsMembers => Reach::All,
                 GuestAccessLevel::Limited => Reach::LimitedGuest,
@@ -87,13 +89,17 @@ impl Caller {
         let own = |id| self.user_id() == Some(id);
         let allowed = match (reach, target) {
             (Reach::Own, Target::User { id, sensitive, .. }) => own(id) && !sensitive,
-            (Reach::Own | Reach::RestrictedGuest, Target::Other) | (Reach::Own, Target::Group { .. }) => false,
+            (Reach::Own | Reach::RestrictedGuest, Target::Other)
+            | (Reach::Own, Target::Group { .. }) => false,
             (Reach::RestrictedGuest, Target::User { id, .. }) => own(id),
             (Reach::RestrictedGuest, Target::Group { caller_is_member }) => caller_is_member,
             (Reach::LimitedGuest, _) => true,
-            (Reach::All, Target::User { roles, sensitive, .. }) => {
-                !sensitive || may_manage(&self.roles, roles)
-            }
+            (
+                Reach::All,
+                Target::User {
+                    roles, sensitive, ..
+                },
+            ) => !sensitive || may_manage(&self.roles, roles),
             (Reach::All, Target::Group { .. } | Target::Other) => true,
         };
         if allowed {

@@ -44,7 +44,12 @@ mod tests {
         ] {
             assert!(needs_admin_consent(scope), "{scope}");
         }
-        for scope in ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "Mail.Read"] {
+        for scope in [
+            "User.Read",
+            "User.ReadWrite",
+            "User.ReadBasic.All",
+            "Mail.Read",
+        ] {
             assert!(!needs_admin_consent(scope), "{scope}");
         }
     }

@@ -64,7 +64,11 @@ const GROUPS_READ: &[&str] = &[
     "Directory.ReadWrite.All",
     AS_USER,
 ];
-const GROUP_CREATE_APP: &[&str] = &["Group.Create", "Group.ReadWrite.All", "Directory.ReadWrite.All"];
+const GROUP_CREATE_APP: &[&str] = &[
+    "Group.Create",
+    "Group.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
 const GROUP_CREATE: &[&str] = &[
     "Group.Create",
     "Group.ReadWrite.All",
@@ -84,7 +88,11 @@ const MEMBERS_WRITE: &[&str] = &[
     "Directory.ReadWrite.All",
     AS_USER,
 ];
-const CONTACTS_READ_APP: &[&str] = &["OrgContact.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+const CONTACTS_READ_APP: &[&str] = &[
+    "OrgContact.Read.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
 const CONTACTS_READ: &[&str] = &[
     "OrgContact.Read.All",
     "Directory.Read.All",
@@ -131,7 +139,10 @@ const ROLES_READ: &[&str] = &[
     "Directory.ReadWrite.All",
     AS_USER,
 ];
-const ROLES_WRITE_APP: &[&str] = &["RoleManagement.ReadWrite.Directory", "Directory.ReadWrite.All"];
+const ROLES_WRITE_APP: &[&str] = &[
+    "RoleManagement.ReadWrite.Directory",
+    "Directory.ReadWrite.All",
+];
 const ROLES_WRITE: &[&str] = &["RoleManagement.ReadWrite.Directory", AS_USER];
 const APPS_READ_APP: &[&str] = &[
     "Application.Read.All",
@@ -190,7 +201,10 @@ const SECURITY_DEFAULTS_READ: &[&str] = &[
 ];
 const CROSS_TENANT_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"];
 const CROSS_TENANT_WRITE: &[&str] = &["Policy.ReadWrite.CrossTenantAccess"];
-const RISK_READ: &[&str] = &["IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All"];
+const RISK_READ: &[&str] = &[
+    "IdentityRiskyUser.Read.All",
+    "IdentityRiskyUser.ReadWrite.All",
+];
 const RISK_WRITE: &[&str] = &["IdentityRiskyUser.ReadWrite.All"];
 const AGREEMENTS_READ: &[&str] = &["Agreement.Read.All", "Agreement.ReadWrite.All"];
 const AGREEMENTS_WRITE: &[&str] = &["Agreement.ReadWrite.All"];
@@ -207,7 +221,10 @@ const fn admins(permissions: &'static [&'static str]) -> Rule {
     }
 }
 
-const fn user_admins(application: &'static [&'static str], delegated: &'static [&'static str]) -> Rule {
+const fn user_admins(
+    application: &'static [&'static str],
+    delegated: &'static [&'static str],
+) -> Rule {
     Rule {
         application,
         delegated,
@@ -247,7 +264,9 @@ impl Operation {
         use Guests::{Always, ById, Never, SameAsMembers};
         use Operation::*;
         match self {
-            ListUsers | CountUsers | ListRecipients => members(USERS_READ_APP, USERS_READ, SameAsMembers),
+            ListUsers | CountUsers | ListRecipients => {
+                members(USERS_READ_APP, USERS_READ, SameAsMembers)
+            }
             GetUser => Rule {
                 own: SELF_READ,
                 ..members(USERS_READ_APP, USERS_READ, ById)
@@ -272,7 +291,9 @@ impl Operation {
             AddGroupMember | RemoveGroupMember => user_admins(MEMBERS_WRITE_APP, MEMBERS_WRITE),
             ListContacts => members(CONTACTS_READ_APP, CONTACTS_READ, SameAsMembers),
             GetContact => members(CONTACTS_READ_APP, CONTACTS_READ, ById),
-            GetOrganization | GetOrganizationById => members(ORGANIZATION_APP, ORGANIZATION, Always),
+            GetOrganization | GetOrganizationById => {
+                members(ORGANIZATION_APP, ORGANIZATION, Always)
+            }
             ListDomains => members(DOMAINS_APP, DOMAINS, Always),
             ListDirectoryRoles | ListDirectoryRoleMembers => {
                 members(ROLES_READ_APP, ROLES_READ, SameAsMembers)
@@ -281,28 +302,36 @@ impl Operation {
                 users: Users::Roles(GLOBAL_ADMIN_ROLES),
                 ..user_admins(ROLES_WRITE_APP, ROLES_WRITE)
             },
-            ListApplications | ListServicePrincipals => members(APPS_READ_APP, APPS_READ, SameAsMembers),
-            ListAppRoleAssignments => members(ASSIGNMENTS_READ_APP, ASSIGNMENTS_READ, SameAsMembers),
+            ListApplications | ListServicePrincipals => {
+                members(APPS_READ_APP, APPS_READ, SameAsMembers)
+            }
+            ListAppRoleAssignments => {
+                members(ASSIGNMENTS_READ_APP, ASSIGNMENTS_READ, SameAsMembers)
+            }
             AssignApp => Rule {
                 users: Users::Roles(GLOBAL_ADMIN_ROLES),
                 ..user_admins(ASSIGN_APP_APP, ASSIGN_APP)
             },
-            GetAuthorizationPolicy => members(AUTHORIZATION_READ, AUTHORIZATION_READ_DELEGATED, Never),
+            GetAuthorizationPolicy => {
+                members(AUTHORIZATION_READ, AUTHORIZATION_READ_DELEGATED, Never)
+            }
             UpdateAuthorizationPolicy => admins(AUTHORIZATION_WRITE),
             GetSecurityDefaults => admins(SECURITY_DEFAULTS_READ),
             UpdateSecurityDefaults => admins(CONDITIONAL_ACCESS_WRITE),
-            GetCrossTenantPolicy | GetCrossTenantDefault | ListCrossTenantPartners | GetCrossTenantPartner => {
-                admins(CROSS_TENANT_READ)
-            }
+            GetCrossTenantPolicy
+            | GetCrossTenantDefault
+            | ListCrossTenantPartners
+            | GetCrossTenantPartner => admins(CROSS_TENANT_READ),
             UpdateCrossTenantPolicy
             | UpdateCrossTenantDefault
             | ResetCrossTenantDefault
             | CreateCrossTenantPartner
             | UpdateCrossTenantPartner
             | DeleteCrossTenantPartner => admins(CROSS_TENANT_WRITE),
-            ListConditionalAccessPolicies | GetConditionalAccessPolicy | ListNamedLocations | GetNamedLocation => {
-                admins(CONDITIONAL_ACCESS_READ)
-            }
+            ListConditionalAccessPolicies
+            | GetConditionalAccessPolicy
+            | ListNamedLocations
+            | GetNamedLocation => admins(CONDITIONAL_ACCESS_READ),
             CreateConditionalAccessPolicy
             | UpdateConditionalAccessPolicy
             | DeleteConditionalAccessPolicy

@@ -22,7 +22,8 @@ pub enum Target<'a> {
 }
 
 /// Roles whose holders any user administrator may manage: they grant no administrative right.
-const UNPRIVILEGED: &[DirectoryRole] = &[DirectoryRole::DirectoryReaders, DirectoryRole::GuestInviter];
+const UNPRIVILEGED: &[DirectoryRole] =
+    &[DirectoryRole::DirectoryReaders, DirectoryRole::GuestInviter];
 
 /// The roles a holder of `actor` may act on, beyond users without a role (Entra's "Who can
 /// reset passwords" table, for the roles Portico models). Global Administrator: everyone.
@@ -36,7 +37,12 @@ fn manageable(actor: DirectoryRole) -> &'static [DirectoryRole] {
             DirectoryReaders,
             GuestInviter,
         ],
-        UserAdministrator => &[UserAdministrator, HelpdeskAdministrator, DirectoryReaders, GuestInviter],
+        UserAdministrator => &[
+            UserAdministrator,
+            HelpdeskAdministrator,
+            DirectoryReaders,
+            GuestInviter,
+        ],
         HelpdeskAdministrator => &[HelpdeskAdministrator, DirectoryReaders, GuestInviter],
         DirectoryReaders | GuestInviter => UNPRIVILEGED,
     }
@@ -63,10 +69,16 @@ mod tests {
     fn administrators_act_only_on_lower_or_equal_roles() {
         assert!(may_manage(&[GlobalAdministrator], &[GlobalAdministrator]));
         assert!(may_manage(&[UserAdministrator], &[]));
-        assert!(may_manage(&[UserAdministrator], &[UserAdministrator, GuestInviter]));
+        assert!(may_manage(
+            &[UserAdministrator],
+            &[UserAdministrator, GuestInviter]
+        ));
         assert!(may_manage(&[UserAdministrator], &[HelpdeskAdministrator]));
         assert!(!may_manage(&[UserAdministrator], &[GlobalAdministrator]));
-        assert!(!may_manage(&[UserAdministrator], &[DirectoryReaders, GlobalAdministrator]));
+        assert!(!may_manage(
+            &[UserAdministrator],
+            &[DirectoryReaders, GlobalAdministrator]
+        ));
         assert!(may_manage(&[HelpdeskAdministrator], &[DirectoryReaders]));
         assert!(!may_manage(&[HelpdeskAdministrator], &[UserAdministrator]));
         assert!(may_manage(&[], &[GuestInviter]));
