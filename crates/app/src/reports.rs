@@ -2,10 +2,9 @@
 //! month (UTC), the guests with at least one successful sign-in there; the first 50,000 are free.
 //! A tenant group (the tenants of one subscription) shares one free tier.
 
-use crate::directory::{Caller, GraphError};
+use crate::directory::{Caller, GraphError, Operation};
 use crate::{App, AppError};
 use portico_model::month::Month;
-use portico_model::role::DirectoryRole;
 use portico_model::TenantId;
 
 /// Monthly active users that cost nothing, per subscription.
@@ -63,8 +62,7 @@ pub struct MauHistory {
 /// sign-in log it is counted from: `AuditLog.Read.All` (an app role, or a delegated scope held
 /// by a Global Administrator).
 pub fn require_report_reader(caller: &Caller) -> Result<(), GraphError> {
-    const READ: &[&str] = &["AuditLog.Read.All"];
-    if caller.allowed(READ, READ, &[DirectoryRole::GlobalAdministrator]) {
+    if caller.reach(Operation::ReadMauReport).is_some() {
         Ok(())
     } else {
         Err(GraphError::denied(

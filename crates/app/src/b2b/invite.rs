@@ -4,7 +4,7 @@
 
 use super::home::HomeAccount;
 use super::invitation_mail::{invitation_message, InvitationMail};
-use crate::directory::{Caller, GraphError};
+use crate::directory::{Caller, GraphError, Operation};
 use crate::secrets::digest_hex;
 use crate::App;
 use chrono::{DateTime, Duration, Utc};
@@ -44,23 +44,6 @@ pub struct InvitationOutcome {
     pub customized_message_body: Option<String>,
 }
 
-const INVITE_APP: &[&str] = &[
-    "User.Invite.All",
-    "User.ReadWrite.All",
-    "Directory.ReadWrite.All",
-];
-const INVITE_SCOPES: &[&str] = &[
-    "User.Invite.All",
-    "User.ReadWrite.All",
-    "Directory.ReadWrite.All",
-    "Directory.AccessAsUser.All",
-];
-const ADMIN_APP: &[&str] = &["User.ReadWrite.All", "Directory.ReadWrite.All"];
-const ADMINS: &[DirectoryRole] = &[
-    DirectoryRole::GlobalAdministrator,
-    DirectoryRole::UserAdministrator,
-];
-
 fn bad(reason: &'static str, message: impl Into<String>) -> GraphError {
     GraphError::with_reason(reason, message)
 }
@@ -75,14 +58,8 @@ fn check_inviter(
     if policy == AllowInvitesFrom::None {
         return Err(GraphError::denied("invitationsNotAllowed", "This organization does not allow anyone to invite external users (allowInvitesFrom is 'none'). A Global Administrator can change the external collaboration settings."));
     }
-    if !caller.allowed(INVITE_APP, INVITE_SCOPES, &[]) {
-        return Err(GraphError::Forbidden);
-    }
-    let admin = if caller.is_app() {
-        caller.allowed(ADMIN_APP, &[], &[])
-    } else {
-        caller.has_role(ADMINS)
-    };
+    caller.require(Operation::Invite)?;
+    let admin = caller.administers_users();
     if member && !admin {
         return Err(GraphError::denied("memberInviteRequiresAdmin", "Only administrators (Global Administrator, User Administrator) can invite external users as members. Invite them as guests, or ask an administrator."));
     }
@@ -655,11 +632,7 @@ impl App {
         redirect: String,
         cc: Vec<EmailAddress>,
     ) -> Result<InvitationOutcome, GraphError> {
-        let admin = if caller.is_app() {
-            caller.allowed(ADMIN_APP, &[], &[])
-        } else {
-            caller.has_role(ADMINS)
-        };
+        let admin = caller.administers_users();
         if !admin {
             return Err(GraphError::denied("resetRedemptionNotAllowed", "Only administrators (Global Administrator, User Administrator) can reset a guest's redemption."));
         }

@@ -1,6 +1,6 @@
-//! Graph authorization: application permissions (`roles`) for app-only callers; delegated scopes
-//! (`scp`) intersected with what the signed-in user may do — directory roles, and for guests the
-//! tenant's guest access level (limited by default: no listing, a reduced view of others).
+//! Graph callers and errors: who is calling (`Caller`, loaded by `App::graph_caller`) and how a
+//! call fails (`GraphError`). What a caller may do is the permission table's
+//! (`directory/permissions/`).
 
 use crate::tokens::AccessTokenClaims;
 use crate::App;
@@ -81,73 +81,6 @@ pub struct Caller {
     pub guest_access: GuestAccessLevel,
 }
 
-/// What a caller may do with users.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserVisibility {
-    /// Every property of every user, and listing.
-    Full,
-    /// Others by id only, with the limited guest view; no listing.
-    Limited,
-    /// Their own object only.
-    SelfOnly,
-}
-
-const READ_USERS_APP: &[&str] = &[
-    "User.Read.All",
-    "User.ReadWrite.All",
-    "User.ReadBasic.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const READ_USERS_SCOPES: &[&str] = &[
-    "User.ReadBasic.All",
-    "User.Read.All",
-    "User.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-    "Directory.AccessAsUser.All",
-];
-const WRITE_USERS_APP: &[&str] = &["User.ReadWrite.All", "Directory.ReadWrite.All"];
-const WRITE_USERS_SCOPES: &[&str] = &[
-    "User.ReadWrite.All",
-    "Directory.ReadWrite.All",
-    "Directory.AccessAsUser.All",
-];
-const USER_ADMINS: &[DirectoryRole] = &[
-    DirectoryRole::GlobalAdministrator,
-    DirectoryRole::UserAdministrator,
-];
-const READ_GROUPS_APP: &[&str] = &[
-    "Group.Read.All",
-    "Group.ReadWrite.All",
-    "GroupMember.Read.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const READ_GROUPS_SCOPES: &[&str] = &[
-    "Group.Read.All",
-    "Group.ReadWrite.All",
-    "GroupMember.Read.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-    "Directory.AccessAsUser.All",
-];
-const WRITE_GROUPS_APP: &[&str] = &[
-    "Group.ReadWrite.All",
-    "GroupMember.ReadWrite.All",
-    "Directory.ReadWrite.All",
-];
-const WRITE_GROUPS_SCOPES: &[&str] = &[
-    "Group.ReadWrite.All",
-    "GroupMember.ReadWrite.All",
-    "Directory.ReadWrite.All",
-    "Directory.AccessAsUser.All",
-];
-
-fn any(granted: &[String], wanted: &[&str]) -> bool {
-    granted.iter().any(|g| wanted.contains(&g.as_str()))
-}
-
 impl Caller {
     /// Portico acting for an operator with direct access to the store (the CLI): the rights of an
     /// app holding the given Graph application permissions.
@@ -196,164 +129,14 @@ impl Caller {
         self.roles.iter().any(|r| roles.contains(r))
     }
 
-    /// App permission or (delegated scope and, when `roles` is not empty, a directory role).
-    pub fn allowed(&self, app: &[&str], scopes: &[&str], roles: &[DirectoryRole]) -> bool {
-        if self.is_app() {
-            return any(&self.claims.roles, app);
-        }
-        any(&self.claims.scopes, scopes) && (roles.is_empty() || self.has_role(roles))
-    }
-
-    fn require(&self, allowed: bool) -> Result<(), GraphError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(GraphError::Forbidden)
-        }
-    }
-
-    /// How much of the user directory the caller sees (Graph's guest access levels).
-    pub fn user_visibility(&self) -> UserVisibility {
-        if self.is_app()
-            || !self.is_guest()
-            || self.has_role(&[
-                DirectoryRole::DirectoryReaders,
-                DirectoryRole::GlobalAdministrator,
-                DirectoryRole::UserAdministrator,
-                DirectoryRole::HelpdeskAdministrator,
-            ])
-        {
-            return UserVisibility::Full;
-        }
-        match self.guest_access {
-            GuestAccessLevel::SameAsMembers => UserVisibility::Full,
-            GuestAccessLevel::Limited => UserVisibility::Limited,
-            GuestAccessLevel::Restricted => UserVisibility::SelfOnly,
-        }
-    }
-
-    pub fn require_list_users(&self) -> Result<(), GraphError> {
-        self.require(
-            self.allowed(READ_USERS_APP, READ_USERS_SCOPES, &[])
-                && self.user_visibility() == UserVisibility::Full,
-        )
-    }
-
-    /// Reading one user: self needs only `User.Read`; others need a read permission.
-    pub fn require_read_user(&self, target: ObjectId) -> Result<(), GraphError> {
-        if self.user_id() == Some(target)
-            && any(&self.claims.scopes, &["User.Read", "User.ReadWrite"])
-        {
-            return Ok(());
-        }
-        self.require(self.allowed(READ_USERS_APP, READ_USERS_SCOPES, &[]))?;
-        match self.user_visibility() {
-            UserVisibility::SelfOnly if self.user_id() != Some(target) => {
-                Err(GraphError::Forbidden)
-            }
-            _ => Ok(()),
-        }
-    }
-
-    pub fn require_write_users(&self) -> Result<(), GraphError> {
-        self.require(self.allowed(WRITE_USERS_APP, WRITE_USERS_SCOPES, USER_ADMINS))
-    }
-
-    pub fn require_read_groups(&self) -> Result<(), GraphError> {
-        self.require(
-            self.allowed(READ_GROUPS_APP, READ_GROUPS_SCOPES, &[])
-                && self.user_visibility() == UserVisibility::Full,
-        )
-    }
-
-    pub fn require_write_groups(&self) -> Result<(), GraphError> {
-        self.require(self.allowed(WRITE_GROUPS_APP, WRITE_GROUPS_SCOPES, &[]) && !self.is_guest())
-    }
-
-    pub fn require_read_directory(&self) -> Result<(), GraphError> {
-        self.require(self.allowed(
-            &[
-                "Directory.Read.All",
-                "Directory.ReadWrite.All",
-                "Organization.Read.All",
-                "User.Read.All",
-                "User.ReadWrite.All",
-                "Application.Read.All",
-                "RoleManagement.Read.Directory",
-                "RoleManagement.ReadWrite.Directory",
-            ],
-            &[
-                "User.Read",
-                "Directory.Read.All",
-                "Directory.ReadWrite.All",
-                "Organization.Read.All",
-                "Directory.AccessAsUser.All",
-            ],
-            &[],
-        ))
-    }
-
-    pub fn require_manage_roles(&self) -> Result<(), GraphError> {
-        self.require(self.allowed(
-            &[
-                "RoleManagement.ReadWrite.Directory",
-                "Directory.ReadWrite.All",
-            ],
-            &[
-                "RoleManagement.ReadWrite.Directory",
-                "Directory.AccessAsUser.All",
-            ],
-            &[DirectoryRole::GlobalAdministrator],
-        ))
-    }
-
-    pub fn require_read_policy(&self) -> Result<(), GraphError> {
-        self.require(
-            self.allowed(
-                &[
-                    "Policy.Read.All",
-                    "Policy.ReadWrite.Authorization",
-                    "Directory.Read.All",
-                    "Directory.ReadWrite.All",
-                ],
-                &[
-                    "Policy.Read.All",
-                    "Policy.ReadWrite.Authorization",
-                    "Directory.Read.All",
-                    "Directory.AccessAsUser.All",
-                ],
-                &[],
-            ) && !self.is_guest(),
-        )
-    }
-
-    /// Cross-tenant access settings: `Policy.Read.All` or `Policy.ReadWrite.CrossTenantAccess`;
-    /// delegated callers also need an administrator role.
-    pub fn require_read_cross_tenant_policy(&self) -> Result<(), GraphError> {
-        const READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"];
-        self.require(self.allowed(READ, READ, &[DirectoryRole::GlobalAdministrator]))
-    }
-
-    pub fn require_write_cross_tenant_policy(&self) -> Result<(), GraphError> {
-        const WRITE: &[&str] = &["Policy.ReadWrite.CrossTenantAccess"];
-        self.require(self.allowed(WRITE, WRITE, &[DirectoryRole::GlobalAdministrator]))
-    }
-
-    /// The sign-in and audit logs: `AuditLog.Read.All`; delegated callers also need a role that
-    /// may read reports. Of the roles Graph accepts (Global Administrator, Global Reader, Reports
-    /// Reader, Security Administrator/Operator/Reader) Portico models Global Administrator;
-    /// Directory Readers is not enough.
-    pub fn require_read_audit_logs(&self) -> Result<(), GraphError> {
-        const READ: &[&str] = &["AuditLog.Read.All"];
-        self.require(self.allowed(READ, READ, &[DirectoryRole::GlobalAdministrator]))
-    }
-
-    pub fn require_write_authorization_policy(&self) -> Result<(), GraphError> {
-        self.require(self.allowed(
-            &["Policy.ReadWrite.Authorization"],
-            &["Policy.ReadWrite.Authorization"],
-            &[DirectoryRole::GlobalAdministrator],
-        ))
+    /// Whether an app-only caller holds one of these application permissions.
+    pub fn has_app_permission(&self, permissions: &[&str]) -> bool {
+        self.is_app()
+            && self
+                .claims
+                .roles
+                .iter()
+                .any(|r| permissions.contains(&r.as_str()))
     }
 }
 
@@ -382,7 +165,7 @@ impl App {
         })
     }
 
-    async fn roles_of(
+    pub(crate) async fn roles_of(
         &self,
         tenant: TenantId,
         principal: ObjectId,

@@ -5,6 +5,7 @@
 
 use super::access::{Caller, GraphError};
 use super::listing::Listing;
+use super::permissions::Operation;
 use crate::App;
 use portico_model::logs::{Actor, AuditRecord, SignInRecord};
 use portico_model::{ClientId, ObjectId, TenantId};
@@ -111,7 +112,7 @@ impl App {
         options: &QueryOptions,
         cursor: Option<&str>,
     ) -> Result<Listing<SignInView>, GraphError> {
-        caller.require_read_audit_logs()?;
+        caller.require(Operation::ListSignIns)?;
         let query = log_query(options, cursor)?;
         let rows = self.store().query_sign_ins(caller.tenant(), &query).await?;
         let (rows, next) = page(rows, options.top, |r| cursor_of(r.created_at, r.id));
@@ -128,7 +129,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<SignInView, GraphError> {
-        caller.require_read_audit_logs()?;
+        caller.require(Operation::GetSignIn)?;
         let not_found = || GraphError::NotFound(id.to_owned());
         let id = ObjectId::parse(id).map_err(|_| not_found())?;
         let row = self
@@ -147,7 +148,7 @@ impl App {
         options: &QueryOptions,
         cursor: Option<&str>,
     ) -> Result<Listing<AuditView>, GraphError> {
-        caller.require_read_audit_logs()?;
+        caller.require(Operation::ListDirectoryAudits)?;
         let query = log_query(options, cursor)?;
         let store = self.store();
         let rows = store.query_audit_records(caller.tenant(), &query).await?;
@@ -165,7 +166,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<AuditView, GraphError> {
-        caller.require_read_audit_logs()?;
+        caller.require(Operation::GetDirectoryAudit)?;
         let not_found = || GraphError::NotFound(id.to_owned());
         let id = ObjectId::parse(id).map_err(|_| not_found())?;
         let row = self
@@ -184,7 +185,9 @@ impl App {
         caller: &Caller,
         rows: Vec<SignInRecord>,
     ) -> Result<Vec<SignInView>, GraphError> {
-        let show_policies = caller.require_read_conditional_access().is_ok();
+        let show_policies = caller
+            .reach(Operation::ListConditionalAccessPolicies)
+            .is_some();
         let mut names: HashMap<TenantId, Option<String>> = HashMap::new();
         let mut views = Vec::with_capacity(rows.len());
         for mut record in rows {

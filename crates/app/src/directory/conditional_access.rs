@@ -2,40 +2,14 @@
 //! (checked for Graph writes and for seeds alike), and create / read / update / delete.
 
 use super::access::{Caller, GraphError};
+use super::permissions::Operation;
 use crate::App;
 use portico_model::conditional_access::{
     BuiltInControl, ConditionalAccessPolicy, Conditions, ExternalTenants, GrantControls,
     GrantOperator, GuestsOrExternalUsers, NamedLocation, PolicyState, TermsOfUse,
 };
-use portico_model::role::DirectoryRole;
 use portico_model::ObjectId;
 use portico_store::{StoreError, Write};
-
-const READ_APP: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
-const WRITE_APP: &[&str] = &["Policy.ReadWrite.ConditionalAccess"];
-/// Delegated callers also need an administrator role (Entra's Conditional Access Administrator
-/// and Security Administrator are not modelled; Global Administrator stands for them).
-const ADMINS: &[DirectoryRole] = &[DirectoryRole::GlobalAdministrator];
-
-impl Caller {
-    /// Reading policies and named locations.
-    pub fn require_read_conditional_access(&self) -> Result<(), GraphError> {
-        if self.allowed(READ_APP, READ_APP, ADMINS) {
-            Ok(())
-        } else {
-            Err(GraphError::Forbidden)
-        }
-    }
-
-    /// Changing policies and named locations.
-    pub fn require_write_conditional_access(&self) -> Result<(), GraphError> {
-        if self.allowed(WRITE_APP, WRITE_APP, ADMINS) {
-            Ok(())
-        } else {
-            Err(GraphError::Forbidden)
-        }
-    }
-}
 
 /// A create or `PATCH` body: the properties present replace the stored ones (complex properties
 /// such as `conditions` are replaced whole, as Graph does).
@@ -314,7 +288,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<Vec<ConditionalAccessPolicy>, GraphError> {
-        caller.require_read_conditional_access()?;
+        caller.require(Operation::ListConditionalAccessPolicies)?;
         Ok(self
             .store()
             .list_conditional_access_policies(caller.tenant())
@@ -326,7 +300,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<ConditionalAccessPolicy, GraphError> {
-        caller.require_read_conditional_access()?;
+        caller.require(Operation::GetConditionalAccessPolicy)?;
         let wanted = parse_id(id)?;
         self.store()
             .list_conditional_access_policies(caller.tenant())
@@ -370,7 +344,7 @@ impl App {
         caller: &Caller,
         patch: PolicyPatch,
     ) -> Result<ConditionalAccessPolicy, GraphError> {
-        caller.require_write_conditional_access()?;
+        caller.require(Operation::CreateConditionalAccessPolicy)?;
         let missing = |name: &str| {
             GraphError::bad_request(format!(
                 "Property '{name}' is required when creating a conditionalAccessPolicy."
@@ -395,7 +369,7 @@ impl App {
         id: &str,
         patch: PolicyPatch,
     ) -> Result<(), GraphError> {
-        caller.require_write_conditional_access()?;
+        caller.require(Operation::UpdateConditionalAccessPolicy)?;
         let mut policy = self.graph_get_conditional_access_policy(caller, id).await?;
         if let Some(name) = patch.display_name {
             policy.display_name = name;
@@ -420,7 +394,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<(), GraphError> {
-        caller.require_write_conditional_access()?;
+        caller.require(Operation::DeleteConditionalAccessPolicy)?;
         let policy = self.graph_get_conditional_access_policy(caller, id).await?;
         let audit = self.directory_audit(
             caller,

@@ -5,6 +5,7 @@
 
 use super::access::{Caller, GraphError};
 use super::cross_tenant_rules::check_setting;
+use super::permissions::Operation;
 use crate::App;
 use portico_model::cross_tenant::{
     default_configuration_id, policy_id, B2bSetting, CloudEndpoint, CrossTenantAccessSettings,
@@ -259,7 +260,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<CrossTenantPolicy, GraphError> {
-        caller.require_read_cross_tenant_policy()?;
+        caller.require(Operation::GetCrossTenantPolicy)?;
         Ok(self
             .store()
             .get_settings(caller.tenant())
@@ -272,7 +273,7 @@ impl App {
         caller: &Caller,
         patch: CrossTenantPolicyPatch,
     ) -> Result<(), GraphError> {
-        caller.require_write_cross_tenant_policy()?;
+        caller.require(Operation::UpdateCrossTenantPolicy)?;
         let tenant = caller.tenant();
         let mut settings = self.store().get_settings(tenant).await?;
         let policy = &mut settings.cross_tenant_policy;
@@ -311,7 +312,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<CrossTenantAccessSettings, GraphError> {
-        caller.require_read_cross_tenant_policy()?;
+        caller.require(Operation::GetCrossTenantDefault)?;
         Ok(self
             .store()
             .get_settings(caller.tenant())
@@ -324,7 +325,7 @@ impl App {
         caller: &Caller,
         patch: DefaultPatch,
     ) -> Result<(), GraphError> {
-        caller.require_write_cross_tenant_policy()?;
+        caller.require(Operation::UpdateCrossTenantDefault)?;
         let tenant = caller.tenant();
         let mut settings = self.store().get_settings(tenant).await?;
         apply_default(&mut settings.cross_tenant_default, patch)?;
@@ -345,7 +346,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<(), GraphError> {
-        caller.require_write_cross_tenant_policy()?;
+        caller.require(Operation::ResetCrossTenantDefault)?;
         let tenant = caller.tenant();
         let mut settings = self.store().get_settings(tenant).await?;
         settings.cross_tenant_default = CrossTenantAccessSettings::default();
@@ -365,7 +366,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<Vec<PartnerConfiguration>, GraphError> {
-        caller.require_read_cross_tenant_policy()?;
+        caller.require(Operation::ListCrossTenantPartners)?;
         Ok(self
             .store()
             .list_partner_configurations(caller.tenant())
@@ -377,7 +378,7 @@ impl App {
         caller: &Caller,
         partner: TenantId,
     ) -> Result<PartnerConfiguration, GraphError> {
-        caller.require_read_cross_tenant_policy()?;
+        caller.require(Operation::GetCrossTenantPartner)?;
         self.store()
             .find_partner_configuration(caller.tenant(), partner)
             .await?
@@ -390,7 +391,7 @@ impl App {
         partner: TenantId,
         patch: PartnerPatch,
     ) -> Result<PartnerConfiguration, GraphError> {
-        caller.require_write_cross_tenant_policy()?;
+        caller.require(Operation::CreateCrossTenantPartner)?;
         let tenant = caller.tenant();
         if partner == tenant {
             return Err(GraphError::with_reason("partnerIsThisTenant", format!("{partner} is this tenant's own id; a partner configuration is for another organization. Change this tenant's own settings with PATCH /policies/crossTenantAccessPolicy/default.")));
@@ -424,7 +425,7 @@ impl App {
         partner: TenantId,
         patch: PartnerPatch,
     ) -> Result<(), GraphError> {
-        caller.require_write_cross_tenant_policy()?;
+        caller.require(Operation::UpdateCrossTenantPartner)?;
         let tenant = caller.tenant();
         let mut config = self
             .store()
@@ -455,7 +456,7 @@ impl App {
         caller: &Caller,
         partner: TenantId,
     ) -> Result<(), GraphError> {
-        caller.require_write_cross_tenant_policy()?;
+        caller.require(Operation::DeleteCrossTenantPartner)?;
         let audit = self.cross_tenant_audit(
             caller,
             "Delete partner specific cross-tenant access setting",

@@ -1,6 +1,7 @@
 //! Groups and mail contacts through Graph.
 
 use super::access::{Caller, GraphError};
+use super::permissions::{Operation, Reach, Target};
 use crate::App;
 use portico_model::group::{Group, MailContact};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress};
@@ -29,13 +30,34 @@ fn conflict(error: StoreError, what: &str) -> GraphError {
 
 impl App {
     pub async fn graph_get_group(&self, caller: &Caller, id: &str) -> Result<Group, GraphError> {
-        caller.require_read_groups()?;
+        self.group_for(caller, Operation::GetGroup, id).await
+    }
+
+    /// The group `id` of the caller's tenant, once the caller may do `op` on it (404 for a
+    /// foreign or missing id, after the operation's row).
+    async fn group_for(
+        &self,
+        caller: &Caller,
+        op: Operation,
+        id: &str,
+    ) -> Result<Group, GraphError> {
+        let reach = caller.require(op)?;
         let id = ObjectId::parse(id).map_err(|_| GraphError::NotFound(id.to_owned()))?;
-        match self.store().get_group(caller.tenant(), id).await {
-            Ok(group) => Ok(group),
-            Err(StoreError::NotFound) => Err(GraphError::NotFound(id.to_string())),
-            Err(other) => Err(other.into()),
-        }
+        let group = match self.store().get_group(caller.tenant(), id).await {
+            Ok(group) => group,
+            Err(StoreError::NotFound) => return Err(GraphError::NotFound(id.to_string())),
+            Err(other) => return Err(other.into()),
+        };
+        let caller_is_member = match (reach, caller.user_id()) {
+            (Reach::RestrictedGuest, Some(user)) => self
+                .store()
+                .list_groups_of(caller.tenant(), user)
+                .await?
+                .contains(&group.id),
+            _ => false,
+        };
+        caller.require_target(op, Target::Group { caller_is_member })?;
+        Ok(group)
     }
 
     /// A new group; a mail-enabled one gets `{mailNickname}@{initial domain}` as its address.
@@ -44,7 +66,7 @@ impl App {
         caller: &Caller,
         new: NewGroup,
     ) -> Result<Group, GraphError> {
-        caller.require_write_groups()?;
+        caller.require(Operation::CreateGroup)?;
         let missing = |name: &str| {
             GraphError::bad_request(format!(
                 "Property '{name}' is required when creating the entity."
@@ -108,8 +130,7 @@ impl App {
     }
 
     pub async fn graph_delete_group(&self, caller: &Caller, id: &str) -> Result<(), GraphError> {
-        caller.require_write_groups()?;
-        let group = self.graph_get_group(caller, id).await?;
+        let group = self.group_for(caller, Operation::DeleteGroup, id).await?;
         let audit = self.directory_audit(
             caller,
             "GroupManagement",
@@ -129,7 +150,9 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<Vec<ObjectId>, GraphError> {
-        let group = self.graph_get_group(caller, id).await?;
+        let group = self
+            .group_for(caller, Operation::ListGroupMembers, id)
+            .await?;
         Ok(self
             .store()
             .list_group_members(caller.tenant(), group.id)
@@ -142,8 +165,9 @@ impl App {
         group: &str,
         member: &str,
     ) -> Result<(), GraphError> {
-        caller.require_write_groups()?;
-        let group = self.graph_get_group(caller, group).await?;
+        let group = self
+            .group_for(caller, Operation::AddGroupMember, group)
+            .await?;
         let member =
             ObjectId::parse(member).map_err(|_| GraphError::NotFound(member.to_owned()))?;
         let audit = self.directory_audit(
@@ -179,8 +203,9 @@ impl App {
         group: &str,
         member: &str,
     ) -> Result<(), GraphError> {
-        caller.require_write_groups()?;
-        let group = self.graph_get_group(caller, group).await?;
+        let group = self
+            .group_for(caller, Operation::RemoveGroupMember, group)
+            .await?;
         let member =
             ObjectId::parse(member).map_err(|_| GraphError::NotFound(member.to_owned()))?;
         let audit = self.directory_audit(
@@ -215,7 +240,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<MailContact, GraphError> {
-        caller.require_read_directory()?;
+        caller.require_target(Operation::GetContact, Target::Other)?;
         let id = ObjectId::parse(id).map_err(|_| GraphError::NotFound(id.to_owned()))?;
         match self.store().get_contact(caller.tenant(), id).await {
             Err(StoreError::NotFound) => Err(GraphError::NotFound(id.to_string())),
@@ -230,7 +255,7 @@ impl App {
         display_name: Option<String>,
         mail: Option<String>,
     ) -> Result<MailContact, GraphError> {
-        caller.require_write_users()?;
+        caller.require(Operation::CreateContact)?;
         let display_name = display_name
             .filter(|d| !d.trim().is_empty())
             .ok_or_else(|| {
@@ -283,20 +308,7 @@ impl App {
         app_id: &str,
         principal: &str,
     ) -> Result<(ObjectId, ObjectId), GraphError> {
-        if !caller.allowed(
-            &[
-                "AppRoleAssignment.ReadWrite.All",
-                "Application.ReadWrite.All",
-                "Directory.ReadWrite.All",
-            ],
-            &[
-                "AppRoleAssignment.ReadWrite.All",
-                "Directory.AccessAsUser.All",
-            ],
-            &[portico_model::role::DirectoryRole::GlobalAdministrator],
-        ) {
-            return Err(GraphError::Forbidden);
-        }
+        caller.require(Operation::AssignApp)?;
         let tenant = caller.tenant();
         let app_object =
             ObjectId::parse(app_id).map_err(|_| GraphError::NotFound(app_id.to_owned()))?;

@@ -2,6 +2,7 @@
 //! in memory, and a cursor for the next page (an id in id order, else an offset).
 
 use super::access::{Caller, GraphError};
+use super::permissions::Operation;
 use crate::App;
 use portico_model::group::{Group, MailContact};
 use portico_model::user::User;
@@ -202,7 +203,7 @@ impl App {
         options: &QueryOptions,
         cursor: Option<&str>,
     ) -> Result<Listing<User>, GraphError> {
-        caller.require_list_users()?;
+        caller.require(Operation::ListUsers)?;
         list(self.store().as_ref(), caller.tenant(), options, cursor).await
     }
 
@@ -212,7 +213,7 @@ impl App {
         options: &QueryOptions,
         cursor: Option<&str>,
     ) -> Result<Listing<Group>, GraphError> {
-        caller.require_read_groups()?;
+        caller.require(Operation::ListGroups)?;
         list(self.store().as_ref(), caller.tenant(), options, cursor).await
     }
 
@@ -222,13 +223,13 @@ impl App {
         options: &QueryOptions,
         cursor: Option<&str>,
     ) -> Result<Listing<MailContact>, GraphError> {
-        caller.require_read_directory()?;
+        caller.require(Operation::ListContacts)?;
         list(self.store().as_ref(), caller.tenant(), options, cursor).await
     }
 
     /// `GET /users/$count`.
     pub async fn graph_count_users(&self, caller: &Caller) -> Result<u64, GraphError> {
-        caller.require_list_users()?;
+        caller.require(Operation::CountUsers)?;
         Ok(self.store().count_users(caller.tenant(), None).await?)
     }
 }

@@ -1,4 +1,5 @@
-//! Directory use cases behind Microsoft Graph: who may do what (`access.rs`), users, groups,
+//! Directory use cases behind Microsoft Graph: who is calling (`access.rs`), who may do what
+//! (`permissions/`, the permission table), users, groups,
 //! contacts and the authorization policy. HTTP-free: the Graph routes call these and render.
 
 pub mod access;
@@ -12,6 +13,7 @@ mod listing;
 mod named_locations;
 mod paging;
 mod passwords;
+pub mod permissions;
 mod policy;
 mod recipients;
 mod risk;
@@ -28,6 +30,7 @@ pub use cross_tenant_policy::{
 pub use groups::NewGroup;
 pub use listing::Listing;
 pub use named_locations::{validate_location, LocationType, NamedLocationPatch};
+pub use permissions::{Operation, Reach, Target};
 pub use policy::AuthorizationPolicyPatch;
 pub use recipients::Recipient;
 pub use risk::RiskyUserView;

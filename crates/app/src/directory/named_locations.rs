@@ -3,6 +3,7 @@
 
 use super::access::{Caller, GraphError};
 use super::countries::iso_alpha2;
+use super::permissions::Operation;
 use crate::App;
 use portico_model::conditional_access::{LocationKind, NamedLocation};
 use portico_model::ObjectId;
@@ -114,7 +115,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<Vec<NamedLocation>, GraphError> {
-        caller.require_read_conditional_access()?;
+        caller.require(Operation::ListNamedLocations)?;
         Ok(self.store().list_named_locations(caller.tenant()).await?)
     }
 
@@ -123,7 +124,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<NamedLocation, GraphError> {
-        caller.require_read_conditional_access()?;
+        caller.require(Operation::GetNamedLocation)?;
         let wanted = ObjectId::parse(id).map_err(|_| GraphError::NotFound(id.to_owned()))?;
         self.store()
             .list_named_locations(caller.tenant())
@@ -161,7 +162,7 @@ impl App {
         caller: &Caller,
         patch: NamedLocationPatch,
     ) -> Result<NamedLocation, GraphError> {
-        caller.require_write_conditional_access()?;
+        caller.require(Operation::CreateNamedLocation)?;
         let kind = match patch.location_type {
             Some(LocationType::Ip) => LocationKind::Ip {
                 ranges: Vec::new(),
@@ -191,7 +192,7 @@ impl App {
         id: &str,
         patch: NamedLocationPatch,
     ) -> Result<(), GraphError> {
-        caller.require_write_conditional_access()?;
+        caller.require(Operation::UpdateNamedLocation)?;
         let mut location = self.graph_get_named_location(caller, id).await?;
         if patch
             .location_type
@@ -211,7 +212,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<(), GraphError> {
-        caller.require_write_conditional_access()?;
+        caller.require(Operation::DeleteNamedLocation)?;
         let location = self.graph_get_named_location(caller, id).await?;
         if let Some(policy) = self.policy_referring_to(caller, location.id).await? {
             return Err(GraphError::with_reason(

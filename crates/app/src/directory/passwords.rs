@@ -2,14 +2,9 @@
 //! rule. Either kind of change at home remediates the user's risk (`decisions.md` 14).
 
 use super::access::{Caller, GraphError};
+use super::permissions::Operation;
 use crate::App;
 use portico_store::Write;
-
-const CHANGE_SCOPES: &[&str] = &[
-    "User.ReadWrite",
-    "User.ReadWrite.All",
-    "Directory.AccessAsUser.All",
-];
 
 /// Entra's rule for cloud accounts: 8 to 256 characters, three of four character classes.
 pub(crate) fn check_password_strength(password: &str) -> Result<(), GraphError> {
@@ -55,14 +50,12 @@ impl App {
         current: String,
         new: String,
     ) -> Result<(), GraphError> {
+        caller.require(Operation::ChangeOwnPassword)?;
         let Some(user) = caller.user.clone() else {
             return Err(GraphError::bad_request(
                 "/me request is only valid with delegated authentication flow.",
             ));
         };
-        if !caller.allowed(&[], CHANGE_SCOPES, &[]) {
-            return Err(GraphError::Forbidden);
-        }
         let tenant = caller.tenant();
         if self.is_homed_elsewhere(tenant, &user).await? {
             return Err(GraphError::bad_request("This account's password is kept by its home organization: change it there. A guest has no password in this organization."));

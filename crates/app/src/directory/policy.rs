@@ -1,6 +1,7 @@
 //! The authorization policy through Graph.
 
 use super::access::{Caller, GraphError};
+use super::permissions::Operation;
 use crate::App;
 use portico_model::settings::{AllowInvitesFrom, AuthorizationPolicy, GuestAccessLevel};
 use portico_model::ObjectId;
@@ -23,7 +24,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<AuthorizationPolicy, GraphError> {
-        caller.require_read_policy()?;
+        caller.require(Operation::GetAuthorizationPolicy)?;
         Ok(self
             .store()
             .get_settings(caller.tenant())
@@ -36,7 +37,7 @@ impl App {
         caller: &Caller,
         patch: AuthorizationPolicyPatch,
     ) -> Result<(), GraphError> {
-        caller.require_write_authorization_policy()?;
+        caller.require(Operation::UpdateAuthorizationPolicy)?;
         let mut settings = self.store().get_settings(caller.tenant()).await?;
         let policy = &mut settings.authorization;
         if let Some(role) = patch.guest_user_role_id {

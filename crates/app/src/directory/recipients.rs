@@ -2,6 +2,7 @@
 //! and the `Set-MailUser -HiddenFromAddressListsEnabled:$false` step that shows a guest there.
 
 use super::access::{Caller, GraphError};
+use super::permissions::Operation;
 use crate::App;
 use portico_model::group::{Group, MailContact};
 use portico_model::user::User;
@@ -21,7 +22,7 @@ const PAGE: u32 = 500;
 impl App {
     /// Every recipient of the caller's tenant: users, mail-enabled groups and mail contacts.
     pub async fn list_recipients(&self, caller: &Caller) -> Result<Vec<Recipient>, GraphError> {
-        caller.require_list_users()?;
+        caller.require(Operation::ListRecipients)?;
         let tenant = caller.tenant();
         let mut recipients = Vec::new();
         let mut page = Page::first(PAGE);
@@ -69,7 +70,7 @@ impl App {
         id: &str,
         hidden: bool,
     ) -> Result<Recipient, GraphError> {
-        caller.require_write_users()?;
+        caller.require(Operation::UpdateRecipient)?;
         let tenant = caller.tenant();
         let not_found = || GraphError::NotFound(id.to_owned());
         let object_id = ObjectId::parse(id).map_err(|_| not_found())?;

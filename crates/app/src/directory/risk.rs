@@ -3,22 +3,15 @@
 //! password change or reset at home. A resource tenant neither lists nor clears a guest's risk.
 
 use super::access::{Caller, GraphError};
+use super::permissions::Operation;
 use crate::{App, AppError};
 use portico_model::conditional_access::RiskLevel;
 use portico_model::logs::AuditTarget;
 use portico_model::risk::{RiskState, RiskyUser};
-use portico_model::role::DirectoryRole;
 use portico_model::user::{CreationType, User};
 use portico_model::{ObjectId, TenantId, Upn};
 use portico_store::{StoreError, Write};
 
-const READ: &[&str] = &[
-    "IdentityRiskyUser.Read.All",
-    "IdentityRiskyUser.ReadWrite.All",
-];
-const WRITE: &[&str] = &["IdentityRiskyUser.ReadWrite.All"];
-/// Entra's Security Administrator is not modelled; Global Administrator stands for it.
-const ADMINS: &[DirectoryRole] = &[DirectoryRole::GlobalAdministrator];
 /// Graph's limit on user ids per dismiss / confirmCompromised call.
 const MAX_USER_IDS: usize = 60;
 
@@ -38,14 +31,6 @@ enum AdminAction {
 /// A record the dev control API made only to hold a simulated sign-in risk is not a risky user.
 fn is_listed(risk: &RiskyUser) -> bool {
     risk.risk_level != RiskLevel::None || risk.risk_state != RiskState::None
-}
-
-fn require(caller: &Caller, permissions: &[&str]) -> Result<(), GraphError> {
-    if caller.allowed(permissions, permissions, ADMINS) {
-        Ok(())
-    } else {
-        Err(GraphError::Forbidden)
-    }
 }
 
 impl App {
@@ -93,7 +78,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<Vec<RiskyUserView>, GraphError> {
-        require(caller, READ)?;
+        caller.require(Operation::ListRiskyUsers)?;
         let mut views = Vec::new();
         for risk in self.store().list_risky_users(caller.tenant()).await? {
             if let Some(view) = self.risky_user_view(caller.tenant(), risk).await? {
@@ -108,7 +93,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<RiskyUserView, GraphError> {
-        require(caller, READ)?;
+        caller.require(Operation::GetRiskyUser)?;
         let not_found = || GraphError::NotFound(id.to_owned());
         let user_id = ObjectId::parse(id).map_err(|_| not_found())?;
         let risk = self
@@ -147,7 +132,10 @@ impl App {
         user_ids: &[String],
         action: AdminAction,
     ) -> Result<(), GraphError> {
-        require(caller, WRITE)?;
+        caller.require(match action {
+            AdminAction::ConfirmCompromised => Operation::ConfirmCompromised,
+            AdminAction::Dismiss => Operation::DismissRisk,
+        })?;
         if user_ids.is_empty() {
             return Err(GraphError::bad_request(
                 "'userIds' is empty: list the object ids of the users to change.",

@@ -1,5 +1,6 @@
 //! Directory role assignment (`POST /directoryRoles/{id}/members/$ref`), audited with the change.
 
+use super::permissions::Operation;
 use super::{Caller, GraphError};
 use crate::App;
 use portico_model::role::{DirectoryRole, RoleAssignment};
@@ -14,7 +15,7 @@ impl App {
         role: DirectoryRole,
         member: &str,
     ) -> Result<(), GraphError> {
-        caller.require_manage_roles()?;
+        caller.require(Operation::AssignDirectoryRole)?;
         let not_found = || GraphError::NotFound(member.to_owned());
         let member = ObjectId::parse(member).map_err(|_| not_found())?;
         let user = match self.store().get_user(caller.tenant(), member).await {

@@ -2,16 +2,13 @@
 //! as the agreement file's base64 `data` (UTF-8), and shows it on the sign-in page.
 
 use super::access::{Caller, GraphError};
+use super::permissions::Operation;
 use crate::App;
 use base64::Engine;
 use portico_model::conditional_access::TermsOfUse;
-use portico_model::role::DirectoryRole;
 use portico_model::ObjectId;
 use portico_store::{StoreError, Write};
 
-const READ: &[&str] = &["Agreement.Read.All", "Agreement.ReadWrite.All"];
-const WRITE: &[&str] = &["Agreement.ReadWrite.All"];
-const ADMINS: &[DirectoryRole] = &[DirectoryRole::GlobalAdministrator];
 /// Agreements are read on a sign-in page; a bound keeps that page small.
 const MAX_TEXT_BYTES: usize = 64 * 1024;
 
@@ -23,16 +20,6 @@ pub struct NewAgreement {
     pub is_per_device_acceptance_required: Option<bool>,
     /// The agreement file's `data`: base64 of UTF-8 text.
     pub file_data: Option<String>,
-}
-
-impl Caller {
-    fn require_agreements(&self, permissions: &[&str]) -> Result<(), GraphError> {
-        if self.allowed(permissions, permissions, ADMINS) {
-            Ok(())
-        } else {
-            Err(GraphError::Forbidden)
-        }
-    }
 }
 
 /// The agreement text from base64 `data`, or what to send instead.
@@ -65,7 +52,7 @@ impl App {
         &self,
         caller: &Caller,
     ) -> Result<Vec<TermsOfUse>, GraphError> {
-        caller.require_agreements(READ)?;
+        caller.require(Operation::ListAgreements)?;
         Ok(self.store().list_terms_of_use(caller.tenant()).await?)
     }
 
@@ -74,7 +61,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<TermsOfUse, GraphError> {
-        caller.require_agreements(READ)?;
+        caller.require(Operation::GetAgreement)?;
         let wanted = ObjectId::parse(id).map_err(|_| GraphError::NotFound(id.to_owned()))?;
         self.store()
             .list_terms_of_use(caller.tenant())
@@ -89,7 +76,7 @@ impl App {
         caller: &Caller,
         new: NewAgreement,
     ) -> Result<TermsOfUse, GraphError> {
-        caller.require_agreements(WRITE)?;
+        caller.require(Operation::CreateAgreement)?;
         let display_name = new
             .display_name
             .filter(|n| !n.trim().is_empty())
@@ -135,7 +122,7 @@ impl App {
         caller: &Caller,
         id: &str,
     ) -> Result<(), GraphError> {
-        caller.require_agreements(WRITE)?;
+        caller.require(Operation::DeleteAgreement)?;
         let terms = self.graph_get_agreement(caller, id).await?;
         if let Some(policy) = self.policy_referring_to(caller, terms.id).await? {
             return Err(GraphError::with_reason(

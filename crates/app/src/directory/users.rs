@@ -1,6 +1,7 @@
 //! Users through Graph: read, create, update (including `userType` conversion), delete.
 
-use super::access::{Caller, GraphError, UserVisibility};
+use super::access::{Caller, GraphError};
+use super::permissions::{Operation, Reach, Target};
 use crate::App;
 use portico_model::user::{User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
@@ -59,7 +60,36 @@ fn conflict(error: StoreError) -> GraphError {
     }
 }
 
+impl UserPatch {
+    /// Whether it changes a sensitive property (Entra's "who can perform sensitive actions").
+    fn is_sensitive(&self) -> bool {
+        self.account_enabled.is_some()
+            || self.user_type.is_some()
+            || self.mail.is_some()
+            || self.other_mails.is_some()
+            || self.password.is_some()
+    }
+}
+
 impl App {
+    /// The permission table's check of a change to user `id`: a sensitive change needs a role
+    /// that may manage every role the user holds.
+    async fn require_user_change(
+        &self,
+        caller: &Caller,
+        op: Operation,
+        id: ObjectId,
+        sensitive: bool,
+    ) -> Result<(), GraphError> {
+        let roles = self.roles_of(caller.tenant(), id).await?;
+        let target = Target::User {
+            id,
+            roles: &roles,
+            sensitive,
+        };
+        caller.require_target(op, target)
+    }
+
     /// A user by object id or UPN, and whether the caller sees only the limited guest view.
     pub async fn graph_get_user(
         &self,
@@ -84,9 +114,14 @@ impl App {
                     .ok_or_else(not_found)?
             }
         };
-        caller.require_read_user(user.id)?;
+        let target = Target::User {
+            id: user.id,
+            roles: &[],
+            sensitive: false,
+        };
+        caller.require_target(Operation::GetUser, target)?;
         let limited = caller.user_id() != Some(user.id)
-            && caller.user_visibility() == UserVisibility::Limited;
+            && caller.reach(Operation::GetUser) == Some(Reach::LimitedGuest);
         Ok((user, limited))
     }
 
@@ -95,7 +130,7 @@ impl App {
         caller: &Caller,
         new: NewUser,
     ) -> Result<User, GraphError> {
-        caller.require_write_users()?;
+        caller.require(Operation::CreateUser)?;
         let missing = |name: &str| {
             GraphError::bad_request(format!(
                 "Property '{name}' is required when creating the entity."
@@ -173,21 +208,8 @@ impl App {
         patch: UserPatch,
     ) -> Result<(), GraphError> {
         let (mut user, _) = self.graph_get_user(caller, key).await?;
-        let self_edit = caller.user_id() == Some(user.id)
-            && patch.account_enabled.is_none()
-            && patch.user_type.is_none()
-            && patch.mail.is_none()
-            && patch.other_mails.is_none()
-            && patch.password.is_none();
-        if !(self_edit
-            && caller
-                .claims
-                .scopes
-                .iter()
-                .any(|s| s == "User.ReadWrite" || s == "User.ReadWrite.All"))
-        {
-            caller.require_write_users()?;
-        }
+        self.require_user_change(caller, Operation::UpdateUser, user.id, patch.is_sensitive())
+            .await?;
         let mut writes = Vec::new();
         if let Some(name) = patch.display_name {
             if name.trim().is_empty() {
@@ -263,8 +285,10 @@ impl App {
     }
 
     pub async fn graph_delete_user(&self, caller: &Caller, key: &str) -> Result<(), GraphError> {
-        caller.require_write_users()?;
+        caller.require(Operation::DeleteUser)?;
         let (user, _) = self.graph_get_user(caller, key).await?;
+        self.require_user_change(caller, Operation::DeleteUser, user.id, true)
+            .await?;
         let audit = self.directory_audit(
             caller,
             "UserManagement",

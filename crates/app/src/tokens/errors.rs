@@ -81,6 +81,15 @@ impl OAuthError {
     pub fn unknown_resource(resource: &str, tenant_name: &str) -> Self {
         Self::new("invalid_resource", 500011, format!("The resource principal named {resource} was not found in the tenant named {tenant_name}."))
     }
+    /// A delegated scope that needs admin consent the application does not have (Entra's
+    /// `consent_required`; the interactive prompt's AADSTS90094 "needs admin approval").
+    pub fn consent_required(client_id: &str, app_name: &str, scopes: &[&str]) -> Self {
+        Self::new(
+            "invalid_grant",
+            65001,
+            format!("The user or administrator has not consented to use the application with ID '{client_id}' named '{app_name}'. Send an interactive authorization request for this user and resource. The scopes {} need an administrator's consent for the organization.", scopes.join(", ")),
+        )
+    }
     pub fn invalid_code() -> Self {
         Self::new(
             "invalid_grant",

@@ -495,6 +495,8 @@ impl App {
     ) -> Result<TokenResponse, OAuthError> {
         let granted = graph_scopes(scopes)
             .map_err(|resource| OAuthError::unknown_resource(&resource, &tenant.display_name))?;
+        self.check_admin_consent(tenant.id, &client.app, user, &granted)
+            .await?;
         let binding = self
             .store()
             .find_binding_of_guest(tenant.id, user.id)

@@ -201,8 +201,10 @@ impl App {
         key: &str,
     ) -> Result<(), crate::directory::GraphError> {
         use crate::directory::GraphError;
-        caller.require_write_users()?;
+        let op = crate::directory::Operation::ClearLockout;
+        caller.require(op)?;
         let (user, _) = self.graph_get_user(caller, key).await?;
+        self.require_user_change(caller, op, user.id, true).await?;
         let audit = self.directory_audit(
             caller,
             "UserManagement",

@@ -9,6 +9,7 @@ pub mod totp;
 
 mod authorize;
 mod client;
+mod consent;
 mod federation;
 pub use federation::ProviderAnswer;
 mod grants;

@@ -7,7 +7,7 @@ use crate::oidc_bearer;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use portico_app::directory::Caller;
+use portico_app::directory::{Caller, Operation};
 
 /// The verified caller of a Graph request.
 pub struct GraphCaller(pub Caller);
@@ -27,6 +27,12 @@ impl FromRequestParts<AppState> for GraphCaller {
             })?;
         record_tenant(&claims.tenant);
         state.throttle(&claims)?;
-        Ok(Self(state.app.graph_caller(claims).await?))
+        let caller = state.app.graph_caller(claims).await?;
+        // The route's operation (graph::routes): its row of the permission table, before any
+        // lookup, so a caller without the right learns nothing about the ids it names.
+        if let Some(operation) = parts.extensions.get::<Operation>() {
+            caller.require(*operation)?;
+        }
+        Ok(Self(caller))
     }
 }

@@ -11,7 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use portico_app::directory::{
-    B2bSettingInput, Change, CrossTenantPolicyPatch, DefaultPatch, InboundTrustInput, PartnerPatch,
+    B2bSettingInput, Change, CrossTenantPolicyPatch, DefaultPatch, InboundTrustInput, Operation,
+    PartnerPatch,
 };
 use portico_model::TenantId;
 use portico_wire::graph::collection::{collection, entity};
@@ -100,7 +101,7 @@ pub async fn patch_policy(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<PolicyBody>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_write_cross_tenant_policy()?;
+    caller.require(Operation::UpdateCrossTenantPolicy)?;
     let body = json_body(body)?;
     check_odata_type(body.odata_type.as_deref(), "crossTenantAccessPolicy")?;
     let allowed_cloud_endpoints = match body.allowed_cloud_endpoints {
@@ -205,7 +206,7 @@ pub async fn patch_default(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<DefaultBody>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_write_cross_tenant_policy()?;
+    caller.require(Operation::UpdateCrossTenantDefault)?;
     let patch = default_patch(json_body(body)?)?;
     state
         .app
@@ -305,7 +306,7 @@ pub async fn create_partner(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<PartnerBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    caller.require_write_cross_tenant_policy()?;
+    caller.require(Operation::CreateCrossTenantPartner)?;
     let mut body = json_body(body)?;
     let partner = match std::mem::take(&mut body.tenant_id) {
         Field::Value(id) => TenantId::parse(&id).map_err(|_| {
@@ -335,7 +336,7 @@ pub async fn get_partner(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_read_cross_tenant_policy()?;
+    caller.require(Operation::GetCrossTenantPartner)?;
     let partner = partner_id(&id)?;
     let config = state
         .app
@@ -350,7 +351,7 @@ pub async fn patch_partner(
     Path(id): Path<String>,
     body: Result<Json<PartnerBody>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_write_cross_tenant_policy()?;
+    caller.require(Operation::UpdateCrossTenantPartner)?;
     let partner = partner_id(&id)?;
     let mut body = json_body(body)?;
     match std::mem::take(&mut body.tenant_id) {
@@ -373,7 +374,7 @@ pub async fn delete_partner(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_write_cross_tenant_policy()?;
+    caller.require(Operation::DeleteCrossTenantPartner)?;
     let partner = partner_id(&id)?;
     state
         .app

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use portico_app::directory::Operation;
 use portico_model::role::DirectoryRole;
 use portico_model::ObjectId;
 use portico_store::StoreError;
@@ -37,7 +38,7 @@ pub async fn organization(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_read_directory()?;
+    caller.require(Operation::GetOrganization)?;
     let tenant = tenant_of(&state, &caller).await?;
     Ok(Json(collection(
         "organization",
@@ -51,7 +52,7 @@ pub async fn domains(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_read_directory()?;
+    caller.require(Operation::ListDomains)?;
     let tenant = tenant_of(&state, &caller).await?;
     let value = tenant.domains().map(|d| domain_json(&tenant, d)).collect();
     Ok(Json(collection("domains", value, None, None)))
@@ -65,7 +66,7 @@ fn role(id: &str) -> Result<DirectoryRole, ApiError> {
 }
 
 pub async fn directory_roles(GraphCaller(caller): GraphCaller) -> Result<Json<Value>, ApiError> {
-    caller.require_read_directory()?;
+    caller.require(Operation::ListDirectoryRoles)?;
     let value = DirectoryRole::ALL
         .into_iter()
         .map(directory_role_json)
@@ -78,7 +79,7 @@ pub async fn directory_role_members(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_read_directory()?;
+    caller.require(Operation::ListDirectoryRoleMembers)?;
     let role = role(&id)?;
     let assignments = state
         .app
@@ -110,7 +111,7 @@ pub async fn add_directory_role_member(
     Path(id): Path<String>,
     body: Result<Json<Reference>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_manage_roles()?;
+    caller.require(Operation::AssignDirectoryRole)?;
     let role = role(&id)?;
     let Json(reference) = body
         .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))?;
@@ -125,7 +126,7 @@ pub async fn applications(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_read_directory()?;
+    caller.require(Operation::ListApplications)?;
     let apps = state
         .app
         .store()
@@ -144,7 +145,7 @@ pub async fn service_principals(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_read_directory()?;
+    caller.require(Operation::ListServicePrincipals)?;
     let apps = state
         .app
         .store()
@@ -165,7 +166,7 @@ pub async fn app_role_assigned_to(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_read_directory()?;
+    caller.require(Operation::ListAppRoleAssignments)?;
     let not_found = || {
         ApiError::NotFound(format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present."))
     };
@@ -203,7 +204,7 @@ pub async fn get_organization_entity(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require_read_directory()?;
+    caller.require(Operation::GetOrganizationById)?;
     let tenant = tenant_of(&state, &caller).await?;
     if !id.eq_ignore_ascii_case(&tenant.id.to_string()) {
         return Err(ApiError::NotFound(format!(

@@ -1,5 +1,6 @@
 //! Microsoft Graph (`/v1.0/…`). Bearer tokens are verified against the issuing tenant's keys and
-//! act only in that tenant; authorization decisions are `portico_app::directory::Caller`'s.
+//! act only in that tenant; authorization is the permission table's
+//! (`portico_app::directory::permissions`), applied by `GraphCaller` to the route's operation.
 
 mod audit_logs;
 pub(crate) mod auth;
@@ -19,147 +20,108 @@ mod terms;
 mod users;
 
 use crate::state::AppState;
-use axum::routing::{delete, get, patch, post};
-use axum::Router;
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::{Extension, Router};
+use openapi::ENDPOINTS;
+use portico_app::directory::Operation;
 
 pub use auth::GraphCaller;
 
+/// Every Graph route, built from the OpenAPI table: each row's method and path serve its
+/// operation, and the operation rides with the request so that `GraphCaller` applies its row of
+/// the permission table before the handler runs.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1.0/users", get(users::list).post(users::create))
-        .route("/v1.0/users/$count", get(users::count))
-        .route(
-            "/v1.0/users/{key}",
-            get(users::get).patch(users::patch).delete(users::delete),
-        )
-        .route(
-            "/v1.0/users/{key}/portico.clearLockout",
-            post(crate::lockouts::graph_clear),
-        )
-        .route("/v1.0/me", get(users::me))
-        .route("/v1.0/me/changePassword", post(passwords::change_password))
-        .route(
-            "/v1.0/identity/conditionalAccess/policies",
-            get(conditional_access::list).post(conditional_access::create),
-        )
-        .route(
-            "/v1.0/identity/conditionalAccess/policies/{id}",
-            get(conditional_access::get)
-                .patch(conditional_access::patch)
-                .delete(conditional_access::delete),
-        )
-        .route(
-            "/v1.0/identity/conditionalAccess/namedLocations",
-            get(named_locations::list).post(named_locations::create),
-        )
-        .route(
-            "/v1.0/identity/conditionalAccess/namedLocations/{id}",
-            get(named_locations::get)
-                .patch(named_locations::patch)
-                .delete(named_locations::delete),
-        )
-        .route("/v1.0/identityProtection/riskyUsers", get(risk::list))
-        .route("/v1.0/identityProtection/riskyUsers/{id}", get(risk::get))
-        .route(
-            "/v1.0/identityProtection/riskyUsers/confirmCompromised",
-            post(risk::confirm_compromised),
-        )
-        .route(
-            "/v1.0/identityProtection/riskyUsers/dismiss",
-            post(risk::dismiss),
-        )
-        .route(
-            "/v1.0/identityGovernance/termsOfUse/agreements",
-            get(terms::list).post(terms::create),
-        )
-        .route(
-            "/v1.0/identityGovernance/termsOfUse/agreements/{id}",
-            get(terms::get).delete(terms::delete),
-        )
-        .route("/v1.0/invitations", post(invitations::create))
-        .route("/v1.0/auditLogs/signIns", get(audit_logs::list_sign_ins))
-        .route("/v1.0/auditLogs/signIns/{id}", get(audit_logs::get_sign_in))
-        .route(
-            "/v1.0/auditLogs/directoryAudits",
-            get(audit_logs::list_directory_audits),
-        )
-        .route(
-            "/v1.0/auditLogs/directoryAudits/{id}",
-            get(audit_logs::get_directory_audit),
-        )
-        .route(
-            "/portico/v1/tenants/{tenant}/recipients",
-            get(recipients::list),
-        )
-        .route(
-            "/portico/v1/tenants/{tenant}/recipients/{id}",
-            patch(recipients::patch),
-        )
-        .route("/v1.0/groups", get(groups::list).post(groups::create))
-        .route("/v1.0/groups/{id}", get(groups::get).delete(groups::delete))
-        .route("/v1.0/groups/{id}/members", get(groups::members))
-        .route("/v1.0/groups/{id}/members/$ref", post(groups::add_member))
-        .route(
-            "/v1.0/groups/{id}/members/{member}/$ref",
-            delete(groups::remove_member),
-        )
-        .route(
-            "/v1.0/contacts",
-            get(groups::list_contacts).post(groups::create_contact),
-        )
-        .route("/v1.0/contacts/{id}", get(groups::get_contact))
-        .route("/v1.0/organization", get(directory::organization))
-        .route(
-            "/v1.0/organization/{id}",
-            get(directory::get_organization_entity),
-        )
-        .route("/v1.0/domains", get(directory::domains))
-        .route("/v1.0/directoryRoles", get(directory::directory_roles))
-        .route(
-            "/v1.0/directoryRoles/{id}/members",
-            get(directory::directory_role_members),
-        )
-        .route(
-            "/v1.0/directoryRoles/{id}/members/$ref",
-            post(directory::add_directory_role_member),
-        )
-        .route("/v1.0/applications", get(directory::applications))
-        .route(
-            "/v1.0/servicePrincipals",
-            get(directory::service_principals),
-        )
-        .route(
-            "/v1.0/servicePrincipals/{id}/appRoleAssignedTo",
-            get(directory::app_role_assigned_to).post(directory::assign_app),
-        )
-        .route(
-            "/v1.0/policies/authorizationPolicy",
-            get(policies::get_authorization_policy).patch(policies::patch_authorization_policy),
-        )
-        .route(
-            "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
-            get(policies::get_security_defaults).patch(policies::patch_security_defaults),
-        )
-        .route(
-            "/v1.0/policies/crossTenantAccessPolicy",
-            get(cross_tenant::get_policy).patch(cross_tenant::patch_policy),
-        )
-        .route(
-            "/v1.0/policies/crossTenantAccessPolicy/default",
-            get(cross_tenant::get_default).patch(cross_tenant::patch_default),
-        )
-        .route(
-            "/v1.0/policies/crossTenantAccessPolicy/default/resetToSystemDefault",
-            post(cross_tenant::reset_default),
-        )
-        .route(
-            "/v1.0/policies/crossTenantAccessPolicy/partners",
-            get(cross_tenant::list_partners).post(cross_tenant::create_partner),
-        )
-        .route(
-            "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
-            get(cross_tenant::get_partner)
-                .patch(cross_tenant::patch_partner)
-                .delete(cross_tenant::delete_partner),
-        )
+    ENDPOINTS.iter().fold(Router::new(), |router, endpoint| {
+        let method = method_filter(endpoint.method);
+        match handler(endpoint.operation, method) {
+            Some(route) => router.route(endpoint.path, route.layer(Extension(endpoint.operation))),
+            None => router,
+        }
+    })
+}
+
+fn method_filter(method: &str) -> MethodFilter {
+    match method {
+        "post" => MethodFilter::POST,
+        "patch" => MethodFilter::PATCH,
+        "delete" => MethodFilter::DELETE,
+        _ => MethodFilter::GET,
+    }
+}
+
+/// The handler of each operation (`None`: not a Graph route).
+fn handler(operation: Operation, method: MethodFilter) -> Option<MethodRouter<AppState>> {
+    use Operation::*;
+    Some(match operation {
+        ListUsers => on(method, users::list),
+        CreateUser => on(method, users::create),
+        CountUsers => on(method, users::count),
+        GetUser => on(method, users::get),
+        UpdateUser => on(method, users::patch),
+        DeleteUser => on(method, users::delete),
+        ClearLockout => on(method, crate::lockouts::graph_clear),
+        GetMe => on(method, users::me),
+        ChangeOwnPassword => on(method, passwords::change_password),
+        ListConditionalAccessPolicies => on(method, conditional_access::list),
+        CreateConditionalAccessPolicy => on(method, conditional_access::create),
+        GetConditionalAccessPolicy => on(method, conditional_access::get),
+        UpdateConditionalAccessPolicy => on(method, conditional_access::patch),
+        DeleteConditionalAccessPolicy => on(method, conditional_access::delete),
+        ListNamedLocations => on(method, named_locations::list),
+        CreateNamedLocation => on(method, named_locations::create),
+        GetNamedLocation => on(method, named_locations::get),
+        UpdateNamedLocation => on(method, named_locations::patch),
+        DeleteNamedLocation => on(method, named_locations::delete),
+        ListRiskyUsers => on(method, risk::list),
+        GetRiskyUser => on(method, risk::get),
+        ConfirmCompromised => on(method, risk::confirm_compromised),
+        DismissRisk => on(method, risk::dismiss),
+        ListAgreements => on(method, terms::list),
+        CreateAgreement => on(method, terms::create),
+        GetAgreement => on(method, terms::get),
+        DeleteAgreement => on(method, terms::delete),
+        Invite => on(method, invitations::create),
+        ListSignIns => on(method, audit_logs::list_sign_ins),
+        GetSignIn => on(method, audit_logs::get_sign_in),
+        ListDirectoryAudits => on(method, audit_logs::list_directory_audits),
+        GetDirectoryAudit => on(method, audit_logs::get_directory_audit),
+        ListRecipients => on(method, recipients::list),
+        UpdateRecipient => on(method, recipients::patch),
+        ListGroups => on(method, groups::list),
+        CreateGroup => on(method, groups::create),
+        GetGroup => on(method, groups::get),
+        DeleteGroup => on(method, groups::delete),
+        ListGroupMembers => on(method, groups::members),
+        AddGroupMember => on(method, groups::add_member),
+        RemoveGroupMember => on(method, groups::remove_member),
+        ListContacts => on(method, groups::list_contacts),
+        CreateContact => on(method, groups::create_contact),
+        GetContact => on(method, groups::get_contact),
+        GetOrganization => on(method, directory::organization),
+        GetOrganizationById => on(method, directory::get_organization_entity),
+        ListDomains => on(method, directory::domains),
+        ListDirectoryRoles => on(method, directory::directory_roles),
+        ListDirectoryRoleMembers => on(method, directory::directory_role_members),
+        AssignDirectoryRole => on(method, directory::add_directory_role_member),
+        ListApplications => on(method, directory::applications),
+        ListServicePrincipals => on(method, directory::service_principals),
+        ListAppRoleAssignments => on(method, directory::app_role_assigned_to),
+        AssignApp => on(method, directory::assign_app),
+        GetAuthorizationPolicy => on(method, policies::get_authorization_policy),
+        UpdateAuthorizationPolicy => on(method, policies::patch_authorization_policy),
+        GetSecurityDefaults => on(method, policies::get_security_defaults),
+        UpdateSecurityDefaults => on(method, policies::patch_security_defaults),
+        GetCrossTenantPolicy => on(method, cross_tenant::get_policy),
+        UpdateCrossTenantPolicy => on(method, cross_tenant::patch_policy),
+        GetCrossTenantDefault => on(method, cross_tenant::get_default),
+        UpdateCrossTenantDefault => on(method, cross_tenant::patch_default),
+        ResetCrossTenantDefault => on(method, cross_tenant::reset_default),
+        ListCrossTenantPartners => on(method, cross_tenant::list_partners),
+        CreateCrossTenantPartner => on(method, cross_tenant::create_partner),
+        GetCrossTenantPartner => on(method, cross_tenant::get_partner),
+        UpdateCrossTenantPartner => on(method, cross_tenant::patch_partner),
+        DeleteCrossTenantPartner => on(method, cross_tenant::delete_partner),
+        // Portico's MAU report is routed with the control API (its own token rules).
+        ReadMauReport => return None,
+    })
 }

@@ -1,64 +1,39 @@
-//! The OpenAPI description of Portico's Graph subset, generated from this table. The committed
-//! copy (`docs/openapi/graph.json`) is checked against it by the tests, and every row is checked
-//! to be routed, so the description cannot drift from the server.
+//! The OpenAPI description of Portico's Graph subset, generated from this table and the
+//! permission table (`portico_app::directory::permissions`). The router is built from the same
+//! rows (`graph::routes`), so every route names its operation. The committed copy
+//! (`docs/openapi/graph.json`) is checked against it by the tests.
 
+use portico_app::directory::permissions::{Guests, Rule, Users};
+use portico_app::directory::Operation;
 use serde_json::{json, Map, Value};
 
 /// One Graph operation Portico serves.
 pub struct Endpoint {
+    /// The operation it serves: its row of the permission table.
+    pub operation: Operation,
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
-    /// Application permissions that allow it (delegated callers need the matching scope).
-    pub permissions: &'static [&'static str],
     /// Whether it is a collection that takes OData query options.
     pub collection: bool,
 }
 
 const fn op(
+    operation: Operation,
     method: &'static str,
     path: &'static str,
     summary: &'static str,
-    permissions: &'static [&'static str],
     collection: bool,
 ) -> Endpoint {
     Endpoint {
+        operation,
         method,
         path,
         summary,
-        permissions,
         collection,
     }
 }
 
-const USERS_READ: &[&str] = &[
-    "User.Read.All",
-    "User.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const USERS_WRITE: &[&str] = &["User.ReadWrite.All", "Directory.ReadWrite.All"];
-const GROUPS_READ: &[&str] = &[
-    "Group.Read.All",
-    "Group.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const GROUPS_WRITE: &[&str] = &[
-    "Group.ReadWrite.All",
-    "GroupMember.ReadWrite.All",
-    "Directory.ReadWrite.All",
-];
-const DIRECTORY_READ: &[&str] = &["Directory.Read.All", "Directory.ReadWrite.All"];
-const CONDITIONAL_ACCESS_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
-const CONDITIONAL_ACCESS_WRITE: &[&str] = &["Policy.ReadWrite.ConditionalAccess"];
-const RISK_READ: &[&str] = &[
-    "IdentityRiskyUser.Read.All",
-    "IdentityRiskyUser.ReadWrite.All",
-];
-const RISK_WRITE: &[&str] = &["IdentityRiskyUser.ReadWrite.All"];
-const AGREEMENTS_READ: &[&str] = &["Agreement.Read.All", "Agreement.ReadWrite.All"];
-const AGREEMENTS_WRITE: &[&str] = &["Agreement.ReadWrite.All"];
 /// Graph actions that answer 204 No Content.
 const ACTIONS_WITHOUT_CONTENT: &[&str] = &[
     "/dismiss",
@@ -66,322 +41,339 @@ const ACTIONS_WITHOUT_CONTENT: &[&str] = &[
     "/changePassword",
     "/resetToSystemDefault",
 ];
-const CROSS_TENANT_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"];
-/// Delegated callers also need a role that may read reports (Global Administrator).
-const AUDIT_LOG_READ: &[&str] = &["AuditLog.Read.All"];
-const CROSS_TENANT_WRITE: &[&str] = &["Policy.ReadWrite.CrossTenantAccess"];
 
 pub const ENDPOINTS: &[Endpoint] = &[
-    op("get", "/v1.0/users", "List users", USERS_READ, true),
-    op("post", "/v1.0/users", "Create a user", USERS_WRITE, false),
     op(
+        Operation::ListUsers,
+        "get",
+        "/v1.0/users",
+        "List users",
+        true,
+    ),
+    op(
+        Operation::CreateUser,
+        "post",
+        "/v1.0/users",
+        "Create a user",
+        false,
+    ),
+    op(
+        Operation::CountUsers,
         "get",
         "/v1.0/users/$count",
         "Count users (ConsistencyLevel: eventual)",
-        USERS_READ,
         false,
     ),
     op(
+        Operation::GetUser,
         "get",
         "/v1.0/users/{id}",
         "Get a user by id or userPrincipalName",
-        USERS_READ,
         false,
     ),
     op(
+        Operation::UpdateUser,
         "patch",
         "/v1.0/users/{id}",
         "Update a user (displayName, mail, otherMails, accountEnabled, userType …)",
-        USERS_WRITE,
         false,
     ),
     op(
+        Operation::DeleteUser,
         "delete",
         "/v1.0/users/{id}",
         "Delete a user",
-        USERS_WRITE,
         false,
     ),
-    op("get", "/v1.0/me", "The signed-in user", &[], false),
     op(
+        Operation::ClearLockout,
+        "post",
+        "/v1.0/users/{id}/portico.clearLockout",
+        "Portico: clear the user's smart lockout (all locations)",
+        false,
+    ),
+    op(
+        Operation::GetMe,
+        "get",
+        "/v1.0/me",
+        "The signed-in user",
+        false,
+    ),
+    op(
+        Operation::Invite,
         "post",
         "/v1.0/invitations",
         "Invite an external user (guest or member), re-invite, or reset a redemption",
-        &[
-            "User.Invite.All",
-            "User.ReadWrite.All",
-            "Directory.ReadWrite.All",
-        ],
         false,
     ),
     op(
+        Operation::ListSignIns,
         "get",
         "/v1.0/auditLogs/signIns",
         "List this tenant's sign-ins, newest first ($filter, $top up to 1000, default 1000)",
-        AUDIT_LOG_READ,
         true,
     ),
     op(
+        Operation::GetSignIn,
         "get",
         "/v1.0/auditLogs/signIns/{id}",
         "Get a sign-in",
-        AUDIT_LOG_READ,
         false,
     ),
     op(
+        Operation::ListDirectoryAudits,
         "get",
         "/v1.0/auditLogs/directoryAudits",
         "List this tenant's directory audit records, newest first ($filter, $top up to 1000)",
-        AUDIT_LOG_READ,
         true,
     ),
     op(
+        Operation::GetDirectoryAudit,
         "get",
         "/v1.0/auditLogs/directoryAudits/{id}",
         "Get a directory audit record",
-        AUDIT_LOG_READ,
         false,
     ),
-    op("get", "/v1.0/groups", "List groups", GROUPS_READ, true),
     op(
-        "post",
+        Operation::ListGroups,
+        "get",
         "/v1.0/groups",
-        "Create a group",
-        GROUPS_WRITE,
-        false,
-    ),
-    op(
-        "get",
-        "/v1.0/groups/{id}",
-        "Get a group",
-        GROUPS_READ,
-        false,
-    ),
-    op(
-        "delete",
-        "/v1.0/groups/{id}",
-        "Delete a group",
-        GROUPS_WRITE,
-        false,
-    ),
-    op(
-        "get",
-        "/v1.0/groups/{id}/members",
-        "List a group's members",
-        GROUPS_READ,
-        false,
-    ),
-    op(
-        "post",
-        "/v1.0/groups/{id}/members/$ref",
-        "Add a member",
-        GROUPS_WRITE,
-        false,
-    ),
-    op(
-        "delete",
-        "/v1.0/groups/{id}/members/{memberId}/$ref",
-        "Remove a member",
-        GROUPS_WRITE,
-        false,
-    ),
-    op(
-        "get",
-        "/v1.0/contacts",
-        "List organizational contacts",
-        DIRECTORY_READ,
+        "List groups",
         true,
     ),
     op(
+        Operation::CreateGroup,
+        "post",
+        "/v1.0/groups",
+        "Create a group",
+        false,
+    ),
+    op(
+        Operation::GetGroup,
+        "get",
+        "/v1.0/groups/{id}",
+        "Get a group",
+        false,
+    ),
+    op(
+        Operation::DeleteGroup,
+        "delete",
+        "/v1.0/groups/{id}",
+        "Delete a group",
+        false,
+    ),
+    op(
+        Operation::ListGroupMembers,
+        "get",
+        "/v1.0/groups/{id}/members",
+        "List a group's members",
+        false,
+    ),
+    op(
+        Operation::AddGroupMember,
+        "post",
+        "/v1.0/groups/{id}/members/$ref",
+        "Add a member",
+        false,
+    ),
+    op(
+        Operation::RemoveGroupMember,
+        "delete",
+        "/v1.0/groups/{id}/members/{memberId}/$ref",
+        "Remove a member",
+        false,
+    ),
+    op(
+        Operation::ListContacts,
+        "get",
+        "/v1.0/contacts",
+        "List organizational contacts",
+        true,
+    ),
+    op(
+        Operation::CreateContact,
         "post",
         "/v1.0/contacts",
         "Create a mail contact (Portico's addition, as Exchange's New-MailContact)",
-        USERS_WRITE,
         false,
     ),
     op(
+        Operation::GetContact,
         "get",
         "/v1.0/contacts/{id}",
         "Get an organizational contact",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::GetOrganization,
         "get",
         "/v1.0/organization",
         "The tenant",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::GetOrganizationById,
         "get",
         "/v1.0/organization/{id}",
         "The tenant by id",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::ListDomains,
         "get",
         "/v1.0/domains",
         "Verified domains",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::ListDirectoryRoles,
         "get",
         "/v1.0/directoryRoles",
         "Activated directory roles",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::ListDirectoryRoleMembers,
         "get",
         "/v1.0/directoryRoles/{id}/members",
         "Members of a directory role",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::AssignDirectoryRole,
         "post",
         "/v1.0/directoryRoles/{id}/members/$ref",
         "Assign a directory role",
-        &[
-            "RoleManagement.ReadWrite.Directory",
-            "Directory.ReadWrite.All",
-        ],
         false,
     ),
     op(
+        Operation::ListApplications,
         "get",
         "/v1.0/applications",
         "App registrations",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::ListServicePrincipals,
         "get",
         "/v1.0/servicePrincipals",
         "Service principals",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::ListAppRoleAssignments,
         "get",
         "/v1.0/servicePrincipals/{id}/appRoleAssignedTo",
         "Who is assigned to an app",
-        DIRECTORY_READ,
         false,
     ),
     op(
+        Operation::AssignApp,
         "post",
         "/v1.0/servicePrincipals/{id}/appRoleAssignedTo",
         "Assign a user or group to an app",
-        &[
-            "AppRoleAssignment.ReadWrite.All",
-            "Application.ReadWrite.All",
-            "Directory.ReadWrite.All",
-        ],
         false,
     ),
     op(
+        Operation::GetAuthorizationPolicy,
         "get",
         "/v1.0/policies/authorizationPolicy",
         "The authorization policy",
-        &["Policy.Read.All", "Policy.ReadWrite.Authorization"],
         false,
     ),
     op(
+        Operation::UpdateAuthorizationPolicy,
         "patch",
         "/v1.0/policies/authorizationPolicy",
         "Update the authorization policy (allowInvitesFrom, guestUserRoleId …)",
-        &["Policy.ReadWrite.Authorization"],
         false,
     ),
     op(
+        Operation::GetSecurityDefaults,
         "get",
         "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
         "Security defaults",
-        &["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"],
         false,
     ),
     op(
+        Operation::UpdateSecurityDefaults,
         "patch",
         "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
         "Turn security defaults on or off",
-        &["Policy.ReadWrite.ConditionalAccess"],
         false,
     ),
     op(
+        Operation::GetCrossTenantPolicy,
         "get",
         "/v1.0/policies/crossTenantAccessPolicy",
         "The cross-tenant access policy (displayName, allowedCloudEndpoints)",
-        CROSS_TENANT_READ,
         false,
     ),
     op(
+        Operation::UpdateCrossTenantPolicy,
         "patch",
         "/v1.0/policies/crossTenantAccessPolicy",
         "Update the cross-tenant access policy",
-        CROSS_TENANT_WRITE,
         false,
     ),
     op(
+        Operation::GetCrossTenantDefault,
         "get",
         "/v1.0/policies/crossTenantAccessPolicy/default",
         "The default cross-tenant access settings",
-        CROSS_TENANT_READ,
         false,
     ),
     op(
+        Operation::UpdateCrossTenantDefault,
         "patch",
         "/v1.0/policies/crossTenantAccessPolicy/default",
         "Update the default cross-tenant access settings (B2B collaboration, direct connect, trust, tenant restrictions)",
-        CROSS_TENANT_WRITE,
         false,
     ),
     op(
+        Operation::ResetCrossTenantDefault,
         "post",
         "/v1.0/policies/crossTenantAccessPolicy/default/resetToSystemDefault",
         "Reset the default cross-tenant access settings to the service default",
-        CROSS_TENANT_WRITE,
         false,
     ),
     op(
+        Operation::ListCrossTenantPartners,
         "get",
         "/v1.0/policies/crossTenantAccessPolicy/partners",
         "List partner-specific cross-tenant access settings",
-        CROSS_TENANT_READ,
         false,
     ),
     op(
+        Operation::CreateCrossTenantPartner,
         "post",
         "/v1.0/policies/crossTenantAccessPolicy/partners",
         "Add a partner configuration (409 if the tenant already has one)",
-        CROSS_TENANT_WRITE,
         false,
     ),
     op(
+        Operation::GetCrossTenantPartner,
         "get",
         "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
         "A partner configuration by tenant id (null properties inherit the default)",
-        CROSS_TENANT_READ,
         false,
     ),
     op(
+        Operation::UpdateCrossTenantPartner,
         "patch",
         "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
         "Update a partner configuration (null resets a property to inherit)",
-        CROSS_TENANT_WRITE,
         false,
     ),
     op(
+        Operation::DeleteCrossTenantPartner,
         "delete",
         "/v1.0/policies/crossTenantAccessPolicy/partners/{id}",
         "Delete a partner configuration",
-        CROSS_TENANT_WRITE,
         false,
     ),
     op(
+        Operation::ChangeOwnPassword,
         "post",
         "/v1.0/users/{id}/portico.clearLockout",
         "Portico: end a user's smart lockout (every location)",
@@ -392,147 +384,146 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "post",
         "/v1.0/me/changePassword",
         "Change the signed-in user's password (remediates their user risk)",
-        &[],
         false,
     ),
     op(
+        Operation::ListConditionalAccessPolicies,
         "get",
         "/v1.0/identity/conditionalAccess/policies",
         "List Conditional Access policies",
-        CONDITIONAL_ACCESS_READ,
         false,
     ),
     op(
+        Operation::CreateConditionalAccessPolicy,
         "post",
         "/v1.0/identity/conditionalAccess/policies",
         "Create a Conditional Access policy",
-        CONDITIONAL_ACCESS_WRITE,
         false,
     ),
     op(
+        Operation::GetConditionalAccessPolicy,
         "get",
         "/v1.0/identity/conditionalAccess/policies/{id}",
         "Get a Conditional Access policy",
-        CONDITIONAL_ACCESS_READ,
         false,
     ),
     op(
+        Operation::UpdateConditionalAccessPolicy,
         "patch",
         "/v1.0/identity/conditionalAccess/policies/{id}",
         "Update a Conditional Access policy",
-        CONDITIONAL_ACCESS_WRITE,
         false,
     ),
     op(
+        Operation::DeleteConditionalAccessPolicy,
         "delete",
         "/v1.0/identity/conditionalAccess/policies/{id}",
         "Delete a Conditional Access policy",
-        CONDITIONAL_ACCESS_WRITE,
         false,
     ),
     op(
+        Operation::ListNamedLocations,
         "get",
         "/v1.0/identity/conditionalAccess/namedLocations",
         "List named locations (IP ranges and countries)",
-        CONDITIONAL_ACCESS_READ,
         false,
     ),
     op(
+        Operation::CreateNamedLocation,
         "post",
         "/v1.0/identity/conditionalAccess/namedLocations",
         "Create an ipNamedLocation or countryNamedLocation",
-        CONDITIONAL_ACCESS_WRITE,
         false,
     ),
     op(
+        Operation::GetNamedLocation,
         "get",
         "/v1.0/identity/conditionalAccess/namedLocations/{id}",
         "Get a named location",
-        CONDITIONAL_ACCESS_READ,
         false,
     ),
     op(
+        Operation::UpdateNamedLocation,
         "patch",
         "/v1.0/identity/conditionalAccess/namedLocations/{id}",
         "Update a named location",
-        CONDITIONAL_ACCESS_WRITE,
         false,
     ),
     op(
+        Operation::DeleteNamedLocation,
         "delete",
         "/v1.0/identity/conditionalAccess/namedLocations/{id}",
         "Delete a named location no policy uses",
-        CONDITIONAL_ACCESS_WRITE,
         false,
     ),
     op(
+        Operation::ListRiskyUsers,
         "get",
         "/v1.0/identityProtection/riskyUsers",
         "List this tenant's risky users (never guests)",
-        RISK_READ,
         false,
     ),
     op(
+        Operation::GetRiskyUser,
         "get",
         "/v1.0/identityProtection/riskyUsers/{id}",
         "Get a risky user",
-        RISK_READ,
         false,
     ),
     op(
+        Operation::ConfirmCompromised,
         "post",
         "/v1.0/identityProtection/riskyUsers/confirmCompromised",
         "Confirm users compromised (this tenant's own users)",
-        RISK_WRITE,
         false,
     ),
     op(
+        Operation::DismissRisk,
         "post",
         "/v1.0/identityProtection/riskyUsers/dismiss",
         "Dismiss users' risk (this tenant's own users; a guest's risk is dismissed at home)",
-        RISK_WRITE,
         false,
     ),
     op(
+        Operation::ListAgreements,
         "get",
         "/v1.0/identityGovernance/termsOfUse/agreements",
         "List terms of use",
-        AGREEMENTS_READ,
         false,
     ),
     op(
+        Operation::CreateAgreement,
         "post",
         "/v1.0/identityGovernance/termsOfUse/agreements",
         "Create terms of use (text as the file's base64 data)",
-        AGREEMENTS_WRITE,
         false,
     ),
     op(
+        Operation::GetAgreement,
         "get",
         "/v1.0/identityGovernance/termsOfUse/agreements/{id}",
         "Get terms of use",
-        AGREEMENTS_READ,
         false,
     ),
     op(
+        Operation::DeleteAgreement,
         "delete",
         "/v1.0/identityGovernance/termsOfUse/agreements/{id}",
         "Delete terms of use no policy requires",
-        AGREEMENTS_WRITE,
         false,
     ),
     op(
+        Operation::ListRecipients,
         "get",
         "/portico/v1/tenants/{tenant}/recipients",
         "Exchange view of the tenant's recipients (Portico)",
-        USERS_READ,
         false,
     ),
     op(
+        Operation::UpdateRecipient,
         "patch",
         "/portico/v1/tenants/{tenant}/recipients/{id}",
         "Show or hide a recipient in the address lists (Portico)",
-        USERS_WRITE,
         false,
     ),
 ];
@@ -583,6 +574,34 @@ fn path_parameters(path: &str) -> Vec<Value> {
         .collect()
 }
 
+fn roles_text(users: Users) -> Value {
+    match users {
+        Users::Members => json!("members"),
+        Users::Me => json!("the signed-in user"),
+        Users::Roles(roles) => json!(roles.iter().map(|r| r.display_name()).collect::<Vec<_>>()),
+    }
+}
+
+fn guests_text(guests: Guests) -> &'static str {
+    match guests {
+        Guests::Never => "never",
+        Guests::SameAsMembers => "sameAsMembers",
+        Guests::ById => "limited: by id; restricted: own object and groups",
+        Guests::Always => "every level",
+    }
+}
+
+/// The operation's row of the permission table, as the description's `x-permissions`.
+pub fn permissions(rule: &Rule) -> Value {
+    json!({
+        "application": rule.application,
+        "delegated": rule.delegated,
+        "delegatedOwnObjectOnly": rule.own,
+        "delegatedUsers": roles_text(rule.users),
+        "guests": guests_text(rule.guests),
+    })
+}
+
 /// The OpenAPI 3.0 document.
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -611,7 +630,8 @@ pub fn document() -> Value {
             "summary": endpoint.summary,
             "parameters": parameters,
             "security": [{"bearer": []}],
-            "x-permissions": endpoint.permissions,
+            "operationId": endpoint.operation.name(),
+            "x-permissions": permissions(&endpoint.operation.rule()),
             "responses": {
                 success: {"description": "Success"},
                 "400": {"$ref": "#/components/responses/Error"},

@@ -6,31 +6,18 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use portico_app::directory::AuthorizationPolicyPatch;
-use portico_model::role::DirectoryRole;
+use portico_app::directory::{AuthorizationPolicyPatch, Operation};
 use portico_store::Write;
 use portico_wire::graph::collection::entity;
 use portico_wire::graph::directory::{authorization_policy_json, parse_allow_invites_from};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-const READ: [&str; 3] = [
-    "Policy.Read.All",
-    "Policy.ReadWrite.ConditionalAccess",
-    "Directory.ReadWrite.All",
-];
-const WRITE: [&str; 1] = ["Policy.ReadWrite.ConditionalAccess"];
-const ADMINS: [DirectoryRole; 1] = [DirectoryRole::GlobalAdministrator];
-
 pub async fn get_security_defaults(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    if !caller.allowed(&READ, &READ, &ADMINS) {
-        return Err(ApiError::Forbidden(
-            "Insufficient privileges to complete the operation.".into(),
-        ));
-    }
+    caller.require(Operation::GetSecurityDefaults)?;
     let settings = state
         .app
         .store()
@@ -59,11 +46,7 @@ pub async fn patch_security_defaults(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<SecurityDefaultsPatch>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    if !caller.allowed(&WRITE, &WRITE, &ADMINS) {
-        return Err(ApiError::Forbidden(
-            "Insufficient privileges to complete the operation.".into(),
-        ));
-    }
+    caller.require(Operation::UpdateSecurityDefaults)?;
     let Json(patch) =
         body.map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
     let tenant = caller.tenant();

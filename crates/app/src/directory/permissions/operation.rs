@@ -1,0 +1,96 @@
+//! Every Graph operation Portico serves. `portico-http` routes each one (its method and path live
+//! there) and its OpenAPI row names it; the table (`table.rs`) says who may call it.
+
+macro_rules! operations {
+    ($($name:ident),* $(,)?) => {
+        /// One Graph operation (one method on one path).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Operation {
+            $($name),*
+        }
+
+        impl Operation {
+            /// Every operation, in table order.
+            pub const ALL: &'static [Operation] = &[$(Operation::$name),*];
+
+            /// The operation's name, as the OpenAPI's `operationId`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Operation::$name => stringify!($name)),*
+                }
+            }
+        }
+    };
+}
+
+operations! {
+    ListUsers,
+    CreateUser,
+    CountUsers,
+    GetUser,
+    UpdateUser,
+    DeleteUser,
+    ClearLockout,
+    GetMe,
+    ChangeOwnPassword,
+    Invite,
+    ListSignIns,
+    GetSignIn,
+    ListDirectoryAudits,
+    GetDirectoryAudit,
+    ListGroups,
+    CreateGroup,
+    GetGroup,
+    DeleteGroup,
+    ListGroupMembers,
+    AddGroupMember,
+    RemoveGroupMember,
+    ListContacts,
+    CreateContact,
+    GetContact,
+    GetOrganization,
+    GetOrganizationById,
+    ListDomains,
+    ListDirectoryRoles,
+    ListDirectoryRoleMembers,
+    AssignDirectoryRole,
+    ListApplications,
+    ListServicePrincipals,
+    ListAppRoleAssignments,
+    AssignApp,
+    GetAuthorizationPolicy,
+    UpdateAuthorizationPolicy,
+    GetSecurityDefaults,
+    UpdateSecurityDefaults,
+    GetCrossTenantPolicy,
+    UpdateCrossTenantPolicy,
+    GetCrossTenantDefault,
+    UpdateCrossTenantDefault,
+    ResetCrossTenantDefault,
+    ListCrossTenantPartners,
+    CreateCrossTenantPartner,
+    GetCrossTenantPartner,
+    UpdateCrossTenantPartner,
+    DeleteCrossTenantPartner,
+    ListConditionalAccessPolicies,
+    CreateConditionalAccessPolicy,
+    GetConditionalAccessPolicy,
+    UpdateConditionalAccessPolicy,
+    DeleteConditionalAccessPolicy,
+    ListNamedLocations,
+    CreateNamedLocation,
+    GetNamedLocation,
+    UpdateNamedLocation,
+    DeleteNamedLocation,
+    ListRiskyUsers,
+    GetRiskyUser,
+    ConfirmCompromised,
+    DismissRisk,
+    ListAgreements,
+    CreateAgreement,
+    GetAgreement,
+    DeleteAgreement,
+    ListRecipients,
+    UpdateRecipient,
+    ReadMauReport,
+}
