@@ -101,7 +101,7 @@ pub struct LogQuery {
 pub trait Store: Send + Sync + 'static {
     /// Which backend this is, for logs and diagnostics.
     fn backend(&self) -> Backend;
-    /// Succeeds when the database answers.
+    /// Succeeds when the database answers with Portico's schema (a real table is read).
     async fn ping(&self) -> StoreResult<()>;
 
     /// Applies `writes` to `tenant` in one transaction: all of them or none.

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
+mod availability;
 mod b2b;
 mod conditional_access_api;
 mod control_api;

@@ -4,8 +4,9 @@ use super::codec::db_error;
 use crate::{StoreError, StoreResult};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -31,7 +32,7 @@ impl std::fmt::Display for Backend {
 pub enum StoreConfig {
     /// An SQLite database file (created if missing).
     SqliteFile(PathBuf),
-    /// A private in-memory SQLite database, gone when the store is dropped.
+    /// A private in-memory SQLite database, kept while the store lives and gone when it is dropped.
     SqliteMemory,
     /// A PostgreSQL database; `schema`, when set, is created if missing and used for every table.
     Postgres {
@@ -47,6 +48,21 @@ pub(crate) struct Pools {
     pub backend: Backend,
     pub read: AnyPool,
     pub write: AnyPool,
+    /// SQLite in memory: the connection that keeps the database alive, never used for queries.
+    keeper: Mutex<Option<AnyConnection>>,
+}
+
+impl Pools {
+    /// Closes every connection; an in-memory database is gone afterwards.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+        let keeper = self.keeper.lock().ok().and_then(|mut keeper| keeper.take());
+        if let Some(keeper) = keeper {
+            // Closing only releases the memory; there is nothing to flush.
+            let _ = keeper.close().await;
+        }
+    }
 }
 
 const SQLITE_SETTINGS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
@@ -56,18 +72,22 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
     install_default_drivers();
     match config {
         StoreConfig::SqliteMemory => {
-            // One connection: each SQLite in-memory connection would otherwise be its own database.
-            let pool = sqlite_pool(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-                .min_connections(1)
-                .connect("sqlite::memory:")
-                .await
-                .map_err(db_error)?;
+            // A named shared-cache memory database lives while any connection to it is open. The
+            // pool may drop and reopen its connection (a caller cancelled mid-query leaves it in
+            // an unknown state), so a keeper connection that is never handed out holds the data.
+            // Reads and writes share one pooled connection: shared-cache locking answers
+            // SQLITE_LOCKED rather than waiting, so a second connection would fail under load.
+            let url = format!(
+                "sqlite:file:portico-{}?mode=memory&cache=shared",
+                uuid::Uuid::new_v4().simple()
+            );
+            let keeper = AnyConnection::connect(&url).await.map_err(db_error)?;
+            let pool = sqlite_pool(1).connect(&url).await.map_err(db_error)?;
             Ok(Pools {
                 backend: Backend::Sqlite,
                 read: pool.clone(),
                 write: pool,
+                keeper: Mutex::new(Some(keeper)),
             })
         }
         StoreConfig::SqliteFile(path) => {
@@ -83,6 +103,7 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
                 backend: Backend::Sqlite,
                 read,
                 write,
+                keeper: Mutex::new(None),
             })
         }
         StoreConfig::Postgres {
@@ -115,6 +136,7 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
                 backend: Backend::Postgres,
                 read: pool.clone(),
                 write: pool,
+                keeper: Mutex::new(None),
             })
         }
     }

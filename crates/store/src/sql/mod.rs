@@ -72,8 +72,7 @@ impl SqlStore {
 
     /// Closes every connection (on SQLite this checkpoints the WAL).
     pub async fn close(&self) {
-        self.pools.write.close().await;
-        self.pools.read.close().await;
+        self.pools.close().await;
     }
 }
 
@@ -216,7 +215,8 @@ impl Store for SqlStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
+        // A real table, not `SELECT 1`: an empty database answers that too.
+        sqlx::query("SELECT id FROM tenants LIMIT 1")
             .execute(&self.pools.read)
             .await
             .map_err(db_error)?;
@@ -653,5 +653,26 @@ impl Store for SqlStore {
     }
     async fn record_delivery(&self, message: ObjectId, outcome: Delivery) -> StoreResult<()> {
         outbox::record_delivery(&self.pools.write, message, outcome).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// `/readyz` relies on `ping`: it must fail on a database without Portico's schema (what a
+    /// lost in-memory database looked like), not only on one that does not answer.
+    #[tokio::test]
+    async fn ping_fails_on_a_database_without_the_schema() {
+        let pools = backend::connect(&StoreConfig::SqliteMemory).await.unwrap();
+        let bare = SqlStore {
+            pools,
+            group_commit: None,
+        };
+        assert!(bare.ping().await.is_err());
+        backend::prepare(&bare.pools).await.unwrap();
+        bare.ping().await.unwrap();
+        bare.close().await;
     }
 }

@@ -1,6 +1,7 @@
 //! The conformance cases; each takes a fresh, empty store.
 
 pub use crate::differential::filters_agree_with_the_evaluator;
+pub use crate::durability::cancelled_callers_do_not_lose_data;
 use crate::fixtures::*;
 pub use crate::logs::{
     audit_log_pages_and_filters_agree_with_the_evaluator,

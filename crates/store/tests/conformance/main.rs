@@ -6,6 +6,7 @@
 
 mod cases;
 mod differential;
+mod durability;
 mod fixtures;
 mod logs;
 mod mau;
@@ -63,6 +64,7 @@ conformance!(
     log_purges_go_in_batches_per_tenant_and_keep_monthly_active_guests,
     sign_in_log_pages_and_filters_agree_with_the_evaluator,
     audit_log_pages_and_filters_agree_with_the_evaluator,
+    cancelled_callers_do_not_lose_data,
 );
 
 #[tokio::test]
