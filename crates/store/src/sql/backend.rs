@@ -5,7 +5,7 @@ use crate::{StoreError, StoreResult};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -30,7 +30,7 @@ impl std::fmt::Display for Backend {
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreConfig {
-    /// An SQLite database file (created if missing).
+    /// An SQLite database file, created if missing readable by its owner only (0600).
     SqliteFile(PathBuf),
     /// A private in-memory SQLite database, kept while the store lives and gone when it is dropped.
     SqliteMemory,
@@ -91,11 +91,9 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
             })
         }
         StoreConfig::SqliteFile(path) => {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Database(format!("cannot create {}: {e}", dir.display()))
-                })?;
-            }
+            create_private_file(path).map_err(|e| {
+                StoreError::Database(format!("cannot create {}: {e}", path.display()))
+            })?;
             let url = format!("sqlite://{}?mode=rwc", path.display());
             let write = sqlite_pool(1).connect(&url).await.map_err(db_error)?;
             let read = sqlite_pool(4).connect(&url).await.map_err(db_error)?;
@@ -139,6 +137,29 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
                 keeper: Mutex::new(None),
             })
         }
+    }
+}
+
+/// Creates the database file (and missing directories) readable by its owner only, before
+/// SQLite opens it: SQLite gives the `-wal` and `-shm` files the database file's permissions.
+/// An existing file keeps the permissions it has.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        // An empty file is an empty SQLite database.
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

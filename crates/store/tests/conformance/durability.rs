@@ -42,3 +42,31 @@ pub async fn cancelled_callers_do_not_lose_data(store: DynStore) {
     let user = store.get_user(tenant_a(), oid(1)).await.unwrap();
     assert_eq!(user.user_principal_name.as_str(), "one@a.example.com");
 }
+
+/// The database file and the WAL files SQLite creates beside it are readable by their owner
+/// only (they hold password hashes and sealed keys), whatever the process umask.
+#[cfg(unix)]
+pub async fn sqlite_files_are_private() {
+    use portico_store::{SqlStore, StoreConfig};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let path = data.join("portico.db");
+    let store: DynStore = std::sync::Arc::new(
+        SqlStore::open(&StoreConfig::SqliteFile(path.clone()))
+            .await
+            .unwrap(),
+    );
+    two_tenants(&store).await;
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode(&data), 0o700, "the data directory");
+    for file in ["portico.db", "portico.db-wal", "portico.db-shm"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+}

@@ -71,3 +71,9 @@ conformance!(
 async fn sqlite_file_survives_reopen_in_wal_mode() {
     fixtures::sqlite_file_survives_reopen().await
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_readable_by_their_owner_only() {
+    durability::sqlite_files_are_private().await
+}
