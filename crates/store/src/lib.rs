@@ -14,12 +14,13 @@
 mod error;
 pub mod records;
 mod sql;
+mod user_changes;
 mod write;
 
 pub use error::{Conflict, StoreError};
 pub use portico_odata;
 pub use sql::{Backend, SqlStore, StoreConfig};
-pub use write::{TenantBatch, Write};
+pub use write::{TenantBatch, UserChanges, Write};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -3,7 +3,7 @@
 
 use super::access::{Caller, GraphError};
 use crate::App;
-use portico_store::Write;
+use portico_store::{UserChanges, Write};
 
 const CHANGE_SCOPES: &[&str] = &[
     "User.ReadWrite",
@@ -94,7 +94,17 @@ impl App {
             user.id,
             &user.display_name,
         ));
-        writes.insert(0, Write::UpdateUser(user));
+        let changes = UserChanges {
+            password_hash: Some(user.password_hash.clone()),
+            ..UserChanges::default()
+        };
+        writes.insert(
+            0,
+            Write::PatchUser {
+                id: user.id,
+                changes,
+            },
+        );
         Ok(self.store().apply(tenant, writes).await?)
     }
 }

@@ -4,7 +4,7 @@ use super::access::{Caller, GraphError, UserVisibility};
 use crate::App;
 use portico_model::user::{User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
-use portico_store::{Conflict, StoreError, Write};
+use portico_store::{Conflict, StoreError, UserChanges, Write};
 
 /// `POST /users`.
 #[derive(Debug, Clone, Default)]
@@ -173,6 +173,7 @@ impl App {
         patch: UserPatch,
     ) -> Result<(), GraphError> {
         let (mut user, _) = self.graph_get_user(caller, key).await?;
+        let read = user.clone();
         let self_edit = caller.user_id() == Some(user.id)
             && patch.account_enabled.is_none()
             && patch.user_type.is_none()
@@ -254,7 +255,15 @@ impl App {
             user.id,
             &user.display_name,
         );
-        writes.insert(0, Write::UpdateUser(user));
+        // Only what this request changed: a concurrent change to another property is kept.
+        let changes = UserChanges::between(&read, &user);
+        writes.insert(
+            0,
+            Write::PatchUser {
+                id: user.id,
+                changes,
+            },
+        );
         writes.push(audit);
         self.store()
             .apply(caller.tenant(), writes)

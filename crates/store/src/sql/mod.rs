@@ -17,6 +17,7 @@ mod query;
 mod recipients;
 mod retention;
 mod tenants;
+mod user_patch;
 mod users;
 
 pub use backend::{Backend, StoreConfig};
@@ -122,6 +123,7 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         Write::PutSettings(settings) => tenants::put_settings(conn, tenant, settings).await,
         Write::InsertUser(user) => users::insert(conn, tenant, user).await,
         Write::UpdateUser(user) => users::update(conn, tenant, user).await,
+        Write::PatchUser { id, changes } => user_patch::apply(conn, tenant, *id, changes).await,
         Write::DeleteUser(id) => users::delete(conn, tenant, *id).await,
         Write::InsertGroup(group) => recipients::insert_group(conn, tenant, group).await,
         Write::DeleteGroup(id) => recipients::delete_group(conn, tenant, *id).await,

@@ -65,6 +65,8 @@ conformance!(
     sign_in_log_pages_and_filters_agree_with_the_evaluator,
     audit_log_pages_and_filters_agree_with_the_evaluator,
     cancelled_callers_do_not_lose_data,
+    narrow_user_writes_keep_a_concurrent_disable,
+    user_patches_set_only_what_they_name,
 );
 
 #[tokio::test]
