@@ -19,9 +19,14 @@ pub struct Cluster {
 
 impl Cluster {
     /// Creates and starts a cluster in a temporary directory on a free port; `None` (with the
-    /// reason printed) when the PostgreSQL server binaries are not installed.
+    /// reason printed) when the PostgreSQL server binaries are not installed, a failure then
+    /// when `PORTICO_REQUIRE_POSTGRES` is set.
     pub fn start() -> Option<Self> {
         let Some(bin) = server_binaries() else {
+            assert!(
+                std::env::var("PORTICO_REQUIRE_POSTGRES").is_err(),
+                "PORTICO_REQUIRE_POSTGRES is set but no PostgreSQL server binaries were found"
+            );
             eprintln!("skipped: no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb)");
             return None;
         };

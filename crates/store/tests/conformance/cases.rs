@@ -3,7 +3,7 @@
 pub use crate::differential::filters_agree_with_the_evaluator;
 pub use crate::durability::{
     cancelled_callers_do_not_lose_data, narrow_user_writes_keep_a_concurrent_disable,
-    user_patches_set_only_what_they_name,
+    user_patches_report_conflicts_and_missing_users, user_patches_set_only_what_they_name,
 };
 use crate::fixtures::*;
 pub use crate::logs::{

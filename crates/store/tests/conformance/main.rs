@@ -67,6 +67,7 @@ conformance!(
     cancelled_callers_do_not_lose_data,
     narrow_user_writes_keep_a_concurrent_disable,
     user_patches_set_only_what_they_name,
+    user_patches_report_conflicts_and_missing_users,
 );
 
 #[tokio::test]
