@@ -14,12 +14,13 @@
 mod error;
 pub mod records;
 mod sql;
+mod user_changes;
 mod write;
 
 pub use error::{Conflict, StoreError};
 pub use portico_odata;
 pub use sql::{Backend, SqlStore, StoreConfig};
-pub use write::{TenantBatch, Write};
+pub use write::{TenantBatch, UserChanges, Write};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -102,7 +103,7 @@ pub struct LogQuery {
 pub trait Store: Send + Sync + 'static {
     /// Which backend this is, for logs and diagnostics.
     fn backend(&self) -> Backend;
-    /// Succeeds when the database answers.
+    /// Succeeds when the database answers with Portico's schema (a real table is read).
     async fn ping(&self) -> StoreResult<()>;
 
     /// Applies `writes` to `tenant` in one transaction: all of them or none.

@@ -22,6 +22,8 @@ use portico_model::tenant::Tenant;
 use portico_model::user::User;
 use portico_model::{ObjectId, TenantId};
 
+pub use crate::user_changes::UserChanges;
+
 /// One change to one tenant's data.
 #[derive(Debug, Clone)]
 pub enum Write {
@@ -29,8 +31,15 @@ pub enum Write {
     CreateTenant(Tenant, TenantSettings),
     PutSettings(TenantSettings),
     InsertUser(User),
-    /// Replaces a user's stored fields (`NotFound` if absent).
+    /// Replaces a user's stored fields (`NotFound` if absent). Prefer [`Write::PatchUser`] after
+    /// a read: this undoes whatever changed since.
     UpdateUser(User),
+    /// Sets only the given properties of a user (`NotFound` if absent), keeping concurrent
+    /// changes to the others.
+    PatchUser {
+        id: ObjectId,
+        changes: UserChanges,
+    },
     DeleteUser(ObjectId),
     InsertGroup(Group),
     DeleteGroup(ObjectId),

@@ -15,7 +15,7 @@ use portico_model::settings::{AllowInvitesFrom, TenantSettings};
 use portico_model::tenant::Tenant;
 use portico_model::user::{CreationType, ExternalUserState, ObjectIdentity, User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
-use portico_store::{Conflict, StoreError, Write};
+use portico_store::{Conflict, StoreError, UserChanges, Write};
 
 /// An invitation request, as Graph's `invitation` resource carries it.
 #[derive(Debug, Clone, Default)]
@@ -551,10 +551,10 @@ impl App {
                     .proxy_addresses
                     .push(ProxyAddress::secondary(address.clone()));
             }
-            writes.push(Write::UpdateUser(guest.clone()));
+            writes.push(addresses_patch(&guest));
         } else if !guest.other_mails.contains(&address) {
             guest.other_mails.push(address.clone());
-            writes.push(Write::UpdateUser(guest.clone()));
+            writes.push(addresses_patch(&guest));
         }
         let accepted = guest.external_user_state == Some(ExternalUserState::Accepted)
             || guest.external_user_state.is_none();
@@ -686,7 +686,16 @@ impl App {
             InvitationStatus::PendingAcceptance,
         )?;
         let url = self.redeem_url(tenant, &ticket);
-        writes.push(Write::UpdateUser(guest.clone()));
+        writes.push(Write::PatchUser {
+            id: guest.id,
+            changes: UserChanges {
+                external_user_state: Some(guest.external_user_state),
+                external_user_state_changed_at: Some(guest.external_user_state_changed_at),
+                identities: Some(guest.identities.clone()),
+                other_mails: Some(guest.other_mails.clone()),
+                ..UserChanges::default()
+            },
+        });
         writes.push(Write::PutGuestBinding(home.binding(guest.id, false)));
         writes.push(Write::InsertInvitation(invitation.clone()));
         writes.push(self.directory_audit(
@@ -732,5 +741,18 @@ enum CreateError {
 impl From<StoreError> for CreateError {
     fn from(error: StoreError) -> Self {
         Self::Graph(error.into())
+    }
+}
+
+/// A re-invitation adds an address: only the address lists are written, so a concurrent change
+/// to the guest (an administrator disabling it) is kept.
+fn addresses_patch(guest: &User) -> Write {
+    Write::PatchUser {
+        id: guest.id,
+        changes: UserChanges {
+            other_mails: Some(guest.other_mails.clone()),
+            proxy_addresses: Some(guest.proxy_addresses.clone()),
+            ..UserChanges::default()
+        },
     }
 }

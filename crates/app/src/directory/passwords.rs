@@ -4,7 +4,7 @@
 use super::access::{Caller, GraphError};
 use super::permissions::Operation;
 use crate::App;
-use portico_store::Write;
+use portico_store::{UserChanges, Write};
 
 /// Entra's rule for cloud accounts: 8 to 256 characters, three of four character classes.
 pub(crate) fn check_password_strength(password: &str) -> Result<(), GraphError> {
@@ -87,7 +87,17 @@ impl App {
             user.id,
             &user.display_name,
         ));
-        writes.insert(0, Write::UpdateUser(user));
+        let changes = UserChanges {
+            password_hash: Some(user.password_hash.clone()),
+            ..UserChanges::default()
+        };
+        writes.insert(
+            0,
+            Write::PatchUser {
+                id: user.id,
+                changes,
+            },
+        );
         Ok(self.store().apply(tenant, writes).await?)
     }
 }

@@ -7,7 +7,7 @@ use crate::App;
 use portico_model::group::{Group, MailContact};
 use portico_model::user::User;
 use portico_model::ObjectId;
-use portico_store::{Page, StoreError, Write};
+use portico_store::{Page, StoreError, UserChanges, Write};
 
 /// A recipient: one of the three kinds of object that hold proxy addresses.
 #[derive(Debug, Clone)]
@@ -85,9 +85,15 @@ impl App {
                     user.id,
                     &user.display_name,
                 );
-                self.store()
-                    .apply(tenant, vec![Write::UpdateUser(user.clone()), audit])
-                    .await?;
+                let changes = UserChanges {
+                    hidden_from_address_lists: Some(hidden),
+                    ..UserChanges::default()
+                };
+                let patch = Write::PatchUser {
+                    id: user.id,
+                    changes,
+                };
+                self.store().apply(tenant, vec![patch, audit]).await?;
                 return Ok(Recipient::User(user));
             }
             Err(StoreError::NotFound) => {}

@@ -5,7 +5,7 @@ use super::permissions::{Operation, Reach, Target};
 use crate::App;
 use portico_model::user::{User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
-use portico_store::{Conflict, StoreError, Write};
+use portico_store::{Conflict, StoreError, UserChanges, Write};
 
 /// `POST /users`.
 #[derive(Debug, Clone, Default)]
@@ -210,6 +210,7 @@ impl App {
         let (mut user, _) = self.graph_get_user(caller, key).await?;
         self.require_user_change(caller, Operation::UpdateUser, user.id, patch.is_sensitive())
             .await?;
+        let read = user.clone();
         let mut writes = Vec::new();
         if let Some(name) = patch.display_name {
             if name.trim().is_empty() {
@@ -276,7 +277,15 @@ impl App {
             user.id,
             &user.display_name,
         );
-        writes.insert(0, Write::UpdateUser(user));
+        // Only what this request changed: a concurrent change to another property is kept.
+        let changes = UserChanges::between(&read, &user);
+        writes.insert(
+            0,
+            Write::PatchUser {
+                id: user.id,
+                changes,
+            },
+        );
         writes.push(audit);
         self.store()
             .apply(caller.tenant(), writes)

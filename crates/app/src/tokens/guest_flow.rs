@@ -24,7 +24,7 @@ use portico_model::user::{ExternalUserState, MfaMethod, ObjectIdentity, User};
 use portico_model::{EmailAddress, ObjectId, TenantId};
 use portico_policy::decision::Decision;
 use portico_policy::facts::Stage;
-use portico_store::{StoreError, Write};
+use portico_store::{StoreError, UserChanges, Write};
 
 const OTP_DIGITS: usize = 8;
 
@@ -440,7 +440,10 @@ impl App {
                 if register_secret.is_some() {
                     saved.push(self.registered_security_info(&user));
                 }
-                saved.push(Write::UpdateUser(user));
+                saved.push(Write::PatchUser {
+                    id: user.id,
+                    changes: UserChanges::mfa_methods(user.mfa_methods),
+                });
                 attempt!(self.store().apply(home_tenant, saved).await);
                 self.after_home(
                     ctx,
@@ -654,7 +657,16 @@ impl App {
                 issuer: identity_issuer.to_owned(),
                 issuer_assigned_id: binding.subject.clone(),
             }];
-            writes.push(Write::UpdateUser(guest.clone()));
+            writes.push(Write::PatchUser {
+                id: guest.id,
+                changes: UserChanges {
+                    display_name: Some(guest.display_name.clone()),
+                    external_user_state: Some(guest.external_user_state),
+                    external_user_state_changed_at: Some(guest.external_user_state_changed_at),
+                    identities: Some(guest.identities.clone()),
+                    ..UserChanges::default()
+                },
+            });
             writes.push(Write::PutGuestBinding(binding));
             writes.push(self.self_service_audit(
                 &guest,

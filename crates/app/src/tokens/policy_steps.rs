@@ -22,7 +22,7 @@ use portico_model::user::{MfaMethod, User};
 use portico_model::ObjectId;
 use portico_policy::decision::{Decision, InterruptKind};
 use portico_policy::facts::Stage;
-use portico_store::Write;
+use portico_store::{UserChanges, Write};
 
 impl App {
     /// Authentication is done (`amr` says how): ask the engine and act on its answer. `writes`
@@ -305,7 +305,10 @@ impl App {
             amr: amr.clone(),
             ..g
         });
-        writes.push(Write::UpdateUser(user.clone()));
+        writes.push(Write::PatchUser {
+            id: user.id,
+            changes: UserChanges::mfa_methods(user.mfa_methods.clone()),
+        });
         self.proceed(ctx, flow, &user, guest, amr, writes, now)
             .await
     }

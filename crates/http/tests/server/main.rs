@@ -2,7 +2,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
+mod availability;
 mod b2b;
+mod concurrent_updates;
 mod conditional_access_api;
 mod control_api;
 mod cross_tenant_policy;

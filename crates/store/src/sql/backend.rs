@@ -4,8 +4,9 @@ use super::codec::db_error;
 use crate::{StoreError, StoreResult};
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
-use std::path::PathBuf;
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -29,9 +30,9 @@ impl std::fmt::Display for Backend {
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreConfig {
-    /// An SQLite database file (created if missing).
+    /// An SQLite database file, created if missing readable by its owner only (0600).
     SqliteFile(PathBuf),
-    /// A private in-memory SQLite database, gone when the store is dropped.
+    /// A private in-memory SQLite database, kept while the store lives and gone when it is dropped.
     SqliteMemory,
     /// A PostgreSQL database; `schema`, when set, is created if missing and used for every table.
     Postgres {
@@ -47,6 +48,21 @@ pub(crate) struct Pools {
     pub backend: Backend,
     pub read: AnyPool,
     pub write: AnyPool,
+    /// SQLite in memory: the connection that keeps the database alive, never used for queries.
+    keeper: Mutex<Option<AnyConnection>>,
+}
+
+impl Pools {
+    /// Closes every connection; an in-memory database is gone afterwards.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+        let keeper = self.keeper.lock().ok().and_then(|mut keeper| keeper.take());
+        if let Some(keeper) = keeper {
+            // Closing only releases the memory; there is nothing to flush.
+            let _ = keeper.close().await;
+        }
+    }
 }
 
 const SQLITE_SETTINGS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
@@ -56,26 +72,28 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
     install_default_drivers();
     match config {
         StoreConfig::SqliteMemory => {
-            // One connection: each SQLite in-memory connection would otherwise be its own database.
-            let pool = sqlite_pool(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-                .min_connections(1)
-                .connect("sqlite::memory:")
-                .await
-                .map_err(db_error)?;
+            // A named shared-cache memory database lives while any connection to it is open. The
+            // pool may drop and reopen its connection (a caller cancelled mid-query leaves it in
+            // an unknown state), so a keeper connection that is never handed out holds the data.
+            // Reads and writes share one pooled connection: shared-cache locking answers
+            // SQLITE_LOCKED rather than waiting, so a second connection would fail under load.
+            let url = format!(
+                "sqlite:file:portico-{}?mode=memory&cache=shared",
+                uuid::Uuid::new_v4().simple()
+            );
+            let keeper = AnyConnection::connect(&url).await.map_err(db_error)?;
+            let pool = sqlite_pool(1).connect(&url).await.map_err(db_error)?;
             Ok(Pools {
                 backend: Backend::Sqlite,
                 read: pool.clone(),
                 write: pool,
+                keeper: Mutex::new(Some(keeper)),
             })
         }
         StoreConfig::SqliteFile(path) => {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Database(format!("cannot create {}: {e}", dir.display()))
-                })?;
-            }
+            create_private_file(path).map_err(|e| {
+                StoreError::Database(format!("cannot create {}: {e}", path.display()))
+            })?;
             let url = format!("sqlite://{}?mode=rwc", path.display());
             let write = sqlite_pool(1).connect(&url).await.map_err(db_error)?;
             let read = sqlite_pool(4).connect(&url).await.map_err(db_error)?;
@@ -83,6 +101,7 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
                 backend: Backend::Sqlite,
                 read,
                 write,
+                keeper: Mutex::new(None),
             })
         }
         StoreConfig::Postgres {
@@ -115,8 +134,32 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
                 backend: Backend::Postgres,
                 read: pool.clone(),
                 write: pool,
+                keeper: Mutex::new(None),
             })
         }
+    }
+}
+
+/// Creates the database file (and missing directories) readable by its owner only, before
+/// SQLite opens it: SQLite gives the `-wal` and `-shm` files the database file's permissions.
+/// An existing file keeps the permissions it has.
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        // An empty file is an empty SQLite database.
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

@@ -18,6 +18,7 @@ mod query;
 mod recipients;
 mod retention;
 mod tenants;
+mod user_patch;
 mod users;
 
 pub use backend::{Backend, StoreConfig};
@@ -74,8 +75,7 @@ impl SqlStore {
 
     /// Closes every connection (on SQLite this checkpoints the WAL).
     pub async fn close(&self) {
-        self.pools.write.close().await;
-        self.pools.read.close().await;
+        self.pools.close().await;
     }
 }
 
@@ -128,6 +128,7 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         Write::PutSettings(settings) => tenants::put_settings(conn, tenant, settings).await,
         Write::InsertUser(user) => users::insert(conn, tenant, user).await,
         Write::UpdateUser(user) => users::update(conn, tenant, user).await,
+        Write::PatchUser { id, changes } => user_patch::apply(conn, tenant, *id, changes).await,
         Write::DeleteUser(id) => users::delete(conn, tenant, *id).await,
         Write::InsertGroup(group) => recipients::insert_group(conn, tenant, group).await,
         Write::DeleteGroup(id) => recipients::delete_group(conn, tenant, *id).await,
@@ -242,7 +243,8 @@ impl Store for SqlStore {
     }
 
     async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
+        // A real table, not `SELECT 1`: an empty database answers that too.
+        sqlx::query("SELECT id FROM tenants LIMIT 1")
             .execute(&self.pools.read)
             .await
             .map_err(db_error)?;
@@ -690,5 +692,26 @@ impl Store for SqlStore {
     }
     async fn record_delivery(&self, message: ObjectId, outcome: Delivery) -> StoreResult<()> {
         outbox::record_delivery(&self.pools.write, message, outcome).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// `/readyz` relies on `ping`: it must fail on a database without Portico's schema (what a
+    /// lost in-memory database looked like), not only on one that does not answer.
+    #[tokio::test]
+    async fn ping_fails_on_a_database_without_the_schema() {
+        let pools = backend::connect(&StoreConfig::SqliteMemory).await.unwrap();
+        let bare = SqlStore {
+            pools,
+            group_commit: None,
+        };
+        assert!(bare.ping().await.is_err());
+        backend::prepare(&bare.pools).await.unwrap();
+        bare.ping().await.unwrap();
+        bare.close().await;
     }
 }

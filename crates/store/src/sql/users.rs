@@ -28,7 +28,7 @@ pub(crate) async fn insert(
         .execute(&mut *conn)
         .await
         .map_err(|e| insert_conflict(e, user))?;
-    index_other_mails(conn, tenant, user).await?;
+    index_other_mails(conn, tenant, user.id, &user.other_mails).await?;
     claim_proxies(
         conn,
         tenant,
@@ -56,13 +56,8 @@ pub(crate) async fn update(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    sqlx::query("DELETE FROM user_other_mails WHERE tenant_id = $1 AND user_id = $2")
-        .bind(tenant.to_string())
-        .bind(user.id.to_string())
-        .execute(&mut *conn)
-        .await
-        .map_err(db_error)?;
-    index_other_mails(conn, tenant, user).await?;
+    clear_other_mails(conn, tenant, user.id).await?;
+    index_other_mails(conn, tenant, user.id, &user.other_mails).await?;
     release_proxies(conn, tenant, user.id).await?;
     claim_proxies(
         conn,
@@ -133,29 +128,47 @@ fn bind_user<'q>(
 }
 
 fn insert_conflict(error: sqlx::Error, user: &User) -> StoreError {
+    unique_conflict(error, &user.user_principal_name, user.id)
+}
+
+/// A unique violation on the users table: the UPN key, else the id.
+pub(crate) fn unique_conflict(error: sqlx::Error, upn: &Upn, id: ObjectId) -> StoreError {
     match &error {
         sqlx::Error::Database(e) if e.kind() == ErrorKind::UniqueViolation => {
             if e.message().contains("upn_key")
                 || e.constraint().is_some_and(|c| c.contains("upn_key"))
             {
-                StoreError::Conflict(Conflict::UserPrincipalName(
-                    user.user_principal_name.to_string(),
-                ))
+                StoreError::Conflict(Conflict::UserPrincipalName(upn.to_string()))
             } else {
-                StoreError::Conflict(Conflict::ObjectId(user.id.to_string()))
+                StoreError::Conflict(Conflict::ObjectId(id.to_string()))
             }
         }
         _ => db_error(error),
     }
 }
 
-async fn index_other_mails(
+pub(crate) async fn clear_other_mails(
     conn: &mut AnyConnection,
     tenant: TenantId,
-    user: &User,
+    user: ObjectId,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM user_other_mails WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant.to_string())
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
+pub(crate) async fn index_other_mails(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    user: ObjectId,
+    other_mails: &[EmailAddress],
 ) -> StoreResult<()> {
     let mut seen: Vec<String> = Vec::new();
-    for address in &user.other_mails {
+    for address in other_mails {
         let key = address.normalized();
         if seen.contains(&key) {
             continue;
@@ -164,7 +177,7 @@ async fn index_other_mails(
             "INSERT INTO user_other_mails (tenant_id, user_id, address_key) VALUES ($1, $2, $3)",
         )
         .bind(tenant.to_string())
-        .bind(user.id.to_string())
+        .bind(user.to_string())
         .bind(&key)
         .execute(&mut *conn)
         .await

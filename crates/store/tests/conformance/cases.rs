@@ -5,6 +5,10 @@ pub use crate::counters::{
     lockout_claims_lock_at_the_threshold_and_grow,
 };
 pub use crate::differential::filters_agree_with_the_evaluator;
+pub use crate::durability::{
+    cancelled_callers_do_not_lose_data, narrow_user_writes_keep_a_concurrent_disable,
+    user_patches_report_conflicts_and_missing_users, user_patches_set_only_what_they_name,
+};
 use crate::fixtures::*;
 pub use crate::logs::{
     audit_log_pages_and_filters_agree_with_the_evaluator,

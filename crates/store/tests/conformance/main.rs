@@ -7,6 +7,7 @@
 mod cases;
 mod counters;
 mod differential;
+mod durability;
 mod fixtures;
 mod logs;
 mod mau;
@@ -67,9 +68,19 @@ conformance!(
     flow_attempts_are_claimed_atomically,
     lockout_claims_lock_at_the_threshold_and_grow,
     familiar_addresses_and_quotas,
+    cancelled_callers_do_not_lose_data,
+    narrow_user_writes_keep_a_concurrent_disable,
+    user_patches_set_only_what_they_name,
+    user_patches_report_conflicts_and_missing_users,
 );
 
 #[tokio::test]
 async fn sqlite_file_survives_reopen_in_wal_mode() {
     fixtures::sqlite_file_survives_reopen().await
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_readable_by_their_owner_only() {
+    durability::sqlite_files_are_private().await
 }
