@@ -74,7 +74,7 @@ impl UserPatch {
 impl App {
     /// The permission table's check of a change to user `id`: a sensitive change needs a role
     /// that may manage every role the user holds.
-    async fn require_user_change(
+    pub(crate) async fn require_user_change(
         &self,
         caller: &Caller,
         op: Operation,
