@@ -375,13 +375,6 @@ pub const ENDPOINTS: &[Endpoint] = &[
     op(
         Operation::ChangeOwnPassword,
         "post",
-        "/v1.0/users/{id}/portico.clearLockout",
-        "Portico: end a user's smart lockout (every location)",
-        USERS_WRITE,
-        false,
-    ),
-    op(
-        "post",
         "/v1.0/me/changePassword",
         "Change the signed-in user's password (remediates their user risk)",
         false,
