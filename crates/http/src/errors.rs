@@ -40,6 +40,12 @@ pub enum ApiError {
     Throttled {
         retry_after: u64,
     },
+    /// 413: the body is over the request size limit.
+    TooLarge {
+        limit: usize,
+    },
+    /// 405: the path is served, the method is not.
+    MethodNotAllowed,
     Unavailable(String),
     Internal(String),
 }
@@ -123,6 +129,16 @@ impl IntoResponse for ApiError {
             ),
             Self::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
             Self::Conflict { code, message } => (StatusCode::CONFLICT, code, message),
+            Self::TooLarge { limit } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLarge",
+                format!("The request body is larger than the limit of {limit} bytes."),
+            ),
+            Self::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Request_BadRequest",
+                "Specified HTTP method is not allowed for the request uri.".to_owned(),
+            ),
             Self::Unavailable(message) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "ServiceUnavailable",
@@ -169,6 +185,11 @@ fn graph_date() -> String {
     #[allow(clippy::disallowed_methods)]
     let now = chrono::Utc::now();
     now.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// The 405 for a served path asked with a method it does not take.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }
 
 /// The 404 for any path Portico does not serve.

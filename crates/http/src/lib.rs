@@ -1,6 +1,7 @@
 //! The HTTP edge of Portico: routes, TLS, the control API. The only crate that knows status
 //! codes, headers and cookies; it calls `portico-app` for everything else and never sees SQL.
 
+mod body;
 mod callback;
 mod context;
 mod control;
