@@ -2,7 +2,7 @@
 //! order step 2): authorization code with PKCE, state and nonce; the ID token is verified with
 //! the provider's own keys, and the address it asserts must be the guest's (`decisions.md` 7).
 
-use super::flow::{error_page_outcome, server_error_outcome, FlowOutcome};
+use super::flow::{commit_step, error_page_outcome, server_error_outcome, FlowOutcome};
 use super::guest_flow::Ctx;
 use super::jwt;
 use crate::secrets::{constant_time_eq, digest_hex};
@@ -111,13 +111,11 @@ impl App {
             nonce: nonce.clone(),
             verifier,
         };
-        if let Err(error) = self
-            .store()
-            .apply(ctx.tenant.id, vec![Write::PutLoginFlow(flow)])
-            .await
-        {
-            return server_error_outcome(error);
-        }
+        commit_step!(
+            self.store()
+                .apply(ctx.tenant.id, vec![Write::UpdateLoginFlow(flow)])
+                .await
+        );
         let separator = if discovery.authorization_endpoint.contains('?') {
             '&'
         } else {
