@@ -1,4 +1,4 @@
-"""The demo world's published ids and secrets (shared/spec/demo-world.md) that these tests use."""
+"""The demo world's published ids and secrets (docs/demo-world.md) that these tests use."""
 
 PASSWORD = "Portico-dev-1"
 GRAPH = "https://graph.microsoft.com"

@@ -82,7 +82,13 @@ impl App {
         Ok(app)
     }
 
-    pub fn store(&self) -> &Arc<dyn Store> {
+    pub(crate) fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The store, for integration tests that check rows directly.
+    #[cfg(feature = "test-support")]
+    pub fn store_for_tests(&self) -> &Arc<dyn Store> {
         &self.store
     }
     pub fn config(&self) -> &AppConfig {

@@ -119,4 +119,16 @@ impl App {
     ) -> Write {
         self.audit(actor_of_user(user), category, activity, target)
     }
+
+    /// An audit row for a change made by Portico itself on an operator's command (`what`).
+    pub(crate) fn system_audit(
+        &self,
+        what: &str,
+        category: &str,
+        activity: &str,
+        target: AuditTarget,
+    ) -> Write {
+        let initiated_by = Actor::System { what: what.into() };
+        self.audit(initiated_by, category, activity, target)
+    }
 }

@@ -16,5 +16,6 @@ pub mod tokens;
 
 mod app;
 mod audit;
+mod mail_bodies;
 
 pub use app::{App, AppConfig, AppError};

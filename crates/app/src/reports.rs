@@ -1,4 +1,4 @@
-//! The monthly-active-users billing report (`decisions.md` 17): per resource tenant and calendar
+//! The monthly-active-users billing report (`docs/decisions.md` 17): per resource tenant and calendar
 //! month (UTC), the guests with at least one successful sign-in there; the first 50,000 are free.
 //! A tenant group (the tenants of one subscription) shares one free tier.
 

@@ -158,7 +158,7 @@ impl SignInAttempt {
         self
     }
 
-    /// Who must act on the failure (`decisions.md` 16).
+    /// Who must act on the failure (`docs/decisions.md` 16).
     pub fn responsible(mut self, who: &str) -> Self {
         self.responsible = Some(who.to_owned());
         self

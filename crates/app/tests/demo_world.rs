@@ -1,4 +1,4 @@
-//! The shipped demo seed produces exactly shared/spec/demo-world.md.
+//! The shipped demo seed produces exactly docs/demo-world.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 

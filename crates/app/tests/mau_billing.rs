@@ -80,7 +80,7 @@ async fn start() -> App {
 }
 
 async fn application(app: &App, tenant: &str, client_id: &str) -> Application {
-    app.store()
+    app.store_for_tests()
         .find_application(tid(tenant), ClientId::parse(client_id).unwrap())
         .await
         .unwrap()
@@ -137,8 +137,8 @@ async fn billing_starts_after_fifty_thousand_and_a_group_shares_one_free_tier() 
         SignInKind::Interactive,
     );
     writes.push(app.sign_in_record(tid(A), member, march(10)));
-    app.store().apply(tid(A), writes).await.unwrap();
-    app.store()
+    app.store_for_tests().apply(tid(A), writes).await.unwrap();
+    app.store_for_tests()
         .apply(tid(B), guest_sign_ins(&app, B, &b_app, 0..2, march(12)))
         .await
         .unwrap();
@@ -191,16 +191,16 @@ async fn purged_logs_leave_the_monthly_counts_alone() {
     let a_app = application(&app, A, "a0000000-0000-4000-8000-0000000000a1").await;
     let b_app = application(&app, B, "b0000000-0000-4000-8000-0000000000b1").await;
     // More rows than one purge batch, so the purge takes several.
-    app.store()
+    app.store_for_tests()
         .apply(tid(A), guest_sign_ins(&app, A, &a_app, 0..1_201, march(10)))
         .await
         .unwrap();
     let april = Utc.with_ymd_and_hms(2027, 4, 10, 0, 0, 0).unwrap();
-    app.store()
+    app.store_for_tests()
         .apply(tid(A), guest_sign_ins(&app, A, &a_app, 0..3, april))
         .await
         .unwrap();
-    app.store()
+    app.store_for_tests()
         .apply(tid(B), guest_sign_ins(&app, B, &b_app, 0..2, march(12)))
         .await
         .unwrap();
@@ -210,11 +210,19 @@ async fn purged_logs_leave_the_monthly_counts_alone() {
         .unwrap();
     let purged = app.purge_logs().await.unwrap();
     assert_eq!(purged.sign_ins, 1_201);
-    let left = app.store().list_sign_ins(tid(A), 100).await.unwrap();
+    let left = app
+        .store_for_tests()
+        .list_sign_ins(tid(A), 100)
+        .await
+        .unwrap();
     assert_eq!(left.len(), 3);
     assert!(left.iter().all(|row| row.created_at == april));
     assert_eq!(
-        app.store().list_sign_ins(tid(B), 10).await.unwrap().len(),
+        app.store_for_tests()
+            .list_sign_ins(tid(B), 10)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     let a = app.mau_report(tid(A), month("2027-03")).await.unwrap();

@@ -202,14 +202,24 @@ pub async fn start(
     let challenge =
         URL_SAFE_NO_PAD.encode(portico_app::secrets::sha256(pending.verifier.as_bytes()));
     let base = state.app.public_base();
-    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    let location = format!(
-        "{base}{}/oauth2/v2.0/authorize?client_id={}&response_type=code&redirect_uri={}&scope={}&state={csrf_state}&nonce={nonce}&code_challenge={challenge}&code_challenge_method=S256",
-        encode(&pending.tenant),
-        encode(&pending.client_id),
-        encode(&format!("{base}portico/callback")),
-        encode(query.scope.as_deref().unwrap_or("openid profile offline_access User.Read")),
-    );
+    let params = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", &pending.client_id)
+        .append_pair("response_type", "code")
+        .append_pair("redirect_uri", &format!("{base}portico/callback"))
+        .append_pair(
+            "scope",
+            query
+                .scope
+                .as_deref()
+                .unwrap_or("openid profile offline_access User.Read"),
+        )
+        .append_pair("state", &csrf_state)
+        .append_pair("nonce", &nonce)
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256")
+        .finish();
+    let tenant: String = url::form_urlencoded::byte_serialize(pending.tenant.as_bytes()).collect();
+    let location = format!("{base}{tenant}/oauth2/v2.0/authorize?{params}");
     let Ok(value) = serde_json::to_vec(&pending) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };

@@ -20,7 +20,7 @@ pub enum ApiError {
         code: &'static str,
         message: String,
     },
-    /// 400 with a machine-readable reason in `innerError.code` (`decisions.md` 1).
+    /// 400 with a machine-readable reason in `innerError.code` (`docs/decisions.md` 1).
     Rejected {
         code: &'static str,
         reason: &'static str,

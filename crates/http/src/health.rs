@@ -26,7 +26,7 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
     }
     // A probe must answer promptly: an unreachable database would otherwise hold it for the
     // pool's whole acquire timeout.
-    match tokio::time::timeout(PING_TIMEOUT, state.app.store().ping()).await {
+    match tokio::time::timeout(PING_TIMEOUT, state.app.ping_store()).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {
             return Err(ApiError::Unavailable(format!(

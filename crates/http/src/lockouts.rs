@@ -59,7 +59,6 @@ pub async fn clear(
             let upn = Upn::parse(&account).map_err(|e| ApiError::bad_request(e.to_string()))?;
             let user = state
                 .app
-                .store()
                 .find_user_by_upn(tenant.id, &upn)
                 .await
                 .map_err(|e| ApiError::Internal(e.to_string()))?

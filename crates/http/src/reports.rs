@@ -1,4 +1,4 @@
-//! The monthly-active-users report under `/portico/v1/` (`decisions.md` 17). Not dev-only: in
+//! The monthly-active-users report under `/portico/v1/` (`docs/decisions.md` 17). Not dev-only: in
 //! dev mode it is open like the rest of the control API; otherwise a tenant's report needs an
 //! access token of that tenant allowed to read its sign-in log (`AuditLog.Read.All`). The
 //! tenant-group report is mounted in dev mode only, since one request carries one tenant's token.

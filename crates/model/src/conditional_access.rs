@@ -71,7 +71,7 @@ pub struct GuestsOrExternalUsers {
     pub external_tenants: ExternalTenants,
 }
 
-/// The categories of `decisions.md`-cited Entra doc "authentication-conditional-access".
+/// The categories of `docs/decisions.md`-cited Entra doc "authentication-conditional-access".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum GuestOrExternalUserType {

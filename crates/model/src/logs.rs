@@ -39,7 +39,7 @@ pub struct SignInRecord {
     /// 0 on success, else the AADSTS number.
     pub error_code: u32,
     pub failure_reason: Option<String>,
-    /// Who must act on a failure and how (`decisions.md` 16).
+    /// Who must act on a failure and how (`docs/decisions.md` 16).
     pub additional_details: Option<String>,
     /// `home`, `resource`, `network` or `user`: who must act on a failure.
     #[serde(default)]

@@ -1,4 +1,4 @@
-//! A calendar month in UTC: the unit of monthly-active-user billing (`decisions.md` 17).
+//! A calendar month in UTC: the unit of monthly-active-user billing (`docs/decisions.md` 17).
 
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use std::fmt;

@@ -1,5 +1,5 @@
 //! Per-tenant settings: the authorization policy, external collaboration settings and the
-//! `entraCompat…` switches of `decisions.md`.
+//! `entraCompat…` switches of `docs/decisions.md`.
 
 use crate::DomainName;
 use serde::{Deserialize, Serialize};
@@ -109,7 +109,7 @@ impl Default for CollaborationSettings {
     }
 }
 
-/// Switches that reproduce Entra behaviour weaker than Portico's safe default (`decisions.md`).
+/// Switches that reproduce Entra behaviour weaker than Portico's safe default (`docs/decisions.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EntraCompat {
     /// Let any account redeem an e-mailed invitation link (decision 7).
@@ -159,7 +159,7 @@ impl Default for TenantSettings {
 }
 
 /// Guests whose addresses are in `domain` sign in at an external OpenID Connect provider
-/// (redemption order step 2, `decisions.md` 10).
+/// (redemption order step 2, `docs/decisions.md` 10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainFederation {
     pub domain: DomainName,

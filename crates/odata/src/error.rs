@@ -1,5 +1,5 @@
 //! `ODataError`: the two Graph error codes a query can earn, with Graph's own messages where they
-//! are known (`entra-contract.md` §2) and OData-library wording elsewhere.
+//! are known (`docs/entra-contract.md` §2) and OData-library wording elsewhere.
 
 /// A query the service refuses; both variants are HTTP 400.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

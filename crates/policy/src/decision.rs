@@ -4,7 +4,7 @@
 use crate::facts::TenantRef;
 use portico_model::ObjectId;
 
-/// Who must act for a denied sign-in to succeed (`decisions.md` 16).
+/// Who must act for a denied sign-in to succeed (`docs/decisions.md` 16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Party {
     /// The guest's own organisation.

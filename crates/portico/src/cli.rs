@@ -166,7 +166,7 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Start the demo world (shared/spec/demo-world.md) with the control API on. In memory
+    /// Start the demo world (docs/demo-world.md) with the control API on. In memory
     /// unless --data-dir or --database-url is given.
     #[arg(long, conflicts_with = "seed")]
     pub demo: bool,

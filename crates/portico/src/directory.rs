@@ -5,13 +5,12 @@ use crate::cli::{ImportArgs, InviteArgs};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use portico_app::b2b::InvitationRequest;
-use portico_app::directory::Caller;
+use portico_app::directory::{Caller, SyncedImport};
 use portico_app::tokens::master_key::MasterKey;
 use portico_app::{App, AppConfig};
-use portico_model::logs::{Actor, AuditRecord, AuditTarget};
 use portico_model::user::{User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
-use portico_store::{SqlStore, Store, StoreError, Write};
+use portico_store::{SqlStore, Store};
 use std::sync::Arc;
 
 /// The application over the store a server uses, with the server's master key: these commands
@@ -144,8 +143,7 @@ pub async fn invite(args: InviteArgs) -> Result<()> {
         };
         let before = match EmailAddress::parse(&row.email) {
             Ok(address) => app
-                .store()
-                .list_users_by_address(tenant.id, &address)
+                .users_with_address(tenant.id, &address)
                 .await
                 .map(|u| u.len())
                 .unwrap_or(0),
@@ -249,30 +247,9 @@ pub async fn import(args: ImportArgs) -> Result<()> {
             user.proxy_addresses = vec![ProxyAddress::primary(mail.clone())];
             user.mail = Some(mail);
         }
-        let audit = Write::Audit(AuditRecord {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
-            activity_at: now,
-            category: "UserManagement".into(),
-            activity: "Import synced user".into(),
-            initiated_by: Actor::System {
-                what: "portico import --synced".into(),
-            },
-            targets: vec![AuditTarget {
-                id: user.id.to_string(),
-                kind: "User".into(),
-                display_name: Some(user.display_name.clone()),
-            }],
-            success: true,
-            correlation_id: None,
-        });
-        match app
-            .store()
-            .apply(tenant.id, vec![Write::InsertUser(user), audit])
-            .await
-        {
-            Ok(()) => imported += 1,
-            Err(StoreError::Conflict(_)) => skipped += 1,
-            Err(other) => return Err(other.into()),
+        match app.import_synced_user(tenant.id, user).await? {
+            SyncedImport::Imported => imported += 1,
+            SyncedImport::AlreadyPresent => skipped += 1,
         }
     }
     println!("{imported} imported, {skipped} already present");

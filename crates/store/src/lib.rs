@@ -268,7 +268,7 @@ pub trait Store: Send + Sync + 'static {
         id: ObjectId,
     ) -> StoreResult<Option<AuditRecord>>;
 
-    // Monthly active guests (`decisions.md` 17), recorded with each sign-in row and kept when
+    // Monthly active guests (`docs/decisions.md` 17), recorded with each sign-in row and kept when
     // the log is purged.
     /// Distinct guests with at least one successful sign-in in `tenant` (as the resource) during
     /// `month` (UTC).

@@ -18,7 +18,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InnerError {
-    /// A machine-readable reason, when there is one (`decisions.md` 1).
+    /// A machine-readable reason, when there is one (`docs/decisions.md` 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// UTC, `2021-05-18T19:03:10`, as Graph writes it.

@@ -1,5 +1,5 @@
 //! JSON shapes on the wire. Field names that clients depend on live here and only here.
-//! Today: Portico's control API (`shared/spec/product.md`, "The control API") and the error
+//! Today: Portico's control API (`docs/control-api.md`, "The control API") and the error
 //! envelope; the Graph and OIDC shapes join as those endpoints land.
 
 pub mod control;

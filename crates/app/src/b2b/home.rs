@@ -1,4 +1,4 @@
-//! The home account behind an e-mail address (`decisions.md` 4): the Portico tenant that verified
+//! The home account behind an e-mail address (`docs/decisions.md` 4): the Portico tenant that verified
 //! the address's domain and its user answering to the address, or just the address when no tenant
 //! owns the domain (redeemed with a one-time passcode).
 
@@ -124,7 +124,7 @@ impl App {
 impl App {
     /// The home account behind `address`, as the resource tenant sees it: a Portico tenant's
     /// account first, then an external provider the resource tenant federates the domain with,
-    /// then the address itself (`decisions.md` 10).
+    /// then the address itself (`docs/decisions.md` 10).
     pub async fn home_account_for(
         &self,
         resource: &portico_model::settings::TenantSettings,

@@ -1,17 +1,16 @@
-//! `POST /invitations`: the invitation-time checks of `decisions.md` 2, in order, then a new guest
-//! (or member), a re-invitation of the existing one (`decisions.md` 3–4), or a reset of its
+//! `POST /invitations`: the invitation-time checks of `docs/decisions.md` 2, in order, then a new guest
+//! (or member), a re-invitation of the existing one (`docs/decisions.md` 3–4), or a reset of its
 //! redemption — each one transaction with its audit record and, when asked, the e-mail.
 
 use super::home::HomeAccount;
 use super::invitation_mail::{invitation_message, InvitationMail};
-use crate::directory::{Caller, GraphError, Operation};
+use crate::directory::{Caller, GraphError};
 use crate::secrets::digest_hex;
 use crate::App;
 use chrono::{DateTime, Duration, Utc};
 use portico_model::group::RecipientKind;
 use portico_model::invitation::{Invitation, InvitationStatus};
-use portico_model::role::DirectoryRole;
-use portico_model::settings::{AllowInvitesFrom, TenantSettings};
+use portico_model::settings::TenantSettings;
 use portico_model::tenant::Tenant;
 use portico_model::user::{CreationType, ExternalUserState, ObjectIdentity, User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
@@ -46,42 +45,6 @@ pub struct InvitationOutcome {
 
 fn bad(reason: &'static str, message: impl Into<String>) -> GraphError {
     GraphError::with_reason(reason, message)
-}
-
-/// Who may invite (`allowInvitesFrom`, Guest Inviter; member invitations need an admin).
-fn check_inviter(
-    caller: &Caller,
-    settings: &TenantSettings,
-    member: bool,
-) -> Result<(), GraphError> {
-    let policy = settings.authorization.allow_invites_from;
-    if policy == AllowInvitesFrom::None {
-        return Err(GraphError::denied("invitationsNotAllowed", "This organization does not allow anyone to invite external users (allowInvitesFrom is 'none'). A Global Administrator can change the external collaboration settings."));
-    }
-    caller.require(Operation::Invite)?;
-    let admin = caller.administers_users();
-    if member && !admin {
-        return Err(GraphError::denied("memberInviteRequiresAdmin", "Only administrators (Global Administrator, User Administrator) can invite external users as members. Invite them as guests, or ask an administrator."));
-    }
-    if caller.is_app() || admin {
-        return Ok(());
-    }
-    let allowed = match policy {
-        AllowInvitesFrom::None => false,
-        AllowInvitesFrom::AdminsAndGuestInviters => caller.has_role(&[DirectoryRole::GuestInviter]),
-        AllowInvitesFrom::AdminsGuestInvitersAndAllMembers => {
-            caller.has_role(&[DirectoryRole::GuestInviter]) || !caller.is_guest()
-        }
-        AllowInvitesFrom::Everyone => true,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(GraphError::denied(
-            "invitationsNotAllowed",
-            "Your organization's external collaboration settings do not let you invite external users. Ask an administrator or a Guest Inviter to send the invitation.",
-        ))
-    }
 }
 
 /// `inviteRedirectUrl`: an absolute https URL (or http on loopback), never a script or data URL;
@@ -120,7 +83,7 @@ async fn check_redirect(
     Ok(url.to_owned())
 }
 
-/// The guest UPN of `decisions.md` 8: `{address with @ as _}[n]#EXT#@{initial domain}`.
+/// The guest UPN of `docs/decisions.md` 8: `{address with @ as _}[n]#EXT#@{initial domain}`.
 fn guest_upn(address: &EmailAddress, tenant: &Tenant, suffix: u32) -> Option<Upn> {
     let local = address.as_str().replace('@', "_");
     let number = if suffix == 0 {
@@ -169,7 +132,7 @@ impl App {
             }
         };
         // 1. Who may invite.
-        check_inviter(caller, &settings, user_type == UserType::Member)?;
+        caller.require_inviter(&settings, user_type == UserType::Member)?;
         // 2. The address.
         let raw = request
             .invited_user_email_address
@@ -528,7 +491,7 @@ impl App {
         })
     }
 
-    /// An invitation for someone who already has a guest here: no new object (`decisions.md` 3).
+    /// An invitation for someone who already has a guest here: no new object (`docs/decisions.md` 3).
     #[allow(clippy::too_many_arguments)]
     async fn reinvite(
         &self,

@@ -76,7 +76,7 @@ fn page<T>(
     (items, next)
 }
 
-/// The record's who-must-act, deciding setting and remediation as one sentence (`decisions.md`
+/// The record's who-must-act, deciding setting and remediation as one sentence (`docs/decisions.md`
 /// 16); `tenant_name` names the responsible tenant. Rows without a responsible party keep their
 /// own text.
 pub fn status_details(record: &SignInRecord, tenant_name: Option<&str>) -> Option<String> {

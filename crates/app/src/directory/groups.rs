@@ -149,14 +149,15 @@ impl App {
         &self,
         caller: &Caller,
         id: &str,
-    ) -> Result<Vec<ObjectId>, GraphError> {
+    ) -> Result<Vec<super::DirectoryObject>, GraphError> {
         let group = self
             .group_for(caller, Operation::ListGroupMembers, id)
             .await?;
-        Ok(self
+        let ids = self
             .store()
             .list_group_members(caller.tenant(), group.id)
-            .await?)
+            .await?;
+        self.directory_objects(caller.tenant(), ids).await
     }
 
     pub async fn graph_add_member(
@@ -248,7 +249,7 @@ impl App {
         }
     }
 
-    /// `POST /contacts` (Portico's addition, `decisions.md` 19): an Exchange mail contact.
+    /// `POST /contacts` (Portico's addition, `docs/decisions.md` 19): an Exchange mail contact.
     pub async fn graph_create_contact(
         &self,
         caller: &Caller,

@@ -11,6 +11,7 @@ mod cross_tenant_rules;
 mod groups;
 mod listing;
 mod named_locations;
+mod objects;
 mod paging;
 mod passwords;
 pub mod permissions;
@@ -18,6 +19,7 @@ mod policy;
 mod recipients;
 mod risk;
 mod roles;
+mod synced;
 mod terms;
 mod users;
 
@@ -30,9 +32,11 @@ pub use cross_tenant_policy::{
 pub use groups::NewGroup;
 pub use listing::Listing;
 pub use named_locations::{validate_location, LocationType, NamedLocationPatch};
+pub use objects::DirectoryObject;
 pub use permissions::{Operation, Reach, Target};
 pub use policy::AuthorizationPolicyPatch;
 pub use recipients::Recipient;
 pub use risk::RiskyUserView;
+pub use synced::SyncedImport;
 pub use terms::NewAgreement;
 pub use users::{NewUser, UserPatch};

@@ -1,5 +1,5 @@
 //! Passwords through Graph: a user's own change (`/me/changePassword`) and Entra's complexity
-//! rule. Either kind of change at home remediates the user's risk (`decisions.md` 14).
+//! rule. Either kind of change at home remediates the user's risk (`docs/decisions.md` 14).
 
 use super::access::{Caller, GraphError};
 use super::permissions::Operation;

@@ -1,4 +1,4 @@
-//! The Exchange view of a tenant's recipients (`decisions.md` 19): who is in the address book,
+//! The Exchange view of a tenant's recipients (`docs/decisions.md` 19): who is in the address book,
 //! and the `Set-MailUser -HiddenFromAddressListsEnabled:$false` step that shows a guest there.
 
 use super::access::{Caller, GraphError};

@@ -1,4 +1,4 @@
-//! Identity Protection through Graph (`decisions.md` 14). User risk is kept per (tenant, user) in
+//! Identity Protection through Graph (`docs/decisions.md` 14). User risk is kept per (tenant, user) in
 //! the user's home tenant and is set and cleared there: by `confirmCompromised`, `dismiss`, or a
 //! password change or reset at home. A resource tenant neither lists nor clears a guest's risk.
 

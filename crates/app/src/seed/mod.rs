@@ -7,7 +7,7 @@ mod format;
 pub use build::{build_world, SeedError};
 pub use format::SeedFile;
 
-/// The demo world of `portico serve --demo` (`shared/spec/demo-world.md`).
+/// The demo world of `portico serve --demo` (`docs/demo-world.md`).
 pub const DEMO_SEED: &str = include_str!("../../seeds/demo.toml");
 
 /// Parses a seed file's text.

@@ -120,7 +120,7 @@ impl App {
     }
 }
 
-/// "Who must act", in the words of `decisions.md` 16.
+/// "Who must act", in the words of `docs/decisions.md` 16.
 pub fn who_must_act(denial: &Denial, facts: &SignIn) -> String {
     let tenant = denial
         .responsible_tenant

@@ -153,7 +153,7 @@ impl OAuthError {
     pub fn guest_password_grant() -> Self {
         Self::new("invalid_grant", 50126, "The resource owner password credentials grant is not available for guest accounts; sign in interactively.")
     }
-    /// A sign-in policy denied the request (`decisions.md` 15: blocks are `invalid_grant`).
+    /// A sign-in policy denied the request (`docs/decisions.md` 15: blocks are `invalid_grant`).
     pub fn denied_by_policy(code: u32, reason: &str) -> Self {
         Self::new("invalid_grant", code, reason)
     }

@@ -163,7 +163,7 @@ pub struct ErrorPage {
     pub message: String,
     pub remedy: String,
     pub status: u16,
-    /// Who must act, when a policy decided (`decisions.md` 16).
+    /// Who must act, when a policy decided (`docs/decisions.md` 16).
     pub who: Option<String>,
     /// The setting that decided.
     pub setting: Option<String>,
@@ -290,20 +290,15 @@ pub(super) fn respond(
             fields: params,
         };
     }
-    let query: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect();
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&params)
+        .finish();
     let separator = if request.redirect_uri.contains('?') {
         '&'
     } else {
         '?'
     };
-    Redirect::Query(format!(
-        "{}{separator}{}",
-        request.redirect_uri,
-        query.join("&")
-    ))
+    Redirect::Query(format!("{}{separator}{query}", request.redirect_uri))
 }
 
 pub(super) fn encode(text: &str) -> String {

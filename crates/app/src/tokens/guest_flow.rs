@@ -1,7 +1,7 @@
 //! Guests signing in to a resource tenant: the account name leads to the home account (a
 //! Portico tenant's user, or a one-time passcode for an address no tenant owns); authentication
 //! happens at home (home password, home MFA); a guest's first sign-in reviews permissions and
-//! redeems the invitation (`decisions.md` 7, 10–13).
+//! redeems the invitation (`docs/decisions.md` 7, 10–13).
 
 use super::errors::LOCKED_MESSAGE;
 use super::flow::{
@@ -52,7 +52,7 @@ pub(crate) fn home_issuers(app: &App, binding: &GuestBinding) -> (String, String
             "ExternalAzureAD".to_owned(),
         )
     } else {
-        // An external OpenID Connect provider: its issuer names it (`decisions.md` 13).
+        // An external OpenID Connect provider: its issuer names it (`docs/decisions.md` 13).
         (binding.issuer.clone(), binding.issuer.clone())
     }
 }
@@ -112,7 +112,7 @@ impl App {
             Err(error) => return Some(super::flow::server_error_outcome(error)),
         };
         // A redeem link is for its invitation's guest; with Entra's compatibility setting any
-        // account may redeem it (`decisions.md` 7).
+        // account may redeem it (`docs/decisions.md` 7).
         let binding = match (&flow.purpose, binding) {
             (FlowPurpose::Redeem { invitation_id }, found) => {
                 let invitation = match self
@@ -894,6 +894,7 @@ fn passcode_mail(
         tenant.initial_domain
     ))
     .ok()?;
+    let bodies = crate::mail_bodies::passcode(code, &tenant.display_name, minutes).ok()?;
     Some(OutboxMessage {
         id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
         tenant_id: Some(TenantId::from_uuid(*tenant.id.as_uuid())),
@@ -901,8 +902,8 @@ fn passcode_mail(
         to: vec![address.clone()],
         cc: Vec::new(),
         subject: format!("{} account verification code", tenant.display_name),
-        text: format!("Your verification code is: {code}\n\nTo sign in to {}, enter this code. It expires in {minutes} minutes and works once.\n\nIf you didn't ask for it, ignore this message.", tenant.display_name),
-        html: format!("<p>Your verification code is: <strong>{code}</strong></p><p>To sign in to {}, enter this code. It expires in {minutes} minutes and works once.</p>", tenant.display_name.replace('<', "&lt;")),
+        text: bodies.text,
+        html: bodies.html,
         links: Vec::new(),
         created_at: now,
         delivered_at: None,

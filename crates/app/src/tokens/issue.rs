@@ -28,7 +28,7 @@ pub(crate) struct Subject<'a> {
     pub client_id: ClientId,
     pub auth_time: DateTime<Utc>,
     pub amr: &'a [String],
-    /// A guest's home identity provider (`decisions.md` 15); `None` for members.
+    /// A guest's home identity provider (`docs/decisions.md` 15); `None` for members.
     pub idp: Option<String>,
 }
 

@@ -135,3 +135,14 @@ fn unverified_tid(token: &str) -> Option<TenantId> {
 fn unverified_kid(token: &str) -> Option<String> {
     unverified_part(token, 0).and_then(|h| text(&h, "kid").map(str::to_owned))
 }
+
+impl App {
+    /// The user a verified delegated token stands for, as the directory has them now (userinfo
+    /// answers for the current account, which may have been disabled or deleted since).
+    pub async fn user_of_token(
+        &self,
+        claims: &AccessTokenClaims,
+    ) -> Result<portico_model::user::User, portico_store::StoreError> {
+        self.store().get_user(claims.tenant, claims.oid).await
+    }
+}

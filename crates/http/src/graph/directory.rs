@@ -9,37 +9,21 @@ use axum::http::StatusCode;
 use axum::Json;
 use portico_app::directory::Operation;
 use portico_model::role::DirectoryRole;
-use portico_model::ObjectId;
-use portico_store::StoreError;
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::directory::{
-    application_json, directory_role_json, domain_json, organization_json, service_principal_json,
+    app_role_assignment_json, application_json, directory_role_json, domain_json,
+    organization_json, service_principal_json, user_reference_json,
 };
-use serde_json::{json, Value};
-
-fn internal(error: StoreError) -> ApiError {
-    ApiError::Internal(error.to_string())
-}
-
-async fn tenant_of(
-    state: &AppState,
-    caller: &portico_app::directory::Caller,
-) -> Result<portico_model::tenant::Tenant, ApiError> {
-    state
-        .app
-        .store()
-        .find_tenant(caller.tenant())
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| ApiError::Internal("tenant vanished".into()))
-}
+use serde_json::Value;
 
 pub async fn organization(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Operation::GetOrganization)?;
-    let tenant = tenant_of(&state, &caller).await?;
+    let tenant = state
+        .app
+        .graph_organization(&caller, Operation::GetOrganization)
+        .await?;
     Ok(Json(collection(
         "organization",
         vec![organization_json(&tenant)],
@@ -52,8 +36,10 @@ pub async fn domains(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Operation::ListDomains)?;
-    let tenant = tenant_of(&state, &caller).await?;
+    let tenant = state
+        .app
+        .graph_organization(&caller, Operation::ListDomains)
+        .await?;
     let value = tenant.domains().map(|d| domain_json(&tenant, d)).collect();
     Ok(Json(collection("domains", value, None, None)))
 }
@@ -79,28 +65,14 @@ pub async fn directory_role_members(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Operation::ListDirectoryRoleMembers)?;
     let role = role(&id)?;
-    let assignments = state
+    let value = state
         .app
-        .store()
-        .list_role_assignments(caller.tenant())
-        .await
-        .map_err(internal)?;
-    let mut value = Vec::new();
-    for assignment in assignments.into_iter().filter(|a| a.role == role) {
-        if let Ok(user) = state
-            .app
-            .store()
-            .get_user(caller.tenant(), assignment.principal_id)
-            .await
-        {
-            if let Value::Object(map) = json!({"@odata.type": "#microsoft.graph.user", "id": user.id.to_string(), "displayName": user.display_name, "userPrincipalName": user.user_principal_name.to_string()})
-            {
-                value.push(map);
-            }
-        }
-    }
+        .graph_directory_role_members(&caller, role)
+        .await?
+        .iter()
+        .map(user_reference_json)
+        .collect();
     Ok(Json(collection("directoryObjects", value, None, None)))
 }
 
@@ -126,13 +98,10 @@ pub async fn applications(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Operation::ListApplications)?;
     let apps = state
         .app
-        .store()
-        .list_applications(caller.tenant())
-        .await
-        .map_err(internal)?;
+        .graph_applications(&caller, Operation::ListApplications)
+        .await?;
     Ok(Json(collection(
         "applications",
         apps.iter().map(application_json).collect(),
@@ -145,13 +114,10 @@ pub async fn service_principals(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Operation::ListServicePrincipals)?;
     let apps = state
         .app
-        .store()
-        .list_applications(caller.tenant())
-        .await
-        .map_err(internal)?;
+        .graph_applications(&caller, Operation::ListServicePrincipals)
+        .await?;
     Ok(Json(collection(
         "servicePrincipals",
         apps.iter().map(service_principal_json).collect(),
@@ -166,33 +132,10 @@ pub async fn app_role_assigned_to(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Operation::ListAppRoleAssignments)?;
-    let not_found = || {
-        ApiError::NotFound(format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present."))
-    };
-    let object_id = ObjectId::parse(&id).map_err(|_| not_found())?;
-    let apps = state
-        .app
-        .store()
-        .list_applications(caller.tenant())
-        .await
-        .map_err(internal)?;
-    let app = apps
-        .into_iter()
-        .find(|a| a.id == object_id)
-        .ok_or_else(not_found)?;
-    let assigned = state
-        .app
-        .store()
-        .list_app_assignments(caller.tenant(), app.id)
-        .await
-        .map_err(internal)?;
+    let (app, assigned) = state.app.graph_app_role_assigned_to(&caller, &id).await?;
     let value = assigned
         .iter()
-        .filter_map(|principal| {
-            let object = json!({"id": principal.to_string(), "principalId": principal.to_string(), "resourceId": app.id.to_string(), "resourceDisplayName": app.display_name, "appRoleId": "00000000-0000-0000-0000-000000000000"});
-            object.as_object().cloned()
-        })
+        .map(|principal| app_role_assignment_json(*principal, app.id, Some(&app.display_name)))
         .collect();
     Ok(Json(collection("appRoleAssignments", value, None, None)))
 }
@@ -204,8 +147,10 @@ pub async fn get_organization_entity(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Operation::GetOrganizationById)?;
-    let tenant = tenant_of(&state, &caller).await?;
+    let tenant = state
+        .app
+        .graph_organization(&caller, Operation::GetOrganizationById)
+        .await?;
     if !id.eq_ignore_ascii_case(&tenant.id.to_string()) {
         return Err(ApiError::NotFound(format!(
             "Resource '{id}' does not exist or one of its queried reference-property objects are not present."
@@ -237,6 +182,6 @@ pub async fn assign_app(
         .app
         .graph_assign_app(&caller, &id, &body.principal_id)
         .await?;
-    let assignment = json!({"id": principal.to_string(), "principalId": principal.to_string(), "resourceId": app.to_string(), "appRoleId": "00000000-0000-0000-0000-000000000000"});
+    let assignment = Value::Object(app_role_assignment_json(principal, app, None));
     Ok((StatusCode::CREATED, Json(assignment)))
 }

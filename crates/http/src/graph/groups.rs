@@ -8,12 +8,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use portico_app::directory::NewGroup;
+use portico_app::directory::{DirectoryObject, NewGroup};
 use portico_odata::{GROUP, ORG_CONTACT};
 use portico_wire::graph::collection::{collection, entity};
-use portico_wire::graph::directory::{contact_json, group_json};
+use portico_wire::graph::directory::{
+    contact_json, group_json, group_reference_json, user_reference_json,
+};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 fn json_body<T>(
     body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
@@ -110,24 +112,16 @@ pub async fn members(
     GraphCaller(caller): GraphCaller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let ids = state.app.graph_group_members(&caller, &id).await?;
-    let mut value = Vec::with_capacity(ids.len());
-    for member in ids {
-        let object = match state.app.store().get_user(caller.tenant(), member).await {
-            Ok(user) => {
-                json!({"@odata.type": "#microsoft.graph.user", "id": user.id.to_string(), "displayName": user.display_name, "userPrincipalName": user.user_principal_name.to_string(), "mail": user.mail.map(|m| m.to_string())})
-            }
-            Err(_) => match state.app.store().get_group(caller.tenant(), member).await {
-                Ok(group) => {
-                    json!({"@odata.type": "#microsoft.graph.group", "id": group.id.to_string(), "displayName": group.display_name})
-                }
-                Err(_) => continue,
-            },
-        };
-        if let Value::Object(map) = object {
-            value.push(map);
-        }
-    }
+    let value = state
+        .app
+        .graph_group_members(&caller, &id)
+        .await?
+        .iter()
+        .map(|object| match object {
+            DirectoryObject::User(user) => user_reference_json(user),
+            DirectoryObject::Group(group) => group_reference_json(group),
+        })
+        .collect::<Vec<_>>();
     Ok(Json(collection("directoryObjects", value, None, None)))
 }
 
@@ -216,7 +210,7 @@ pub struct CreateContactBody {
     mail: Option<String>,
 }
 
-/// `POST /contacts`: Portico's addition (`decisions.md` 19), as Exchange's `New-MailContact`.
+/// `POST /contacts`: Portico's addition (`docs/decisions.md` 19), as Exchange's `New-MailContact`.
 pub async fn create_contact(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,

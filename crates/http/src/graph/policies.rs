@@ -6,31 +6,20 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use portico_app::directory::{AuthorizationPolicyPatch, Operation};
-use portico_store::Write;
+use portico_app::directory::AuthorizationPolicyPatch;
 use portico_wire::graph::collection::entity;
-use portico_wire::graph::directory::{authorization_policy_json, parse_allow_invites_from};
+use portico_wire::graph::directory::{
+    authorization_policy_json, parse_allow_invites_from, security_defaults_json,
+};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub async fn get_security_defaults(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
 ) -> Result<Json<Value>, ApiError> {
-    caller.require(Operation::GetSecurityDefaults)?;
-    let settings = state
-        .app
-        .store()
-        .get_settings(caller.tenant())
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Json(json!({
-        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity",
-        "id": "00000000-0000-0000-0000-000000000005",
-        "displayName": "Security Defaults",
-        "description": "Security defaults is a set of basic identity security mechanisms recommended by Microsoft. When enabled, these recommendations will be automatically enforced in your organization. Administrators and users will be better protected from common identity related attacks.",
-        "isEnabled": settings.security_defaults_enabled,
-    })))
+    let enabled = state.app.graph_security_defaults(&caller).await?;
+    Ok(Json(security_defaults_json(enabled)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,33 +35,16 @@ pub async fn patch_security_defaults(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<SecurityDefaultsPatch>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require(Operation::UpdateSecurityDefaults)?;
     let Json(patch) =
         body.map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
-    let tenant = caller.tenant();
-    let mut settings = state
-        .app
-        .store()
-        .get_settings(tenant)
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
     super::query::check_odata_type(
         patch.odata_type.as_deref(),
         "identitySecurityDefaultsEnforcementPolicy",
     )?;
-    settings.security_defaults_enabled = patch.is_enabled;
-    let audit = state.app.audit_record(
-        &caller.claims,
-        "Policy",
-        "Update policy",
-        "identitySecurityDefaultsEnforcementPolicy",
-    );
     state
         .app
-        .store()
-        .apply(tenant, vec![Write::PutSettings(settings), audit])
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        .graph_set_security_defaults(&caller, patch.is_enabled)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,5 +1,5 @@
 //! `/portico/v1/tenants/{tenant}/recipients`: the Exchange view of a tenant's address book, for
-//! the tenant's own admin tokens (`decisions.md` 19).
+//! the tenant's own admin tokens (`docs/decisions.md` 19).
 
 use super::GraphCaller;
 use crate::errors::ApiError;

@@ -170,7 +170,7 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
     if claims.app_only {
         return unauthorized("An app-only token has no user.");
     }
-    let user = match state.app.store().get_user(claims.tenant, claims.oid).await {
+    let user = match state.app.user_of_token(&claims).await {
         Ok(user) if user.account_enabled => user,
         Ok(_) => return unauthorized("The user account is disabled."),
         Err(_) => return unauthorized("The user no longer exists."),

@@ -158,7 +158,7 @@ async fn s01_s17_a_guest_redeems_and_takes_the_home_display_name() {
     let logs = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_sign_ins(TenantId::parse(CONTOSO).unwrap(), 5)
         .await
         .unwrap();
@@ -173,7 +173,7 @@ async fn s01_s17_a_guest_redeems_and_takes_the_home_display_name() {
     let home_logs = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_sign_ins(
             TenantId::parse("22222222-2222-4222-8222-222222222222").unwrap(),
             5,
@@ -334,7 +334,7 @@ async fn s03_a_disabled_home_account_fails_at_home_and_says_so() {
     let logs = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_sign_ins(TenantId::parse(CONTOSO).unwrap(), 5)
         .await
         .unwrap();
@@ -411,7 +411,13 @@ async fn s16_an_address_without_a_tenant_redeems_with_a_one_time_passcode() {
     .await;
     assert_eq!(dave["identities"][0]["issuer"], "mail");
     assert_eq!(dave["externalUserState"], "Accepted");
-    let tenants = server.running().app.store().list_tenants().await.unwrap();
+    let tenants = server
+        .running()
+        .app
+        .store_for_tests()
+        .list_tenants()
+        .await
+        .unwrap();
     assert_eq!(tenants.len(), 5, "no tenant is created for example.net");
 }
 
@@ -487,12 +493,12 @@ async fn s08_invitations_expire_only_when_the_tenant_says_so() {
     let token = admin(&server).await; // The clock moved past the first token's lifetime.
 
     let mut settings = app
-        .store()
+        .store_for_tests()
         .get_settings(TenantId::parse(CONTOSO).unwrap())
         .await
         .unwrap();
     settings.collaboration.invitation_lifetime_days = Some(90);
-    app.store()
+    app.store_for_tests()
         .apply(
             TenantId::parse(CONTOSO).unwrap(),
             vec![portico_store::Write::PutSettings(settings)],
@@ -583,12 +589,12 @@ async fn a_forwarded_link_is_refused_unless_the_tenant_allows_any_account() {
 
     let app = &server.running().app;
     let mut settings = app
-        .store()
+        .store_for_tests()
         .get_settings(TenantId::parse(CONTOSO).unwrap())
         .await
         .unwrap();
     settings.entra_compat.redeem_with_any_account = true;
-    app.store()
+    app.store_for_tests()
         .apply(
             TenantId::parse(CONTOSO).unwrap(),
             vec![portico_store::Write::PutSettings(settings)],
@@ -644,7 +650,7 @@ async fn concurrent_invitations_make_one_guest_and_concurrent_redemptions_bind_o
     let guests = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_users_by_address(
             TenantId::parse(CONTOSO).unwrap(),
             &portico_model::EmailAddress::parse("carol@outlook.com").unwrap(),
@@ -703,7 +709,7 @@ async fn concurrent_invitations_make_one_guest_and_concurrent_redemptions_bind_o
     let audits = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_audit_records(TenantId::parse(CONTOSO).unwrap(), 200)
         .await
         .unwrap();
@@ -777,7 +783,7 @@ async fn s18_member_invitations_and_user_type_conversion() {
     let audits = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_audit_records(TenantId::parse(CONTOSO).unwrap(), 10)
         .await
         .unwrap();
@@ -1422,7 +1428,7 @@ async fn a_federated_sign_in_as_someone_else_does_not_redeem() {
     let settings = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .get_settings(TenantId::parse(CONTOSO).unwrap())
         .await
         .unwrap();

@@ -66,7 +66,7 @@ pub async fn audit_activities(server: &TestServer, tenant: &str, category: &str)
     let mut records = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_audit_records(TenantId::parse(tenant).unwrap(), 500)
         .await
         .unwrap();
@@ -909,7 +909,7 @@ async fn terms_of_use_are_created_read_and_deleted_unless_required() {
     let stored = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_terms_of_use(TenantId::parse("77777777-7777-4777-8777-777777777777").unwrap())
         .await
         .unwrap();

@@ -133,7 +133,7 @@ fn demo_user(n: u32) -> User {
 #[tokio::test]
 async fn reset_puts_the_world_back_to_its_seed() {
     let server = spawn_demo().await;
-    let store = server.running().app.store().clone();
+    let store = server.running().app.store_for_tests().clone();
     let contoso = TenantId::parse(CONTOSO).unwrap();
     store
         .apply(contoso, vec![Write::InsertUser(demo_user(1))])
@@ -173,7 +173,7 @@ async fn reset_puts_the_world_back_to_its_seed() {
 #[tokio::test]
 async fn the_outbox_lists_messages_newest_first_filtered_by_recipient() {
     let server = spawn_demo().await;
-    let store = server.running().app.store().clone();
+    let store = server.running().app.store_for_tests().clone();
     let contoso = TenantId::parse(CONTOSO).unwrap();
     let message = |n: u32, to: &str, cc: &[&str], minute: u32| OutboxMessage {
         id: ObjectId::parse(&format!("00000000-0000-4000-8000-{n:012}")).unwrap(),

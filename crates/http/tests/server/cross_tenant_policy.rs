@@ -778,7 +778,7 @@ async fn only_policy_permissions_and_administrators_read_and_write() {
     let records = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_audit_records(TenantId::parse(CONTOSO).unwrap(), 50)
         .await
         .unwrap();
@@ -796,7 +796,7 @@ async fn audited(server: &TestServer) -> Vec<AuditRecord> {
     server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_audit_records(TenantId::parse(CONTOSO).unwrap(), 50)
         .await
         .unwrap()

@@ -164,7 +164,7 @@ async fn users_are_read_by_id_or_upn_and_foreign_ids_are_not_found() {
     let alice = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .find_user_by_upn(
             TenantId::parse("22222222-2222-4222-8222-222222222222").unwrap(),
             &Upn::parse("alice@fabrikam.com").unwrap(),
@@ -196,7 +196,7 @@ async fn users_are_read_by_id_or_upn_and_foreign_ids_are_not_found() {
 async fn users_are_created_patched_converted_and_deleted_with_audit_records() {
     let server = spawn_demo().await;
     let token = admin_token(&server).await;
-    let store = server.running().app.store().clone();
+    let store = server.running().app.store_for_tests().clone();
     let audits_before = store
         .list_audit_records(contoso(), 100)
         .await
@@ -574,7 +574,7 @@ async fn organization_domains_roles_apps_and_the_authorization_policy() {
 /// A guest in Contoso (made directly in the store until invitations land) with a local
 /// password, and a delegated token for them with `User.ReadBasic.All`.
 async fn guest_token(server: &TestServer) -> (String, ObjectId) {
-    let store = server.running().app.store();
+    let store = server.running().app.store_for_tests();
     let megan = store
         .find_user_by_upn(contoso(), &Upn::parse("megan@contoso.com").unwrap())
         .await
@@ -688,7 +688,7 @@ async fn guest_access_levels_decide_what_guests_see() {
     server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .apply(contoso(), vec![Write::AssignRole(reader)])
         .await
         .unwrap();
@@ -1009,7 +1009,7 @@ async fn odata_filter_orderby_count_and_search_follow_graphs_rules() {
 async fn the_recipients_view_unhides_a_guest_from_the_address_list() {
     let server = spawn_demo().await;
     let token = admin_token(&server).await;
-    let store = server.running().app.store().clone();
+    let store = server.running().app.store_for_tests().clone();
     let mut guest = store
         .find_user_by_upn(contoso(), &Upn::parse("megan@contoso.com").unwrap())
         .await

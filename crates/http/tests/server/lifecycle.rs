@@ -16,7 +16,7 @@ async fn the_public_url_follows_the_bound_port_and_flows_into_the_demo_apps() {
     let web = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .find_application(
             TenantId::parse(CONTOSO).unwrap(),
             ClientId::parse("c0c0a002-0000-4000-8000-000000000002").unwrap(),
@@ -87,7 +87,7 @@ async fn a_data_directory_keeps_changes_across_restarts_without_reseeding() {
     first
         .running()
         .app
-        .store()
+        .store_for_tests()
         .apply(contoso, vec![Write::InsertUser(user)])
         .await
         .unwrap();
@@ -101,7 +101,7 @@ async fn a_data_directory_keeps_changes_across_restarts_without_reseeding() {
     let kept = second
         .running()
         .app
-        .store()
+        .store_for_tests()
         .get_user(contoso, id)
         .await
         .unwrap();
@@ -110,7 +110,7 @@ async fn a_data_directory_keeps_changes_across_restarts_without_reseeding() {
         second
             .running()
             .app
-            .store()
+            .store_for_tests()
             .list_tenants()
             .await
             .unwrap()
@@ -152,7 +152,7 @@ async fn the_demo_world_serves_from_postgresql() {
     })
     .await;
     assert_eq!(
-        server.running().app.store().backend().to_string(),
+        server.running().app.store_for_tests().backend().to_string(),
         "postgres"
     );
     let body: serde_json::Value = server

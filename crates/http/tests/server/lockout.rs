@@ -65,7 +65,7 @@ async fn megan_id(server: &TestServer) -> String {
     let megan = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .find_user_by_upn(contoso(), &Upn::parse("megan@contoso.com").unwrap())
         .await
         .unwrap()
@@ -137,7 +137,11 @@ async fn restarting_sign_ins_to_guess_totp_codes_locks_the_account_until_the_per
     let d = browser(&server);
     let refused = megan_after_password(&server, &d, "Portico-dev-1").await;
     assert!(refused.contains("AADSTS50053"), "{refused}");
-    let rows = app.store().list_sign_ins(contoso(), 50).await.unwrap();
+    let rows = app
+        .store_for_tests()
+        .list_sign_ins(contoso(), 50)
+        .await
+        .unwrap();
     assert!(rows.iter().any(|row| row.error_code == 50053));
     let listed = lockouts(&server).await;
     let megan_key = format!("user:{}", megan_id(&server).await);
@@ -364,7 +368,7 @@ async fn a_thousand_parallel_wrong_passcodes_get_at_most_five_checked() {
     let states = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_lockouts(contoso())
         .await
         .unwrap();

@@ -107,7 +107,7 @@ async fn s09a_woodgrove_blocks_eve_and_the_page_says_woodgrove_must_act() {
     assert_eq!(walk.pages, ["login", "password"]);
 
     // Both tenants log it, with the same correlation id, naming Woodgrove as the one to act.
-    let store = server.running().app.store();
+    let store = server.running().app.store_for_tests();
     let contoso_rows = store
         .list_sign_ins(TenantId::parse(CONTOSO).unwrap(), 20)
         .await
@@ -263,7 +263,7 @@ async fn s11_tenant_restrictions_block_at_the_network_and_log_to_its_tenant() {
     let walk = sign_in(&server, &client, CLI_APP, &megan).await;
     assert_eq!(walk.error_code(), Some(500021), "{walk:?}");
     assert_eq!(walk.who(), "Your network administrator");
-    let store = server.running().app.store();
+    let store = server.running().app.store_for_tests();
     let fabrikam_rows = store
         .list_sign_ins(TenantId::parse(FABRIKAM).unwrap(), 20)
         .await
@@ -465,7 +465,7 @@ async fn s13_guests_register_mfa_in_contoso_unless_contoso_trusts_home_mfa() {
     let guest = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .get_user(
             TenantId::parse(CONTOSO).unwrap(),
             portico_model::ObjectId::parse(guest_id).unwrap(),
@@ -534,7 +534,7 @@ async fn s13_guests_register_mfa_in_contoso_unless_contoso_trusts_home_mfa() {
     let bob_guest = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .get_user(
             TenantId::parse(CONTOSO).unwrap(),
             portico_model::ObjectId::parse(bob_invitation["invitedUser"]["id"].as_str().unwrap())
@@ -812,7 +812,7 @@ async fn s28_terms_of_use_are_accepted_once_and_recorded() {
     let guest =
         portico_model::ObjectId::parse(invitation["invitedUser"]["id"].as_str().unwrap()).unwrap();
     let contoso = TenantId::parse(CONTOSO).unwrap();
-    let store = server.running().app.store();
+    let store = server.running().app.store_for_tests();
     assert!(store
         .list_terms_acceptances(contoso, guest)
         .await

@@ -1,4 +1,4 @@
-//! Identity Protection through Graph (S12's API half, `decisions.md` 14): risk is set and
+//! Identity Protection through Graph (S12's API half, `docs/decisions.md` 14): risk is set and
 //! cleared in the home tenant — confirmCompromised, dismiss, a password change or reset — and a
 //! resource tenant neither lists nor clears a guest's risk. Also the dev control API that
 //! raises sign-in risk.
@@ -257,7 +257,7 @@ async fn ids_are_checked_before_anything_changes_and_tenants_stay_apart() {
     let records = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_audit_records(TenantId::parse(ADATUM).unwrap(), 50)
         .await
         .unwrap();
@@ -314,7 +314,7 @@ async fn a_password_reset_or_change_at_home_remediates_risk() {
     let stored = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .get_user(
             TenantId::parse(ADATUM).unwrap(),
             ObjectId::parse(&rick).unwrap(),
@@ -474,7 +474,7 @@ async fn the_control_api_raises_sign_in_risk_without_listing_a_risky_user() {
     let stored = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .find_risky_user(
             TenantId::parse(CONTOSO).unwrap(),
             ObjectId::parse(&megan).unwrap(),

@@ -337,12 +337,23 @@ async fn mail_delivered_over_smtp_leaves_no_body_behind() {
     let secrets = tour(&server, Mailbox::Smtp(&sink)).await;
     let app = &server.running().app;
     for _ in 0..100 {
-        if app.store().list_undelivered(10).await.unwrap().is_empty() {
+        if app
+            .store_for_tests()
+            .list_undelivered(10)
+            .await
+            .unwrap()
+            .is_empty()
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(app.store().list_undelivered(10).await.unwrap().is_empty());
+    assert!(app
+        .store_for_tests()
+        .list_undelivered(10)
+        .await
+        .unwrap()
+        .is_empty());
     assert_sealed(&stored_text(&store).await, &secrets);
     // The dev outbox still lists the messages, without their delivered bodies.
     let outbox: Value = server
@@ -371,7 +382,7 @@ fn contoso() -> TenantId {
 
 async fn megan(server: &TestServer) -> portico_model::user::User {
     let upn = Upn::parse("megan@contoso.com").unwrap();
-    let store = server.running().app.store();
+    let store = server.running().app.store_for_tests();
     store
         .find_user_by_upn(contoso(), &upn)
         .await
@@ -451,7 +462,10 @@ async fn secrets_stored_before_sealing_still_work_and_are_sealed_on_next_use() {
         id: megan.id,
         changes: UserChanges::mfa_methods(vec![legacy]),
     };
-    app.store().apply(contoso(), vec![patch]).await.unwrap();
+    app.store_for_tests()
+        .apply(contoso(), vec![patch])
+        .await
+        .unwrap();
     enable_security_defaults(&server).await;
     let person = Person {
         totp: Some(SEEDED_TOTP.into()),

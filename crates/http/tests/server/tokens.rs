@@ -120,7 +120,7 @@ async fn client_credentials_tokens_are_entra_shaped_and_verify_only_with_their_t
     let logs = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_sign_ins(TenantId::parse(CONTOSO).unwrap(), 10)
         .await
         .unwrap();
@@ -507,7 +507,7 @@ async fn wrong_passwords_and_disabled_accounts_are_refused_and_logged() {
     let logs = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .list_sign_ins(TenantId::parse(CONTOSO).unwrap(), 10)
         .await
         .unwrap();
@@ -594,7 +594,7 @@ async fn security_defaults_require_totp_registration_then_challenge() {
         json!(["pwd", "mfa"])
     );
     let megan = app
-        .store()
+        .store_for_tests()
         .find_user_by_upn(
             TenantId::parse(CONTOSO).unwrap(),
             &Upn::parse("megan@contoso.com").unwrap(),
@@ -895,7 +895,7 @@ async fn self_service_sign_up_creates_a_personal_account_only_where_allowed() {
     let dana = server
         .running()
         .app
-        .store()
+        .store_for_tests()
         .find_user_by_upn(personal_tenant, &Upn::parse("dana@outlook.com").unwrap())
         .await
         .unwrap()
@@ -1023,7 +1023,7 @@ async fn the_password_grant_works_only_for_members_of_apps_that_enable_it() {
 
     // A guest (made directly in the store until invitations land) never gets the password grant.
     let contoso = TenantId::parse(CONTOSO).unwrap();
-    let store = server.running().app.store();
+    let store = server.running().app.store_for_tests();
     let mut guest = store
         .find_user_by_upn(contoso, &Upn::parse("megan@contoso.com").unwrap())
         .await

@@ -7,7 +7,7 @@
 //! simply absent, and every listed property is selectable.
 //!
 //! The tables follow Graph's documentation (`concepts/aad-advanced-queries.md` and the resource
-//! pages), summarised in `entra-contract.md` §2.
+//! pages), summarised in `docs/entra-contract.md` §2.
 
 mod contact;
 mod directory_audit;

@@ -46,7 +46,7 @@ fn home_tenant(sign_in: &SignIn) -> Option<TenantRef> {
 }
 
 /// A block, or a control a guest can never satisfy. A policy that matched on user risk blocks a
-/// guest "because of risk on the home tenant" (`decisions.md` 14): only home can remediate it.
+/// guest "because of risk on the home tenant" (`docs/decisions.md` 14): only home can remediate it.
 pub fn blocked(policy: &ConditionalAccessPolicy, sign_in: &SignIn, what: &str) -> Denial {
     let resource = &sign_in.resource.tenant;
     let risk_based = !policy.conditions.user_risk_levels.is_empty();

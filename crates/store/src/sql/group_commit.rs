@@ -1,7 +1,7 @@
 //! Group commit for SQLite's single writer: concurrent `apply` calls are committed together, one
 //! transaction and one fsync for the lot, each in its own savepoint so that one call's failure
 //! (a conflict, a failed precondition) undoes only that call. Every caller is answered after the
-//! commit that holds its writes, so a 2xx still means "committed" (`decisions.md` 18).
+//! commit that holds its writes, so a 2xx still means "committed" (`docs/decisions.md` 18).
 //!
 //! The commit runs in its own task: a caller that goes away (a client hanging up) cannot
 //! cancel the transaction that also carries other callers' writes.

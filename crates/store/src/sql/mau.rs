@@ -1,4 +1,4 @@
-//! Monthly active guests (`decisions.md` 17): who had a successful sign-in in a tenant as the
+//! Monthly active guests (`docs/decisions.md` 17): who had a successful sign-in in a tenant as the
 //! resource, per calendar month. Kept in `monthly_active_guests`, apart from the sign-in log, so
 //! that purging old sign-ins (log retention) never changes a month's bill.
 

@@ -1,4 +1,4 @@
-//! Monthly active guests (`decisions.md` 17) and log retention.
+//! Monthly active guests (`docs/decisions.md` 17) and log retention.
 
 use crate::cases::{audit, sign_in};
 use crate::fixtures::*;

@@ -154,7 +154,7 @@ pub fn cross_tenant_policy_json(
 }
 
 /// Entra's default order of identity providers at redemption, which Portico follows
-/// (`decisions.md` 10) and does not let tenants change.
+/// (`docs/decisions.md` 10) and does not let tenants change.
 pub fn invitation_redemption_configuration_json() -> Value {
     json!({
         "primaryIdentityProviderPrecedenceOrder": ["externalFederation", "azureActiveDirectory", "socialIdentityProviders"],

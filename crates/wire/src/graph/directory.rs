@@ -193,3 +193,63 @@ pub fn authorization_policy_json(policy: &AuthorizationPolicy) -> Map<String, Va
     object.insert("defaultUserRolePermissions".into(), json!({"allowedToReadOtherUsers": policy.allowed_to_read_other_users, "allowedToCreateApps": true, "allowedToCreateSecurityGroups": true}));
     object
 }
+
+/// A user as a member or role holder in a `directoryObject` collection.
+pub fn user_reference_json(user: &portico_model::user::User) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("@odata.type".into(), "#microsoft.graph.user".into());
+    object.insert("id".into(), user.id.to_string().into());
+    object.insert("displayName".into(), user.display_name.clone().into());
+    object.insert(
+        "userPrincipalName".into(),
+        user.user_principal_name.to_string().into(),
+    );
+    object.insert(
+        "mail".into(),
+        user.mail
+            .as_ref()
+            .map_or(Value::Null, |m| m.to_string().into()),
+    );
+    object
+}
+
+/// A group as a member in a `directoryObject` collection.
+pub fn group_reference_json(group: &Group) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("@odata.type".into(), "#microsoft.graph.group".into());
+    object.insert("id".into(), group.id.to_string().into());
+    object.insert("displayName".into(), group.display_name.clone().into());
+    object
+}
+
+/// One app role assignment of the default role (Portico has no others yet) of `principal` to the
+/// application `resource` (with its name when the answer carries it).
+pub fn app_role_assignment_json(
+    principal: portico_model::ObjectId,
+    resource: portico_model::ObjectId,
+    resource_display_name: Option<&str>,
+) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("id".into(), principal.to_string().into());
+    object.insert("principalId".into(), principal.to_string().into());
+    object.insert("resourceId".into(), resource.to_string().into());
+    if let Some(name) = resource_display_name {
+        object.insert("resourceDisplayName".into(), name.into());
+    }
+    object.insert(
+        "appRoleId".into(),
+        "00000000-0000-0000-0000-000000000000".into(),
+    );
+    object
+}
+
+/// `identitySecurityDefaultsEnforcementPolicy`.
+pub fn security_defaults_json(enabled: bool) -> Value {
+    serde_json::json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity",
+        "id": "00000000-0000-0000-0000-000000000005",
+        "displayName": "Security Defaults",
+        "description": "Security defaults is a set of basic identity security mechanisms recommended by Microsoft. When enabled, these recommendations will be automatically enforced in your organization. Administrators and users will be better protected from common identity related attacks.",
+        "isEnabled": enabled,
+    })
+}

@@ -7,6 +7,7 @@
 
 mod check;
 mod consent;
+mod invitations;
 mod operation;
 mod table;
 mod targets;
