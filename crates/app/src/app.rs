@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use portico_model::mail::OutboxMessage;
 use portico_model::settings::DomainFederation;
 use portico_model::tenant::Tenant;
+use portico_model::user::MfaMethod;
 use portico_model::{DomainName, EmailAddress, TenantId};
 use portico_store::{Store, StoreError, TenantBatch, Write};
 use std::sync::Arc;
@@ -108,6 +109,15 @@ impl App {
     pub fn keys(&self) -> &KeyRing {
         &self.keys
     }
+    /// The master key, for the mail dispatcher (it opens queued bodies to deliver them).
+    pub fn master_key(&self) -> Arc<MasterKey> {
+        self.keys.shared_master()
+    }
+
+    /// A message ready for the outbox: its body (passcodes, redeem links) sealed.
+    pub(crate) fn seal_mail(&self, message: OutboxMessage) -> Result<OutboxMessage, AppError> {
+        Ok(crate::mail::seal_body(self.keys.master(), message)?)
+    }
     pub fn lifetimes(&self) -> &TokenLifetimes {
         &self.lifetimes
     }
@@ -165,7 +175,26 @@ impl App {
         let built = tokio::task::spawn_blocking(move || build_world(&seed, &public_url, now))
             .await
             .map_err(|e| AppError::Task(e.to_string()))??;
-        self.seal_federation_secrets(built)
+        let sealed = self.seal_federation_secrets(built)?;
+        self.seal_seeded_authenticators(sealed)
+    }
+
+    /// The seed holds TOTP secrets in the clear; the store gets them sealed.
+    fn seal_seeded_authenticators(
+        &self,
+        mut batches: Vec<TenantBatch>,
+    ) -> Result<Vec<TenantBatch>, AppError> {
+        for batch in &mut batches {
+            for write in &mut batch.writes {
+                let Write::InsertUser(user) = write else {
+                    continue;
+                };
+                for MfaMethod::Totp { secret_base32, .. } in &mut user.mfa_methods {
+                    *secret_base32 = self.seal_totp_secret(batch.tenant, user.id, secret_base32)?;
+                }
+            }
+        }
+        Ok(batches)
     }
 
     /// The seed holds federation client secrets in the clear; the store gets them sealed with
@@ -218,13 +247,22 @@ impl App {
         }
     }
 
-    /// Messages queued for sending, newest first; only those to or cc `to` when given.
+    /// Messages queued for sending, newest first; only those to or cc `to` when given. In dev
+    /// mode (the control API's outbox) with their bodies opened; otherwise as stored: sealed, or
+    /// purged once delivered.
     pub async fn outbox(
         &self,
         to: Option<&EmailAddress>,
         limit: u32,
     ) -> Result<Vec<OutboxMessage>, AppError> {
-        Ok(self.store.list_outbox(to, limit).await?)
+        let stored = self.store.list_outbox(to, limit).await?;
+        if !self.config.dev_mode {
+            return Ok(stored);
+        }
+        stored
+            .into_iter()
+            .map(|message| Ok(crate::mail::open_body(self.keys.master(), message)?))
+            .collect()
     }
 }
 

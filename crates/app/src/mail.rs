@@ -1,8 +1,13 @@
 //! Mail delivery. Use cases queue messages in the store's outbox in the same transaction as the
 //! change that caused them; the [`Dispatcher`] then hands them to a [`MailTransport`]. Without a
 //! relay (dev mode's default) messages simply stay in the outbox, readable through the control API.
+//!
+//! A message's body carries secrets (one-time passcodes, redeem links), so it is queued sealed
+//! with the master key ([`seal_body`]), opened only to deliver it and for the dev-mode outbox
+//! ([`open_body`]), and purged by the store once the relay accepted it.
 
 use crate::clock::Clock;
+use crate::tokens::master_key::{MasterKey, MasterKeyError};
 use async_trait::async_trait;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -11,6 +16,50 @@ use portico_store::{Delivery, Store};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
+
+/// The secret-bearing part of a message, as it is sealed.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Body {
+    text: String,
+    html: String,
+    links: Vec<String>,
+}
+
+fn body_context(message: &OutboxMessage) -> String {
+    format!("outbox:{}", message.id)
+}
+
+/// Seals `message`'s body for the outbox: the stored row keeps only the envelope in the clear.
+pub fn seal_body(
+    master: &MasterKey,
+    mut message: OutboxMessage,
+) -> Result<OutboxMessage, MasterKeyError> {
+    let body = Body {
+        text: std::mem::take(&mut message.text),
+        html: std::mem::take(&mut message.html),
+        links: std::mem::take(&mut message.links),
+    };
+    let json = serde_json::to_string(&body).map_err(|_| MasterKeyError::Malformed)?;
+    message.sealed_body = Some(master.seal_text(&body_context(&message), &json)?);
+    Ok(message)
+}
+
+/// The message with its body opened; a message queued before sealing (or already delivered
+/// and purged) is returned as it is.
+pub fn open_body(
+    master: &MasterKey,
+    mut message: OutboxMessage,
+) -> Result<OutboxMessage, MasterKeyError> {
+    let Some(sealed) = message.sealed_body.take() else {
+        return Ok(message);
+    };
+    let json = master.open_text(&body_context(&message), &sealed)?;
+    let body: Body = serde_json::from_str(&json).map_err(|_| MasterKeyError::WrongKey)?;
+    message.text = body.text;
+    message.html = body.html;
+    message.links = body.links;
+    Ok(message)
+}
 
 /// Hands one message to a mail system.
 #[async_trait]
@@ -88,6 +137,8 @@ pub struct Dispatcher {
     transport: Arc<dyn MailTransport>,
     clock: Arc<dyn Clock>,
     wakeup: Arc<Notify>,
+    /// Opens the sealed bodies at delivery time.
+    master: Arc<MasterKey>,
 }
 
 impl Dispatcher {
@@ -96,13 +147,21 @@ impl Dispatcher {
         transport: Arc<dyn MailTransport>,
         clock: Arc<dyn Clock>,
         wakeup: Arc<Notify>,
+        master: Arc<MasterKey>,
     ) -> Self {
         Self {
             store,
             transport,
             clock,
             wakeup,
+            master,
         }
+    }
+
+    /// Opens and sends one message.
+    async fn send(&self, message: &OutboxMessage) -> Result<(), String> {
+        let opened = open_body(&self.master, message.clone()).map_err(|e| e.to_string())?;
+        self.transport.send(&opened).await
     }
 
     /// Sends what is queued now; returns how many messages were delivered.
@@ -119,7 +178,7 @@ impl Dispatcher {
             .iter()
             .filter(|m| m.delivery_attempts < MAX_ATTEMPTS)
         {
-            let outcome = match self.transport.send(message).await {
+            let outcome = match self.send(message).await {
                 Ok(()) => {
                     delivered += 1;
                     Delivery::Delivered {

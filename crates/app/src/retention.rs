@@ -4,6 +4,7 @@
 
 use crate::{App, AppError};
 use chrono::{DateTime, Duration, Utc};
+use portico_model::lockout::FAMILIAR_ADDRESS_DAYS;
 use portico_model::TenantId;
 use std::time::Duration as StdDuration;
 use tokio::sync::watch;
@@ -19,6 +20,8 @@ pub const PURGE_INTERVAL: StdDuration = StdDuration::from_secs(15 * 60);
 pub struct PurgedLogs {
     pub sign_ins: u64,
     pub audit_records: u64,
+    /// Familiar addresses (smart lockout) past `FAMILIAR_ADDRESS_DAYS`.
+    pub familiar_addresses: u64,
 }
 
 /// The first instant that is kept: `days` before `now`. `None` (keep everything) for 0 days,
@@ -46,11 +49,17 @@ impl App {
                 purged.audit_records +=
                     self.purge_in_batches(tenant.id, before, Log::Audit).await?;
             }
+            if let Some(before) = now.checked_sub_signed(Duration::days(FAMILIAR_ADDRESS_DAYS)) {
+                purged.familiar_addresses += self
+                    .purge_in_batches(tenant.id, before, Log::FamiliarAddresses)
+                    .await?;
+            }
         }
         if purged != PurgedLogs::default() {
             tracing::info!(
                 sign_ins = purged.sign_ins,
                 audit_records = purged.audit_records,
+                familiar_addresses = purged.familiar_addresses,
                 "purged log rows past their retention"
             );
         }
@@ -72,6 +81,11 @@ impl App {
                         .purge_audit_records(tenant, before, BATCH)
                         .await?
                 }
+                Log::FamiliarAddresses => {
+                    self.store()
+                        .purge_familiar_addresses(tenant, before, BATCH)
+                        .await?
+                }
             };
             total += deleted;
             if deleted < u64::from(BATCH) {
@@ -87,6 +101,7 @@ impl App {
 enum Log {
     SignIns,
     Audit,
+    FamiliarAddresses,
 }
 
 /// The background purge a server runs: once at start, then every [`PURGE_INTERVAL`].

@@ -4,7 +4,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use portico_app::clock::AdjustableClock;
-use portico_app::mail::{Dispatcher, SmtpTransport};
+use portico_app::mail::{open_body, seal_body, Dispatcher, SmtpTransport};
+use portico_app::tokens::master_key::MasterKey;
 use portico_model::mail::OutboxMessage;
 use portico_model::{EmailAddress, ObjectId};
 use portico_store::{SqlStore, Store, StoreConfig, Write};
@@ -84,11 +85,22 @@ async fn queued_mail_is_delivered_over_smtp_and_marked_delivered() {
         delivered_at: None,
         delivery_attempts: 0,
         last_error: None,
+        sealed_body: None,
     };
+    // Queued as the app queues it: the body sealed with the master key.
+    let master = Arc::new(MasterKey::generate().unwrap().0);
+    let sealed = seal_body(&master, message.clone()).unwrap();
+    assert!(sealed.text.is_empty() && sealed.links.is_empty());
     store
-        .apply(tenant, vec![Write::EnqueueMail(message.clone())])
+        .apply(tenant, vec![Write::EnqueueMail(sealed)])
         .await
         .unwrap();
+    let queued = &store.list_undelivered(10).await.unwrap()[0];
+    assert!(!format!("{queued:?}").contains("ticket=abc"), "{queued:?}");
+    assert_eq!(
+        open_body(&master, queued.clone()).unwrap().links,
+        message.links
+    );
 
     let transport = SmtpTransport::from_url(&format!("smtp://127.0.0.1:{}", sink.port)).unwrap();
     let dispatcher = Dispatcher::new(
@@ -96,11 +108,18 @@ async fn queued_mail_is_delivered_over_smtp_and_marked_delivered() {
         Arc::new(transport),
         Arc::new(AdjustableClock::new()),
         Default::default(),
+        master,
     );
     assert_eq!(dispatcher.deliver_pending().await, 1);
     assert!(store.list_undelivered(10).await.unwrap().is_empty());
     let stored = store.list_outbox(None, 10).await.unwrap();
     assert!(stored[0].delivered_at.is_some());
+    assert!(
+        stored[0].text.is_empty() && stored[0].sealed_body.is_none(),
+        "a delivered message keeps no body: {:?}",
+        stored[0]
+    );
+    assert_eq!(stored[0].subject, message.subject, "the envelope stays");
     assert_eq!(
         dispatcher.deliver_pending().await,
         0,
@@ -156,6 +175,7 @@ async fn an_unreachable_relay_leaves_mail_queued_with_the_error() {
         delivered_at: None,
         delivery_attempts: 0,
         last_error: None,
+        sealed_body: None,
     };
     store
         .apply(tenant, vec![Write::EnqueueMail(message)])
@@ -167,10 +187,15 @@ async fn an_unreachable_relay_leaves_mail_queued_with_the_error() {
         Arc::new(transport),
         Arc::new(AdjustableClock::new()),
         Default::default(),
+        Arc::new(MasterKey::generate().unwrap().0),
     );
     assert_eq!(dispatcher.deliver_pending().await, 0);
     let queued = store.list_undelivered(10).await.unwrap();
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].delivery_attempts, 1);
     assert!(queued[0].last_error.is_some());
+    assert_eq!(
+        queued[0].text, "t",
+        "an undelivered body is kept for the retry"
+    );
 }

@@ -135,6 +135,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
             Arc::new(transport),
             app.clock(),
             app.mail_wakeup(),
+            app.master_key(),
         );
         background.push(tokio::spawn(dispatcher.run(stop_signal.clone())));
     }

@@ -12,6 +12,12 @@ pub const LOCKOUT_THRESHOLD: u32 = 10;
 /// How long the first, second, third and every later lockout lasts.
 pub const LOCKOUT_PERIODS_SECONDS: [i64; 4] = [60, 300, 900, 3600];
 
+/// Familiar addresses kept per account: the most recently used ones.
+pub const FAMILIAR_ADDRESSES_PER_ACCOUNT: u32 = 20;
+
+/// An address stays familiar this many days after the last completed sign-in from it.
+pub const FAMILIAR_ADDRESS_DAYS: i64 = 90;
+
 /// Whose credentials are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "camelCase")]

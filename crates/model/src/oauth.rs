@@ -18,6 +18,7 @@ pub enum FlowStep {
     /// (secret shown once). `guest` carries a guest's home sign-in on to what follows.
     RegisterMfa {
         user_id: ObjectId,
+        /// The new authenticator's secret, sealed with the master key (`sealed:…`).
         secret_base32: String,
         #[serde(default)]
         guest: Option<GuestContinuation>,
@@ -49,6 +50,7 @@ pub enum FlowStep {
         guest_id: ObjectId,
         home_tenant: crate::TenantId,
         home_user: ObjectId,
+        /// A registration's new secret, sealed with the master key; `None` for a challenge.
         register_secret: Option<String>,
     },
     /// A guest without a home tenant: a one-time passcode mailed to the address.

@@ -40,9 +40,12 @@ pub enum MfaMethod {
     /// RFC 6238 TOTP: SHA-1, 6 digits, 30-second steps.
     Totp {
         id: ObjectId,
+        /// The base32 secret sealed with the master key (`sealed:…`, bound to the tenant and
+        /// user); plain base32 in rows written before sealing, sealed on the next check.
         secret_base32: String,
         registered_at: DateTime<Utc>,
-        /// The last 30-second step accepted, so a code cannot be replayed.
+        /// The last 30-second step accepted, as recorded before the store claimed steps
+        /// (`Write::ClaimTotpStep`); still honoured, no longer written.
         #[serde(default)]
         last_used_step: Option<u64>,
     },

@@ -6,18 +6,18 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use portico_app::b2b::InvitationRequest;
 use portico_app::directory::{Caller, SyncedImport};
-use portico_app::tokens::master_key::{MasterKey, MasterKeySource};
+use portico_app::tokens::master_key::MasterKey;
 use portico_app::{App, AppConfig};
 use portico_model::user::{User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
 use portico_store::{SqlStore, Store};
 use std::sync::Arc;
 
-/// The application over the store a server uses. These commands sign nothing, so a per-run
-/// master key is enough.
-pub(crate) async fn open_app(store: &crate::cli::StoreArgs, public_url: &url::Url) -> Result<App> {
-    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&store.store_config()?).await?);
-    let master = MasterKey::load(&MasterKeySource::Ephemeral)?;
+/// The application over the store a server uses, with the server's master key: these commands
+/// sign nothing, but the mail they queue is sealed with it, and the server must open it.
+pub(crate) async fn open_app(args: &crate::cli::StoreArgs, public_url: &url::Url) -> Result<App> {
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&args.store_config()?).await?);
+    let master = MasterKey::load(&args.master_key_source(&crate::ca_dir()?))?;
     let config = AppConfig {
         public_url: public_url.clone(),
         dev_mode: false,

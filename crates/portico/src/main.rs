@@ -40,7 +40,8 @@ fn main() -> Result<()> {
     })
 }
 
-fn ca_dir() -> Result<PathBuf> {
+/// Where the local CA lives (and, for PostgreSQL without `PORTICO_MASTER_KEY`, the master key).
+pub(crate) fn ca_dir() -> Result<PathBuf> {
     let from_env = std::env::var_os("PORTICO_CA_DIR").map(PathBuf::from);
     let config_dir = directories::BaseDirs::new().map(|dirs| dirs.config_dir().to_owned());
     default_ca_dir(from_env, config_dir).context("no config directory: set PORTICO_CA_DIR")

@@ -344,6 +344,26 @@ async fn invite_csv_is_idempotent_and_import_synced_adds_state_3_accounts() {
         .iter()
         .any(|g| g["onPremisesSyncEnabled"] == true
             && g["userPrincipalName"] == "partner1@contoso.com"));
+    // The invitation mail the command queued is sealed with the server's master key: the
+    // server's dev outbox opens it, and the database file holds no redeem ticket.
+    let outbox: serde_json::Value = client
+        .get(format!("{base}portico/v1/outbox?to=alice@fabrikam.com"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let link = outbox["value"][0]["links"][0].as_str().unwrap_or_default();
+    assert!(link.contains("redeem?tenant="), "{outbox}");
+    let ticket = link.split("ticket=").nth(1).unwrap();
+    for file in ["portico.db", "portico.db-wal"] {
+        let bytes = std::fs::read(data.path().join(file)).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(ticket),
+            "{file} holds the redeem ticket"
+        );
+    }
     Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status()

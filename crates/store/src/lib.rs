@@ -296,6 +296,13 @@ pub trait Store: Send + Sync + 'static {
         before: DateTime<Utc>,
         limit: u32,
     ) -> StoreResult<u64>;
+    /// Familiar addresses last seen before `before` (past the familiarity window).
+    async fn purge_familiar_addresses(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<u64>;
 
     // Guests and their home accounts.
     async fn find_guest_by_home(
@@ -361,6 +368,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<OutboxMessage>>;
     /// Oldest first, not yet delivered.
     async fn list_undelivered(&self, limit: u32) -> StoreResult<Vec<OutboxMessage>>;
+    /// Counts an attempt; a delivered message keeps its envelope and loses its body
+    /// ([`OutboxMessage::purge_body`]).
     async fn record_delivery(&self, message: ObjectId, outcome: Delivery) -> StoreResult<()>;
 }
 

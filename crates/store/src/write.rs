@@ -97,7 +97,11 @@ pub enum Write {
         retire_at: DateTime<Utc>,
     },
     EnqueueMail(OutboxMessage),
-    PutLoginFlow(LoginFlow),
+    /// A new sign-in flow (at `/authorize` or a redeem link).
+    InsertLoginFlow(LoginFlow),
+    /// The next step of a flow in progress; `NotFound` once the flow has ended, so a late request
+    /// cannot recreate a finished (or concurrently ended) sign-in.
+    UpdateLoginFlow(LoginFlow),
     DeleteLoginFlow {
         flow_hash: String,
     },
@@ -123,11 +127,19 @@ pub enum Write {
         account: LockoutAccount,
         familiar: Option<bool>,
     },
-    /// Remembers an address the account signed in from successfully (a familiar location).
+    /// Remembers an address the account signed in from successfully (a familiar location); the
+    /// account keeps its newest `FAMILIAR_ADDRESSES_PER_ACCOUNT`, none older than
+    /// `FAMILIAR_ADDRESS_DAYS`.
     RecordFamiliarAddress {
         account: LockoutAccount,
         address: String,
         at: DateTime<Utc>,
+    },
+    /// Accepts a TOTP code's time step for a user: `Conflict::Precondition` unless `step` is
+    /// later than every step accepted before, so one code works once across parallel sign-ins.
+    ClaimTotpStep {
+        user_id: ObjectId,
+        step: u64,
     },
     /// Counts one use of a rate-limited action in a fixed window of `window_seconds` that starts
     /// at its first use; `Conflict::Precondition` when the window's `max` uses are spent.

@@ -45,5 +45,6 @@ pub(crate) fn invitation_message(mail: InvitationMail<'_>) -> Option<OutboxMessa
         delivered_at: None,
         delivery_attempts: 0,
         last_error: None,
+        sealed_body: None,
     })
 }

@@ -363,9 +363,9 @@ impl App {
         to: &EmailAddress,
         cc: Vec<EmailAddress>,
         url: &str,
-    ) -> Vec<Write> {
+    ) -> Result<Vec<Write>, GraphError> {
         if !request.send_invitation_message {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let inviter = Self::inviter_name(caller);
         let mail = InvitationMail {
@@ -377,10 +377,13 @@ impl App {
             redeem_url: url,
             now: self.now(),
         };
-        invitation_message(mail)
-            .map(Write::EnqueueMail)
-            .into_iter()
-            .collect()
+        let Some(message) = invitation_message(mail) else {
+            return Ok(Vec::new());
+        };
+        let sealed = self
+            .seal_mail(message)
+            .map_err(|e| GraphError::Internal(e.to_string()))?;
+        Ok(vec![Write::EnqueueMail(sealed)])
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -453,7 +456,10 @@ impl App {
                 &user.display_name,
             ),
         ];
-        writes.extend(self.mail_writes(tenant, caller, request, address, cc.clone(), &url));
+        writes.extend(
+            self.mail_writes(tenant, caller, request, address, cc.clone(), &url)
+                .map_err(CreateError::Graph)?,
+        );
         match self.store().apply(tenant.id, writes).await {
             Ok(()) => {}
             Err(StoreError::Conflict(Conflict::UserPrincipalName(_))) => {
@@ -567,7 +573,7 @@ impl App {
             guest.id,
             &guest.display_name,
         ));
-        writes.extend(self.mail_writes(tenant, caller, request, &address, cc.clone(), &url));
+        writes.extend(self.mail_writes(tenant, caller, request, &address, cc.clone(), &url)?);
         self.store().apply(tenant.id, writes).await?;
         self.mail_wakeup().notify_one();
         Ok(InvitationOutcome {
@@ -669,7 +675,7 @@ impl App {
             guest.id,
             &guest.display_name,
         ));
-        writes.extend(self.mail_writes(tenant, caller, &request, &address, cc.clone(), &url));
+        writes.extend(self.mail_writes(tenant, caller, &request, &address, cc.clone(), &url)?);
         match self.store().apply(tenant.id, writes).await {
             Err(StoreError::Conflict(Conflict::Precondition(_))) => {
                 return Err(bad(

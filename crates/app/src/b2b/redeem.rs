@@ -113,7 +113,7 @@ impl App {
         };
         if let Err(error) = self
             .store()
-            .apply(tenant.id, vec![Write::PutLoginFlow(flow)])
+            .apply(tenant.id, vec![Write::InsertLoginFlow(flow)])
             .await
         {
             return server_error_outcome(error);

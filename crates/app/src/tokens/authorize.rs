@@ -115,7 +115,7 @@ impl App {
         };
         attempt!(
             self.store()
-                .apply(tenant.id, vec![Write::PutLoginFlow(flow)])
+                .apply(tenant.id, vec![Write::InsertLoginFlow(flow)])
                 .await
         );
         let page = match user {

@@ -2,7 +2,7 @@
 //! order step 2): authorization code with PKCE, state and nonce; the ID token is verified with
 //! the provider's own keys, and the address it asserts must be the guest's (`docs/decisions.md` 7).
 
-use super::flow::{error_page_outcome, server_error_outcome, FlowOutcome};
+use super::flow::{commit_step, error_page_outcome, server_error_outcome, FlowOutcome};
 use super::guest_flow::Ctx;
 use crate::secrets::{constant_time_eq, digest_hex};
 use crate::App;
@@ -106,13 +106,11 @@ impl App {
             nonce: nonce.clone(),
             verifier,
         };
-        if let Err(error) = self
-            .store()
-            .apply(ctx.tenant.id, vec![Write::PutLoginFlow(flow)])
-            .await
-        {
-            return server_error_outcome(error);
-        }
+        commit_step!(
+            self.store()
+                .apply(ctx.tenant.id, vec![Write::UpdateLoginFlow(flow)])
+                .await
+        );
         let redirect_uri = self.federation_redirect_uri(ctx);
         let Ok(mut authorize) = url::Url::parse(&discovery.authorization_endpoint) else {
             return server_error_outcome("the provider's authorization endpoint is not a URL");

@@ -248,6 +248,32 @@ macro_rules! attempt {
 }
 pub(crate) use attempt;
 
+/// [`attempt`] for the write of a flow's next step (`Write::UpdateLoginFlow`): a flow that ended
+/// meanwhile — finished or given up by a parallel request — shows the expired page rather than
+/// a server error, and is not brought back.
+macro_rules! commit_step {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(portico_store::StoreError::NotFound) => {
+                return $crate::tokens::flow::sign_in_expired()
+            }
+            Err(error) => return $crate::tokens::flow::server_error_outcome(error),
+        }
+    };
+}
+pub(crate) use commit_step;
+
+/// The page for a sign-in that no longer exists (expired, finished or ended).
+pub(crate) fn sign_in_expired() -> FlowOutcome {
+    error_page(
+        9002313,
+        "This sign-in has expired",
+        "The sign-in request is no longer valid.",
+        "Go back to the app and sign in again.",
+    )
+}
+
 /// Appends OAuth response parameters to the redirect URI (or a form for `form_post`).
 pub(super) fn respond(
     request: &AuthorizationRequest,
@@ -306,14 +332,7 @@ impl App {
         cookie_flow: Option<String>,
     ) -> FlowOutcome {
         let now = self.now();
-        let expired = || {
-            error_page(
-                9002313,
-                "This sign-in has expired",
-                "The sign-in request is no longer valid.",
-                "Go back to the app and sign in again.",
-            )
-        };
+        let expired = sign_in_expired;
         let Some(tenant) = attempt!(self.resolve_tenant(segment).await) else {
             return expired();
         };
@@ -371,9 +390,9 @@ impl App {
                 match attempt!(self.find_member(&tenant, login.trim()).await) {
                     Some(user) => {
                         flow.step = FlowStep::Password { user_id: user.id };
-                        attempt!(
+                        commit_step!(
                             self.store()
-                                .apply(tenant.id, vec![Write::PutLoginFlow(flow.clone())])
+                                .apply(tenant.id, vec![Write::UpdateLoginFlow(flow.clone())])
                                 .await
                         );
                         show(
@@ -399,9 +418,9 @@ impl App {
                         flow.step = FlowStep::SignUp {
                             email: login.trim().to_owned(),
                         };
-                        attempt!(
+                        commit_step!(
                             self.store()
-                                .apply(tenant.id, vec![Write::PutLoginFlow(flow.clone())])
+                                .apply(tenant.id, vec![Write::UpdateLoginFlow(flow.clone())])
                                 .await
                         );
                         show(

@@ -4,9 +4,10 @@
 //! redeems the invitation (`docs/decisions.md` 7, 10–13).
 
 use super::errors::LOCKED_MESSAGE;
-use super::flow::{attempt, error_page_outcome, FlowForm, FlowOutcome, Page, ShownPage};
+use super::flow::{
+    attempt, commit_step, error_page_outcome, FlowForm, FlowOutcome, Page, ShownPage,
+};
 use super::lockout::{refund, Claim};
-use super::totp;
 use crate::b2b::HomeAccount;
 use crate::secrets::{constant_time_eq, digest_hex};
 use crate::sign_in::{SignInAttempt, SignInKind};
@@ -213,9 +214,9 @@ impl App {
         page: Page,
         error: Option<(u32, String)>,
     ) -> FlowOutcome {
-        attempt!(
+        commit_step!(
             self.store()
-                .apply(ctx.tenant.id, vec![Write::PutLoginFlow(flow.clone())])
+                .apply(ctx.tenant.id, vec![Write::UpdateLoginFlow(flow.clone())])
                 .await
         );
         ctx.show(&flow, page, error)
@@ -255,13 +256,16 @@ impl App {
         };
         let mail = passcode_mail(ctx.tenant, address, &code, minutes, now);
         let mut writes = passcode_quotas(address, now);
-        writes.push(Write::PutLoginFlow(flow.clone()));
-        writes.extend(mail.map(Write::EnqueueMail));
+        writes.push(Write::UpdateLoginFlow(flow.clone()));
+        if let Some(mail) = mail {
+            writes.push(Write::EnqueueMail(attempt!(self.seal_mail(mail))));
+        }
         match self.store().apply(ctx.tenant.id, writes).await {
             Ok(()) => {}
             Err(StoreError::Conflict(portico_store::Conflict::Precondition(_))) => {
                 return too_many_passcodes();
             }
+            Err(StoreError::NotFound) => return super::flow::sign_in_expired(),
             Err(error) => return super::flow::server_error_outcome(error),
         }
         self.mail_wakeup().notify_one();
@@ -348,19 +352,26 @@ impl App {
                         .mfa_methods
                         .iter()
                         .any(|m| matches!(m, MfaMethod::Totp { .. }));
-                    let secret = if registered { None } else { totp::new_secret() };
-                    let page = match &secret {
-                        Some(secret) => Page::RegisterMfa {
-                            username,
-                            secret_base32: secret.clone(),
-                        },
-                        None => Page::ChallengeMfa { username },
+                    let secret = if registered {
+                        None
+                    } else {
+                        Some(attempt!(self.new_totp_secret(home_tenant, home_user)))
+                    };
+                    let (page, register_secret) = match secret {
+                        Some((plain, sealed)) => (
+                            Page::RegisterMfa {
+                                username,
+                                secret_base32: plain,
+                            },
+                            Some(sealed),
+                        ),
+                        None => (Page::ChallengeMfa { username }, None),
                     };
                     flow.step = FlowStep::HomeMfa {
                         guest_id,
                         home_tenant,
                         home_user,
-                        register_secret: secret,
+                        register_secret,
                     };
                     return self.save_and_show(ctx, flow, page, None).await;
                 }
@@ -406,44 +417,31 @@ impl App {
                 };
                 let code = form.otp.clone().unwrap_or_default();
                 let accepted = match &register_secret {
-                    Some(secret) => totp::verify(secret, &code, now, None).map(|step| {
-                        user.mfa_methods.push(MfaMethod::Totp {
-                            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
-                            secret_base32: secret.clone(),
-                            registered_at: now,
-                            last_used_step: Some(step),
-                        });
-                    }),
-                    None => user.mfa_methods.iter_mut().find_map(|method| match method {
-                        MfaMethod::Totp {
-                            secret_base32,
-                            last_used_step,
-                            ..
-                        } => totp::verify(secret_base32, &code, now, *last_used_step)
-                            .map(|step| *last_used_step = Some(step)),
-                    }),
+                    Some(sealed) => attempt!(
+                        self.register_totp(home_tenant, &mut user, sealed, &code, now)
+                            .await
+                    )
+                    .map(|saved| vec![self.registered_security_info(&user), saved]),
+                    None => attempt!(self.check_totp(home_tenant, &user, &code, now).await),
                 };
-                if accepted.is_none() {
+                let Some(mut saved) = accepted else {
                     let page = match register_secret {
-                        Some(secret) => Page::RegisterMfa {
+                        Some(sealed) => Page::RegisterMfa {
                             username,
-                            secret_base32: secret,
+                            secret_base32: attempt!(self.open_totp_secret(
+                                home_tenant,
+                                home_user,
+                                &sealed
+                            )),
                         },
                         None => Page::ChallengeMfa { username },
                     };
                     let error = Some((500121, "The code you entered is not valid.".into()));
                     let shown = ctx.show(&flow, page, error);
                     return self.after_wrong_code(ctx.tenant.id, &flow, shown).await;
-                }
+                };
                 // The authenticator belongs to the home tenant: it is saved (and audited) there.
-                let mut saved: Vec<Write> = key.map(refund).into_iter().collect();
-                if register_secret.is_some() {
-                    saved.push(self.registered_security_info(&user));
-                }
-                saved.push(Write::PatchUser {
-                    id: user.id,
-                    changes: UserChanges::mfa_methods(user.mfa_methods),
-                });
+                saved.extend(key.map(refund));
                 attempt!(self.store().apply(home_tenant, saved).await);
                 self.after_home(
                     ctx,
@@ -591,8 +589,8 @@ impl App {
                     .map_or_else(|| guest.display_name.clone(), ToString::to_string),
             };
             let mut all = writes;
-            all.push(Write::PutLoginFlow(flow.clone()));
-            attempt!(self.store().apply(ctx.tenant.id, all).await);
+            all.push(Write::UpdateLoginFlow(flow.clone()));
+            commit_step!(self.store().apply(ctx.tenant.id, all).await);
             return ctx.show(&flow, page, None);
         }
         self.finish_guest(ctx, &flow, guest, &home, &amr, writes, judged, now)
@@ -911,6 +909,7 @@ fn passcode_mail(
         delivered_at: None,
         delivery_attempts: 0,
         last_error: None,
+        sealed_body: None,
     })
 }
 

@@ -67,7 +67,7 @@ struct TenantKeys {
 /// The signing keys of every tenant.
 pub struct KeyRing {
     store: Arc<dyn Store>,
-    master: MasterKey,
+    master: Arc<MasterKey>,
     cache: RwLock<HashMap<TenantId, Arc<TenantKeys>>>,
     /// Serialises first-key creation in this process, so concurrent first uses create one key.
     creating: tokio::sync::Mutex<()>,
@@ -81,7 +81,7 @@ impl KeyRing {
     pub fn new(store: Arc<dyn Store>, master: MasterKey) -> Self {
         Self {
             store,
-            master,
+            master: Arc::new(master),
             cache: RwLock::new(HashMap::new()),
             creating: tokio::sync::Mutex::new(()),
         }
@@ -259,9 +259,14 @@ impl KeyRing {
         Ok(loaded)
     }
 
-    /// The master key (for tagging opaque client-held values).
+    /// The master key (for tagging opaque client-held values and sealing secrets at rest).
     pub fn master(&self) -> &MasterKey {
         &self.master
+    }
+
+    /// The master key, shared with the mail dispatcher (which opens queued bodies).
+    pub fn shared_master(&self) -> Arc<MasterKey> {
+        self.master.clone()
     }
 
     /// Forgets cached keys (after a reset).

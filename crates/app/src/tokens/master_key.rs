@@ -1,10 +1,20 @@
-//! The key that encrypts signing keys at rest (AES-256-GCM). It comes from configuration
+//! The key that encrypts secrets at rest (AES-256-GCM): signing keys, federation client secrets,
+//! TOTP secrets and queued mail bodies. It comes from configuration
 //! (`PORTICO_MASTER_KEY`) or a file beside the data; every node sharing a database needs the same.
 
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
+
+/// Marks a text column's value as sealed; values without it predate sealing.
+const SEALED_PREFIX: &str = "sealed:";
+
+/// Whether a stored text was sealed by [`MasterKey::seal_text`] (else it is a legacy plaintext,
+/// to be sealed on its next write).
+pub fn is_sealed_text(stored: &str) -> bool {
+    stored.starts_with(SEALED_PREFIX)
+}
 
 /// Where the master key comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,9 +36,7 @@ pub enum MasterKeyError {
     },
     #[error("the master key must be 32 bytes, base64-encoded")]
     Malformed,
-    #[error(
-        "a sealed signing key could not be decrypted: is this the master key it was sealed with?"
-    )]
+    #[error("a sealed secret could not be decrypted: is this the master key it was sealed with?")]
     WrongKey,
     #[error("the system random source failed")]
     Random,
@@ -122,6 +130,24 @@ impl MasterKey {
         aws_lc_rs::hmac::verify(&self.link_key, message, tag).is_ok()
     }
 
+    /// Seals a text for a text column: `sealed:` and the base64url of [`MasterKey::seal`].
+    pub fn seal_text(&self, context: &str, plaintext: &str) -> Result<String, MasterKeyError> {
+        let sealed = self.seal(context, plaintext.as_bytes())?;
+        Ok(format!("{SEALED_PREFIX}{}", URL_SAFE_NO_PAD.encode(sealed)))
+    }
+
+    /// Opens what [`MasterKey::seal_text`] wrote. A value without the `sealed:` prefix was
+    /// written before sealing existed and is returned as it is (see [`is_sealed_text`]).
+    pub fn open_text(&self, context: &str, stored: &str) -> Result<String, MasterKeyError> {
+        let Some(encoded) = stored.strip_prefix(SEALED_PREFIX) else {
+            return Ok(stored.to_owned());
+        };
+        let sealed = URL_SAFE_NO_PAD
+            .decode(encoded)
+            .map_err(|_| MasterKeyError::WrongKey)?;
+        String::from_utf8(self.open(context, &sealed)?).map_err(|_| MasterKeyError::WrongKey)
+    }
+
     pub fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, MasterKeyError> {
         if sealed.len() < NONCE_LEN {
             return Err(MasterKeyError::WrongKey);
@@ -177,6 +203,25 @@ mod tests {
         let (other, _) = MasterKey::generate().unwrap();
         assert!(other.open("tenant-a/kid-1", &sealed).is_err());
         assert!(MasterKey::from_base64("c2hvcnQ=").is_err());
+    }
+
+    #[test]
+    fn sealed_texts_open_with_their_context_and_legacy_plaintext_passes_through() {
+        let (key, _) = MasterKey::generate().unwrap();
+        let sealed = key.seal_text("totp:t:u", "JBSWY3DPEHPK3PXP").unwrap();
+        assert!(is_sealed_text(&sealed));
+        assert!(!sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_eq!(
+            key.open_text("totp:t:u", &sealed).unwrap(),
+            "JBSWY3DPEHPK3PXP"
+        );
+        assert!(key.open_text("totp:t:other", &sealed).is_err());
+        assert!(key.open_text("totp:t:u", "sealed:not base64!").is_err());
+        assert!(!is_sealed_text("JBSWY3DPEHPK3PXP"));
+        assert_eq!(
+            key.open_text("totp:t:u", "JBSWY3DPEHPK3PXP").unwrap(),
+            "JBSWY3DPEHPK3PXP"
+        );
     }
 
     #[test]

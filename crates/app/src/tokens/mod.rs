@@ -7,6 +7,7 @@ pub mod keys;
 pub mod master_key;
 pub mod totp;
 
+mod authenticator;
 mod authorize;
 mod client;
 mod consent;

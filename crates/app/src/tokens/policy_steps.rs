@@ -2,12 +2,9 @@
 //! uses MFA in this tenant, accepts terms of use, or sees who must act. Members and guests share
 //! these steps; a guest's home sign-in rides along in a [`GuestContinuation`].
 
-use super::flow::{
-    attempt, error_page_outcome, server_error_outcome, AgreementView, FlowOutcome, Page,
-};
+use super::flow::{attempt, commit_step, error_page_outcome, AgreementView, FlowOutcome, Page};
 use super::guest_flow::Ctx;
 use super::lockout::{refund, Claim};
-use super::totp;
 use crate::sign_in::SignInKind;
 use crate::sign_in_policy::enforce::denial_page;
 use crate::sign_in_policy::facts::device_markers;
@@ -18,11 +15,11 @@ use portico_model::conditional_access::TermsAcceptance;
 use portico_model::lockout::LockoutAccount;
 use portico_model::logs::AuditTarget;
 use portico_model::oauth::{FlowStep, GuestContinuation, LoginFlow};
-use portico_model::user::{MfaMethod, User};
+use portico_model::user::User;
 use portico_model::ObjectId;
 use portico_policy::decision::{Decision, InterruptKind};
 use portico_policy::facts::Stage;
-use portico_store::{UserChanges, Write};
+use portico_store::Write;
 
 impl App {
     /// Authentication is done (`amr` says how): ask the engine and act on its answer. `writes`
@@ -112,13 +109,11 @@ impl App {
                     Page::ChallengeMfa { username },
                 ),
                 InterruptKind::RegisterMfa => {
-                    let Some(secret) = totp::new_secret() else {
-                        return server_error_outcome("no random source");
-                    };
+                    let (secret, sealed) = attempt!(self.new_totp_secret(ctx.tenant.id, user.id));
                     (
                         FlowStep::RegisterMfa {
                             user_id: user.id,
-                            secret_base32: secret.clone(),
+                            secret_base32: sealed,
                             guest,
                         },
                         Page::RegisterMfa {
@@ -151,8 +146,8 @@ impl App {
         };
         flow.step = step;
         let mut all = writes;
-        all.push(Write::PutLoginFlow(flow.clone()));
-        attempt!(self.store().apply(ctx.tenant.id, all).await);
+        all.push(Write::UpdateLoginFlow(flow.clone()));
+        commit_step!(self.store().apply(ctx.tenant.id, all).await);
         ctx.show(&flow, page, None)
     }
 
@@ -175,29 +170,31 @@ impl App {
                     return end;
                 }
                 let code = form.otp.clone().unwrap_or_default();
-                match totp::verify(&secret_base32, &code, now, None) {
-                    Some(step) => {
-                        user.mfa_methods.push(MfaMethod::Totp {
-                            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
-                            secret_base32,
-                            registered_at: now,
-                            last_used_step: Some(step),
-                        });
+                let tenant = ctx.tenant.id;
+                match attempt!(
+                    self.register_totp(tenant, &mut user, &secret_base32, &code, now)
+                        .await
+                ) {
+                    Some(saved) => {
                         let audit = self.registered_security_info(&user);
-                        self.after_mfa(ctx, flow, user, guest, vec![audit], now)
+                        self.after_mfa(ctx, flow, user, guest, vec![audit, saved], now)
                             .await
                     }
                     None => {
                         let page = Page::RegisterMfa {
                             username: self.display_name_for(&user, guest.is_some()),
-                            secret_base32,
+                            secret_base32: attempt!(self.open_totp_secret(
+                                tenant,
+                                user.id,
+                                &secret_base32
+                            )),
                         };
                         self.mfa_failed(ctx, flow, &user, page, now).await
                     }
                 }
             }
             FlowStep::ChallengeMfa { user_id, guest } => {
-                let mut user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
+                let user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
                 let page = Page::ChallengeMfa {
                     username: self.display_name_for(&user, guest.is_some()),
                 };
@@ -213,20 +210,13 @@ impl App {
                     Claim::Locked => return self.locked_page(ctx, &flow, &user, page, now).await,
                 };
                 let code = form.otp.clone().unwrap_or_default();
-                let accepted = user.mfa_methods.iter_mut().find_map(|method| match method {
-                    MfaMethod::Totp {
-                        secret_base32,
-                        last_used_step,
-                        ..
-                    } => totp::verify(secret_base32, &code, now, *last_used_step)
-                        .map(|step| *last_used_step = Some(step)),
-                });
-                if accepted.is_some() {
-                    return self
-                        .after_mfa(ctx, flow, user, guest, vec![refund(key)], now)
-                        .await;
+                match attempt!(self.check_totp(ctx.tenant.id, &user, &code, now).await) {
+                    Some(mut writes) => {
+                        writes.push(refund(key));
+                        self.after_mfa(ctx, flow, user, guest, writes, now).await
+                    }
+                    None => self.mfa_failed(ctx, flow, &user, page, now).await,
                 }
-                self.mfa_failed(ctx, flow, &user, page, now).await
             }
             FlowStep::AcceptTerms {
                 user_id,
@@ -284,14 +274,14 @@ impl App {
         }
     }
 
-    /// MFA succeeded in this tenant: the authenticator's state is saved with what follows.
+    /// MFA succeeded in this tenant: `writes` (a registration, say) are saved with what follows.
     async fn after_mfa(
         &self,
         ctx: &Ctx<'_>,
         flow: LoginFlow,
         user: User,
         guest: Option<GuestContinuation>,
-        mut writes: Vec<Write>,
+        writes: Vec<Write>,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
         let mut amr = match &guest {
@@ -304,10 +294,6 @@ impl App {
         let guest = guest.map(|g| GuestContinuation {
             amr: amr.clone(),
             ..g
-        });
-        writes.push(Write::PatchUser {
-            id: user.id,
-            changes: UserChanges::mfa_methods(user.mfa_methods.clone()),
         });
         self.proceed(ctx, flow, &user, guest, amr, writes, now)
             .await

@@ -189,6 +189,7 @@ async fn the_outbox_lists_messages_newest_first_filtered_by_recipient() {
         delivered_at: None,
         delivery_attempts: 0,
         last_error: None,
+        sealed_body: None,
     };
     store
         .apply(

@@ -35,6 +35,8 @@ pub struct Spawn {
     /// A seed file's text to use instead of the demo world.
     pub seed: Option<&'static str>,
     pub throttle: portico_http::ThrottleLimits,
+    /// An SMTP relay (`smtp://127.0.0.1:port`): queued mail is delivered there.
+    pub smtp_url: Option<String>,
 }
 
 impl Default for Spawn {
@@ -46,6 +48,7 @@ impl Default for Spawn {
             ca_dir: None,
             seed: None,
             throttle: portico_http::ThrottleLimits::default(),
+            smtp_url: None,
         }
     }
 }
@@ -68,7 +71,7 @@ pub async fn spawn(options: Spawn) -> TestServer {
         },
         dev_mode: options.dev_mode,
         ca_dir: ca_dir.path().to_owned(),
-        smtp_url: None,
+        smtp_url: options.smtp_url,
         throttle: options.throttle,
         master_key: match &options.store {
             StoreConfig::SqliteFile(path) => MasterKeySource::File(path.with_extension("key")),

@@ -15,7 +15,7 @@ fn contoso() -> TenantId {
     TenantId::parse(CONTOSO).unwrap()
 }
 
-async fn enable_security_defaults(server: &TestServer) {
+pub(crate) async fn enable_security_defaults(server: &TestServer) {
     let admin = app_token(server, "contoso.com", ADMIN_APP, "contoso-admin-secret").await;
     let patch = server
         .client

@@ -26,5 +26,6 @@ mod permission_matrix;
 mod policy;
 mod redirect_corpus;
 mod risk_api;
+mod secrets_at_rest;
 mod tokens;
 mod walk;

@@ -6,9 +6,10 @@ use super::codec::{db_error, micros, Columns};
 use crate::{Conflict, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use portico_model::lockout::{
-    LockoutAccount, LockoutKey, LockoutState, LOCKOUT_PERIODS_SECONDS, LOCKOUT_THRESHOLD,
+    LockoutAccount, LockoutKey, LockoutState, FAMILIAR_ADDRESSES_PER_ACCOUNT,
+    FAMILIAR_ADDRESS_DAYS, LOCKOUT_PERIODS_SECONDS, LOCKOUT_THRESHOLD,
 };
-use portico_model::TenantId;
+use portico_model::{ObjectId, TenantId};
 use sqlx::{AnyConnection, AnyPool};
 
 fn refused(what: &str) -> StoreError {
@@ -151,6 +152,57 @@ pub(crate) async fn record_address(
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
+    trim_addresses(conn, tenant, account, at).await
+}
+
+/// Keeps an account's familiar addresses bounded: the newest few, none past the window.
+async fn trim_addresses(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    account: &LockoutAccount,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let oldest_kept = micros(at).saturating_sub(FAMILIAR_ADDRESS_DAYS * 86_400 * 1_000_000);
+    sqlx::query(
+        "DELETE FROM familiar_addresses WHERE tenant_id = $1 AND account = $2 AND (last_seen < $3 \
+           OR address NOT IN (SELECT address FROM familiar_addresses WHERE tenant_id = $4 AND account = $5 \
+             ORDER BY last_seen DESC, address LIMIT $6))",
+    )
+    .bind(tenant.to_string())
+    .bind(account.key())
+    .bind(oldest_kept)
+    .bind(tenant.to_string())
+    .bind(account.key())
+    .bind(i64::from(FAMILIAR_ADDRESSES_PER_ACCOUNT))
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Accepts a TOTP time step for `user` only if it is later than every step accepted before:
+/// one conditional upsert, so parallel sign-ins with one code cannot both have it.
+pub(crate) async fn claim_totp_step(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    user: ObjectId,
+    step: u64,
+) -> StoreResult<()> {
+    let step = i64::try_from(step).map_err(|_| refused("the time step is out of range"))?;
+    let done = sqlx::query(
+        "INSERT INTO totp_steps (tenant_id, user_id, last_step) VALUES ($1, $2, $3) \
+         ON CONFLICT (tenant_id, user_id) DO UPDATE SET last_step = excluded.last_step \
+         WHERE totp_steps.last_step < excluded.last_step",
+    )
+    .bind(tenant.to_string())
+    .bind(user.to_string())
+    .bind(step)
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(refused("the code's time step was used already"));
+    }
     Ok(())
 }
 

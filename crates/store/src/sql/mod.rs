@@ -80,7 +80,8 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 30] = [
+const ALL_TABLES: [&str; 31] = [
+    "totp_steps",
     "sign_in_lockouts",
     "familiar_addresses",
     "rate_quotas",
@@ -190,7 +191,8 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
             documents::retire_signing_key(conn, tenant, kid, *retire_at).await
         }
         Write::EnqueueMail(message) => outbox::enqueue(conn, tenant, message).await,
-        Write::PutLoginFlow(flow) => oauth::put_flow(conn, tenant, flow).await,
+        Write::InsertLoginFlow(flow) => oauth::insert_flow(conn, tenant, flow).await,
+        Write::UpdateLoginFlow(flow) => oauth::update_flow(conn, tenant, flow).await,
         Write::DeleteLoginFlow { flow_hash } => {
             oauth::delete_keyed(conn, oauth::Keyed::Flow, tenant, flow_hash).await
         }
@@ -209,6 +211,9 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
             address,
             at,
         } => counters::record_address(conn, tenant, account, address, *at).await,
+        Write::ClaimTotpStep { user_id, step } => {
+            counters::claim_totp_step(conn, tenant, *user_id, *step).await
+        }
         Write::ClaimQuota {
             key,
             now,
@@ -608,6 +613,15 @@ impl Store for SqlStore {
     ) -> StoreResult<u64> {
         use retention::PurgedLog::Audit;
         retention::purge(&self.pools.write, Audit, tenant, before, limit).await
+    }
+    async fn purge_familiar_addresses(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<u64> {
+        use retention::PurgedLog::FamiliarAddresses;
+        retention::purge(&self.pools.write, FamiliarAddresses, tenant, before, limit).await
     }
 
     async fn find_guest_by_home(

@@ -9,14 +9,34 @@ use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
 use portico_model::{ObjectId, TenantId};
 use sqlx::{AnyConnection, AnyPool};
 
-pub(crate) async fn put_flow(
+/// A new flow (its attempt counter starts at 0).
+pub(crate) async fn insert_flow(
     conn: &mut AnyConnection,
     tenant: TenantId,
     flow: &LoginFlow,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO login_flows (tenant_id, flow_hash, document, expires_at, attempts) VALUES ($1, $2, $3, $4, 0) \
-         ON CONFLICT (tenant_id, flow_hash) DO UPDATE SET document = excluded.document, expires_at = excluded.expires_at",
+        "INSERT INTO login_flows (tenant_id, flow_hash, document, expires_at, attempts) VALUES ($1, $2, $3, $4, 0)",
+    )
+    .bind(tenant.to_string())
+    .bind(flow.flow_hash.clone())
+    .bind(to_json(flow)?)
+    .bind(micros(flow.expires_at))
+    .execute(&mut *conn)
+    .await
+    .map_err(unique_or_db(Conflict::ObjectId(flow.flow_hash.clone())))?;
+    Ok(())
+}
+
+/// The next step of a flow that still exists: `NotFound` once it has ended (deleted), so a late
+/// request cannot bring a finished sign-in back. The attempt counter is not touched.
+pub(crate) async fn update_flow(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    flow: &LoginFlow,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE login_flows SET document = $3, expires_at = $4 WHERE tenant_id = $1 AND flow_hash = $2",
     )
     .bind(tenant.to_string())
     .bind(flow.flow_hash.clone())
@@ -25,6 +45,9 @@ pub(crate) async fn put_flow(
     .execute(&mut *conn)
     .await
     .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
     Ok(())
 }
 

@@ -108,6 +108,7 @@ pub(crate) async fn record_delivery(
         Delivery::Delivered { at } => {
             message.delivered_at = Some(at);
             message.last_error = None;
+            message.purge_body();
         }
         Delivery::Failed { error } => message.last_error = Some(error),
     }

@@ -1,5 +1,6 @@
-//! Log retention: deleting a tenant's oldest sign-in and audit rows, a bounded batch at a time so
-//! that a large purge never holds the (SQLite: single) writer for long.
+//! Log retention: deleting a tenant's oldest sign-in and audit rows (and familiar addresses past
+//! their window), a bounded batch at a time so that a large purge never holds the (SQLite:
+//! single) writer for long.
 
 use super::codec::{db_error, micros};
 use crate::StoreResult;
@@ -11,6 +12,7 @@ use sqlx::AnyPool;
 pub(crate) enum PurgedLog {
     SignIns,
     Audit,
+    FamiliarAddresses,
 }
 
 /// Deletes up to `limit` rows of `tenant` dated before `before`, oldest first; returns how many.
@@ -30,6 +32,11 @@ pub(crate) async fn purge(
         PurgedLog::Audit => {
             "DELETE FROM audit_records WHERE tenant_id = $1 AND id IN (SELECT id FROM audit_records \
              WHERE tenant_id = $2 AND activity_at < $3 ORDER BY activity_at, id LIMIT $4)"
+        }
+        PurgedLog::FamiliarAddresses => {
+            "DELETE FROM familiar_addresses WHERE tenant_id = $1 AND (account, address) IN \
+             (SELECT account, address FROM familiar_addresses \
+             WHERE tenant_id = $2 AND last_seen < $3 ORDER BY last_seen, account, address LIMIT $4)"
         }
     };
     let done = sqlx::query(sql)

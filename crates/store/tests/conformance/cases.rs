@@ -1,5 +1,9 @@
 //! The conformance cases; each takes a fresh, empty store.
 
+pub use crate::claims::{
+    ended_login_flows_stay_ended, familiar_addresses_are_bounded_per_account_and_by_age,
+    totp_steps_are_claimed_once,
+};
 pub use crate::counters::{
     familiar_addresses_and_quotas, flow_attempts_are_claimed_atomically,
     lockout_claims_lock_at_the_threshold_and_grow,
@@ -1290,6 +1294,7 @@ fn message(n: u32, to: &str, cc: &[&str], day: u32) -> OutboxMessage {
         delivered_at: None,
         delivery_attempts: 0,
         last_error: None,
+        sealed_body: Some(format!("sealed:body-{n}")),
     }
 }
 
@@ -1353,6 +1358,20 @@ pub async fn outbox_filters_and_delivery(store: DynStore) {
         ),
         (Some(at(4)), 2, None)
     );
+    // Delivered: the body (passcodes, redeem links) is purged, the envelope kept.
+    assert_eq!(
+        (
+            delivered.text.as_str(),
+            delivered.html.as_str(),
+            delivered.links.len(),
+            delivered.sealed_body.clone()
+        ),
+        ("", "", 0, None)
+    );
+    assert_eq!(delivered.subject, "Message 1");
+    let waiting = store.list_undelivered(10).await.unwrap().remove(0);
+    assert_eq!(waiting.sealed_body.as_deref(), Some("sealed:body-2"));
+    assert!(!waiting.text.is_empty(), "undelivered bodies are kept");
     assert_not_found(
         store
             .record_delivery(oid(99), Delivery::Delivered { at: at(4) })
@@ -1720,12 +1739,12 @@ pub async fn login_flows_and_sessions(store: DynStore) {
         expires_at: at(3),
     };
     store
-        .apply(tenant_a(), vec![Write::PutLoginFlow(flow.clone())])
+        .apply(tenant_a(), vec![Write::InsertLoginFlow(flow.clone())])
         .await
         .unwrap();
     flow.step = FlowStep::Password { user_id: oid(1) };
     store
-        .apply(tenant_a(), vec![Write::PutLoginFlow(flow.clone())])
+        .apply(tenant_a(), vec![Write::UpdateLoginFlow(flow.clone())])
         .await
         .unwrap();
     assert_eq!(

@@ -8,7 +8,7 @@ use portico_model::oauth::{AuthorizationRequest, FlowStep, LoginFlow};
 use portico_model::ClientId;
 use portico_store::{Conflict, StoreError, Write};
 
-fn flow(hash: &str) -> LoginFlow {
+pub(crate) fn flow(hash: &str) -> LoginFlow {
     LoginFlow {
         flow_hash: hash.into(),
         csrf_token: "csrf".into(),
@@ -34,7 +34,7 @@ fn flow(hash: &str) -> LoginFlow {
 
 /// Runs `count` applies of `write` at once; returns how many succeeded. Every failure must be a
 /// refused precondition, never a database error.
-async fn race(
+pub(crate) async fn race(
     store: &DynStore,
     tenant: portico_model::TenantId,
     write: Write,
@@ -61,7 +61,7 @@ async fn race(
 pub async fn flow_attempts_are_claimed_atomically(store: DynStore) {
     two_tenants(&store).await;
     store
-        .apply(tenant_a(), vec![Write::PutLoginFlow(flow("f-race"))])
+        .apply(tenant_a(), vec![Write::InsertLoginFlow(flow("f-race"))])
         .await
         .unwrap();
     let claim = Write::ClaimFlowAttempt {
@@ -80,7 +80,7 @@ pub async fn flow_attempts_are_claimed_atomically(store: DynStore) {
     next.step = FlowStep::Password { user_id: oid(1) };
     next.failed_attempts = 0;
     store
-        .apply(tenant_a(), vec![Write::PutLoginFlow(next)])
+        .apply(tenant_a(), vec![Write::UpdateLoginFlow(next)])
         .await
         .unwrap();
     assert_eq!(race(&store, tenant_a(), claim.clone(), 3).await, 0);

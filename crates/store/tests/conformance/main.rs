@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
 mod cases;
+mod claims;
 mod counters;
 mod differential;
 mod durability;
@@ -68,6 +69,9 @@ conformance!(
     flow_attempts_are_claimed_atomically,
     lockout_claims_lock_at_the_threshold_and_grow,
     familiar_addresses_and_quotas,
+    totp_steps_are_claimed_once,
+    ended_login_flows_stay_ended,
+    familiar_addresses_are_bounded_per_account_and_by_age,
     cancelled_callers_do_not_lose_data,
     narrow_user_writes_keep_a_concurrent_disable,
     user_patches_set_only_what_they_name,
