@@ -28,6 +28,8 @@ pub struct InvitationRequest {
     pub invited_user_type: Option<String>,
     pub reset_redemption: bool,
     pub invited_user_id: Option<String>,
+    /// `invitedUserMessageInfo.messageLanguage` (ISO 639; `ja` gets Japanese mail).
+    pub message_language: Option<String>,
 }
 
 /// What the invitation did.
@@ -133,7 +135,8 @@ impl App {
         };
         // 1. Who may invite.
         caller.require_inviter(&settings, user_type == UserType::Member)?;
-        // 2. The address.
+        // 2. The request's shape, then the address.
+        super::request_checks::check_request(&request)?;
         let raw = request
             .invited_user_email_address
             .clone()
@@ -369,6 +372,7 @@ impl App {
         }
         let inviter = Self::inviter_name(caller);
         let mail = InvitationMail {
+            language: super::request_checks::mail_language(request),
             tenant,
             inviter: &inviter,
             to: to.clone(),

@@ -30,6 +30,14 @@ pub use auth::GraphCaller;
 /// Every Graph route, built from the OpenAPI table: each row's method and path serve its
 /// operation, and the operation rides with the request so that `GraphCaller` applies its row of
 /// the permission table before the handler runs.
+/// A Graph request body, or the 400 that says what is wrong with it (`ApiError::from`).
+pub(crate) fn json_body<T>(
+    body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, crate::errors::ApiError> {
+    body.map(|axum::Json(value)| value)
+        .map_err(crate::errors::ApiError::from)
+}
+
 pub fn routes() -> Router<AppState> {
     ENDPOINTS.iter().fold(Router::new(), |router, endpoint| {
         let method = method_filter(endpoint.method);

@@ -1,7 +1,7 @@
 //! `/users`, `/users/{id | userPrincipalName}` and `/me`.
 
 use super::query::GraphQuery;
-use super::GraphCaller;
+use super::{json_body, GraphCaller};
 use crate::errors::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -118,13 +118,6 @@ pub struct CreateUserBody {
     surname: Option<String>,
     mail: Option<String>,
     user_type: Option<String>,
-}
-
-fn json_body<T>(
-    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, ApiError> {
-    body.map(|Json(value)| value)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))
 }
 
 pub async fn create(

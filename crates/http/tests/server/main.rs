@@ -12,6 +12,7 @@ mod graph;
 mod graph_permissions;
 mod hardening;
 mod harness;
+mod invitation_fidelity;
 mod isolation_matrix;
 mod jwt_corpus;
 mod lifecycle;
