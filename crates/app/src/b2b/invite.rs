@@ -30,6 +30,8 @@ pub struct InvitationRequest {
     pub invited_user_id: Option<String>,
     /// `invitedUserMessageInfo.messageLanguage` (ISO 639; `ja` gets Japanese mail).
     pub message_language: Option<String>,
+    /// `invitedUserSponsors`: ids of users or groups; empty means the inviter.
+    pub invited_user_sponsors: Vec<String>,
 }
 
 /// What the invitation did.
@@ -137,6 +139,7 @@ impl App {
         caller.require_inviter(&settings, user_type == UserType::Member)?;
         // 2. The request's shape, then the address.
         super::request_checks::check_request(&request)?;
+        self.check_invitation_sponsors(caller, &request).await?;
         let raw = request
             .invited_user_email_address
             .clone()
@@ -464,6 +467,9 @@ impl App {
             self.mail_writes(tenant, caller, request, address, cc.clone(), &url)
                 .map_err(CreateError::Graph)?,
         );
+        writes.extend(crate::directory::invitation_sponsor_writes(
+            caller, user.id, request,
+        ));
         match self.store().apply(tenant.id, writes).await {
             Ok(()) => {}
             Err(StoreError::Conflict(Conflict::UserPrincipalName(_))) => {

@@ -54,6 +54,8 @@ pub struct InvitationBody {
     #[serde(default)]
     reset_redemption: bool,
     invited_user: Option<InvitedUserBody>,
+    #[serde(default)]
+    invited_user_sponsors: Vec<InvitedUserBody>,
 }
 
 pub async fn create(
@@ -93,6 +95,11 @@ pub async fn create(
         reset_redemption: body.reset_redemption,
         invited_user_id: body.invited_user.and_then(|u| u.id),
         message_language: info.message_language.clone(),
+        invited_user_sponsors: body
+            .invited_user_sponsors
+            .iter()
+            .filter_map(|sponsor| sponsor.id.clone())
+            .collect(),
     };
     let outcome = state.app.invite(&caller, request).await?;
     let view = InvitationView {

@@ -16,6 +16,7 @@ mod policies;
 mod query;
 mod recipients;
 mod risk;
+mod sponsors;
 mod terms;
 mod users;
 
@@ -99,6 +100,9 @@ fn handler(operation: Operation, method: MethodFilter) -> Option<MethodRouter<Ap
         CreateGroup => on(method, groups::create),
         GetGroup => on(method, groups::get),
         DeleteGroup => on(method, groups::delete),
+        ListSponsors => on(method, sponsors::list),
+        AddSponsor => on(method, sponsors::add),
+        RemoveSponsor => on(method, sponsors::remove),
         ListGroupMembers => on(method, groups::members),
         AddGroupMember => on(method, groups::add_member),
         RemoveGroupMember => on(method, groups::remove_member),

@@ -163,6 +163,27 @@ pub const ENDPOINTS: &[Endpoint] = &[
         false,
     ),
     op(
+        Operation::ListSponsors,
+        "get",
+        "/v1.0/users/{id}/sponsors",
+        "List a user's sponsors",
+        false,
+    ),
+    op(
+        Operation::AddSponsor,
+        "post",
+        "/v1.0/users/{id}/sponsors/$ref",
+        "Add a sponsor",
+        false,
+    ),
+    op(
+        Operation::RemoveSponsor,
+        "delete",
+        "/v1.0/users/{id}/sponsors/{sponsorId}/$ref",
+        "Remove a sponsor",
+        false,
+    ),
+    op(
         Operation::ListGroupMembers,
         "get",
         "/v1.0/groups/{id}/members",

@@ -189,3 +189,104 @@ async fn apps_cannot_invite_when_only_admins_and_guest_inviters_may() {
     let (status, created) = invite(&server, &admin(&server).await, body).await;
     assert_eq!(status, 201, "{created}");
 }
+
+async fn call(
+    server: &TestServer,
+    method: &str,
+    token: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = server
+        .client
+        .request(method.parse().unwrap(), server.url(path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn user_id(server: &TestServer, token: &str, upn: &str) -> String {
+    call(server, "GET", token, &format!("/v1.0/users/{upn}"), None)
+        .await
+        .1["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn sponsor_ids(list: &Value) -> Vec<String> {
+    list["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn sponsors_are_named_by_the_invitation_or_default_to_the_inviter() {
+    let server = spawn_demo().await;
+    let admin = admin(&server).await;
+    let megan = user_id(&server, &admin, "megan@contoso.com").await;
+    let inviter = user_id(&server, &admin, "inviter@contoso.com").await;
+
+    // Named sponsors.
+    let body = json!({"invitedUserEmailAddress": "sp1@fabrikam.com", "inviteRedirectUrl": REDIRECT, "invitedUserSponsors": [{"id": megan}]});
+    let (status, invitation) = invite(&server, &admin, body).await;
+    assert_eq!(status, 201, "{invitation}");
+    let guest = invitation["invitedUser"]["id"].as_str().unwrap().to_owned();
+    let sponsors_path = format!("/v1.0/users/{guest}/sponsors");
+    let (status, list) = call(&server, "GET", &admin, &sponsors_path, None).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(sponsor_ids(&list), vec![megan.clone()]);
+    assert_eq!(list["value"][0]["@odata.type"], "#microsoft.graph.user");
+
+    // Add, add again (Graph's 400), remove, remove again (404).
+    let reference = json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{inviter}")});
+    let add = format!("{sponsors_path}/$ref");
+    assert_eq!(
+        call(&server, "POST", &admin, &add, Some(reference.clone()))
+            .await
+            .0,
+        204
+    );
+    let (status, again) = call(&server, "POST", &admin, &add, Some(reference)).await;
+    assert_eq!(status, 400, "{again}");
+    let (_, list) = call(&server, "GET", &admin, &sponsors_path, None).await;
+    assert_eq!(sponsor_ids(&list).len(), 2);
+    let remove = format!("{sponsors_path}/{megan}/$ref");
+    assert_eq!(call(&server, "DELETE", &admin, &remove, None).await.0, 204);
+    assert_eq!(call(&server, "DELETE", &admin, &remove, None).await.0, 404);
+    let (_, list) = call(&server, "GET", &admin, &sponsors_path, None).await;
+    assert_eq!(sponsor_ids(&list), vec![inviter.clone()]);
+
+    // A sponsor that is not an object of the tenant: refused, and no guest is made.
+    let body = json!({"invitedUserEmailAddress": "sp2@fabrikam.com", "inviteRedirectUrl": REDIRECT, "invitedUserSponsors": [{"id": "99999999-9999-4999-8999-999999999999"}]});
+    assert_eq!(invite(&server, &admin, body).await.0, 400);
+
+    // A delegated inviter becomes the sponsor by default.
+    let delegated = crate::conditional_access_api::delegated_token(
+        &server,
+        "inviter@contoso.com",
+        "User.Invite.All%20User.Read",
+    )
+    .await;
+    let body =
+        json!({"invitedUserEmailAddress": "sp3@fabrikam.com", "inviteRedirectUrl": REDIRECT});
+    let (status, invitation) = invite(&server, &delegated, body).await;
+    assert_eq!(status, 201, "{invitation}");
+    let guest = invitation["invitedUser"]["id"].as_str().unwrap();
+    let (_, list) = call(
+        &server,
+        "GET",
+        &admin,
+        &format!("/v1.0/users/{guest}/sponsors"),
+        None,
+    )
+    .await;
+    assert_eq!(sponsor_ids(&list), vec![inviter]);
+}

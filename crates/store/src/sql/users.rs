@@ -88,6 +88,7 @@ pub(crate) async fn delete(
         "DELETE FROM group_members WHERE tenant_id = $1 AND member_id = $2",
         "DELETE FROM app_assignments WHERE tenant_id = $1 AND principal_id = $2",
         "DELETE FROM role_assignments WHERE tenant_id = $1 AND principal_id = $2",
+        "DELETE FROM user_sponsors WHERE tenant_id = $1 AND (user_id = $2 OR sponsor_id = $2)",
     ] {
         sqlx::query(sql)
             .bind(tenant.to_string())

@@ -22,6 +22,7 @@ pub use crate::mau::{
     log_purges_go_in_batches_per_tenant_and_keep_monthly_active_guests,
     monthly_active_guests_count_each_successful_guest_once_per_month,
 };
+pub use crate::sponsors::sponsors_are_tenant_objects_and_go_with_either_side;
 use portico_model::application::{Application, ClientSecret, RedirectUri};
 use portico_model::conditional_access::*;
 use portico_model::cross_tenant::{B2bSetting, PartnerConfiguration};

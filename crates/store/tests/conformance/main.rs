@@ -12,6 +12,7 @@ mod durability;
 mod fixtures;
 mod logs;
 mod mau;
+mod sponsors;
 
 use fixtures::{open_postgres, open_sqlite_file, open_sqlite_memory};
 
@@ -76,6 +77,7 @@ conformance!(
     narrow_user_writes_keep_a_concurrent_disable,
     user_patches_set_only_what_they_name,
     user_patches_report_conflicts_and_missing_users,
+    sponsors_are_tenant_objects_and_go_with_either_side,
 );
 
 #[tokio::test]

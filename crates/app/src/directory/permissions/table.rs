@@ -267,13 +267,12 @@ impl Operation {
             ListUsers | CountUsers | ListRecipients => {
                 members(USERS_READ_APP, USERS_READ, SameAsMembers)
             }
-            GetUser => Rule {
+            GetUser | ListSponsors => Rule {
                 own: SELF_READ,
                 ..members(USERS_READ_APP, USERS_READ, ById)
             },
-            CreateUser | DeleteUser | ClearLockout | CreateContact | UpdateRecipient => {
-                user_admins(USERS_WRITE_APP, USERS_WRITE)
-            }
+            CreateUser | DeleteUser | ClearLockout | CreateContact | UpdateRecipient
+            | AddSponsor | RemoveSponsor => user_admins(USERS_WRITE_APP, USERS_WRITE),
             UpdateUser => Rule {
                 own: SELF_WRITE,
                 ..user_admins(USERS_WRITE_APP, USERS_WRITE)
