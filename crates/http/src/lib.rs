@@ -11,6 +11,7 @@ mod lockouts;
 mod me;
 mod oidc;
 mod pages;
+mod portal;
 pub mod reports;
 mod router;
 mod server;

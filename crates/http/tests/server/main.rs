@@ -24,6 +24,7 @@ mod openapi;
 mod organizations;
 mod permission_matrix;
 mod policy;
+mod portal;
 mod redirect_corpus;
 mod risk_api;
 mod tokens;

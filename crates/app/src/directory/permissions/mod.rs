@@ -8,6 +8,7 @@
 mod check;
 mod consent;
 mod operation;
+mod portal;
 mod table;
 mod targets;
 
