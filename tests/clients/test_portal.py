@@ -41,7 +41,7 @@ def portal_sign_in(portico, page, username, tenant="contoso.com"):
 def post_form(page, path, fields):
     """Submits a form built in the page (as a cross-site form could be) with the browser's
     cookies; returns the response status."""
-    with page.expect_response(lambda r: r.url.endswith(path)) as info:
+    with page.expect_navigation() as info:
         page.evaluate(
             """([path, fields]) => {
                 const form = document.createElement('form');
@@ -156,11 +156,91 @@ def test_member_sees_only_their_profile_and_organizations(portico, page):
 
 
 def test_guest_inviter_sees_only_invite(portico, page):
+    megan = graph(portico, "GET", "users/megan@contoso.com")
     portal_sign_in(portico, page, INVITER)
     expect(page).to_have_url(re.compile(r"/portal/invite$"))
     assert nav_links(page) == ["Invite external user", "My profile", "Outbox (dev)"]
+    page.fill("#email", "dave@example.net")
+    page.click("#invite")
+    expect(page.locator("#invite-status")).to_have_text("PendingAcceptance")
+    expect(page.locator("#invited-user")).to_have_count(0)  # the inviter cannot open users
+    shoot(page, "12-invite-as-guest-inviter")
+    # Members are for administrators: the use case refuses, and the page says why.
+    page.fill("#email", "eve@woodgrovebank.com")
+    page.check("#type-member")
+    page.click("#invite")
+    expect(page.locator("#refusal-reason")).to_have_text("memberInviteRequiresAdmin")
+    csrf = page.input_value("input[name=csrf] >> nth=0")
     assert page.goto(portico.url("portal/users")).status == 403
-    assert page.goto(portico.url("portal/sign-ins")).status == 403
+    assert page.goto(portico.url(f"portal/users/{megan['id']}")).status == 403
+    assert page.goto(portico.url("portal/sign-ins")).status in (403, 404)
+    page.goto(portico.url("portal/me"))
+    assert post_form(page, f"/portal/users/{megan['id']}", {"csrf": csrf, "action": "block"}) == 403
+    assert graph(portico, "GET", f"users/{megan['id']}?$select=accountEnabled")["accountEnabled"]
+
+
+def test_member_cannot_invite_or_act_even_with_a_valid_form(portico, page):
+    admin = graph(portico, "GET", "users/admin@contoso.com")
+    portal_sign_in(portico, page, MEGAN)
+    csrf = page.input_value("input[name=csrf] >> nth=0")
+    assert post_form(page, "/portal/invite", {"csrf": csrf, "email": "x@example.net",
+                                              "redirect_url": portico.base}) == 403
+    page.goto(portico.url("portal/me"))
+    assert post_form(page, f"/portal/users/{admin['id']}", {"csrf": csrf, "action": "block"}) == 403
+    assert graph(portico, "GET", "users?$filter=startsWith(mail,'x@')")["value"] == []
+
+
+def outbox_to(portico, address):
+    response = requests.get(portico.url("portico/v1/outbox"), params={"to": address}, timeout=10)
+    return response.json()["value"]
+
+
+def test_admin_invites_with_and_without_the_email(portico, page):
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-invite")
+    shoot(page, "08-invite")
+    # Without the e-mail (S04/S06): a redeem link to hand over, nothing in the outbox.
+    page.fill("#email", "nomail@fabrikam.onmicrosoft.com")
+    page.uncheck("#send_message")
+    page.click("#invite")
+    expect(page.locator("#invite-not-mailed")).to_be_visible()
+    expect(page.locator("#redeem-url")).to_contain_text("/redeem?tenant=")
+    assert outbox_to(portico, "nomail@fabrikam.onmicrosoft.com") == []
+    shoot(page, "09-invite-sent-without-email")
+
+    # With the e-mail and a message: one message carrying the link and the message.
+    page.fill("#email", "test1@adatum.com")
+    page.check("#send_message")
+    page.fill("#message", "Welcome to the Contoso project space.")
+    page.click("#invite")
+    expect(page.locator("#invite-mailed")).to_be_visible()
+    link = page.inner_text("#redeem-url")
+    [message] = outbox_to(portico, "test1@adatum.com")
+    assert message["links"] == [link]
+    assert "Welcome to the Contoso project space." in message["text"]
+
+    # Inviting by the mail attribute, not the UPN (S05): invited, with the warning.
+    page.fill("#email", "robert.b@fabrikam.com")
+    page.click("#invite")
+    expect(page.locator(".invite-warning")).to_contain_text("bob@fabrikam.com")
+
+    # A group's address (S07): refused, with the reason and what to do.
+    page.fill("#email", "sales@adatum.com")
+    page.click("#invite")
+    expect(page.locator("#refusal-reason")).to_have_text("groupEmailNotSupported")
+    expect(page.locator("#refusal-message")).to_contain_text("group e-mail address")
+    shoot(page, "10-invite-refused")
+
+    page.click("#nav-outbox")
+    expect(page.locator(".outbox-message")).to_have_count(2)
+    expect(page.locator(".message-link").first).to_have_attribute("href", re.compile("/redeem"))
+    shoot(page, "11-outbox")
+
+    # The guest found with the guest filter, both invitations listed.
+    page.click("#nav-users")
+    page.select_option("#type", "Guest")
+    page.click("#apply-filters")
+    expect(rows(page)).to_have_count(3)
 
 
 def test_admin_filters_guests_reads_source_and_manages_one(portico, browser, page):

@@ -5,6 +5,7 @@
 
 mod chrome;
 mod home;
+mod invite;
 mod session;
 mod sign_in_rows;
 mod users;
@@ -22,7 +23,7 @@ use axum::Router;
 use portico_app::directory::GraphError;
 
 pub fn routes(dev_mode: bool) -> Router<AppState> {
-    let routes = Router::new()
+    let mut routes = Router::new()
         .route("/", get(home::home))
         .route("/favicon.ico", get(home::favicon))
         .route("/portal", get(home::portal))
@@ -32,8 +33,11 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
         .route("/portal/me", get(home::me))
         .route("/portal/users", get(users::list))
         .route("/portal/users/{id}", get(users::details).post(users::act))
+        .route("/portal/invite", get(invite::form).post(invite::send))
         .route("/portico/openapi.json", get(home::openapi));
-    let _ = dev_mode;
+    if dev_mode {
+        routes = routes.route("/portal/outbox", get(invite::outbox));
+    }
     routes
 }
 
