@@ -9,7 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from demo import CONTOSO_ADMIN, PASSWORD
+from demo import CONTOSO, CONTOSO_ADMIN, FABRIKAM, PASSWORD
 
 SHOTS = Path(__file__).resolve().parents[2] / "target" / "portal-screenshots"
 ADMIN = "admin@contoso.com"
@@ -322,3 +322,71 @@ def test_users_are_paged_by_keyset(portico, page):
     second_page = set(page.locator("#users .upn").all_inner_texts())
     assert not first_page & second_page
     assert len(first_page | second_page) == 55
+
+
+def sign_in_directly(browser, portico, tenant_id, username):
+    """The guest signs in with the tenant's direct link in a browser of their own; returns the
+    error code shown, if any."""
+    context = browser.new_context()
+    guest = context.new_page()
+    guest.goto(portico.url(tenant_id))
+    guest.fill("#login", username)
+    guest.click("#next")
+    guest.fill("#password", PASSWORD)
+    guest.click("#signin")
+    guest.wait_for_load_state()
+    code = guest.locator("#error-code").inner_text() if guest.locator("#error-code").count() else None
+    context.close()
+    return code
+
+
+def test_blocked_partner_shows_in_the_log_and_the_diagnosis_names_who_must_act(portico, browser, page):
+    alice = invite_by_graph(portico, "alice@fabrikam.com")
+    invite_by_graph(portico, "eve@woodgrovebank.com")
+    redeem_in_new_context(browser, alice["inviteRedeemUrl"], "alice@fabrikam.com")
+    graph(portico, "POST", "policies/crossTenantAccessPolicy/partners", {
+        "tenantId": FABRIKAM,
+        "b2bCollaborationInbound": {
+            "usersAndGroups": {"accessType": "blocked", "targets": [{"target": "AllUsers", "targetType": "user"}]},
+            "applications": {"accessType": "blocked", "targets": [{"target": "AllApplications", "targetType": "application"}]},
+        },
+    })
+    assert sign_in_directly(browser, portico, CONTOSO, "alice@fabrikam.com") == "AADSTS500213"
+
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-sign-ins")
+    expect(page.locator("#sign-ins tbody tr").first).to_be_visible()
+    shoot(page, "13-sign-in-logs")
+    page.select_option("#access", "b2bCollaboration")
+    page.select_option("#status", "failure")
+    page.click("#apply-filters")
+    failed = page.locator("#sign-ins tbody tr")
+    expect(failed).to_have_count(1)
+    expect(failed.first.locator(".status")).to_contain_text("500213")
+    expect(failed.first.locator(".access-type")).to_have_text("b2bCollaboration")
+    page.select_option("#status", "success")
+    page.click("#apply-filters")
+    expect(page.locator("#sign-ins tbody tr")).to_have_count(1)  # the redemption
+    page.select_option("#status", "failure")
+    page.click("#apply-filters")
+
+    page.click("#sign-ins .details-link")
+    expect(page.locator("#detail-status")).to_contain_text("500213")
+    expect(page.locator("#who-must-act")).to_contain_text("resource (Contoso)")
+    expect(page.locator("#sign-in-properties")).to_contain_text(FABRIKAM)
+    shoot(page, "14-sign-in-details")
+
+    page.click("#diagnose")
+    expect(page.locator("#decision")).to_have_text("deny")
+    expect(page.locator("#decision-code")).to_have_text("AADSTS500213")
+    expect(page.locator("#responsible")).to_have_text("resource")
+    expect(page.locator("#responsible-tenant")).to_contain_text("Contoso")
+    expect(page.locator("#trace .trace-failed")).to_have_count(1)
+    shoot(page, "15-diagnose")
+
+    # The diagnosis of another setting: Woodgrove's outbound block of Contoso (home must act).
+    page.fill("#d-user", "eve@woodgrovebank.com")
+    page.click("#evaluate")
+    expect(page.locator("#decision-code")).to_have_text("AADSTS500212")
+    expect(page.locator("#responsible")).to_have_text("home")
+    expect(page.locator("#responsible-tenant")).to_contain_text("Woodgrove")

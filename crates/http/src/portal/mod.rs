@@ -4,10 +4,12 @@
 //! through the Graph use case, which checks the caller again.
 
 mod chrome;
+mod diagnose;
 mod home;
 mod invite;
 mod session;
 mod sign_in_rows;
+mod sign_ins;
 mod users;
 
 pub use chrome::Chrome;
@@ -34,6 +36,9 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
         .route("/portal/users", get(users::list))
         .route("/portal/users/{id}", get(users::details).post(users::act))
         .route("/portal/invite", get(invite::form).post(invite::send))
+        .route("/portal/sign-ins", get(sign_ins::list))
+        .route("/portal/sign-ins/{id}", get(sign_ins::details))
+        .route("/portal/diagnose", get(diagnose::diagnose))
         .route("/portico/openapi.json", get(home::openapi));
     if dev_mode {
         routes = routes.route("/portal/outbox", get(invite::outbox));
