@@ -390,3 +390,31 @@ def test_blocked_partner_shows_in_the_log_and_the_diagnosis_names_who_must_act(p
     expect(page.locator("#decision-code")).to_have_text("AADSTS500212")
     expect(page.locator("#responsible")).to_have_text("home")
     expect(page.locator("#responsible-tenant")).to_contain_text("Woodgrove")
+
+
+def test_usage_chart_counts_the_month_s_active_guests(portico, browser, page):
+    alice = invite_by_graph(portico, "alice@fabrikam.com")
+    redeem_in_new_context(browser, alice["inviteRedeemUrl"], "alice@fabrikam.com")
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-usage")
+    expect(page.locator("#mau-chart")).to_be_visible()
+    expect(page.locator("#free-line")).to_have_count(1)
+    expect(page.locator("#mau-chart .mau-bar")).to_have_count(12)
+    expect(page.locator("#mau-table .mau-count").last).to_have_text("1")  # this month: Alice
+    shoot(page, "16-usage")
+
+
+def test_audit_log_records_the_portal_s_changes(portico, page):
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-invite")
+    page.fill("#email", "carol@outlook.com")
+    page.uncheck("#send_message")
+    page.click("#invite")
+    expect(page.locator("#invite-status")).to_have_text("PendingAcceptance")
+    page.click("#nav-audit")
+    page.fill("#a-activity", "Invite")
+    page.select_option("#a-category", "UserManagement")
+    page.click("#apply-filters")
+    expect(page.locator("#audits .audit-row")).to_have_count(1)
+    expect(page.locator("#audits")).to_contain_text("admin@contoso.com")
+    shoot(page, "17-audit-logs")

@@ -14,6 +14,8 @@ pub struct Nav {
     pub invite: bool,
     pub sign_ins: bool,
     pub diagnose: bool,
+    pub usage: bool,
+    pub audit: bool,
     /// Dev mode: the outbox of every tenant.
     pub outbox: bool,
 }
@@ -76,6 +78,8 @@ impl Chrome {
             invite: caller.administers(Operation::Invite),
             sign_ins: caller.administers(Operation::ListSignIns),
             diagnose: caller.administers(Operation::ListSignIns),
+            usage: caller.administers(Operation::ReadMauReport),
+            audit: caller.administers(Operation::ListDirectoryAudits),
             outbox: dev_mode,
         };
         let user = caller.user.as_ref();

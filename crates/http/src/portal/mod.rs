@@ -3,6 +3,7 @@
 //! permission table what the caller administers (`Caller::administers`) and every action goes
 //! through the Graph use case, which checks the caller again.
 
+mod audit;
 mod chrome;
 mod diagnose;
 mod home;
@@ -10,6 +11,7 @@ mod invite;
 mod session;
 mod sign_in_rows;
 mod sign_ins;
+mod usage;
 mod users;
 
 pub use chrome::Chrome;
@@ -39,6 +41,8 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
         .route("/portal/sign-ins", get(sign_ins::list))
         .route("/portal/sign-ins/{id}", get(sign_ins::details))
         .route("/portal/diagnose", get(diagnose::diagnose))
+        .route("/portal/usage", get(usage::usage))
+        .route("/portal/audit", get(audit::audit))
         .route("/portico/openapi.json", get(home::openapi));
     if dev_mode {
         routes = routes.route("/portal/outbox", get(invite::outbox));
