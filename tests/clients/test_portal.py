@@ -418,3 +418,30 @@ def test_audit_log_records_the_portal_s_changes(portico, page):
     expect(page.locator("#audits .audit-row")).to_have_count(1)
     expect(page.locator("#audits")).to_contain_text("admin@contoso.com")
     shoot(page, "17-audit-logs")
+
+
+def test_external_collaboration_settings_change_what_invitations_do(portico, page):
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-collaboration")
+    expect(page.locator("#access-limited")).to_be_checked()
+    expect(page.locator("#otp")).to_be_checked()
+    shoot(page, "18-external-collaboration")
+    page.fill("#lifetime", "ninety")
+    page.click("#save-collaboration")
+    expect(page.locator("#settings-error")).to_contain_text("number of days")
+    page.fill("#lifetime", "90")
+    page.check("#domains-block")
+    page.fill("#domains", "adatum.com")
+    page.click("#save-collaboration")
+    expect(page.locator("#notice")).to_be_visible()
+    expect(page.locator("#lifetime")).to_have_value("90")
+    page.select_option("#invites_from", "adminsAndGuestInviters")
+    page.click("#save-access")
+    expect(page.locator("#notice")).to_be_visible()
+    policy = graph(portico, "GET", "policies/authorizationPolicy")
+    assert policy["allowInvitesFrom"] == "adminsAndGuestInviters"
+
+    page.click("#nav-invite")
+    page.fill("#email", "test1@adatum.com")
+    page.click("#invite")
+    expect(page.locator("#refusal-reason")).to_have_text("domainBlockedByCollaborationRestrictions")

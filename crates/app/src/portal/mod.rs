@@ -3,11 +3,13 @@
 //! (`source.rs`), and the listings the portal pages read (`listing.rs`, `sign_ins.rs`, with the diagnosis). Every read and change
 //! still goes through the Graph use cases and the permission table.
 
+mod collaboration;
 mod listing;
 mod registration;
 mod sign_ins;
 mod source;
 
+pub use collaboration::CollaborationPatch;
 pub use listing::{UserFilter, UserPage};
 pub use registration::{portal_application, portal_client_id, PORTAL_APP_NAME, PORTAL_SCOPES};
 pub use sign_ins::{SignInFilter, SignInPage, SignInStatus};

@@ -15,6 +15,7 @@ pub struct Nav {
     pub sign_ins: bool,
     pub diagnose: bool,
     pub usage: bool,
+    pub collaboration: bool,
     pub audit: bool,
     /// Dev mode: the outbox of every tenant.
     pub outbox: bool,
@@ -79,6 +80,7 @@ impl Chrome {
             sign_ins: caller.administers(Operation::ListSignIns),
             diagnose: caller.administers(Operation::ListSignIns),
             usage: caller.administers(Operation::ReadMauReport),
+            collaboration: caller.administers(Operation::GetAuthorizationPolicy),
             audit: caller.administers(Operation::ListDirectoryAudits),
             outbox: dev_mode,
         };

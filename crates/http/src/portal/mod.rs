@@ -9,6 +9,7 @@ mod diagnose;
 mod home;
 mod invite;
 mod session;
+mod settings;
 mod sign_in_rows;
 mod sign_ins;
 mod usage;
@@ -43,6 +44,10 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
         .route("/portal/diagnose", get(diagnose::diagnose))
         .route("/portal/usage", get(usage::usage))
         .route("/portal/audit", get(audit::audit))
+        .route(
+            "/portal/settings/collaboration",
+            get(settings::show).post(settings::save),
+        )
         .route("/portico/openapi.json", get(home::openapi));
     if dev_mode {
         routes = routes.route("/portal/outbox", get(invite::outbox));
