@@ -38,6 +38,10 @@ fn lifetime(text: Option<&str>) -> Result<Option<u32>, GraphError> {
 }
 
 fn restriction(mode: &str, text: &str) -> Result<DomainRestriction, GraphError> {
+    if mode == "allowAll" {
+        // The list is kept in the form but means nothing then.
+        return Ok(DomainRestriction::AllowAll);
+    }
     let domains = text
         .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|d| !d.is_empty())
@@ -47,7 +51,6 @@ fn restriction(mode: &str, text: &str) -> Result<DomainRestriction, GraphError> 
         })
         .collect::<Result<Vec<_>, _>>()?;
     match mode {
-        "allowAll" => Ok(DomainRestriction::AllowAll),
         "allowOnly" | "block" if domains.is_empty() => Err(GraphError::bad_request(
             "List at least one domain, or choose to allow invitations to any domain.",
         )),
