@@ -344,16 +344,21 @@ def test_blocked_partner_shows_in_the_log_and_the_diagnosis_names_who_must_act(p
     alice = invite_by_graph(portico, "alice@fabrikam.com")
     invite_by_graph(portico, "eve@woodgrovebank.com")
     redeem_in_new_context(browser, alice["inviteRedeemUrl"], "alice@fabrikam.com")
-    graph(portico, "POST", "policies/crossTenantAccessPolicy/partners", {
-        "tenantId": FABRIKAM,
-        "b2bCollaborationInbound": {
-            "usersAndGroups": {"accessType": "blocked", "targets": [{"target": "AllUsers", "targetType": "user"}]},
-            "applications": {"accessType": "blocked", "targets": [{"target": "AllApplications", "targetType": "application"}]},
-        },
-    })
+    # Contoso's administrator blocks Fabrikam inbound in the portal, reading both halves.
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-cross-tenant")
+    page.fill("#partner", "fabrikam.com")
+    page.select_option("#direction", "in")
+    page.click("#show-relationship")
+    expect(page.locator("#combinations .outcome").first).to_have_text("Allowed")
+    page.select_option("#inbound", "block")
+    page.click("#save-partner")
+    expect(page.locator("#notice")).to_be_visible()
+    expect(page.locator("#partners")).to_contain_text("Fabrikam")
+    expect(page.locator("#combinations .outcome").first).to_have_text("Blocked")
+    expect(page.locator("#combinations .who-must-act").first).to_contain_text("Contoso (AADSTS500213)")
     assert sign_in_directly(browser, portico, CONTOSO, "alice@fabrikam.com") == "AADSTS500213"
 
-    portal_sign_in(portico, page, ADMIN)
     page.click("#nav-sign-ins")
     expect(page.locator("#sign-ins tbody tr").first).to_be_visible()
     shoot(page, "13-sign-in-logs")
@@ -445,3 +450,20 @@ def test_external_collaboration_settings_change_what_invitations_do(portico, pag
     page.fill("#email", "test1@adatum.com")
     page.click("#invite")
     expect(page.locator("#refusal-reason")).to_have_text("domainBlockedByCollaborationRestrictions")
+
+
+def test_relationship_view_shows_both_halves_and_who_must_act(portico, page):
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-cross-tenant")
+    expect(page.locator("#no-partners")).to_be_visible()
+    page.fill("#partner", "woodgrovebank.com")
+    page.select_option("#direction", "in")
+    page.click("#show-relationship")
+    expect(page.locator("#home-outbound")).to_contain_text("partner Contoso")
+    expect(page.locator("#home-outbound")).to_contain_text("blocked")
+    expect(page.locator("#resource-inbound")).to_contain_text("default")
+    expect(page.locator("#guest-policies")).to_contain_text("Guests must use MFA")
+    first = page.locator("#combinations .combination").first
+    expect(first.locator(".outcome")).to_have_text("Blocked")
+    expect(first.locator(".who-must-act")).to_contain_text("Woodgrove Bank (AADSTS500212)")
+    shoot(page, "19-relationship-view")

@@ -6,11 +6,13 @@
 mod collaboration;
 mod listing;
 mod registration;
+mod relationship;
 mod sign_ins;
 mod source;
 
 pub use collaboration::CollaborationPatch;
 pub use listing::{UserFilter, UserPage};
 pub use registration::{portal_application, portal_client_id, PORTAL_APP_NAME, PORTAL_SCOPES};
+pub use relationship::{Combination, HalfView, Relationship};
 pub use sign_ins::{SignInFilter, SignInPage, SignInStatus};
 pub use source::UserSource;

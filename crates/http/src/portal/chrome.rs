@@ -16,6 +16,7 @@ pub struct Nav {
     pub diagnose: bool,
     pub usage: bool,
     pub collaboration: bool,
+    pub cross_tenant: bool,
     pub audit: bool,
     /// Dev mode: the outbox of every tenant.
     pub outbox: bool,
@@ -81,6 +82,7 @@ impl Chrome {
             diagnose: caller.administers(Operation::ListSignIns),
             usage: caller.administers(Operation::ReadMauReport),
             collaboration: caller.administers(Operation::GetAuthorizationPolicy),
+            cross_tenant: caller.administers(Operation::GetCrossTenantPolicy),
             audit: caller.administers(Operation::ListDirectoryAudits),
             outbox: dev_mode,
         };

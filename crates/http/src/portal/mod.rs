@@ -5,6 +5,7 @@
 
 mod audit;
 mod chrome;
+mod cross_tenant;
 mod diagnose;
 mod home;
 mod invite;
@@ -44,6 +45,10 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
         .route("/portal/diagnose", get(diagnose::diagnose))
         .route("/portal/usage", get(usage::usage))
         .route("/portal/audit", get(audit::audit))
+        .route(
+            "/portal/cross-tenant",
+            get(cross_tenant::show).post(cross_tenant::save),
+        )
         .route(
             "/portal/settings/collaboration",
             get(settings::show).post(settings::save),
