@@ -467,3 +467,31 @@ def test_relationship_view_shows_both_halves_and_who_must_act(portico, page):
     expect(first.locator(".outcome")).to_have_text("Blocked")
     expect(first.locator(".who-must-act")).to_contain_text("Woodgrove Bank (AADSTS500212)")
     shoot(page, "19-relationship-view")
+
+
+def test_bulk_invite_of_fifty_rows_with_per_row_results(portico, page):
+    template = requests.get(portico.url("portal/invite/bulk/template.csv"), timeout=10)
+    assert template.status_code == 200  # the template itself needs no session
+    assert template.text.startswith("version:v1.0")
+    lines = template.text.splitlines()[:2]
+    for n in range(48):
+        lines.append(f"bulk{n:02}@example.net,{portico.base},{'TRUE' if n % 2 else 'FALSE'},Welcome {n}")
+    lines.append(f"sales@adatum.com,{portico.base},FALSE,")  # a group: refused
+    lines.append(f"not-an-address,{portico.base},FALSE,")  # refused
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-invite")
+    page.click("#bulk-link")
+    shoot(page, "20-bulk-invite")
+    page.set_input_files("#file", files=[{
+        "name": "invite.csv", "mimeType": "text/csv", "buffer": "\r\n".join(lines).encode(),
+    }])
+    page.click("#upload")
+    expect(page.locator("#bulk-summary")).to_have_text("Done: 48 invited, 2 refused.", timeout=60_000)
+    expect(page.locator("#bulk-results .bulk-row")).to_have_count(50)
+    expect(page.locator("#bulk-results .bulk-refused")).to_have_count(2)
+    expect(page.locator("#bulk-results .bulk-refused").first).to_contain_text("group e-mail address")
+    shoot(page, "21-bulk-invite-results")
+    assert len(outbox_to(portico, "bulk01@example.net")) == 1
+    assert outbox_to(portico, "bulk00@example.net") == []
+    guests = graph(portico, "GET", "users?$filter=userType eq 'Guest'&$count=true&$top=999")
+    assert len([u for u in guests["value"] if u["mail"] and u["mail"].startswith("bulk")]) == 48

@@ -4,6 +4,7 @@
 //! through the Graph use case, which checks the caller again.
 
 mod audit;
+mod bulk;
 mod chrome;
 mod cross_tenant;
 mod diagnose;
@@ -40,6 +41,8 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
         .route("/portal/users", get(users::list))
         .route("/portal/users/{id}", get(users::details).post(users::act))
         .route("/portal/invite", get(invite::form).post(invite::send))
+        .route("/portal/invite/bulk", get(bulk::form).post(bulk::upload))
+        .route("/portal/invite/bulk/template.csv", get(bulk::template))
         .route("/portal/sign-ins", get(sign_ins::list))
         .route("/portal/sign-ins/{id}", get(sign_ins::details))
         .route("/portal/diagnose", get(diagnose::diagnose))
