@@ -495,3 +495,18 @@ def test_bulk_invite_of_fifty_rows_with_per_row_results(portico, page):
     assert outbox_to(portico, "bulk00@example.net") == []
     guests = graph(portico, "GET", "users?$filter=userType eq 'Guest'&$count=true&$top=999")
     assert len([u for u in guests["value"] if u["mail"] and u["mail"].startswith("bulk")]) == 48
+
+
+def test_conditional_access_policy_state_is_changed_in_the_portal(portico, page):
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-conditional-access")
+    policy = page.locator(".ca-policy", has_text="Guests must use MFA")
+    expect(policy.locator(".policy-state")).to_have_text("Report-only")
+    expect(policy).to_contain_text("GuestsOrExternalUsers")
+    shoot(page, "22-conditional-access")
+    policy.locator(".state-select").select_option("enabled")
+    policy.locator(".save-state").click()
+    expect(page.locator("#notice")).to_be_visible()
+    expect(page.locator(".ca-policy", has_text="Guests must use MFA").locator(".policy-state")).to_have_text("On")
+    policies = graph(portico, "GET", "identity/conditionalAccess/policies")["value"]
+    assert [p["state"] for p in policies if p["displayName"] == "Guests must use MFA"] == ["enabled"]

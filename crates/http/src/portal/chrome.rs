@@ -17,6 +17,7 @@ pub struct Nav {
     pub usage: bool,
     pub collaboration: bool,
     pub cross_tenant: bool,
+    pub conditional_access: bool,
     pub audit: bool,
     /// Dev mode: the outbox of every tenant.
     pub outbox: bool,
@@ -83,6 +84,7 @@ impl Chrome {
             usage: caller.administers(Operation::ReadMauReport),
             collaboration: caller.administers(Operation::GetAuthorizationPolicy),
             cross_tenant: caller.administers(Operation::GetCrossTenantPolicy),
+            conditional_access: caller.administers(Operation::ListConditionalAccessPolicies),
             audit: caller.administers(Operation::ListDirectoryAudits),
             outbox: dev_mode,
         };

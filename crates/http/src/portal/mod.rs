@@ -6,6 +6,7 @@
 mod audit;
 mod bulk;
 mod chrome;
+mod conditional_access;
 mod cross_tenant;
 mod diagnose;
 mod home;
@@ -48,6 +49,11 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
         .route("/portal/diagnose", get(diagnose::diagnose))
         .route("/portal/usage", get(usage::usage))
         .route("/portal/audit", get(audit::audit))
+        .route("/portal/conditional-access", get(conditional_access::show))
+        .route(
+            "/portal/conditional-access/{id}",
+            post(conditional_access::set_state),
+        )
         .route(
             "/portal/cross-tenant",
             get(cross_tenant::show).post(cross_tenant::save),
