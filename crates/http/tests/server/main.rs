@@ -25,6 +25,7 @@ mod openapi;
 mod organizations;
 mod permission_matrix;
 mod policy;
+mod portal;
 mod redirect_corpus;
 mod risk_api;
 mod secrets_at_rest;
