@@ -15,7 +15,11 @@ fn every_property_but_the_filter_paths_is_selectable_and_unknown_names_are_refus
         .filter(|p| !p.name.contains('/'))
         .map(|p| p.name)
         .collect();
-    assert_eq!(selectable.len(), 81, "v1.0 user, directoryObject and entity properties");
+    assert_eq!(
+        selectable.len(),
+        81,
+        "v1.0 user, directoryObject and entity properties"
+    );
     let all = parse_select(&USER, &selectable.join(",")).unwrap();
     assert_eq!(all, selectable);
     assert_eq!(parse_select(&USER, "JOBTITLE").unwrap(), ["jobTitle"]);
@@ -71,13 +75,19 @@ fn identities_filter_compares_both_members_of_one_element() {
             ("issuerAssignedId", id.to_owned()),
         ]
     };
-    let matching = Identities(vec![element("contoso.onmicrosoft.com", "j.smith@yahoo.com")]);
+    let matching = Identities(vec![element(
+        "contoso.onmicrosoft.com",
+        "j.smith@yahoo.com",
+    )]);
     let split = Identities(vec![
         element("contoso.onmicrosoft.com", "other@yahoo.com"),
         element("fabrikam.com", "j.smith@yahoo.com"),
     ]);
     assert!(evaluate(&expr, &matching));
-    assert!(!evaluate(&expr, &split), "both members must hold for one element");
+    assert!(
+        !evaluate(&expr, &split),
+        "both members must hold for one element"
+    );
     assert!(!evaluate(&expr, &Identities(Vec::new())));
 }
 
@@ -111,7 +121,9 @@ fn sign_in_activity_is_filtered_by_its_paths() {
     )
     .unwrap();
     assert!(!advanced);
-    assert!(matches!(&expr, Expr::Compare { property, .. } if property == "signInActivity/lastSignInDateTime"));
+    assert!(
+        matches!(&expr, Expr::Compare { property, .. } if property == "signInActivity/lastSignInDateTime")
+    );
     assert!(parse_filter(&USER, "signInActivity/lastSuccessfulSignInDateTime eq null").is_ok());
     assert!(parse_filter(&USER, "signInActivity eq null").is_err());
     assert!(parse_filter(&USER, "signInActivity/lastSignInRequestId eq 'x'").is_err());

@@ -19,6 +19,7 @@ mod recipients;
 mod retention;
 mod tenants;
 mod user_patch;
+mod user_profile;
 mod users;
 
 pub use backend::{Backend, StoreConfig};
@@ -317,7 +318,7 @@ impl Store for SqlStore {
             &self.pools.read,
             self.pools.backend,
             &filter::USERS,
-            users::COLUMNS,
+            &users::COLUMNS,
             tenant,
             query,
         )

@@ -11,6 +11,7 @@ mod durability;
 mod fixtures;
 mod logs;
 mod mau;
+mod user_profile;
 
 use fixtures::{open_postgres, open_sqlite_file, open_sqlite_memory};
 
@@ -72,6 +73,9 @@ conformance!(
     narrow_user_writes_keep_a_concurrent_disable,
     user_patches_set_only_what_they_name,
     user_patches_report_conflicts_and_missing_users,
+    user_profiles_round_trip_and_patch_by_name,
+    identities_and_profile_filters_agree_with_the_evaluator,
+    sign_in_rows_move_the_users_sign_in_activity,
 );
 
 #[tokio::test]
