@@ -21,6 +21,7 @@ mod risk;
 mod roles;
 mod synced;
 mod terms;
+mod user_profile;
 mod users;
 
 pub use access::{Caller, GraphError};
@@ -39,4 +40,5 @@ pub use recipients::Recipient;
 pub use risk::RiskyUserView;
 pub use synced::SyncedImport;
 pub use terms::NewAgreement;
+pub use user_profile::PatchValue;
 pub use users::{NewUser, UserPatch};

@@ -27,4 +27,6 @@ mod policy;
 mod redirect_corpus;
 mod risk_api;
 mod tokens;
+mod users_schema;
+mod users_v1;
 mod walk;

@@ -72,7 +72,7 @@ const fn text(name: &'static str) -> Property {
 }
 
 const fn texts(name: &'static str) -> Property {
-    Property::new(name, Kind::StringCollection).not_null()
+    Property::new(name, Kind::StringCollection)
 }
 
 const fn time(name: &'static str) -> Property {
@@ -88,7 +88,7 @@ const fn complex(name: &'static str, type_name: &'static str) -> Property {
 }
 
 const fn objects(name: &'static str, type_name: &'static str) -> Property {
-    Property::new(name, Kind::ComplexCollection(type_name)).not_null()
+    Property::new(name, Kind::ComplexCollection(type_name))
 }
 
 /// An administrator-set text with Graph's indexed-name filters.
@@ -134,11 +134,12 @@ const USER_PROPERTIES: &[Property] = &[
             ..FilterSupport::NONE
         })
         .profile("age_group", None),
-    objects("assignedLicenses", "microsoft.graph.assignedLicense"),
-    objects("assignedPlans", "microsoft.graph.assignedPlan"),
+    objects("assignedLicenses", "microsoft.graph.assignedLicense").not_null(),
+    objects("assignedPlans", "microsoft.graph.assignedPlan").not_null(),
     complex("authorizationInfo", "microsoft.graph.authorizationInfo"),
     time("birthday").not_null(),
     texts("businessPhones")
+        .not_null()
         .profile("business_phones", Some(64))
         .default_select(),
     profile_text("city", "city", 128),
@@ -255,6 +256,7 @@ const USER_PROPERTIES: &[Property] = &[
         .field("on_premises_sync_enabled"),
     text("onPremisesUserPrincipalName"),
     texts("otherMails")
+        .not_null()
         .filter(FilterSupport {
             eq: D,
             range: D,
@@ -274,8 +276,9 @@ const USER_PROPERTIES: &[Property] = &[
     profile_text("preferredLanguage", "preferred_language", 16).default_select(),
     text("preferredName"),
     complex("print", "microsoft.graph.userPrint"),
-    objects("provisionedPlans", "microsoft.graph.provisionedPlan"),
+    objects("provisionedPlans", "microsoft.graph.provisionedPlan").not_null(),
     texts("proxyAddresses")
+        .not_null()
         .filter(FilterSupport {
             eq: D,
             range: D,

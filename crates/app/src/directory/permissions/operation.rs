@@ -93,4 +93,5 @@ operations! {
     ListRecipients,
     UpdateRecipient,
     ReadMauReport,
+    ReadSignInActivity,
 }
