@@ -95,7 +95,8 @@ pub struct User {
     pub mfa_methods: Vec<MfaMethod>,
     pub created_at: DateTime<Utc>,
     pub profile: UserProfile,
-    pub sign_in_activity: SignInActivity,
+    /// Boxed: rarely read, and it would double the size of every enum holding a user.
+    pub sign_in_activity: Box<SignInActivity>,
 }
 
 impl User {
@@ -122,7 +123,7 @@ impl User {
             mfa_methods: Vec::new(),
             created_at,
             profile: UserProfile::new(),
-            sign_in_activity: SignInActivity::default(),
+            sign_in_activity: Box::default(),
         }
     }
 

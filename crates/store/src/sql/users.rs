@@ -309,6 +309,6 @@ pub(crate) fn from_row(row: &AnyRow) -> StoreResult<User> {
         mfa_methods: c.json("mfa_methods")?,
         created_at: c.time("created_at")?,
         profile: read_profile(&c)?,
-        sign_in_activity: read_activity(&c)?,
+        sign_in_activity: Box::new(read_activity(&c)?),
     })
 }

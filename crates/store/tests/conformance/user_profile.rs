@@ -101,7 +101,7 @@ async fn query(store: &DynStore, filter: &str) -> Vec<portico_model::ObjectId> {
 
 pub async fn identities_and_profile_filters_agree_with_the_evaluator(store: DynStore) {
     two_tenants(&store).await;
-    let users = vec![
+    let users = [
         profiled(
             1,
             "Engineer",
