@@ -22,6 +22,7 @@ mod roles;
 mod sponsors;
 mod synced;
 mod terms;
+mod user_profile;
 mod users;
 
 pub use access::{Caller, GraphError};
@@ -42,4 +43,5 @@ pub(crate) use sponsors::invitation_sponsor_writes;
 pub use sponsors::MAX_SPONSORS;
 pub use synced::SyncedImport;
 pub use terms::NewAgreement;
+pub use user_profile::PatchValue;
 pub use users::{NewUser, UserPatch};

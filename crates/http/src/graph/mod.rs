@@ -135,5 +135,7 @@ fn handler(operation: Operation, method: MethodFilter) -> Option<MethodRouter<Ap
         DeleteCrossTenantPartner => on(method, cross_tenant::delete_partner),
         // Portico's MAU report is routed with the control API (its own token rules).
         ReadMauReport => return None,
+        // A user's signInActivity: checked by the user routes when a query names it.
+        ReadSignInActivity => return None,
     })
 }

@@ -971,7 +971,7 @@ async fn odata_filter_orderby_count_and_search_follow_graphs_rules() {
     );
     for query in [
         "$filter=displayName eq",
-        "$filter=jobTitle eq 'x'",
+        "$filter=aboutMe eq 'x'",
         "$top=1000",
         "$skip=2",
         "$filter=displayName eq 'unterminated",

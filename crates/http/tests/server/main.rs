@@ -30,4 +30,6 @@ mod redirect_corpus;
 mod risk_api;
 mod secrets_at_rest;
 mod tokens;
+mod users_schema;
+mod users_v1;
 mod walk;

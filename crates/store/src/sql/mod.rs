@@ -20,6 +20,7 @@ mod retention;
 mod sponsors;
 mod tenants;
 mod user_patch;
+mod user_profile;
 mod users;
 
 pub use backend::{Backend, StoreConfig};
@@ -328,7 +329,7 @@ impl Store for SqlStore {
             &self.pools.read,
             self.pools.backend,
             &filter::USERS,
-            users::COLUMNS,
+            &users::COLUMNS,
             tenant,
             query,
         )

@@ -96,4 +96,5 @@ operations! {
     ListRecipients,
     UpdateRecipient,
     ReadMauReport,
+    ReadSignInActivity,
 }
