@@ -156,6 +156,30 @@ fn mutated(rng: &mut StdRng) -> String {
     chars.into_iter().collect()
 }
 
+/// Characters a database or a `LIKE` pattern may treat specially, and control characters.
+const ODD_CHARACTERS: &[char] = &[
+    '\u{0}', '\u{1}', '\u{1f}', '\u{7f}', '\u{85}', '\u{a0}', '\u{2028}', '\u{fffd}', '\u{feff}',
+    '\u{10ffff}', '\\', '%', '_', '"', '`', ';', '\n',
+];
+
+/// A valid filter with odd characters inside its string literals (after some opening quote).
+fn odd_literals(rng: &mut StdRng) -> String {
+    let mut chars: Vec<char> = print_valid(rng).chars().collect();
+    let quotes: Vec<usize> = (0..chars.len()).filter(|&i| chars[i] == '\'').collect();
+    for _ in 0..rng.gen_range(1..4) {
+        let Some(&quote) = quotes.choose(rng) else {
+            break;
+        };
+        let odd = if rng.gen_bool(0.8) {
+            *ODD_CHARACTERS.choose(rng).unwrap_or(&'\u{0}')
+        } else {
+            char::from_u32(rng.gen_range(0..0x11_0000)).unwrap_or('\u{0}')
+        };
+        chars.insert(quote + 1, odd);
+    }
+    chars.into_iter().collect()
+}
+
 /// A valid filter, respelled: letter case flipped outside string literals, spaces widened.
 fn respelled(rng: &mut StdRng) -> String {
     let mut out = String::new();
@@ -205,11 +229,13 @@ fn huge(rng: &mut StdRng) -> String {
     }
 }
 
-/// One generated input: 30 % token soup, 30 % mutated valid filters, 15 % respelled valid
-/// filters, 15 % random characters, 7 % deep nesting, 3 % huge inputs.
+/// One generated input: 20 % token soup, 10 % valid filters with odd characters in their
+/// literals, 30 % mutated valid filters, 15 % respelled valid filters, 15 % random characters,
+/// 7 % deep nesting, 3 % huge inputs.
 pub fn garbage(rng: &mut StdRng) -> String {
     match rng.gen_range(0..100) {
-        0..=29 => token_soup(rng),
+        0..=19 => token_soup(rng),
+        20..=29 => odd_literals(rng),
         30..=59 => mutated(rng),
         60..=74 => respelled(rng),
         75..=89 => random_chars(rng),
