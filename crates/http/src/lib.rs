@@ -9,6 +9,7 @@ pub mod graph;
 mod health;
 mod lockouts;
 mod me;
+mod nul_guard;
 mod oidc;
 mod pages;
 pub mod reports;

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
     routes
         .fallback(errors::fallback)
         .with_state(state)
+        .layer(axum::middleware::from_fn(crate::nul_guard::refuse_nul))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -158,8 +158,23 @@ fn mutated(rng: &mut StdRng) -> String {
 
 /// Characters a database or a `LIKE` pattern may treat specially, and control characters.
 const ODD_CHARACTERS: &[char] = &[
-    '\u{0}', '\u{1}', '\u{1f}', '\u{7f}', '\u{85}', '\u{a0}', '\u{2028}', '\u{fffd}', '\u{feff}',
-    '\u{10ffff}', '\\', '%', '_', '"', '`', ';', '\n',
+    '\u{0}',
+    '\u{1}',
+    '\u{1f}',
+    '\u{7f}',
+    '\u{85}',
+    '\u{a0}',
+    '\u{2028}',
+    '\u{fffd}',
+    '\u{feff}',
+    '\u{10ffff}',
+    '\\',
+    '%',
+    '_',
+    '"',
+    '`',
+    ';',
+    '\n',
 ];
 
 /// A valid filter with odd characters inside its string literals (after some opening quote).
