@@ -117,20 +117,30 @@ fn log(expr: &Expr) -> LogQuery {
 
 async fn run(world: &World, entity: &Entity, expr: &Expr, text: &str) {
     let (store, tenant) = (&world.store, world.tenant);
-    let failed = |error: portico_store::StoreError| panic!("{text:?}: {error}");
-    match entity.name {
-        "user" => {
-            let found = store.query_users(tenant, &directory(expr)).await;
-            let mut found: Vec<ObjectId> = found.unwrap_or_else(failed).iter().map(|u| u.id).collect();
-            found.sort();
-            let mut expected: Vec<ObjectId> = world.users.iter().filter(|u| evaluate(expr, &UserRecord(u))).map(|u| u.id).collect();
-            expected.sort();
-            assert_eq!(found, expected, "{text:?}");
-        }
-        "group" => drop(store.query_groups(tenant, &directory(expr)).await.unwrap_or_else(failed)),
-        "orgContact" => drop(store.query_contacts(tenant, &directory(expr)).await.unwrap_or_else(failed)),
-        "signIn" => drop(store.query_sign_ins(tenant, &log(expr)).await.unwrap_or_else(failed)),
-        _ => drop(store.query_audit_records(tenant, &log(expr)).await.unwrap_or_else(failed)),
+    let outcome = match entity.name {
+        "user" => match store.query_users(tenant, &directory(expr)).await {
+            Ok(found) => {
+                let mut found: Vec<ObjectId> = found.iter().map(|u| u.id).collect();
+                found.sort();
+                let mut expected: Vec<ObjectId> = world
+                    .users
+                    .iter()
+                    .filter(|u| evaluate(expr, &UserRecord(u)))
+                    .map(|u| u.id)
+                    .collect();
+                expected.sort();
+                assert_eq!(found, expected, "{text:?}");
+                Ok(())
+            }
+            Err(error) => Err(error),
+        },
+        "group" => store.query_groups(tenant, &directory(expr)).await.map(drop),
+        "orgContact" => store.query_contacts(tenant, &directory(expr)).await.map(drop),
+        "signIn" => store.query_sign_ins(tenant, &log(expr)).await.map(drop),
+        _ => store.query_audit_records(tenant, &log(expr)).await.map(drop),
+    };
+    if let Err(error) = outcome {
+        panic!("{} filter {text:?} failed on the store: {error}", entity.name);
     }
 }
 

@@ -33,7 +33,7 @@ pub async fn get_security_defaults(
     })))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecurityDefaultsPatch {
     #[serde(rename = "@odata.type")]
@@ -87,7 +87,7 @@ pub async fn get_authorization_policy(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthorizationPolicyBody {
     #[serde(rename = "@odata.type")]
@@ -102,7 +102,7 @@ pub struct AuthorizationPolicyBody {
     default_user_role_permissions: Option<DefaultUserRolePermissions>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DefaultUserRolePermissions {
     allowed_to_read_other_users: Option<bool>,

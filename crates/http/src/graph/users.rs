@@ -94,7 +94,7 @@ pub async fn me(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PasswordProfile {
     password: Option<String>,
@@ -104,7 +104,7 @@ pub struct PasswordProfile {
     force_change_password_next_sign_in_with_mfa: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateUserBody {
     #[serde(rename = "@odata.type")]
@@ -154,7 +154,7 @@ pub async fn create(
 }
 
 /// A PATCH body: absent properties stay, `null` clears where Graph allows it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PatchUserBody {
     #[serde(rename = "@odata.type")]
