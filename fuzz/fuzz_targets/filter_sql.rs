@@ -36,7 +36,16 @@ fn address(text: &str) -> EmailAddress {
 
 /// Users whose values matter to folding, `LIKE` wildcards, quotes, nulls and collections.
 fn users() -> Vec<User> {
-    let names = ["Alice", "ALICE", "al_ce", "100% O'Brien", "Émile", "zoë", "", "a\\b"];
+    let names = [
+        "Alice",
+        "ALICE",
+        "al_ce",
+        "100% O'Brien",
+        "Émile",
+        "zoë",
+        "",
+        "a\\b",
+    ];
     names
         .iter()
         .enumerate()
@@ -75,7 +84,9 @@ fn world() -> &'static World {
         let tenant = TenantId::parse("aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa").expect("tenant");
         let users = users();
         let store = runtime.block_on(async {
-            let store = SqlStore::open(&StoreConfig::SqliteMemory).await.expect("store");
+            let store = SqlStore::open(&StoreConfig::SqliteMemory)
+                .await
+                .expect("store");
             let created = Tenant {
                 id: tenant,
                 display_name: "A".into(),
@@ -135,12 +146,21 @@ async fn run(world: &World, entity: &Entity, expr: &Expr, text: &str) {
             Err(error) => Err(error),
         },
         "group" => store.query_groups(tenant, &directory(expr)).await.map(drop),
-        "orgContact" => store.query_contacts(tenant, &directory(expr)).await.map(drop),
+        "orgContact" => store
+            .query_contacts(tenant, &directory(expr))
+            .await
+            .map(drop),
         "signIn" => store.query_sign_ins(tenant, &log(expr)).await.map(drop),
-        _ => store.query_audit_records(tenant, &log(expr)).await.map(drop),
+        _ => store
+            .query_audit_records(tenant, &log(expr))
+            .await
+            .map(drop),
     };
     if let Err(error) = outcome {
-        panic!("{} filter {text:?} failed on the store: {error}", entity.name);
+        panic!(
+            "{} filter {text:?} failed on the store: {error}",
+            entity.name
+        );
     }
 }
 

@@ -24,10 +24,10 @@ fn cases() -> usize {
 /// `cases()` accepted filters for `entity`, half printed valid trees, half garbage.
 fn accepted_filters(rng: &mut StdRng, entity: &Entity) -> Vec<(String, Expr)> {
     let mut accepted = Vec::new();
-    let mut n = 0usize;
+    let mut valid = false;
     while accepted.len() < cases() {
-        n += 1;
-        let text = if n % 2 == 0 {
+        valid = !valid;
+        let text = if valid {
             print_filter(&valid_tree(rng, entity))
         } else {
             garbage(rng)
