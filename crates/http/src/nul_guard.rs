@@ -1,8 +1,8 @@
-//! Refuses requests that carry the character U+0000 anywhere a handler could read it: the URL
-//! (`%00` in the path or query), a JSON body (`\u0000` in a string or a key) or a form body.
-//! No Graph or Entra value contains it, and PostgreSQL cannot store it in text, so letting it
-//! through turned a client's mistake into a 500 (found by fuzzing). The answer is a 400 with the
-//! Graph error envelope.
+//! Refuses JSON API requests (Graph, Portico's own) that carry the character U+0000 anywhere a
+//! handler could read it: the URL (`%00` in the path or query) or a JSON body (`\u0000` in a
+//! string or a key). No Graph value contains it, and PostgreSQL cannot store it in text, so
+//! letting it through turned a client's mistake into a 500 (found by fuzzing). The answer is a
+//! 400 with the Graph error envelope.
 
 use crate::errors::ApiError;
 use axum::body::{Body, Bytes};
@@ -32,13 +32,7 @@ fn has_nul(value: &Value) -> bool {
     }
 }
 
-enum BodyKind {
-    Json,
-    Form,
-    Other,
-}
-
-fn body_kind(request: &Request) -> BodyKind {
+fn is_json(request: &Request) -> bool {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -46,34 +40,24 @@ fn body_kind(request: &Request) -> BodyKind {
         .unwrap_or("")
         .to_ascii_lowercase();
     let essence = content_type.split(';').next().unwrap_or("").trim();
-    if essence == "application/json" || essence.ends_with("+json") {
-        BodyKind::Json
-    } else if essence == "application/x-www-form-urlencoded" {
-        BodyKind::Form
-    } else {
-        BodyKind::Other
-    }
+    essence == "application/json" || essence.ends_with("+json")
 }
 
-fn body_has_nul(kind: &BodyKind, bytes: &Bytes) -> bool {
-    match kind {
-        // Invalid JSON is the handler's to refuse, with its own message.
-        BodyKind::Json => serde_json::from_slice::<Value>(bytes).is_ok_and(|v| has_nul(&v)),
-        BodyKind::Form => bytes.contains(&0) || has_encoded_nul(bytes),
-        BodyKind::Other => false,
-    }
+/// Whether a JSON body holds U+0000. Invalid JSON is the handler's to refuse, with its message.
+fn body_has_nul(bytes: &Bytes) -> bool {
+    serde_json::from_slice::<Value>(bytes).is_ok_and(|v| has_nul(&v))
 }
 
-/// The middleware: 400 for U+0000 in the URL or a JSON or form body; otherwise the request
-/// goes on unchanged (its body buffered, within the router's body limit).
+/// The middleware: 400 for U+0000 in the URL or a JSON body; otherwise the request goes on
+/// unchanged (a JSON body buffered, within the router's body limit). Handlers read JSON only
+/// with a JSON content type, so other bodies need no look.
 pub async fn refuse_nul(request: Request, next: Next) -> Response {
     let uri = request.uri();
     let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
     if has_encoded_nul(target.as_bytes()) {
         return ApiError::bad_request(MESSAGE).into_response();
     }
-    let kind = body_kind(&request);
-    if matches!(kind, BodyKind::Other) {
+    if !is_json(&request) {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
@@ -81,7 +65,7 @@ pub async fn refuse_nul(request: Request, next: Next) -> Response {
         // Over the body limit (or a broken upload): as the limit layer answers.
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
-    if body_has_nul(&kind, &bytes) {
+    if body_has_nul(&bytes) {
         return ApiError::bad_request(MESSAGE).into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -93,21 +77,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_nul_in_json_strings_keys_and_forms() {
+    fn finds_nul_in_json_strings_and_keys_and_urls() {
         let json = |text: &str| Bytes::from(text.to_owned());
-        assert!(body_has_nul(&BodyKind::Json, &json(r#"{"a":"x\u0000y"}"#)));
-        assert!(body_has_nul(
-            &BodyKind::Json,
-            &json(r#"{"a":[{"b\u0000":1}]}"#)
-        ));
-        assert!(!body_has_nul(
-            &BodyKind::Json,
-            &json(r#"{"a":"x\\u0000y"}"#)
-        ));
-        assert!(!body_has_nul(&BodyKind::Json, &json("{not json")));
-        assert!(body_has_nul(&BodyKind::Form, &json("username=a%00b")));
-        assert!(!body_has_nul(&BodyKind::Form, &json("username=a%2500b")));
+        assert!(body_has_nul(&json(r#"{"a":"x\u0000y"}"#)));
+        assert!(body_has_nul(&json(r#"{"a":[{"b\u0000":1}]}"#)));
+        assert!(!body_has_nul(&json(r#"{"a":"x\\u0000y"}"#)));
+        assert!(!body_has_nul(&json("{not json")));
         assert!(has_encoded_nul(b"/v1.0/users/a%00b"));
+        assert!(!has_encoded_nul(b"/v1.0/users/a%2500b"));
         assert!(!has_encoded_nul(b"/v1.0/users?$filter=100%25"));
     }
 }

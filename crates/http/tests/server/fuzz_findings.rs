@@ -119,20 +119,52 @@ async fn nul_in_a_json_body_is_a_bad_request() {
 }
 
 #[tokio::test]
-async fn nul_in_a_path_or_form_is_a_bad_request() {
+async fn nul_in_a_path_is_a_bad_request() {
     for server in servers().await {
         let found = call(&server, "GET", "/v1.0/users/a%00b@contoso.com", None).await;
         assert_bad_request(found, "user by UPN");
-        let response = server
-            .client
-            .post(server.url("/contoso.com/oauth2/v2.0/token"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!(
-                "grant_type=password&client_id={CLI_APP}&username=a%00b&password=x"
-            ))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 400);
+        let found = call(&server, "GET", "/portico/v1/tenants/a%00b.com", None).await;
+        assert_bad_request(found, "tenant lookup");
+    }
+}
+
+/// The password grant looks the user up by name: U+0000 in it is a clean OAuth error, not a 500.
+#[tokio::test]
+async fn nul_in_a_password_grant_username_is_refused_cleanly() {
+    let mut stores = vec![StoreConfig::SqliteMemory];
+    if let Ok(url) = std::env::var("PORTICO_TEST_DATABASE_URL") {
+        let schema = Some(format!("fuzz_{}", uuid::Uuid::new_v4().simple()));
+        stores.push(StoreConfig::Postgres {
+            url,
+            schema,
+            max_connections: 4,
+        });
+    }
+    for store in stores {
+        let seed = Some(crate::tokens::ROPC_WORLD);
+        let server = spawn(Spawn {
+            store,
+            seed,
+            ..Default::default()
+        })
+        .await;
+        for username in ["megan\0@contoso.com", "\0", "megan@contoso.com\0"] {
+            let form = [
+                ("grant_type", "password"),
+                ("client_id", "c0c0a009-0000-4000-8000-000000000009"),
+                ("username", username),
+                ("password", "Portico-dev-1"),
+                ("scope", "openid User.Read"),
+            ];
+            let url = server.url("/contoso.com/oauth2/v2.0/token");
+            let response = server.client.post(url).form(&form).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(
+                (status, &body["error"]),
+                (400, &json!("invalid_grant")),
+                "{username:?}: {body}"
+            );
+        }
     }
 }
