@@ -96,6 +96,7 @@ const RULES: &[Rule] = &[
             "crates/app/src/tokens/issue.rs",
             "crates/http/src/graph/openapi.rs",
             "crates/http/src/graph/openapi/",
+            "crates/http/src/graph/openapi_bodies.rs",
         ],
         exceptions: &[
             (

@@ -41,7 +41,7 @@ fn body_schema(operation: Operation) -> Option<Value> {
         Invite => schema::<invitations::InvitationBody>(),
         UpdateRecipient => schema::<recipients::RecipientPatch>(),
         CreateGroup => schema::<groups::CreateGroupBody>(),
-        AddGroupMember | AssignDirectoryRole => schema::<groups::Reference>(),
+        AddGroupMember | AddSponsor | AssignDirectoryRole => schema::<groups::Reference>(),
         CreateContact => schema::<groups::CreateContactBody>(),
         AssignApp => schema::<directory::AssignmentBody>(),
         UpdateAuthorizationPolicy => schema::<policies::AuthorizationPolicyBody>(),
