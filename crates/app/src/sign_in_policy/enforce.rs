@@ -2,9 +2,9 @@
 //! same way — an error page that says who must act, or an Entra-shaped protocol error.
 
 use super::facts::Attempt;
+use crate::sign_in::outcome::ErrorPage;
 use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::tokens::errors::OAuthError;
-use crate::tokens::flow::ErrorPage;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::ObjectId;

@@ -1,12 +1,10 @@
 //! `/authorize`: validating the request, single sign-on with a live session (decided again by
 //! the policies), and starting the sign-in pages. The pages' steps are in `flow.rs`.
 
-use super::flow::{
-    attempt, error_page, oauth_redirect, server_error, FlowOutcome, Logged, Page, SessionUse,
-    ShownPage,
-};
+use super::flow::{attempt, oauth_redirect, Logged, SessionUse};
 use super::flow::{encode, AuthorizeParams, CONSUMERS_TENANT};
 use crate::secrets::digest_hex;
+use crate::sign_in::outcome::{ErrorPage, FlowOutcome, Page, ShownPage};
 use crate::sign_in::SignInKind;
 use crate::App;
 use chrono::{DateTime, Duration, Utc};
@@ -41,24 +39,22 @@ impl App {
                 .or(params.domain_hint.as_deref())
                 .unwrap_or_default();
             return match self.tenant_of_address(hint).await {
-                Some(tenant) => FlowOutcome::Location(format!("{}{}/oauth2/v2.0/authorize?{raw_query}", self.public_base(), tenant.id)),
-                None => error_page(
-                    900144,
-                    "Tell us which organization",
-                    "This sign-in request does not say which organization to use.",
-                    "The app should use its tenant's authority (its id or domain), or pass login_hint or domain_hint.",
-                ),
+                Some(tenant) => FlowOutcome::Location(format!(
+                    "{}{}/oauth2/v2.0/authorize?{raw_query}",
+                    self.public_base(),
+                    tenant.id
+                )),
+                None => ErrorPage::which_organization().into(),
             };
         }
         let tenant = match attempt!(self.resolve_tenant(segment).await) {
             Some(tenant) => tenant,
             None => {
-                return error_page(
-                    90002,
-                    "We couldn't find that organization",
-                    format!("Tenant '{segment}' not found."),
+                return ErrorPage::tenant_not_found(
+                    segment,
                     "Check the tenant id or domain in the app's authority.",
                 )
+                .into()
             }
         };
         let (app, request) = match self.validate_authorize(&tenant, &params).await {
@@ -100,7 +96,7 @@ impl App {
         };
         let (secret, csrf) = match (super::new_secret(), super::new_secret()) {
             (Some(secret), Some(csrf)) => (secret, csrf),
-            _ => return server_error("no random source"),
+            _ => return ErrorPage::server("no random source").into(),
         };
         let flow = LoginFlow {
             flow_hash: digest_hex(&secret),
@@ -233,7 +229,7 @@ impl App {
                     );
                 }
                 let Some((flow, secret)) = self.new_flow(request, FlowStep::Identify, now) else {
-                    return server_error("no random source");
+                    return ErrorPage::server("no random source").into();
                 };
                 let ctx = super::guest_flow::Ctx {
                     tenant,
@@ -279,43 +275,30 @@ impl App {
         tenant: &Tenant,
         params: &AuthorizeParams,
     ) -> Result<(Application, AuthorizationRequest), Box<FlowOutcome>> {
-        let raw_client = params.client_id.as_deref().ok_or_else(|| {
-            Box::new(error_page(
-                900144,
-                "Sign-in request is incomplete",
-                "The request must contain the parameter 'client_id'.",
-                "The app's developer must fix the sign-in request.",
-            ))
-        })?;
-        let unknown = || {
-            Box::new(error_page(
-                700016,
-                "Application not found",
-                format!("Application with identifier '{raw_client}' was not found in the directory '{}'.", tenant.display_name),
-                "The app's developer must register the app in this organization, or use the right tenant.",
-            ))
-        };
+        let raw_client = params
+            .client_id
+            .as_deref()
+            .ok_or_else(|| Box::new(ErrorPage::missing_client_id().into()))?;
+        let unknown =
+            || Box::new(ErrorPage::unknown_application(raw_client, &tenant.display_name).into());
         let client_id = ClientId::parse(raw_client).map_err(|_| unknown())?;
         let app = self
             .store()
             .find_application(tenant.id, client_id)
             .await
-            .map_err(|e| Box::new(server_error(e)))?
+            .map_err(|e| Box::new(ErrorPage::server(e).into()))?
             .ok_or_else(unknown)?;
         let redirect_uri = match (&params.redirect_uri, app.redirect_uris.as_slice()) {
             (Some(uri), registered) if registered.iter().any(|r| r.matches(uri)) => uri.clone(),
             (None, [only]) => only.to_string(),
             (requested, _) => {
-                return Err(Box::new(error_page(
-                    50011,
-                    "The redirect URI is not registered",
-                    format!(
-                        "The redirect URI '{}' specified in the request does not match the redirect URIs configured for the application '{}'.",
+                return Err(Box::new(
+                    ErrorPage::redirect_uri_not_registered(
                         requested.as_deref().unwrap_or(""),
-                        app.client_id
-                    ),
-                    "The app's developer must register this exact redirect URI, or send one that is registered.",
-                )));
+                        &app.client_id.to_string(),
+                    )
+                    .into(),
+                ));
             }
         };
         let mut request = AuthorizationRequest {
@@ -404,12 +387,7 @@ impl App {
                     tenant.id
                 ))
             }
-            None => error_page(
-                50034,
-                "We couldn't find that account",
-                format!("No organization here owns the domain of '{login}'."),
-                "Check the account name, or ask the app for the right organization.",
-            ),
+            None => ErrorPage::no_organization_for(login).into(),
         }
     }
 

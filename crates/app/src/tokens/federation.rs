@@ -2,9 +2,10 @@
 //! order step 2): authorization code with PKCE, state and nonce; the ID token is verified with
 //! the provider's own keys, and the address it asserts must be the guest's (`docs/decisions.md` 7).
 
-use super::flow::{commit_step, error_page_outcome, server_error_outcome, FlowOutcome};
+use super::flow::commit_step;
 use super::guest_flow::Ctx;
 use crate::secrets::{constant_time_eq, digest_hex};
+use crate::sign_in::outcome::{ErrorPage, FlowOutcome};
 use crate::App;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -24,13 +25,7 @@ struct Discovery {
 }
 
 fn provider_error(issuer: &str, what: impl std::fmt::Display) -> FlowOutcome {
-    tracing::warn!(issuer, %what, "external identity provider failed");
-    error_page_outcome(
-        50000,
-        "Your organization's sign-in service did not answer as expected",
-        format!("The identity provider {issuer} could not complete the sign-in: {what}."),
-        "Try again; if it keeps failing, the administrator of the inviting organization must check its federation settings.",
-    )
+    ErrorPage::provider_failed(issuer, what).into()
 }
 
 /// Where a provider sends its answer, under the tenant's path.
@@ -95,7 +90,7 @@ impl App {
             super::new_secret(),
             super::new_secret(),
         ) else {
-            return server_error_outcome("no random source");
+            return ErrorPage::server("no random source").into();
         };
         let challenge = URL_SAFE_NO_PAD.encode(crate::secrets::sha256(verifier.as_bytes()));
         flow.step = FlowStep::Federated {
@@ -113,7 +108,7 @@ impl App {
         );
         let redirect_uri = self.federation_redirect_uri(ctx);
         let Ok(mut authorize) = url::Url::parse(&discovery.authorization_endpoint) else {
-            return server_error_outcome("the provider's authorization endpoint is not a URL");
+            return ErrorPage::server("the provider's authorization endpoint is not a URL").into();
         };
         authorize
             .query_pairs_mut()
@@ -146,18 +141,11 @@ impl App {
         client: crate::sign_in_policy::ClientRequest,
     ) -> FlowOutcome {
         let ProviderAnswer { code, state, error } = answer;
-        let invalid = |why: &str| {
-            error_page_outcome(
-                9002313,
-                "This sign-in has expired",
-                format!("The answer from your organization's sign-in service does not belong to a sign-in in progress: {why}."),
-                "Go back to the invitation or the app and sign in again.",
-            )
-        };
+        let invalid = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
         let tenant = match self.resolve_tenant(segment).await {
             Ok(Some(tenant)) => tenant,
             Ok(None) => return invalid("the tenant does not exist"),
-            Err(error) => return server_error_outcome(error),
+            Err(error) => return ErrorPage::server(error).into(),
         };
         let Some(secret) = flow_secret else {
             return invalid("this browser has no sign-in waiting for it");
@@ -169,7 +157,7 @@ impl App {
         {
             Ok(Some(flow)) => flow,
             Ok(None) => return invalid("the sign-in has ended or expired"),
-            Err(error) => return server_error_outcome(error),
+            Err(error) => return ErrorPage::server(error).into(),
         };
         let FlowStep::Federated {
             guest_id,
@@ -197,7 +185,7 @@ impl App {
         let app = match self.flow_app(&tenant, &flow, self.now()).await {
             Ok(Some(app)) => app,
             Ok(None) => return invalid("the app it signs in to no longer exists"),
-            Err(error) => return server_error_outcome(error),
+            Err(error) => return ErrorPage::server(error).into(),
         };
         let ctx = Ctx {
             tenant: &tenant,
@@ -207,7 +195,7 @@ impl App {
         };
         let settings = match self.store().get_settings(tenant.id).await {
             Ok(settings) => settings,
-            Err(error) => return server_error_outcome(error),
+            Err(error) => return ErrorPage::server(error).into(),
         };
         let Some(federation) = settings.federations.iter().find(|f| f.issuer == issuer) else {
             return invalid("the tenant no longer federates with this provider");
@@ -228,12 +216,7 @@ impl App {
             .and_then(Value::as_str)
             .unwrap_or_default();
         if !asserted.eq_ignore_ascii_case(&address) {
-            return error_page_outcome(
-                90072,
-                "This invitation is for someone else",
-                format!("You signed in as {asserted}, but the invitation is for {address}."),
-                &format!("Sign in with {address} at your organization's sign-in page."),
-            );
+            return ErrorPage::signed_in_as_someone_else(asserted, &address).into();
         }
         let now = self.now();
         self.after_home(

@@ -5,6 +5,7 @@
 
 use super::errors::OAuthError;
 use crate::secrets::digest_hex;
+use crate::sign_in::outcome::{inline, ErrorPage, FlowOutcome, Page, Redirect, ShownPage};
 use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::sign_in_policy::enforce::Judged;
 use crate::App;
@@ -57,63 +58,26 @@ pub struct FlowForm {
     pub request: crate::sign_in_policy::ClientRequest,
 }
 
-/// Which page to show, with what it needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Page {
-    Identify {
-        login_hint: Option<String>,
-    },
-    Password {
-        username: String,
-    },
-    RegisterMfa {
-        username: String,
-        secret_base32: String,
-    },
-    ChallengeMfa {
-        username: String,
-    },
-    SignUp {
-        email: String,
-    },
-    /// A one-time passcode was mailed to `address`.
-    Passcode {
-        address: String,
-    },
-    /// "Review permissions" before a guest's first access.
-    Consent {
-        organization: String,
-        username: String,
-    },
-    /// Terms of use a Conditional Access policy requires.
-    Terms {
-        agreements: Vec<AgreementView>,
-    },
-}
-
-/// A terms-of-use agreement as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgreementView {
-    pub id: String,
-    pub display_name: String,
-    pub text: String,
-}
-
 impl App {
-    /// Ends a flow that cannot go on (declined, too many wrong codes) and shows `outcome`.
-    pub(crate) async fn end_flow(
+    /// Ends a flow that cannot go on (declined, refused, too many wrong codes) and shows `page`:
+    /// `writes` (a log row, an MFA registration) are committed with the end of the flow.
+    pub(crate) async fn fail_flow(
         &self,
         tenant: TenantId,
         flow: &LoginFlow,
-        outcome: FlowOutcome,
+        mut writes: Vec<Write>,
+        page: ErrorPage,
     ) -> FlowOutcome {
-        let end = Write::DeleteLoginFlow {
+        let nothing_else = writes.is_empty();
+        writes.push(Write::DeleteLoginFlow {
             flow_hash: flow.flow_hash.clone(),
-        };
-        match self.store().apply(tenant, vec![end]).await {
-            // A parallel request may have ended it first.
-            Ok(()) | Err(portico_store::StoreError::NotFound) => outcome,
-            Err(error) => server_error(error),
+        });
+        match self.store().apply(tenant, writes).await {
+            Ok(()) => page.into(),
+            // A parallel request ended it first: with nothing else to record, the page stands.
+            Err(portico_store::StoreError::NotFound) if nothing_else => page.into(),
+            Err(portico_store::StoreError::NotFound) => ErrorPage::expired().into(),
+            Err(error) => ErrorPage::server(error).into(),
         }
     }
 }
@@ -130,119 +94,12 @@ pub(crate) struct Logged<'a> {
     pub correlation: ObjectId,
 }
 
-/// A page to render for a flow in progress.
-#[derive(Debug, Clone)]
-pub struct ShownPage {
-    pub page: Page,
-    pub tenant: Tenant,
-    pub app_name: String,
-    /// The flow's secret: goes in the form and in the flow cookie.
-    pub flow_secret: String,
-    pub csrf: String,
-    /// An error to show on the page (AADSTS code, message).
-    pub error: Option<(u32, String)>,
-    /// Where the flow ends: the page's forms may lead there (CSP `form-action`).
-    pub redirect_uri: String,
-}
-
-/// Where the browser goes with the result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Redirect {
-    Query(String),
-    FormPost {
-        action: String,
-        fields: Vec<(String, String)>,
-    },
-}
-
-/// A page that explains a failure and who can fix it; never redirects.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorPage {
-    pub code: u32,
-    pub title: String,
-    pub message: String,
-    pub remedy: String,
-    pub status: u16,
-    /// Who must act, when a policy decided (`docs/decisions.md` 16).
-    pub who: Option<String>,
-    /// The setting that decided.
-    pub setting: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub enum FlowOutcome {
-    Show(Box<ShownPage>),
-    /// Signed in: send the code (and keep the session).
-    Complete {
-        redirect: Redirect,
-        session_secret: Option<String>,
-        persistent: bool,
-        tenant: TenantId,
-    },
-    /// Back to the client with an OAuth error.
-    Redirect(Redirect),
-    /// Elsewhere in Portico (`/common` resolved to a tenant).
-    Location(String),
-    /// To an external identity provider. Its answer comes back to `callback_path`, which alone
-    /// sees the flow's secret: the provider may be another tenant of this server, whose own
-    /// sign-in would replace the ordinary flow cookie.
-    Federate {
-        url: String,
-        callback_path: String,
-        flow_secret: String,
-    },
-    Error(ErrorPage),
-}
-
-pub(super) fn error_page(
-    code: u32,
-    title: &str,
-    message: impl Into<String>,
-    remedy: &str,
-) -> FlowOutcome {
-    FlowOutcome::Error(ErrorPage {
-        code,
-        title: title.into(),
-        message: message.into(),
-        remedy: remedy.into(),
-        status: 400,
-        who: None,
-        setting: None,
-    })
-}
-
-pub(crate) fn error_page_outcome(
-    code: u32,
-    title: &str,
-    message: impl Into<String>,
-    remedy: &str,
-) -> FlowOutcome {
-    error_page(code, title, message, remedy)
-}
-
-pub(crate) fn server_error_outcome<E: std::fmt::Display>(error: E) -> FlowOutcome {
-    server_error(error)
-}
-
-pub(super) fn server_error<E: std::fmt::Display>(error: E) -> FlowOutcome {
-    tracing::error!(%error, "sign-in failed");
-    FlowOutcome::Error(ErrorPage {
-        code: 90033,
-        title: "Something went wrong".into(),
-        message: "A transient error has occurred.".into(),
-        remedy: "Try again in a moment.".into(),
-        status: 500,
-        who: None,
-        setting: None,
-    })
-}
-
 /// `?` for the sign-in pages: a store failure becomes the "something went wrong" page.
 macro_rules! attempt {
     ($result:expr) => {
         match $result {
             Ok(value) => value,
-            Err(error) => return $crate::tokens::flow::server_error_outcome(error),
+            Err(error) => return $crate::sign_in::outcome::ErrorPage::server(error).into(),
         }
     };
 }
@@ -256,23 +113,13 @@ macro_rules! commit_step {
         match $result {
             Ok(value) => value,
             Err(portico_store::StoreError::NotFound) => {
-                return $crate::tokens::flow::sign_in_expired()
+                return $crate::sign_in::outcome::ErrorPage::expired().into()
             }
-            Err(error) => return $crate::tokens::flow::server_error_outcome(error),
+            Err(error) => return $crate::sign_in::outcome::ErrorPage::server(error).into(),
         }
     };
 }
 pub(crate) use commit_step;
-
-/// The page for a sign-in that no longer exists (expired, finished or ended).
-pub(crate) fn sign_in_expired() -> FlowOutcome {
-    error_page(
-        9002313,
-        "This sign-in has expired",
-        "The sign-in request is no longer valid.",
-        "Go back to the app and sign in again.",
-    )
-}
 
 /// Appends OAuth response parameters to the redirect URI (or a form for `form_post`).
 pub(super) fn respond(
@@ -332,17 +179,12 @@ impl App {
         cookie_flow: Option<String>,
     ) -> FlowOutcome {
         let now = self.now();
-        let expired = sign_in_expired;
+        let expired = || FlowOutcome::from(ErrorPage::expired());
         let Some(tenant) = attempt!(self.resolve_tenant(segment).await) else {
             return expired();
         };
         if cookie_flow.as_deref() != Some(form.flow.as_str()) {
-            return error_page(
-                9002313,
-                "This sign-in could not be verified",
-                "The sign-in form did not come from this browser's sign-in.",
-                "Go back to the app and sign in again; allow cookies for this site.",
-            );
+            return ErrorPage::not_this_browser().into();
         }
         let Some(mut flow) = attempt!(
             self.store()
@@ -411,7 +253,13 @@ impl App {
                     {
                         match self.identify_guest(&ctx, flow.clone(), login.trim()).await {
                             Some(outcome) => outcome,
-                            None => show(&flow, Page::Identify { login_hint: Some(login.clone()) }, Some((50034, "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.".into()))),
+                            None => show(
+                                &flow,
+                                Page::Identify {
+                                    login_hint: Some(login.clone()),
+                                },
+                                Some(inline::unknown_username()),
+                            ),
                         }
                     }
                     None if attempt!(self.offers_sign_up(&tenant, login.trim()).await) => {
@@ -432,7 +280,7 @@ impl App {
                         )
                     }
                     None => {
-                        let message = "This username may be incorrect. Make sure you typed it correctly. Otherwise, contact your admin.";
+                        let message = inline::UNKNOWN_USERNAME;
                         let log = self.sign_in_record(
                             tenant.id,
                             SignInAttempt::unknown_user(&login, &app).failed(50034, message),
@@ -463,7 +311,7 @@ impl App {
                         }
                     };
                 if !attempt!(self.check_password(&user, password).await) {
-                    let message = "Your account or password is incorrect.";
+                    let message = inline::WRONG_PASSWORD;
                     let log = self.sign_in_record(
                         tenant.id,
                         SignInAttempt::user(&user, &app, SignInKind::Interactive)
@@ -487,28 +335,8 @@ impl App {
                             .failed(error.code, &error.message),
                         now,
                     );
-                    attempt!(
-                        self.store()
-                            .apply(
-                                tenant.id,
-                                vec![
-                                    log,
-                                    Write::DeleteLoginFlow {
-                                        flow_hash: flow.flow_hash.clone()
-                                    }
-                                ]
-                            )
-                            .await
-                    );
-                    return error_page(
-                        50057,
-                        "Your account is disabled",
-                        "The user account is disabled.",
-                        &format!(
-                            "Ask an administrator of {} to enable your account.",
-                            tenant.display_name
-                        ),
-                    );
+                    let page = ErrorPage::account_disabled(&tenant.display_name);
+                    return self.fail_flow(tenant.id, &flow, vec![log], page).await;
                 }
                 flow.keep_signed_in = form.keep_signed_in;
                 self.proceed(
@@ -601,7 +429,7 @@ impl App {
             persistent,
         } = session;
         let (Some(code), Some(session_secret)) = (super::new_secret(), super::new_secret()) else {
-            return server_error("no random source");
+            return ErrorPage::server("no random source").into();
         };
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
         let authorize = *purpose == FlowPurpose::Authorize;
@@ -681,23 +509,11 @@ impl App {
         match self.store().apply(tenant.id, writes).await {
             Ok(()) => {}
             // A parallel request finished (or ended) this flow first.
-            Err(portico_store::StoreError::NotFound) => {
-                return error_page(
-                    9002313,
-                    "This sign-in has expired",
-                    "The sign-in request is no longer valid.",
-                    "Go back to the app and sign in again.",
-                );
-            }
+            Err(portico_store::StoreError::NotFound) => return ErrorPage::expired().into(),
             Err(portico_store::StoreError::Conflict(portico_store::Conflict::Precondition(_))) => {
-                return error_page(
-                    90076,
-                    "This invitation was already accepted",
-                    "Someone already accepted this invitation.",
-                    "Sign in with the organization's sign-in link instead.",
-                );
+                return ErrorPage::invitation_already_accepted().into();
             }
-            Err(error) => return server_error(error),
+            Err(error) => return ErrorPage::server(error).into(),
         }
         let redirect = if authorize {
             respond(

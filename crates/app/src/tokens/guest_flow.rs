@@ -3,13 +3,11 @@
 //! happens at home (home password, home MFA); a guest's first sign-in reviews permissions and
 //! redeems the invitation (`docs/decisions.md` 7, 10–13).
 
-use super::errors::LOCKED_MESSAGE;
-use super::flow::{
-    attempt, commit_step, error_page_outcome, FlowForm, FlowOutcome, Page, ShownPage,
-};
+use super::flow::{attempt, commit_step, FlowForm};
 use super::lockout::{refund, Claim};
 use crate::b2b::HomeAccount;
 use crate::secrets::{constant_time_eq, digest_hex};
+use crate::sign_in::outcome::{inline, ErrorPage, FlowOutcome, InlineError, Page, ShownPage};
 use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::sign_in_policy::enforce::{denial_page, Judged};
 use crate::sign_in_policy::Attempt;
@@ -71,7 +69,7 @@ impl Ctx<'_> {
         &self,
         flow: &LoginFlow,
         page: Page,
-        error: Option<(u32, String)>,
+        error: Option<InlineError>,
     ) -> FlowOutcome {
         FlowOutcome::Show(Box::new(ShownPage {
             page,
@@ -96,11 +94,11 @@ impl App {
         let address = EmailAddress::parse(login).ok()?;
         let settings = match self.store().get_settings(ctx.tenant.id).await {
             Ok(settings) => settings,
-            Err(error) => return Some(super::flow::server_error_outcome(error)),
+            Err(error) => return Some(ErrorPage::server(error).into()),
         };
         let home = match self.home_account_for(&settings, &address).await {
             Ok(home) => home,
-            Err(error) => return Some(super::flow::server_error_outcome(error)),
+            Err(error) => return Some(ErrorPage::server(error).into()),
         };
         let (issuer, subject) = home.key();
         let binding = match self
@@ -109,7 +107,7 @@ impl App {
             .await
         {
             Ok(found) => found,
-            Err(error) => return Some(super::flow::server_error_outcome(error)),
+            Err(error) => return Some(ErrorPage::server(error).into()),
         };
         // A redeem link is for its invitation's guest; with Entra's compatibility setting any
         // account may redeem it (`docs/decisions.md` 7).
@@ -121,8 +119,8 @@ impl App {
                     .await
                 {
                     Ok(Some(invitation)) => invitation,
-                    Ok(None) => return Some(invalid_link()),
-                    Err(error) => return Some(super::flow::server_error_outcome(error)),
+                    Ok(None) => return Some(ErrorPage::invalid_link().into()),
+                    Err(error) => return Some(ErrorPage::server(error).into()),
                 };
                 match found {
                     Some(binding) if binding.guest_id == invitation.invited_user_id => {
@@ -131,7 +129,7 @@ impl App {
                     other => {
                         let settings = match self.store().get_settings(ctx.tenant.id).await {
                             Ok(settings) => settings,
-                            Err(error) => return Some(super::flow::server_error_outcome(error)),
+                            Err(error) => return Some(ErrorPage::server(error).into()),
                         };
                         if other.is_none() && settings.entra_compat.redeem_with_any_account {
                             Some(GuestBinding {
@@ -141,12 +139,14 @@ impl App {
                                 confirmed: false,
                             })
                         } else {
-                            return Some(error_page_outcome(
-                                90072,
-                                "This invitation is for someone else",
-                                format!("The invitation was sent to {}, and {login} cannot redeem it.", invitation.invited_email),
-                                &format!("Sign in with the account the invitation was sent to, or ask {} to invite {login}.", ctx.tenant.display_name),
-                            ));
+                            return Some(
+                                ErrorPage::invitation_for_someone_else(
+                                    invitation.invited_email.as_str(),
+                                    login,
+                                    &ctx.tenant.display_name,
+                                )
+                                .into(),
+                            );
                         }
                     }
                 }
@@ -165,17 +165,9 @@ impl App {
                 self.now(),
             );
             if let Err(error) = self.store().apply(ctx.tenant.id, vec![log]).await {
-                return Some(super::flow::server_error_outcome(error));
+                return Some(ErrorPage::server(error).into());
             }
-            return Some(error_page_outcome(
-                50020,
-                "You can't sign in here",
-                message,
-                &format!(
-                    "An administrator of {} must invite {login} first.",
-                    ctx.tenant.display_name
-                ),
-            ));
+            return Some(ErrorPage::not_a_guest(message, login, &ctx.tenant.display_name).into());
         };
         let outcome = match home {
             HomeAccount::Tenant {
@@ -212,7 +204,7 @@ impl App {
         ctx: &Ctx<'_>,
         flow: LoginFlow,
         page: Page,
-        error: Option<(u32, String)>,
+        error: Option<InlineError>,
     ) -> FlowOutcome {
         commit_step!(
             self.store()
@@ -232,15 +224,11 @@ impl App {
     ) -> FlowOutcome {
         let settings = attempt!(self.store().get_settings(ctx.tenant.id).await);
         if !settings.collaboration.email_otp_enabled {
-            return error_page_outcome(
-                1000012,
-                "This account cannot be used here",
-                format!("{address} has no account in a directory Portico knows, and {} does not allow one-time passcodes.", ctx.tenant.display_name),
-                &format!("An administrator of {} can turn on e-mail one-time passcodes for guests.", ctx.tenant.display_name),
-            );
+            return ErrorPage::passcodes_disabled(address.as_str(), &ctx.tenant.display_name)
+                .into();
         }
         let Some(code) = new_code() else {
-            return super::flow::server_error_outcome("no random source");
+            return ErrorPage::server("no random source").into();
         };
         let minutes = settings
             .entra_compat
@@ -263,10 +251,10 @@ impl App {
         match self.store().apply(ctx.tenant.id, writes).await {
             Ok(()) => {}
             Err(StoreError::Conflict(portico_store::Conflict::Precondition(_))) => {
-                return too_many_passcodes();
+                return ErrorPage::too_many_passcodes().into();
             }
-            Err(StoreError::NotFound) => return super::flow::sign_in_expired(),
-            Err(error) => return super::flow::server_error_outcome(error),
+            Err(StoreError::NotFound) => return ErrorPage::expired().into(),
+            Err(error) => return ErrorPage::server(error).into(),
         }
         self.mail_wakeup().notify_one();
         ctx.show(
@@ -294,7 +282,7 @@ impl App {
             } => {
                 let home = attempt!(self.store().find_tenant(home_tenant).await);
                 let Some(home) = home else {
-                    return invalid_link();
+                    return ErrorPage::invalid_link().into();
                 };
                 let user = attempt!(self.store().get_user(home_tenant, home_user).await);
                 let username = user.user_principal_name.to_string();
@@ -304,15 +292,15 @@ impl App {
                     match attempt!(self.claim_check(home_tenant, account, ctx.request.ip).await) {
                         Claim::Granted(key) => key,
                         Claim::Locked => {
-                            let failure = Some((50053, LOCKED_MESSAGE));
+                            let failure = Some((50053, inline::LOCKED));
                             self.log_b2b(ctx, &home, Some(&user), guest_id, failure, now)
                                 .await;
                             let page = Page::Password { username };
-                            return ctx.show(&flow, page, Some((50053, LOCKED_MESSAGE.into())));
+                            return ctx.show(&flow, page, Some(inline::locked()));
                         }
                     };
                 if !attempt!(self.check_password(&user, password).await) {
-                    let message = "Your account or password is incorrect.";
+                    let message = inline::WRONG_PASSWORD;
                     self.log_b2b(
                         ctx,
                         &home,
@@ -325,15 +313,11 @@ impl App {
                     return ctx.show(
                         &flow,
                         Page::Password { username },
-                        Some((50126, message.into())),
+                        Some(inline::wrong_password()),
                     );
                 }
                 attempt!(self.store().apply(home_tenant, vec![refund(key)]).await);
                 if !user.account_enabled {
-                    let message = format!(
-                        "Your account is disabled in your own organization, {}.",
-                        home.display_name
-                    );
                     self.log_b2b(
                         ctx,
                         &home,
@@ -343,7 +327,11 @@ impl App {
                         now,
                     )
                     .await;
-                    return error_page_outcome(50057, "Your account is disabled", message, &format!("Ask an administrator of {} (your organization, not {}) to enable your account.", home.display_name, ctx.tenant.display_name));
+                    return ErrorPage::home_account_disabled(
+                        &home.display_name,
+                        &ctx.tenant.display_name,
+                    )
+                    .into();
                 }
                 flow.keep_signed_in = form.keep_signed_in;
                 let home_settings = attempt!(self.store().get_settings(home_tenant).await);
@@ -410,7 +398,7 @@ impl App {
                             Claim::Granted(key) => Some(key),
                             Claim::Locked => {
                                 let page = Page::ChallengeMfa { username };
-                                return ctx.show(&flow, page, Some((50053, LOCKED_MESSAGE.into())));
+                                return ctx.show(&flow, page, Some(inline::locked()));
                             }
                         }
                     }
@@ -436,7 +424,7 @@ impl App {
                         },
                         None => Page::ChallengeMfa { username },
                     };
-                    let error = Some((500121, "The code you entered is not valid.".into()));
+                    let error = Some(inline::wrong_code());
                     let shown = ctx.show(&flow, page, error);
                     return self.after_wrong_code(ctx.tenant.id, &flow, shown).await;
                 };
@@ -474,7 +462,7 @@ impl App {
                     Claim::Granted(key) => key,
                     Claim::Locked => {
                         let page = Page::Passcode { address };
-                        return ctx.show(&flow, page, Some((50053, LOCKED_MESSAGE.into())));
+                        return ctx.show(&flow, page, Some(inline::locked()));
                     }
                 };
                 let code = form.otp.clone().unwrap_or_default();
@@ -482,18 +470,20 @@ impl App {
                     && constant_time_eq(&digest_hex(code.trim()), &code_sha256_hex);
                 if !good {
                     if now >= expires_at {
-                        return self.end_flow(ctx.tenant.id, &flow, error_page_outcome(
-                            50053,
-                            "This code can no longer be used",
-                            "The one-time passcode expired or was entered wrongly too many times.",
-                            "Go back and ask for a new code.",
-                        )).await;
+                        return self
+                            .fail_flow(
+                                ctx.tenant.id,
+                                &flow,
+                                Vec::new(),
+                                ErrorPage::passcode_expired(),
+                            )
+                            .await;
                     }
-                    let error = "That code didn't work. Check it and try again.";
+
                     let shown = ctx.show(
                         &flow,
                         Page::Passcode { address },
-                        Some((500121, error.into())),
+                        Some(inline::wrong_passcode()),
                     );
                     return self.after_wrong_code(ctx.tenant.id, &flow, shown).await;
                 }
@@ -515,21 +505,17 @@ impl App {
             } => {
                 if !form.accept {
                     return self
-                        .end_flow(
+                        .fail_flow(
                             ctx.tenant.id,
                             &flow,
-                            error_page_outcome(
-                                65004,
-                                "You declined",
-                                "You declined to consent to access the organization's resources.",
-                                "Use the invitation link again if you change your mind.",
-                            ),
+                            Vec::new(),
+                            ErrorPage::consent_declined(),
                         )
                         .await;
                 }
                 self.redeem(ctx, flow, guest_id, home, &amr, now).await
             }
-            _ => invalid_link(),
+            _ => ErrorPage::invalid_link().into(),
         }
     }
 
@@ -548,8 +534,8 @@ impl App {
     ) -> FlowOutcome {
         let guest = match self.store().get_user(ctx.tenant.id, guest_id).await {
             Ok(guest) => guest,
-            Err(StoreError::NotFound) => return invalid_link(),
-            Err(error) => return super::flow::server_error_outcome(error),
+            Err(StoreError::NotFound) => return ErrorPage::invalid_link().into(),
+            Err(error) => return ErrorPage::server(error).into(),
         };
         let amr: Vec<String> = amr.iter().map(|a| (*a).to_owned()).collect();
         let continuation = GuestContinuation {
@@ -627,7 +613,7 @@ impl App {
         let mut writes = Vec::new();
         if guest.external_user_state == Some(ExternalUserState::PendingAcceptance) {
             let Some(invitation) = wanted else {
-                return invalid_link();
+                return ErrorPage::invalid_link().into();
             };
             if let Some(outcome) = unusable(&invitation, ctx.tenant, now, self) {
                 return outcome;
@@ -825,30 +811,24 @@ pub(crate) fn unusable(
     app: &App,
 ) -> Option<FlowOutcome> {
     match invitation.status {
-        InvitationStatus::Superseded => Some(error_page_outcome(
-            90073,
-            "This invitation link was replaced",
-            "A newer invitation was sent for this account, and this link no longer works.",
-            "Use the link in the newest invitation e-mail.",
-        )),
+        InvitationStatus::Superseded => Some(ErrorPage::invitation_superseded().into()),
         InvitationStatus::Completed => Some(FlowOutcome::Location(app.tenant_link(tenant))),
-        InvitationStatus::PendingAcceptance if invitation.expires_at.is_some_and(|at| now >= at) => Some(error_page_outcome(
-            90074,
-            "This invitation has expired",
-            format!("The invitation from {} expired on {}.", tenant.display_name, invitation.expires_at.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()),
-            &format!("Ask the person who invited you to {} to send a new invitation; it works at once.", tenant.display_name),
-        )),
+        InvitationStatus::PendingAcceptance
+            if invitation.expires_at.is_some_and(|at| now >= at) =>
+        {
+            Some(
+                ErrorPage::invitation_expired(
+                    &tenant.display_name,
+                    &invitation
+                        .expires_at
+                        .map(|t| t.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                )
+                .into(),
+            )
+        }
         InvitationStatus::PendingAcceptance => None,
     }
-}
-
-fn invalid_link() -> FlowOutcome {
-    error_page_outcome(
-        90075,
-        "This link is not valid",
-        "The invitation or sign-in link is not valid (any more).",
-        "Ask the person who invited you for a new invitation.",
-    )
 }
 
 /// One-time passcode mail per address, and per tenant, in a window that starts at the first code.
@@ -871,15 +851,6 @@ fn passcode_quotas(address: &EmailAddress, now: DateTime<Utc>) -> Vec<Write> {
         ),
         quota("otp-mail".to_owned(), PASSCODES_PER_TENANT),
     ]
-}
-
-fn too_many_passcodes() -> FlowOutcome {
-    error_page_outcome(
-        90055,
-        "Too many codes requested",
-        "Too many one-time passcodes were requested for this address.",
-        "Wait a few minutes and try again; use the newest code you received.",
-    )
 }
 
 fn passcode_mail(

@@ -5,9 +5,9 @@
 //! Counters are per account and per location class: failures from unfamiliar addresses lock
 //! out only sign-ins from unfamiliar addresses.
 
-use super::errors::LOCKED_MESSAGE;
-use super::flow::{attempt, error_page_outcome, server_error_outcome, FlowOutcome, Page};
+use super::flow::attempt;
 use super::guest_flow::Ctx;
+use crate::sign_in::outcome::{inline, ErrorPage, FlowOutcome, Page};
 use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
@@ -130,15 +130,6 @@ impl App {
 /// Codes (MFA, one-time passcodes) one sign-in flow may try, all steps together.
 pub(crate) const MAX_CODE_ATTEMPTS: u32 = 5;
 
-fn too_many_codes() -> FlowOutcome {
-    error_page_outcome(
-        50053,
-        "Too many attempts",
-        "Too many wrong verification codes were entered in this sign-in.",
-        "Go back to the app and sign in again.",
-    )
-}
-
 impl App {
     /// Claims one code attempt of the flow before the code is checked, so that parallel guesses
     /// use up attempts instead of racing past the limit. `Some(page)` ends the flow.
@@ -153,10 +144,11 @@ impl App {
         };
         match self.store().apply(tenant, vec![claim]).await {
             Ok(()) => None,
-            Err(StoreError::Conflict(Conflict::Precondition(_))) => {
-                Some(self.end_flow(tenant, flow, too_many_codes()).await)
-            }
-            Err(error) => Some(server_error_outcome(error)),
+            Err(StoreError::Conflict(Conflict::Precondition(_))) => Some(
+                self.fail_flow(tenant, flow, Vec::new(), ErrorPage::too_many_codes())
+                    .await,
+            ),
+            Err(error) => Some(ErrorPage::server(error).into()),
         }
     }
 
@@ -169,7 +161,9 @@ impl App {
         shown: FlowOutcome,
     ) -> FlowOutcome {
         if flow.failed_attempts + 1 >= MAX_CODE_ATTEMPTS {
-            return self.end_flow(tenant, flow, too_many_codes()).await;
+            return self
+                .fail_flow(tenant, flow, Vec::new(), ErrorPage::too_many_codes())
+                .await;
         }
         shown
     }
@@ -184,11 +178,11 @@ impl App {
         now: DateTime<Utc>,
     ) -> FlowOutcome {
         let attempt = SignInAttempt::user(user, ctx.app, SignInKind::Interactive)
-            .failed(50053, LOCKED_MESSAGE)
+            .failed(50053, inline::LOCKED)
             .from_ip(ctx.request.ip.map(|ip| ip.to_string()));
         let log = self.sign_in_record(ctx.tenant.id, attempt, now);
         attempt!(self.store().apply(ctx.tenant.id, vec![log]).await);
-        ctx.show(flow, page, Some((50053, LOCKED_MESSAGE.into())))
+        ctx.show(flow, page, Some(inline::locked()))
     }
 }
 

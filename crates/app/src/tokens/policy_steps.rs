@@ -2,9 +2,10 @@
 //! uses MFA in this tenant, accepts terms of use, or sees who must act. Members and guests share
 //! these steps; a guest's home sign-in rides along in a [`GuestContinuation`].
 
-use super::flow::{attempt, commit_step, error_page_outcome, AgreementView, FlowOutcome, Page};
+use super::flow::{attempt, commit_step};
 use super::guest_flow::Ctx;
 use super::lockout::{refund, Claim};
+use crate::sign_in::outcome::{inline, AgreementView, ErrorPage, FlowOutcome, Page};
 use crate::sign_in::SignInKind;
 use crate::sign_in_policy::enforce::denial_page;
 use crate::sign_in_policy::facts::device_markers;
@@ -62,14 +63,11 @@ impl App {
         };
         let (step, page) = match &judged.evaluation.decision {
             Decision::Deny(denial) => {
-                let mut all = writes;
-                all.push(Write::DeleteLoginFlow {
-                    flow_hash: flow.flow_hash.clone(),
-                });
-                attempt!(self.store().apply(ctx.tenant.id, all).await);
+                let page = denial_page(denial, &judged.facts);
+                let ended = self.fail_flow(ctx.tenant.id, &flow, writes, page).await;
                 self.log_refusal(&attempt, &judged, SignInKind::Interactive, now)
                     .await;
-                return FlowOutcome::Error(denial_page(denial, &judged.facts));
+                return ended;
             }
             Decision::Allow { .. } => {
                 // The device state proved now holds for this sign-in's codes and refresh tokens.
@@ -225,21 +223,8 @@ impl App {
                 guest,
             } => {
                 if !form.accept {
-                    return self
-                        .end_flow(
-                            ctx.tenant.id,
-                            &flow,
-                            error_page_outcome(
-                                50158,
-                                "You declined the terms of use",
-                                format!(
-                                    "{} requires you to accept its terms of use to continue.",
-                                    ctx.tenant.display_name
-                                ),
-                                "Sign in again and accept the terms if you want to continue.",
-                            ),
-                        )
-                        .await;
+                    let page = ErrorPage::terms_declined(&ctx.tenant.display_name);
+                    return self.fail_flow(ctx.tenant.id, &flow, Vec::new(), page).await;
                 }
                 let user = attempt!(self.store().get_user(ctx.tenant.id, user_id).await);
                 let mut accepted: Vec<Write> = Vec::new();
@@ -265,12 +250,7 @@ impl App {
                 self.proceed(ctx, flow, &user, guest, amr, Vec::new(), now)
                     .await
             }
-            _ => error_page_outcome(
-                9002313,
-                "This sign-in has expired",
-                "The sign-in request is no longer valid.",
-                "Go back to the app and sign in again.",
-            ),
+            _ => ErrorPage::expired().into(),
         }
     }
 
@@ -307,7 +287,7 @@ impl App {
         page: Page,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
-        let message = "The code you entered is not valid.";
+        let message = inline::WRONG_CODE;
         let log = self.sign_in_record(
             ctx.tenant.id,
             crate::sign_in::SignInAttempt::user(user, ctx.app, SignInKind::Interactive)
@@ -316,7 +296,7 @@ impl App {
         );
         // The attempt was claimed before the check: only the log row is left to write.
         attempt!(self.store().apply(ctx.tenant.id, vec![log]).await);
-        let shown = ctx.show(&flow, page, Some((500121, message.into())));
+        let shown = ctx.show(&flow, page, Some(inline::wrong_code()));
         self.after_wrong_code(ctx.tenant.id, &flow, shown).await
     }
 
