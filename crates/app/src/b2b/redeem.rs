@@ -4,7 +4,7 @@
 
 use crate::secrets::digest_hex;
 use crate::sign_in::outcome::{ErrorPage, FlowOutcome, Page, ShownPage};
-use crate::tokens::flow::portal_app;
+use crate::sign_in::portal_app;
 use crate::App;
 use portico_model::oauth::{AuthorizationRequest, FlowPurpose, FlowStep, LoginFlow};
 use portico_model::tenant::Tenant;
@@ -29,9 +29,7 @@ impl App {
             Ok(None) => return invalid(),
             Err(error) => return ErrorPage::server(error).into(),
         };
-        if let Some(page) =
-            crate::tokens::guest_flow_unusable(&invitation, &tenant, self.now(), self)
-        {
+        if let Some(page) = crate::sign_in::unusable(&invitation, &tenant, self.now(), self) {
             return page;
         }
         let purpose = FlowPurpose::Redeem {

@@ -429,6 +429,33 @@ impl ErrorPage {
     }
 }
 
+/// `?` for the sign-in pages: a store failure becomes the "something went wrong" page.
+macro_rules! attempt {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(error) => return $crate::sign_in::outcome::ErrorPage::server(error).into(),
+        }
+    };
+}
+pub(crate) use attempt;
+
+/// [`attempt`] for the write of a flow's next step (`Write::UpdateLoginFlow`): a flow that ended
+/// meanwhile — finished or given up by a parallel request — shows the expired page rather than
+/// a server error, and is not brought back.
+macro_rules! commit_step {
+    ($result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(portico_store::StoreError::NotFound) => {
+                return $crate::sign_in::outcome::ErrorPage::expired().into()
+            }
+            Err(error) => return $crate::sign_in::outcome::ErrorPage::server(error).into(),
+        }
+    };
+}
+pub(crate) use commit_step;
+
 #[cfg(test)]
 mod tests {
     use super::ErrorPage;

@@ -1,18 +1,21 @@
 //! `/authorize`: validating the request, single sign-on with a live session (decided again by
 //! the policies), and starting the sign-in pages. The pages' steps are in `flow.rs`.
 
-use super::flow::{attempt, oauth_redirect, Logged, SessionUse};
+use super::flow::oauth_redirect;
 use super::flow::{encode, AuthorizeParams, CONSUMERS_TENANT};
 use crate::secrets::digest_hex;
+use crate::sign_in::machine::{Authenticated, Who};
+use crate::sign_in::outcome::attempt;
 use crate::sign_in::outcome::{ErrorPage, FlowOutcome, Page, ShownPage};
 use crate::sign_in::SignInKind;
+use crate::sign_in::{Ctx, Logged, SessionUse};
 use crate::App;
 use chrono::{DateTime, Duration, Utc};
 use portico_model::application::Application;
 use portico_model::oauth::{AuthorizationRequest, FlowPurpose, FlowStep, LoginFlow, Session};
 use portico_model::tenant::Tenant;
 use portico_model::user::User;
-use portico_model::{ClientId, EmailAddress, ObjectId, Upn};
+use portico_model::{ClientId, ObjectId};
 use portico_store::Write;
 
 impl App {
@@ -94,7 +97,7 @@ impl App {
             Some(user) => FlowStep::Password { user_id: user.id },
             None => FlowStep::Identify,
         };
-        let (secret, csrf) = match (super::new_secret(), super::new_secret()) {
+        let (secret, csrf) = match (crate::tokens::new_secret(), crate::tokens::new_secret()) {
             (Some(secret), Some(csrf)) => (secret, csrf),
             _ => return ErrorPage::server("no random source").into(),
         };
@@ -231,7 +234,10 @@ impl App {
                 let Some((flow, secret)) = self.new_flow(request, FlowStep::Identify, now) else {
                     return ErrorPage::server("no random source").into();
                 };
-                let ctx = super::guest_flow::Ctx {
+                // The flow starts here: inserted once, then its steps are updates.
+                let insert = vec![Write::InsertLoginFlow(flow.clone())];
+                attempt!(self.store().apply(tenant.id, insert).await);
+                let ctx = Ctx {
                     tenant,
                     app,
                     flow_secret: secret,
@@ -241,8 +247,13 @@ impl App {
                     home,
                     amr: amr.clone(),
                 });
-                self.proceed(&ctx, flow, user, guest, amr.clone(), Vec::new(), now)
-                    .await
+                let who = Authenticated {
+                    who: Who::Existing(user.id),
+                    guest,
+                    amr,
+                    writes: Vec::new(),
+                };
+                self.authenticated(&ctx, flow, who, Vec::new(), now).await
             }
         }
     }
@@ -254,7 +265,7 @@ impl App {
         step: FlowStep,
         now: DateTime<Utc>,
     ) -> Option<(LoginFlow, String)> {
-        let (secret, csrf) = (super::new_secret()?, super::new_secret()?);
+        let (secret, csrf) = (crate::tokens::new_secret()?, crate::tokens::new_secret()?);
         let flow = LoginFlow {
             flow_hash: digest_hex(&secret),
             csrf_token: csrf,
@@ -394,30 +405,6 @@ impl App {
     async fn tenant_of_address(&self, text: &str) -> Option<Tenant> {
         let domain = text.rsplit('@').next()?;
         self.resolve_tenant(domain).await.ok().flatten()
-    }
-
-    /// A member of `tenant` by UPN or any of their addresses.
-    pub(super) async fn find_member(
-        &self,
-        tenant: &Tenant,
-        name: &str,
-    ) -> Result<Option<User>, portico_store::StoreError> {
-        let local =
-            |user: &User| user.creation_type != Some(portico_model::user::CreationType::Invitation);
-        if let Ok(upn) = Upn::parse(name) {
-            if let Some(user) = self.store().find_user_by_upn(tenant.id, &upn).await? {
-                return Ok(local(&user).then_some(user));
-            }
-        }
-        let Ok(address) = EmailAddress::parse(name) else {
-            return Ok(None);
-        };
-        let mut users = self
-            .store()
-            .list_users_by_address(tenant.id, &address)
-            .await?;
-        users.retain(local);
-        Ok(if users.len() == 1 { users.pop() } else { None })
     }
 
     pub(crate) async fn live_session(

@@ -504,7 +504,7 @@ impl App {
             .map_err(server_error)?;
         let idp = binding
             .filter(|b| b.confirmed)
-            .map(|b| super::guest_flow::home_issuers(self, &b).0);
+            .map(|b| crate::sign_in::home_issuers(self, &b).0);
         let subject = Subject {
             tenant: tenant.id,
             user,

@@ -428,7 +428,7 @@ pub async fn federation_callback(
     let flow = jar
         .get(&federation_cookie_name(uri.path()))
         .map(|c| c.value().to_owned());
-    let answer = portico_app::tokens::ProviderAnswer {
+    let answer = portico_app::sign_in::ProviderAnswer {
         code: answer.code,
         state: answer.state,
         error: answer.error,

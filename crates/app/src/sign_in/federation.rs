@@ -2,15 +2,16 @@
 //! order step 2): authorization code with PKCE, state and nonce; the ID token is verified with
 //! the provider's own keys, and the address it asserts must be the guest's (`docs/decisions.md` 7).
 
-use super::flow::commit_step;
-use super::guest_flow::Ctx;
+use super::context::Ctx;
+use super::machine::{Input, Loaded, State};
+use super::outcome::{commit_step, ErrorPage, FlowOutcome};
 use crate::secrets::{constant_time_eq, digest_hex};
-use crate::sign_in::outcome::{ErrorPage, FlowOutcome};
 use crate::App;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use portico_model::oauth::{FlowStep, HomeRef, LoginFlow};
+use portico_model::oauth::{FlowStep, LoginFlow};
 use portico_model::settings::DomainFederation;
+use portico_model::tenant::Tenant;
 use portico_model::{EmailAddress, ObjectId};
 use portico_store::Write;
 use serde::Deserialize;
@@ -86,9 +87,9 @@ impl App {
             Err(error) => return provider_error(&federation.issuer, error),
         };
         let (Some(state), Some(nonce), Some(verifier)) = (
-            super::new_secret(),
-            super::new_secret(),
-            super::new_secret(),
+            crate::tokens::new_secret(),
+            crate::tokens::new_secret(),
+            crate::tokens::new_secret(),
         ) else {
             return ErrorPage::server("no random source").into();
         };
@@ -132,7 +133,8 @@ impl App {
         }
     }
 
-    /// `GET /{tenant}/federation/callback`: the provider's answer for the flow in `flow_secret`.
+    /// `GET /{tenant}/federation/callback`: the provider's answer for the flow in `flow_secret`,
+    /// verified here and handed to the sign-in machine.
     pub async fn federation_callback(
         &self,
         segment: &str,
@@ -140,51 +142,14 @@ impl App {
         answer: ProviderAnswer,
         client: crate::sign_in_policy::ClientRequest,
     ) -> FlowOutcome {
-        let ProviderAnswer { code, state, error } = answer;
-        let invalid = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
-        let tenant = match self.resolve_tenant(segment).await {
-            Ok(Some(tenant)) => tenant,
-            Ok(None) => return invalid("the tenant does not exist"),
-            Err(error) => return ErrorPage::server(error).into(),
+        let (tenant, flow, secret) = match self.callback_flow(segment, flow_secret, &answer).await {
+            Ok(opened) => opened,
+            Err(outcome) => return outcome,
         };
-        let Some(secret) = flow_secret else {
-            return invalid("this browser has no sign-in waiting for it");
-        };
-        let flow = match self
-            .store()
-            .find_login_flow(tenant.id, &digest_hex(&secret))
-            .await
-        {
-            Ok(Some(flow)) => flow,
-            Ok(None) => return invalid("the sign-in has ended or expired"),
-            Err(error) => return ErrorPage::server(error).into(),
-        };
-        let FlowStep::Federated {
-            guest_id,
-            issuer,
-            address,
-            state_sha256_hex,
-            nonce,
-            verifier,
-        } = flow.step.clone()
-        else {
-            return invalid("the sign-in is not waiting for a provider");
-        };
-        if !state
-            .as_deref()
-            .is_some_and(|s| constant_time_eq(&digest_hex(s), &state_sha256_hex))
-        {
-            return invalid("its state does not match");
-        }
-        if let Some(error) = error {
-            return provider_error(&issuer, format!("it answered '{error}'"));
-        }
-        let Some(code) = code else {
-            return invalid("it carries no authorization code");
-        };
+        let unexpected = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
         let app = match self.flow_app(&tenant, &flow, self.now()).await {
             Ok(Some(app)) => app,
-            Ok(None) => return invalid("the app it signs in to no longer exists"),
+            Ok(None) => return unexpected("the app it signs in to no longer exists"),
             Err(error) => return ErrorPage::server(error).into(),
         };
         let ctx = Ctx {
@@ -193,42 +158,117 @@ impl App {
             flow_secret: secret,
             request: client,
         };
-        let settings = match self.store().get_settings(tenant.id).await {
-            Ok(settings) => settings,
-            Err(error) => return ErrorPage::server(error).into(),
+        let asserted = match self.provider_claims(&ctx, &flow, answer).await {
+            Ok(asserted) => asserted,
+            Err(outcome) => return outcome,
         };
-        let Some(federation) = settings.federations.iter().find(|f| f.issuer == issuer) else {
-            return invalid("the tenant no longer federates with this provider");
+        let state = State::At(flow.step.clone());
+        let loaded = Loaded::Provider(asserted);
+        let now = self.now();
+        let subjects = Default::default();
+        self.run(
+            &ctx,
+            flow,
+            &state,
+            &Input::ProviderAnswer,
+            loaded,
+            subjects,
+            now,
+        )
+        .await
+    }
+
+    /// The flow waiting for this provider's answer: its tenant, row and secret.
+    async fn callback_flow(
+        &self,
+        segment: &str,
+        flow_secret: Option<String>,
+        answer: &ProviderAnswer,
+    ) -> Result<(Tenant, LoginFlow, String), FlowOutcome> {
+        let unexpected = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
+        let tenant = match self.resolve_tenant(segment).await {
+            Ok(Some(tenant)) => tenant,
+            Ok(None) => return Err(unexpected("the tenant does not exist")),
+            Err(error) => return Err(ErrorPage::server(error).into()),
+        };
+        let Some(secret) = flow_secret else {
+            return Err(unexpected("this browser has no sign-in waiting for it"));
+        };
+        let found = self
+            .store()
+            .find_login_flow(tenant.id, &digest_hex(&secret))
+            .await;
+        let flow = match found {
+            Ok(Some(flow)) => flow,
+            Ok(None) => return Err(unexpected("the sign-in has ended or expired")),
+            Err(error) => return Err(ErrorPage::server(error).into()),
+        };
+        let FlowStep::Federated {
+            state_sha256_hex, ..
+        } = &flow.step
+        else {
+            return Err(unexpected("the sign-in is not waiting for a provider"));
+        };
+        if !answer
+            .state
+            .as_deref()
+            .is_some_and(|s| constant_time_eq(&digest_hex(s), state_sha256_hex))
+        {
+            return Err(unexpected("its state does not match"));
+        }
+        Ok((tenant, flow, secret))
+    }
+
+    /// The address the provider's verified ID token asserts (`Err(page)` for the machine when
+    /// the provider failed), or a page when the answer belongs to no usable sign-in.
+    async fn provider_claims(
+        &self,
+        ctx: &Ctx<'_>,
+        flow: &LoginFlow,
+        answer: ProviderAnswer,
+    ) -> Result<Result<String, ErrorPage>, FlowOutcome> {
+        let unexpected = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
+        let FlowStep::Federated {
+            issuer,
+            nonce,
+            verifier,
+            ..
+        } = &flow.step
+        else {
+            return Err(unexpected("the sign-in is not waiting for a provider"));
+        };
+        let failed = |what: String| ErrorPage::provider_failed(issuer, what);
+        if let Some(error) = answer.error {
+            return Ok(Err(failed(format!("it answered '{error}'"))));
+        }
+        let Some(code) = answer.code else {
+            return Err(unexpected("it carries no authorization code"));
+        };
+        let settings = self.store().get_settings(ctx.tenant.id).await;
+        let settings = settings.map_err(|error| FlowOutcome::from(ErrorPage::server(error)))?;
+        let Some(federation) = settings.federations.iter().find(|f| &f.issuer == issuer) else {
+            return Err(unexpected(
+                "the tenant no longer federates with this provider",
+            ));
         };
         let claims = match self
-            .redeem_external_code(&ctx, federation, &code, &verifier)
+            .redeem_external_code(ctx, federation, &code, verifier)
             .await
         {
             Ok(claims) => claims,
-            Err(error) => return provider_error(&issuer, error),
+            Err(error) => return Ok(Err(failed(error))),
         };
         if claims.get("nonce").and_then(Value::as_str) != Some(nonce.as_str()) {
-            return provider_error(&issuer, "the ID token's nonce is not this sign-in's");
+            return Ok(Err(failed(
+                "the ID token's nonce is not this sign-in's".into(),
+            )));
         }
         let asserted = claims
             .get("email")
             .or_else(|| claims.get("preferred_username"))
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !asserted.eq_ignore_ascii_case(&address) {
-            return ErrorPage::signed_in_as_someone_else(asserted, &address).into();
-        }
-        let now = self.now();
-        self.after_home(
-            &ctx,
-            flow,
-            guest_id,
-            HomeRef::Federated { issuer, address },
-            &["pwd", "fed"],
-            Vec::new(),
-            now,
-        )
-        .await
+        Ok(Ok(asserted.to_owned()))
     }
 
     /// The token request to the provider and the verified ID token's claims.
