@@ -3,12 +3,12 @@
 //! review permissions), completion, or a refusal.
 
 use super::context::Ctx;
-use super::interpreter::Shown;
 use super::load::{broke, display_name_for, Subjects};
 use super::machine::{
     advance, Authenticated, Decided, Facts, Input, Loaded, State, Transition, Verdict, Who,
 };
 use super::outcome::{attempt, AgreementView, ErrorPage, FlowOutcome};
+use super::show::Shown;
 use super::SignInKind;
 use crate::sign_in_policy::enforce::{denial_page, Judged};
 use crate::sign_in_policy::facts::device_markers;

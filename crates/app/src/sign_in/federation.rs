@@ -3,7 +3,6 @@
 //! the provider's own keys, and the address it asserts must be the guest's (`docs/decisions.md` 7).
 
 use super::context::Ctx;
-use super::machine::{Input, Loaded, State};
 use super::outcome::{commit_step, ErrorPage, FlowOutcome};
 use crate::secrets::{constant_time_eq, digest_hex};
 use crate::App;
@@ -133,53 +132,8 @@ impl App {
         }
     }
 
-    /// `GET /{tenant}/federation/callback`: the provider's answer for the flow in `flow_secret`,
-    /// verified here and handed to the sign-in machine.
-    pub async fn federation_callback(
-        &self,
-        segment: &str,
-        flow_secret: Option<String>,
-        answer: ProviderAnswer,
-        client: crate::sign_in_policy::ClientRequest,
-    ) -> FlowOutcome {
-        let (tenant, flow, secret) = match self.callback_flow(segment, flow_secret, &answer).await {
-            Ok(opened) => opened,
-            Err(outcome) => return outcome,
-        };
-        let unexpected = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
-        let app = match self.flow_app(&tenant, &flow, self.now()).await {
-            Ok(Some(app)) => app,
-            Ok(None) => return unexpected("the app it signs in to no longer exists"),
-            Err(error) => return ErrorPage::server(error).into(),
-        };
-        let ctx = Ctx {
-            tenant: &tenant,
-            app: &app,
-            flow_secret: secret,
-            request: client,
-        };
-        let asserted = match self.provider_claims(&ctx, &flow, answer).await {
-            Ok(asserted) => asserted,
-            Err(outcome) => return outcome,
-        };
-        let state = State::At(flow.step.clone());
-        let loaded = Loaded::Provider(asserted);
-        let now = self.now();
-        let subjects = Default::default();
-        self.run(
-            &ctx,
-            flow,
-            &state,
-            &Input::ProviderAnswer,
-            loaded,
-            subjects,
-            now,
-        )
-        .await
-    }
-
     /// The flow waiting for this provider's answer: its tenant, row and secret.
-    async fn callback_flow(
+    pub(crate) async fn callback_flow(
         &self,
         segment: &str,
         flow_secret: Option<String>,
@@ -221,7 +175,7 @@ impl App {
 
     /// The address the provider's verified ID token asserts (`Err(page)` for the machine when
     /// the provider failed), or a page when the answer belongs to no usable sign-in.
-    async fn provider_claims(
+    pub(crate) async fn provider_claims(
         &self,
         ctx: &Ctx<'_>,
         flow: &LoginFlow,

@@ -118,69 +118,16 @@ impl App {
         now: DateTime<Utc>,
     ) -> FlowOutcome {
         let mut guest = attempt!(self.store().get_user(ctx.tenant.id, guest_id).await);
-        let invitations = attempt!(
-            self.store()
-                .list_invitations_for_user(ctx.tenant.id, guest.id)
-                .await
-        );
-        let wanted = match &flow.purpose {
-            FlowPurpose::Redeem { invitation_id } => {
-                invitations.iter().find(|i| i.id == *invitation_id).cloned()
-            }
-            _ => invitations
-                .iter()
-                .filter(|i| i.status == InvitationStatus::PendingAcceptance)
-                .max_by_key(|i| i.created_at)
-                .cloned(),
-        };
         let mut writes = Vec::new();
         if guest.external_user_state == Some(ExternalUserState::PendingAcceptance) {
-            let Some(invitation) = wanted else {
+            let invitation = attempt!(self.invitation_redeemed(ctx, &flow, guest.id).await);
+            let Some(invitation) = invitation else {
                 return ErrorPage::invalid_link().into();
             };
             if let Some(outcome) = unusable(&invitation, ctx.tenant, now, self) {
                 return outcome;
             }
-            writes.push(Write::RedeemInvitation {
-                id: invitation.id,
-                at: now,
-            });
-            let binding = GuestBinding {
-                guest_id: guest.id,
-                issuer: issuer_of(&home),
-                subject: subject_of(&home),
-                confirmed: true,
-            };
-            let (_, identity_issuer) = home_issuers(self, &binding);
-            if let HomeRef::Tenant { tenant_id, user_id } = &home {
-                if let Ok(home_user) = self.store().get_user(*tenant_id, *user_id).await {
-                    guest.display_name = home_user.display_name;
-                }
-            }
-            guest.external_user_state = Some(ExternalUserState::Accepted);
-            guest.external_user_state_changed_at = Some(now);
-            guest.identities = vec![ObjectIdentity {
-                sign_in_type: "federated".into(),
-                issuer: identity_issuer.to_owned(),
-                issuer_assigned_id: binding.subject.clone(),
-            }];
-            writes.push(Write::PatchUser {
-                id: guest.id,
-                changes: UserChanges {
-                    display_name: Some(guest.display_name.clone()),
-                    external_user_state: Some(guest.external_user_state),
-                    external_user_state_changed_at: Some(guest.external_user_state_changed_at),
-                    identities: Some(guest.identities.clone()),
-                    ..UserChanges::default()
-                },
-            });
-            writes.push(Write::PutGuestBinding(binding));
-            writes.push(self.self_service_audit(
-                &guest,
-                "UserManagement",
-                "Redeem external user invite",
-                crate::audit::user_target(&guest),
-            ));
+            writes = self.redemption(&mut guest, &invitation, &home, now).await;
         }
         // Decide again right before issuing: the settings may have changed since the first page.
         let attempt = Attempt {
@@ -200,6 +147,82 @@ impl App {
         }
         self.finish_guest(ctx, &flow, &guest, &home, amr, writes, &judged, now)
             .await
+    }
+
+    /// The invitation a sign-in redeems: the link's, or the guest's newest pending one.
+    async fn invitation_redeemed(
+        &self,
+        ctx: &Ctx<'_>,
+        flow: &LoginFlow,
+        guest_id: ObjectId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        let invitations = self
+            .store()
+            .list_invitations_for_user(ctx.tenant.id, guest_id)
+            .await?;
+        Ok(match &flow.purpose {
+            FlowPurpose::Redeem { invitation_id } => {
+                invitations.into_iter().find(|i| i.id == *invitation_id)
+            }
+            _ => invitations
+                .into_iter()
+                .filter(|i| i.status == InvitationStatus::PendingAcceptance)
+                .max_by_key(|i| i.created_at),
+        })
+    }
+
+    /// The writes of a redemption: the invitation used, the guest bound to the home account
+    /// that proved itself (taking its display name once), and the audit row.
+    async fn redemption(
+        &self,
+        guest: &mut User,
+        invitation: &Invitation,
+        home: &HomeRef,
+        now: DateTime<Utc>,
+    ) -> Vec<Write> {
+        let binding = GuestBinding {
+            guest_id: guest.id,
+            issuer: issuer_of(home),
+            subject: subject_of(home),
+            confirmed: true,
+        };
+        let (_, identity_issuer) = home_issuers(self, &binding);
+        if let HomeRef::Tenant { tenant_id, user_id } = home {
+            if let Ok(home_user) = self.store().get_user(*tenant_id, *user_id).await {
+                guest.display_name = home_user.display_name;
+            }
+        }
+        guest.external_user_state = Some(ExternalUserState::Accepted);
+        guest.external_user_state_changed_at = Some(now);
+        guest.identities = vec![ObjectIdentity {
+            sign_in_type: "federated".into(),
+            issuer: identity_issuer.to_owned(),
+            issuer_assigned_id: binding.subject.clone(),
+        }];
+        let changes = UserChanges {
+            display_name: Some(guest.display_name.clone()),
+            external_user_state: Some(guest.external_user_state),
+            external_user_state_changed_at: Some(guest.external_user_state_changed_at),
+            identities: Some(guest.identities.clone()),
+            ..UserChanges::default()
+        };
+        vec![
+            Write::RedeemInvitation {
+                id: invitation.id,
+                at: now,
+            },
+            Write::PatchUser {
+                id: guest.id,
+                changes,
+            },
+            Write::PutGuestBinding(binding),
+            self.self_service_audit(
+                guest,
+                "UserManagement",
+                "Redeem external user invite",
+                crate::audit::user_target(guest),
+            ),
+        ]
     }
 
     /// Completes the flow for a guest: the code (or the invitation's redirect), the session, and

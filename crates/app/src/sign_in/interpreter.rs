@@ -4,10 +4,11 @@
 //! a passcode, sending the browser to a provider, completing or ending the flow.
 
 use super::context::Ctx;
+use super::federation::ProviderAnswer;
 use super::load::{broke, Subjects};
-use super::machine::{advance, Facts, Failure, Input, Loaded, State, Subject, Transition};
-use super::outcome::{attempt, commit_step, ErrorPage, FlowOutcome, InlineError, Page};
-use super::{SignInAttempt, SignInKind};
+use super::machine::{advance, Facts, Input, Loaded, State, Transition};
+use super::outcome::{ErrorPage, FlowOutcome};
+use super::show::Shown;
 use crate::secrets::digest_hex;
 use crate::tokens::flow::FlowForm;
 use crate::App;
@@ -16,7 +17,6 @@ use portico_model::application::Application;
 use portico_model::oauth::{FlowStep, LoginFlow};
 use portico_model::tenant::Tenant;
 use portico_model::EmailAddress;
-use portico_store::Write;
 
 /// A flow opened for a request: its tenant, the flow row and the app it signs in to.
 pub(crate) struct Opened {
@@ -217,107 +217,49 @@ fn input_of(step: &FlowStep, form: &FlowForm) -> Input {
     }
 }
 
-/// A page to show with what to commit first.
-pub(super) struct Shown {
-    pub page: Page,
-    pub error: Option<InlineError>,
-    pub writes: Vec<Write>,
-}
-
 impl App {
-    /// Saves the next step (when there is one) with `writes` and the log row, then shows the page.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) async fn show_next(
+    /// `GET /{tenant}/federation/callback`: the provider's answer for the flow in `flow_secret`,
+    /// verified here and handed to the sign-in machine.
+    pub async fn federation_callback(
         &self,
-        ctx: &Ctx<'_>,
-        mut flow: LoginFlow,
-        next: Option<FlowStep>,
-        shown: Shown,
-        log: Option<Failure>,
-        subjects: &Subjects,
-        now: DateTime<Utc>,
+        segment: &str,
+        flow_secret: Option<String>,
+        answer: ProviderAnswer,
+        client: crate::sign_in_policy::ClientRequest,
     ) -> FlowOutcome {
-        let Shown {
-            page,
-            error,
-            mut writes,
-        } = shown;
-        if let Some(log) = log {
-            writes.extend(self.failure_rows(ctx, log, subjects, now).await);
-        }
-        match next {
-            Some(step) => {
-                flow.step = step;
-                writes.push(Write::UpdateLoginFlow(flow.clone()));
-                commit_step!(self.store().apply(ctx.tenant.id, writes).await);
-            }
-            None if !writes.is_empty() => {
-                attempt!(self.store().apply(ctx.tenant.id, writes).await);
-            }
-            None => {}
-        }
-        ctx.show(&flow, page, error)
-    }
-
-    /// A failure's page, with its log row, ending the flow when `end` says so.
-    #[allow(clippy::too_many_arguments)]
-    async fn fail(
-        &self,
-        ctx: &Ctx<'_>,
-        flow: &LoginFlow,
-        page: ErrorPage,
-        end: bool,
-        log: Option<Failure>,
-        subjects: &Subjects,
-        now: DateTime<Utc>,
-    ) -> FlowOutcome {
-        let rows = match log {
-            Some(log) => self.failure_rows(ctx, log, subjects, now).await,
-            None => Vec::new(),
+        let (tenant, flow, secret) = match self.callback_flow(segment, flow_secret, &answer).await {
+            Ok(opened) => opened,
+            Err(outcome) => return outcome,
         };
-        if end {
-            return self.fail_flow(ctx.tenant.id, flow, rows, page).await;
-        }
-        if !rows.is_empty() {
-            attempt!(self.store().apply(ctx.tenant.id, rows).await);
-        }
-        page.into()
-    }
-
-    /// The resource tenant's log rows of a failure; a guest's rows (in both tenants) are
-    /// written at once, best effort, as the home tenant's cannot share the transaction.
-    async fn failure_rows(
-        &self,
-        ctx: &Ctx<'_>,
-        log: Failure,
-        subjects: &Subjects,
-        now: DateTime<Utc>,
-    ) -> Vec<Write> {
-        let Failure {
-            subject,
-            code,
-            message,
-        } = log;
-        let attempt = match (subject, &subjects.account) {
-            (Subject::Unknown(name), _) => SignInAttempt::unknown_user(&name, ctx.app),
-            (Subject::Account { with_ip }, Some(user)) => {
-                let attempt = SignInAttempt::user(user, ctx.app, SignInKind::Interactive);
-                match with_ip {
-                    true => attempt.from_ip(ctx.request.ip.map(|ip| ip.to_string())),
-                    false => attempt,
-                }
-            }
-            (Subject::Guest, _) => {
-                if let (Some((home, user)), Some(guest_id)) = (&subjects.home, subjects.guest_id) {
-                    let failure = Some((code, message.as_str()));
-                    self.log_b2b(ctx, home, Some(user), guest_id, failure, now)
-                        .await;
-                }
-                return Vec::new();
-            }
-            (Subject::Account { .. }, None) => return Vec::new(),
+        let unexpected = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
+        let app = match self.flow_app(&tenant, &flow, self.now()).await {
+            Ok(Some(app)) => app,
+            Ok(None) => return unexpected("the app it signs in to no longer exists"),
+            Err(error) => return ErrorPage::server(error).into(),
         };
-        let row = attempt.failed(code, &message);
-        vec![self.sign_in_record(ctx.tenant.id, row, now)]
+        let ctx = Ctx {
+            tenant: &tenant,
+            app: &app,
+            flow_secret: secret,
+            request: client,
+        };
+        let asserted = match self.provider_claims(&ctx, &flow, answer).await {
+            Ok(asserted) => asserted,
+            Err(outcome) => return outcome,
+        };
+        let state = State::At(flow.step.clone());
+        let loaded = Loaded::Provider(asserted);
+        let now = self.now();
+        let subjects = Default::default();
+        self.run(
+            &ctx,
+            flow,
+            &state,
+            &Input::ProviderAnswer,
+            loaded,
+            subjects,
+            now,
+        )
+        .await
     }
 }

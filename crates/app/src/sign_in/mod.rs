@@ -22,6 +22,7 @@ mod interpreter;
 mod load;
 pub(crate) mod machine;
 mod record;
+mod show;
 
 pub(crate) use complete::{portal_app, Logged, SessionUse};
 pub(crate) use context::Ctx;

@@ -3,7 +3,7 @@
 //! commits [`App::sign_in_record`] in the same transaction as what the attempt produced, so a token
 //! is never issued without its log row and a failure is never silent.
 
-use crate::sign_in_policy::enforce::Judged;
+use crate::sign_in_policy::judged::Judged;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;

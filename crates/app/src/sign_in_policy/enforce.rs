@@ -8,15 +8,11 @@ use crate::tokens::errors::OAuthError;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::ObjectId;
-use portico_policy::decision::{Decision, Denial, Evaluation, Interrupt, Party};
+use portico_policy::decision::{Decision, Denial, Interrupt, Party};
 use portico_policy::facts::{Origin, SignIn};
 use portico_store::StoreError;
 
-/// The engine's answer with the facts it was given.
-pub struct Judged {
-    pub evaluation: Evaluation,
-    pub facts: SignIn,
-}
+pub use super::judged::Judged;
 
 impl App {
     /// Gathers the facts of `attempt` and evaluates them.
