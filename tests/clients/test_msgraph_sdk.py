@@ -1,9 +1,10 @@
 """Microsoft's Graph SDK for Python (msgraph-sdk) against Portico's Graph, with only the base
 URL changed: list users with $filter/$select/$top and paging, read and patch a user, create a
-group and add a member, read the authorization policy."""
+group and add a member, read the authorization policy; $select of every v1.0 user property."""
 
 import asyncio
 import concurrent.futures
+import datetime
 
 import httpx
 from azure.identity.aio import ClientSecretCredential
@@ -14,6 +15,7 @@ from msgraph import GraphRequestAdapter, GraphServiceClient
 from msgraph.generated.models.group import Group
 from msgraph.generated.models.reference_create import ReferenceCreate
 from msgraph.generated.models.user import User
+from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 from msgraph_core import GraphClientFactory
 
@@ -86,5 +88,78 @@ def test_users_groups_and_policy_through_the_graph_sdk(portico):
             assert str(policy.guest_user_role_id) == "10dae51f-b6af-4016-8d66-8c2a99b929b3"
 
     # Playwright's sync API keeps an event loop on this thread; the SDK gets its own thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+
+
+# Every v1.0 user property: entity (id), directoryObject (deletedDateTime) and user.
+USER_PROPERTIES = """id deletedDateTime aboutMe accountEnabled ageGroup assignedLicenses assignedPlans
+authorizationInfo birthday businessPhones city companyName consentProvidedForMinor country
+createdDateTime creationType customSecurityAttributes department deviceEnrollmentLimit displayName
+employeeHireDate employeeId employeeLeaveDateTime employeeOrgData employeeType externalUserState
+externalUserStateChangeDateTime faxNumber givenName hireDate identities identityParentId
+imAddresses interests isManagementRestricted isResourceAccount jobTitle lastPasswordChangeDateTime
+legalAgeGroupClassification licenseAssignmentStates mail mailboxSettings mailNickname mobilePhone
+mySite officeLocation onPremisesDistinguishedName onPremisesDomainName
+onPremisesExtensionAttributes onPremisesImmutableId onPremisesLastSyncDateTime
+onPremisesProvisioningErrors onPremisesSamAccountName onPremisesSecurityIdentifier
+onPremisesSyncEnabled onPremisesUserPrincipalName otherMails passwordPolicies passwordProfile
+pastProjects postalCode preferredDataLocation preferredLanguage preferredName print
+provisionedPlans proxyAddresses responsibilities schools securityIdentifier
+serviceProvisioningErrors showInAddressList signInActivity signInSessionsValidFromDateTime skills
+state streetAddress surname usageLocation userPrincipalName userType""".split()
+
+
+def test_select_of_every_user_property_through_the_graph_sdk(portico):
+    """The SDK's own user model reads every property Portico returns (nothing is left in
+    additional_data), on a list and on a single read, and a PATCH of profile properties made with
+    the model round-trips."""
+
+    async def scenario():
+        client, credential = graph_client(portico)
+        async with credential:
+            assert len(USER_PROPERTIES) == 81
+            hired = datetime.datetime(2020, 4, 1, tzinfo=datetime.timezone.utc)
+            await client.users.by_user_id("megan@contoso.com").patch(
+                User(
+                    job_title="Product Manager",
+                    department="Marketing",
+                    business_phones=["+1 425 555 0109"],
+                    usage_location="US",
+                    preferred_language="en-US",
+                    employee_hire_date=hired,
+                    age_group="Adult",
+                    office_location="18/2111",
+                )
+            )
+            query = UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(
+                select=USER_PROPERTIES
+            )
+            config = UsersRequestBuilder.UsersRequestBuilderGetRequestConfiguration(
+                query_parameters=query
+            )
+            page = await client.users.get(request_configuration=config)
+            assert len(page.value) >= 3
+            for user in page.value:
+                unknown = {k for k in user.additional_data if not k.startswith("@")}
+                assert not unknown, unknown
+                assert user.security_identifier.startswith("S-1-12-1-")
+                assert user.assigned_licenses == [] and user.proxy_addresses
+            megan = next(u for u in page.value if u.user_principal_name == "megan@contoso.com")
+            assert megan.job_title == "Product Manager"
+            assert megan.business_phones == ["+1 425 555 0109"]
+            assert megan.employee_hire_date == hired
+
+            item_query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(
+                select=USER_PROPERTIES
+            )
+            item_config = UserItemRequestBuilder.UserItemRequestBuilderGetRequestConfiguration(
+                query_parameters=item_query
+            )
+            one = await client.users.by_user_id(megan.id).get(request_configuration=item_config)
+            assert not {k for k in one.additional_data if not k.startswith("@")}
+            assert one.usage_location == "US" and one.age_group == "Adult"
+            assert one.office_location == "18/2111" and one.department == "Marketing"
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(asyncio.run, scenario()).result()

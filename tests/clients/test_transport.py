@@ -2,6 +2,7 @@
 refusals answered cleanly rather than as a reset stream, Graph-shaped 413 and 405."""
 
 import asyncio
+import concurrent.futures
 import json
 
 import httpx
@@ -16,7 +17,9 @@ def _client(portico):
 
 
 def _run(coroutine):
-    return asyncio.run(coroutine)
+    # Other suites (Playwright's sync API) may leave an event loop running on this thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_http2_posts_without_a_token_get_401_not_a_reset_stream(portico):

@@ -237,6 +237,16 @@ impl App {
     }
 
     /// Finds a tenant by the `{tenant}` path segment: its id or any of its verified domains.
+    /// A tenant by id.
+    pub async fn find_tenant(&self, id: TenantId) -> Result<Option<Tenant>, StoreError> {
+        self.store().find_tenant(id).await
+    }
+
+    /// Every tenant this server holds (dev-mode pickers and the portal's partner names).
+    pub async fn list_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        self.store().list_tenants().await
+    }
+
     pub async fn resolve_tenant(&self, segment: &str) -> Result<Option<Tenant>, AppError> {
         if let Ok(id) = TenantId::parse(segment) {
             return Ok(self.store.find_tenant(id).await?);

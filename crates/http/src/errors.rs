@@ -187,6 +187,28 @@ fn graph_date() -> String {
     now.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    /// A body that is not the JSON a Graph operation takes, in Graph's words where serde's
+    /// would leak: a missing property is "Property 'x' is required.".
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        let text = rejection.body_text();
+        let quoted = |marker: &str| {
+            let start = text.find(marker)? + marker.len();
+            let end = text[start..].find('`')?;
+            Some(text[start..start + end].to_owned())
+        };
+        if let Some(name) = quoted("missing field `") {
+            return Self::bad_request(format!("Property '{name}' is required."));
+        }
+        if let Some(name) = quoted("unknown field `") {
+            return Self::bad_request(format!(
+                "Property '{name}' does not exist on this resource; leave it out of the request."
+            ));
+        }
+        Self::bad_request(format!("Invalid request body: {text}"))
+    }
+}
+
 /// The 405 for a served path asked with a method it does not take.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed

@@ -12,6 +12,7 @@ mod lockouts;
 mod me;
 mod oidc;
 mod pages;
+mod portal;
 pub mod reports;
 mod router;
 mod server;

@@ -165,13 +165,22 @@ pub fn render(
                 .into_response();
         }
     };
+    let mut response = (status, Html(body)).into_response();
+    security_headers(response.headers_mut(), script_nonce, form_target);
+    response
+}
+
+/// The headers every page carries (also a page streamed in parts).
+pub fn security_headers(
+    headers: &mut axum::http::HeaderMap,
+    script_nonce: Option<&str>,
+    form_target: Option<&str>,
+) {
     let script =
         script_nonce.map_or_else(|| "'none'".to_owned(), |nonce| format!("'nonce-{nonce}'"));
     let form_action =
         form_target.map_or_else(|| "'self'".to_owned(), |target| format!("'self' {target}"));
     let csp = format!("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; script-src {script}; form-action {form_action}; frame-ancestors 'none'; base-uri 'none'");
-    let mut response = (status, Html(body)).into_response();
-    let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
@@ -181,7 +190,6 @@ pub fn render(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    response
 }
 
 /// An error page: what happened, who can fix it, the AADSTS code and the request id.

@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/portico/callback/redeem", post(callback::redeem))
         .route("/portico/try", get(callback::start))
+        .merge(crate::portal::routes(state.app.config().dev_mode))
         .merge(oidc::routes())
         .merge(graph::routes());
     if state.app.config().dev_mode {

@@ -51,6 +51,28 @@ pub enum MfaMethod {
     },
 }
 
+/// One administrator-set profile value (`jobTitle`, `businessPhones`, `employeeHireDate` …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProfileValue {
+    Text(String),
+    Texts(Vec<String>),
+    Time(DateTime<Utc>),
+}
+
+/// The profile values an administrator set, by Graph property name (the names and their columns
+/// are `portico_odata::USER`'s profile rows). An absent name is Graph's default (`null`, `[]`).
+pub type UserProfile = std::collections::BTreeMap<String, ProfileValue>;
+
+/// Graph `signInActivity`: the last interactive, non-interactive and successful sign-in, each
+/// with the request id of its sign-in log row. Maintained by the store when it writes a user's
+/// sign-in row, in the same transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInActivity {
+    pub last_sign_in: Option<(DateTime<Utc>, String)>,
+    pub last_non_interactive_sign_in: Option<(DateTime<Utc>, String)>,
+    pub last_successful_sign_in: Option<(DateTime<Utc>, String)>,
+}
+
 /// A user object in one tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
@@ -75,6 +97,9 @@ pub struct User {
     pub password_hash: Option<String>,
     pub mfa_methods: Vec<MfaMethod>,
     pub created_at: DateTime<Utc>,
+    pub profile: UserProfile,
+    /// Boxed: rarely read, and it would double the size of every enum holding a user.
+    pub sign_in_activity: Box<SignInActivity>,
 }
 
 impl User {
@@ -100,6 +125,8 @@ impl User {
             password_hash: None,
             mfa_methods: Vec::new(),
             created_at,
+            profile: UserProfile::new(),
+            sign_in_activity: Box::default(),
         }
     }
 

@@ -80,8 +80,10 @@ impl CmpOp {
 /// Inside [`Expr::Any`], the predicate refers to the collection's element with the property name
 /// [`Expr::ELEMENT`] (the empty string): `otherMails/any(x: x eq 'a@b.com')` is
 /// `Any { collection: "otherMails", predicate: Compare { property: "", op: Eq, value: "a@b.com" } }`.
-/// The predicate is always a single element condition (`Compare`, `In`, `StartsWith` or
-/// `EndsWith` on the element), never a combination.
+/// The predicate is a single element condition (`Compare`, `In`, `StartsWith` or `EndsWith` on
+/// the element), except over a collection of objects compared by several members
+/// (`identities`): there it is `eq` comparisons joined by `and`, each naming its member
+/// (`Compare { property: "issuer", … }`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expr {
     Compare {

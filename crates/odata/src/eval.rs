@@ -27,6 +27,9 @@ pub enum Field {
     Strings(Vec<String>),
     DateTime(DateTime<Utc>),
     Guid(Uuid),
+    /// A collection of objects compared by members (`identities`): each element's members by
+    /// name; an absent member is null.
+    Objects(Vec<Vec<(&'static str, String)>>),
 }
 
 /// Something a filter can be evaluated against: a user, group or contact row, a log entry.
@@ -50,6 +53,18 @@ impl Record for Element<'_> {
         } else {
             Field::Null
         }
+    }
+}
+
+/// One object of a collection of objects, inside `any(c: c/member eq …)`.
+struct ObjectElement<'a>(&'a [(&'static str, String)]);
+
+impl Record for ObjectElement<'_> {
+    fn field(&self, property: &str) -> Field {
+        self.0
+            .iter()
+            .find(|(member, _)| *member == property)
+            .map_or(Field::Null, |(_, value)| Field::String(value.clone()))
     }
 }
 
@@ -82,6 +97,9 @@ fn matches(expr: &Expr, record: &dyn Record) -> bool {
             Field::Strings(elements) => elements
                 .iter()
                 .any(|element| matches(predicate, &Element(element))),
+            Field::Objects(elements) => elements
+                .iter()
+                .any(|element| matches(predicate, &ObjectElement(element))),
             _ => false,
         },
         Expr::Count {

@@ -43,9 +43,9 @@ pub use error::{
 pub use eval::{evaluate, Field, Record};
 pub use filter::parse_filter;
 pub use print::{print_filter, print_literal};
-pub use query::{check_count_segment, parse_query, QueryOptions, RawQuery};
+pub use query::{check_count_segment, parse_query, parse_select, QueryOptions, RawQuery};
 pub use schema::{
-    Entity, FilterSupport, Kind, Property, SearchMode, Support, DIRECTORY_AUDIT, GROUP,
+    Entity, FilterSupport, Kind, Property, SearchMode, Stored, Support, DIRECTORY_AUDIT, GROUP,
     ORG_CONTACT, SIGN_IN, USER,
 };
 pub use search::{matches_search, parse_search, search_tokens};

@@ -68,7 +68,11 @@ fn write_expr(out: &mut String, expr: &Expr) {
             out.push_str("/any(");
             out.push_str(LAMBDA_VARIABLE);
             out.push_str(": ");
-            write_condition(out, predicate, &element);
+            if names_members(predicate) {
+                write_members(out, predicate);
+            } else {
+                write_condition(out, predicate, &element);
+            }
             out.push(')');
         }
         Expr::Count {
@@ -78,6 +82,36 @@ fn write_expr(out: &mut String, expr: &Expr) {
         } => {
             let _ = write!(out, "{collection}/$count {} {value}", op.keyword());
         }
+    }
+}
+
+/// Whether an `any` predicate compares members of its objects (`x/issuer eq …`): `and`s of
+/// comparisons on named members, never the element itself.
+fn names_members(predicate: &Expr) -> bool {
+    match predicate {
+        Expr::Compare { property, .. } => property != Expr::ELEMENT,
+        Expr::And(..) => true,
+        _ => false,
+    }
+}
+
+/// `x/issuerAssignedId eq '…' and x/issuer eq '…'`.
+fn write_members(out: &mut String, predicate: &Expr) {
+    match predicate {
+        Expr::And(left, right) => {
+            write_members(out, left);
+            out.push_str(" and ");
+            write_members(out, right);
+        }
+        Expr::Compare {
+            property,
+            op,
+            value,
+        } => {
+            let _ = write!(out, "{LAMBDA_VARIABLE}/{property} {} ", op.keyword());
+            write_literal(out, value);
+        }
+        other => write_expr(out, other),
     }
 }
 

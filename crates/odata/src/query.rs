@@ -214,8 +214,9 @@ fn parse_top(entity: &Entity, text: &str) -> Result<u32, ODataError> {
     }
 }
 
-/// `$select=a,b`: canonical names, without repeats.
-fn parse_select(entity: &Entity, text: &str) -> Result<Vec<&'static str>, ODataError> {
+/// `$select=a,b`: canonical names, without repeats; Graph's 400 for a name that is not a
+/// selectable property. Collections and single reads (`GET /users/{id}`) check it alike.
+pub fn parse_select(entity: &Entity, text: &str) -> Result<Vec<&'static str>, ODataError> {
     if text.len() > MAX_OPTION_LENGTH {
         return Err(too_long("$select", MAX_OPTION_LENGTH));
     }
@@ -227,7 +228,7 @@ fn parse_select(entity: &Entity, text: &str) -> Result<Vec<&'static str>, ODataE
             ));
         }
         let property = entity
-            .property(name)
+            .selectable(name)
             .ok_or_else(|| unknown_property(entity.type_name, name))?;
         if !names.contains(&property.name) {
             names.push(property.name);

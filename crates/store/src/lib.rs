@@ -168,6 +168,8 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         member: ObjectId,
     ) -> StoreResult<Vec<ObjectId>>;
+    /// A user's sponsors (users and groups), by id.
+    async fn list_sponsors(&self, tenant: TenantId, user: ObjectId) -> StoreResult<Vec<ObjectId>>;
     async fn get_contact(&self, tenant: TenantId, id: ObjectId) -> StoreResult<MailContact>;
     async fn list_contacts(&self, tenant: TenantId, page: Page) -> StoreResult<Vec<MailContact>>;
     /// Which recipient holds `address` as a proxy address, if any.

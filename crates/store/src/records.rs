@@ -4,7 +4,7 @@
 
 use portico_model::group::{Group, MailContact};
 use portico_model::logs::{Actor, AuditRecord, SignInRecord};
-use portico_model::user::User;
+use portico_model::user::{ProfileValue, User};
 use portico_odata::{Field, Record};
 
 fn enum_name<T: serde::Serialize>(value: &T) -> Field {
@@ -58,8 +58,42 @@ impl Record for UserRecord<'_> {
                     .map(ToString::to_string)
                     .collect(),
             ),
-            _ => Field::Null,
+            "identities" => Field::Objects(
+                user.identities
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            ("signInType", i.sign_in_type.clone()),
+                            ("issuer", i.issuer.clone()),
+                            ("issuerAssignedId", i.issuer_assigned_id.clone()),
+                        ]
+                    })
+                    .collect(),
+            ),
+            "signInActivity/lastSignInDateTime" => activity(&user.sign_in_activity.last_sign_in),
+            "signInActivity/lastNonInteractiveSignInDateTime" => {
+                activity(&user.sign_in_activity.last_non_interactive_sign_in)
+            }
+            "signInActivity/lastSuccessfulSignInDateTime" => {
+                activity(&user.sign_in_activity.last_successful_sign_in)
+            }
+            other => profile(user.profile.get(other)),
         }
+    }
+}
+
+fn activity(slot: &Option<(chrono::DateTime<chrono::Utc>, String)>) -> Field {
+    slot.as_ref()
+        .map_or(Field::Null, |(at, _)| Field::DateTime(*at))
+}
+
+/// A profile value (`jobTitle` …) as the evaluator sees it; absent is null.
+fn profile(value: Option<&ProfileValue>) -> Field {
+    match value {
+        None => Field::Null,
+        Some(ProfileValue::Text(text)) => Field::String(text.clone()),
+        Some(ProfileValue::Texts(items)) => Field::Strings(items.clone()),
+        Some(ProfileValue::Time(at)) => Field::DateTime(*at),
     }
 }
 

@@ -6,8 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use portico_model::user::UserType;
-use portico_model::user::{CreationType, ExternalUserState, MfaMethod, ObjectIdentity, User};
+use portico_model::user::{
+    CreationType, ExternalUserState, MfaMethod, ObjectIdentity, ProfileValue, User,
+};
 use portico_model::{EmailAddress, ProxyAddress, Upn};
+use std::collections::BTreeMap;
 
 /// Each `Some` property is set; `None` leaves the stored value as it is. For optional
 /// properties, `Some(None)` clears the value.
@@ -30,11 +33,22 @@ pub struct UserChanges {
     pub on_premises_sync_enabled: Option<bool>,
     pub password_hash: Option<Option<String>>,
     pub mfa_methods: Option<Vec<MfaMethod>>,
+    /// Profile values by Graph name: `Some(value)` sets, `None` clears; absent names stay.
+    pub profile: BTreeMap<String, Option<ProfileValue>>,
 }
 
 /// `Some(after)` when the property changed.
 fn changed<T: PartialEq + Clone>(before: &T, after: &T) -> Option<T> {
     (before != after).then(|| after.clone())
+}
+
+/// The profile names whose values differ, with the value after (`None`: cleared).
+fn profile_changes(before: &User, after: &User) -> BTreeMap<String, Option<ProfileValue>> {
+    let names = before.profile.keys().chain(after.profile.keys());
+    names
+        .filter(|name| before.profile.get(*name) != after.profile.get(*name))
+        .map(|name| (name.clone(), after.profile.get(name).cloned()))
+        .collect()
 }
 
 impl UserChanges {
@@ -68,6 +82,7 @@ impl UserChanges {
             ),
             password_hash: changed(&before.password_hash, &after.password_hash),
             mfa_methods: changed(&before.mfa_methods, &after.mfa_methods),
+            profile: profile_changes(before, after),
         }
     }
 

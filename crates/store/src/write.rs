@@ -47,6 +47,16 @@ pub enum Write {
         group: ObjectId,
         member: ObjectId,
     },
+    /// A user or group of the tenant becomes `user`'s sponsor (`Conflict` when it already is).
+    AddSponsor {
+        user: ObjectId,
+        sponsor: ObjectId,
+    },
+    /// `NotFound` when `sponsor` is not one of `user`'s sponsors.
+    RemoveSponsor {
+        user: ObjectId,
+        sponsor: ObjectId,
+    },
     RemoveGroupMember {
         group: ObjectId,
         member: ObjectId,

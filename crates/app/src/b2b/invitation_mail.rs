@@ -7,6 +7,7 @@ use portico_model::{EmailAddress, ObjectId, TenantId};
 
 /// What the message says and to whom.
 pub(crate) struct InvitationMail<'a> {
+    pub language: crate::mail_bodies::Language,
     pub tenant: &'a Tenant,
     pub inviter: &'a str,
     pub to: EmailAddress,
@@ -19,11 +20,9 @@ pub(crate) struct InvitationMail<'a> {
 pub(crate) fn invitation_message(mail: InvitationMail<'_>) -> Option<OutboxMessage> {
     let org = &mail.tenant.display_name;
     let from = EmailAddress::parse(&format!("invites@{}", mail.tenant.initial_domain)).ok()?;
-    let subject = format!(
-        "{} invited you to access applications within their organization",
-        mail.inviter
-    );
+    let subject = crate::mail_bodies::invitation_subject(mail.language, mail.inviter);
     let bodies = crate::mail_bodies::invitation(&crate::mail_bodies::InvitationText {
+        language: mail.language,
         inviter: mail.inviter,
         org,
         domain: mail.tenant.initial_domain.as_str(),

@@ -28,6 +28,10 @@ pub struct InvitationRequest {
     pub invited_user_type: Option<String>,
     pub reset_redemption: bool,
     pub invited_user_id: Option<String>,
+    /// `invitedUserMessageInfo.messageLanguage` (ISO 639; `ja` gets Japanese mail).
+    pub message_language: Option<String>,
+    /// `invitedUserSponsors`: ids of users or groups; empty means the inviter.
+    pub invited_user_sponsors: Vec<String>,
 }
 
 /// What the invitation did.
@@ -133,7 +137,9 @@ impl App {
         };
         // 1. Who may invite.
         caller.require_inviter(&settings, user_type == UserType::Member)?;
-        // 2. The address.
+        // 2. The request's shape, then the address.
+        super::request_checks::check_request(&request)?;
+        self.check_invitation_sponsors(caller, &request).await?;
         let raw = request
             .invited_user_email_address
             .clone()
@@ -369,6 +375,7 @@ impl App {
         }
         let inviter = Self::inviter_name(caller);
         let mail = InvitationMail {
+            language: super::request_checks::mail_language(request),
             tenant,
             inviter: &inviter,
             to: to.clone(),
@@ -460,6 +467,9 @@ impl App {
             self.mail_writes(tenant, caller, request, address, cc.clone(), &url)
                 .map_err(CreateError::Graph)?,
         );
+        writes.extend(crate::directory::invitation_sponsor_writes(
+            caller, user.id, request,
+        ));
         match self.store().apply(tenant.id, writes).await {
             Ok(()) => {}
             Err(StoreError::Conflict(Conflict::UserPrincipalName(_))) => {

@@ -6,6 +6,7 @@ mod invitation_mail;
 mod invite;
 pub mod organizations;
 mod redeem;
+mod request_checks;
 
 pub use home::HomeAccount;
 pub use invite::{InvitationOutcome, InvitationRequest};

@@ -204,6 +204,11 @@ impl App {
         cursor: Option<&str>,
     ) -> Result<Listing<User>, GraphError> {
         caller.require(Operation::ListUsers)?;
+        super::users::require_sign_in_activity(
+            caller,
+            options.select.as_deref(),
+            options.filter.as_ref(),
+        )?;
         list(self.store().as_ref(), caller.tenant(), options, cursor).await
     }
 

@@ -2,6 +2,7 @@
 
 use super::access::{Caller, GraphError};
 use super::permissions::{Operation, Reach, Target};
+use super::user_profile::{apply_profile, PatchValue};
 use crate::App;
 use portico_model::user::{User, UserType};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
@@ -19,6 +20,8 @@ pub struct NewUser {
     pub surname: Option<String>,
     pub mail: Option<String>,
     pub user_type: Option<String>,
+    /// Profile properties (`jobTitle` …) by the name the body gave them.
+    pub profile: Vec<(String, PatchValue)>,
 }
 
 /// `PATCH /users/{id}`: only the properties present change.
@@ -33,6 +36,8 @@ pub struct UserPatch {
     pub user_type: Option<String>,
     /// `passwordProfile.password`: an administrator's reset.
     pub password: Option<String>,
+    /// Profile properties (`jobTitle` …) by the name the body gave them.
+    pub profile: Vec<(String, PatchValue)>,
 }
 
 fn invalid_value(property: &str) -> GraphError {
@@ -125,6 +130,19 @@ impl App {
         Ok((user, limited))
     }
 
+    /// `GET /users/{id}` and `/me` with `$select`: the user, whether the caller sees only the
+    /// limited guest view, and the permission signInActivity needs when the selection names it.
+    pub async fn graph_read_user(
+        &self,
+        caller: &Caller,
+        key: &str,
+        select: Option<&[&str]>,
+    ) -> Result<(User, bool), GraphError> {
+        let read = self.graph_get_user(caller, key).await?;
+        require_sign_in_activity(caller, select, None)?;
+        Ok(read)
+    }
+
     pub async fn graph_create_user(
         &self,
         caller: &Caller,
@@ -143,8 +161,8 @@ impl App {
         let upn_text = new
             .user_principal_name
             .ok_or_else(|| missing("userPrincipalName"))?;
-        new.mail_nickname
-            .as_deref()
+        let nickname = new
+            .mail_nickname
             .filter(|n| !n.is_empty())
             .ok_or_else(|| missing("mailNickname"))?;
         let account_enabled = new
@@ -171,6 +189,9 @@ impl App {
             self.now(),
         );
         user.account_enabled = account_enabled;
+        let mut profile = new.profile;
+        profile.push(("mailNickname".to_owned(), PatchValue::Text(nickname)));
+        apply_profile(&mut user.profile, profile)?;
         user.given_name = new.given_name;
         user.surname = new.surname;
         user.password_hash = Some(hash);
@@ -242,6 +263,7 @@ impl App {
         if let Some(kind) = patch.user_type {
             user.user_type = parse_user_type(&kind)?;
         }
+        apply_profile(&mut user.profile, patch.profile)?;
         let mut revoke = false;
         if let Some(enabled) = patch.account_enabled {
             revoke |= !enabled && user.account_enabled;
@@ -318,6 +340,36 @@ impl App {
             .apply(caller.tenant(), writes)
             .await
             .map_err(conflict)
+    }
+}
+
+/// Graph serves `signInActivity` (selected, or filtered by its paths) only with the audit-log
+/// permission, as the sign-in logs themselves.
+pub(crate) fn require_sign_in_activity(
+    caller: &Caller,
+    select: Option<&[&str]>,
+    filter: Option<&portico_odata::Expr>,
+) -> Result<(), GraphError> {
+    let selected = select.is_some_and(|names| names.contains(&"signInActivity"));
+    let filtered = filter.is_some_and(names_sign_in_activity);
+    if selected || filtered {
+        caller.require(Operation::ReadSignInActivity)?;
+    }
+    Ok(())
+}
+
+fn names_sign_in_activity(expr: &portico_odata::Expr) -> bool {
+    use portico_odata::Expr;
+    match expr {
+        Expr::Compare { property, .. }
+        | Expr::In { property, .. }
+        | Expr::StartsWith { property, .. }
+        | Expr::EndsWith { property, .. } => property.starts_with("signInActivity/"),
+        Expr::Not(inner) => names_sign_in_activity(inner),
+        Expr::And(left, right) | Expr::Or(left, right) => {
+            names_sign_in_activity(left) || names_sign_in_activity(right)
+        }
+        Expr::Any { .. } | Expr::Count { .. } => false,
     }
 }
 

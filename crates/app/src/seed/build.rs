@@ -185,6 +185,10 @@ impl Builder<'_> {
                 });
             }
         }
+        // Portico's own portal, an application of every tenant (crate::portal).
+        let portal = crate::portal::portal_application(id, self.public_url, self.now)
+            .map_err(|e| invalid(key, e))?;
+        writes.push(Write::InsertApplication(portal));
         for partner in &seed.partners {
             writes.push(Write::PutPartner(self.partner(key, partner)?));
         }

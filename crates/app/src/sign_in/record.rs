@@ -1,7 +1,9 @@
 //! The one place a sign-in attempt becomes a sign-in log row. Every path that authenticates
 //! someone — the sign-in pages, every grant of the token endpoint — builds a [`SignInAttempt`] and
 //! commits [`App::sign_in_record`] in the same transaction as what the attempt produced, so a token
-//! is never issued without its log row and a failure is never silent.
+//! is never issued without its log row and a failure is never silent. Writing the row also moves
+//! the user's `signInActivity` (the store does it in the same transaction, narrowly: only those
+//! columns, never backwards).
 
 use crate::sign_in_policy::judged::Judged;
 use crate::App;

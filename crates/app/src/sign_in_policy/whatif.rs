@@ -105,13 +105,17 @@ impl App {
         let client_id = ClientId::parse(request.app_id.trim()).map_err(|_| {
             WhatIfError::UnknownApp(request.app_id.clone(), resource.display_name.clone())
         })?;
-        let app = self
-            .store()
-            .find_application(resource.id, client_id)
-            .await?
-            .ok_or_else(|| {
-                WhatIfError::UnknownApp(request.app_id.clone(), resource.display_name.clone())
-            })?;
+        // The nil client id is the tenant's own sign-in (its direct link), as the logs name it.
+        let app = if client_id.as_uuid().is_nil() {
+            crate::tokens::flow::portal_app(&resource, self.now())
+        } else {
+            self.store()
+                .find_application(resource.id, client_id)
+                .await?
+                .ok_or_else(|| {
+                    WhatIfError::UnknownApp(request.app_id.clone(), resource.display_name.clone())
+                })?
+        };
         let (user, home, exists) = self.what_if_user(&resource, request.user.trim()).await?;
         let mut amr = vec!["pwd".to_owned()];
         if request.home_mfa_satisfied {

@@ -1,6 +1,6 @@
 //! `/identity/conditionalAccess/policies`: Conditional Access policies.
 
-use super::GraphCaller;
+use super::{json_body, GraphCaller};
 use crate::errors::ApiError;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -13,13 +13,6 @@ use portico_wire::graph::conditional_access::{policy_json, PolicyBody};
 use serde_json::Value;
 
 const CONTEXT: &str = "identity/conditionalAccess/policies";
-
-/// A strict JSON body, or a 400 that says what is wrong with it (unknown or duplicate
-/// properties, wrong types).
-pub(super) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(value)| value)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))
-}
 
 fn patch_from(body: PolicyBody) -> Result<PolicyPatch, ApiError> {
     let fields = body.into_fields().map_err(ApiError::bad_request)?;

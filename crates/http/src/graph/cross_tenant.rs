@@ -3,7 +3,7 @@
 //! validation message.
 
 use super::query::check_odata_type;
-use super::GraphCaller;
+use super::{json_body, GraphCaller};
 use crate::errors::ApiError;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -26,11 +26,6 @@ use serde_json::Value;
 const POLICY: &str = "policies/crossTenantAccessPolicy";
 const DEFAULT: &str = "policies/crossTenantAccessPolicy/default";
 const PARTNERS: &str = "policies/crossTenantAccessPolicy/partners";
-
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(value)| value)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))
-}
 
 fn read_only(message: String) -> ApiError {
     ApiError::Rejected {

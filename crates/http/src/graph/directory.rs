@@ -85,8 +85,7 @@ pub async fn add_directory_role_member(
 ) -> Result<StatusCode, ApiError> {
     caller.require(Operation::AssignDirectoryRole)?;
     let role = role(&id)?;
-    let Json(reference) = body
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))?;
+    let Json(reference) = body.map_err(ApiError::from)?;
     state
         .app
         .assign_directory_role(&caller, role, referenced_id(&reference.odata_id))
@@ -176,8 +175,7 @@ pub async fn assign_app(
     Path(id): Path<String>,
     body: Result<Json<AssignmentBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Json(body) = body
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))?;
+    let Json(body) = body.map_err(ApiError::from)?;
     let (app, principal) = state
         .app
         .graph_assign_app(&caller, &id, &body.principal_id)

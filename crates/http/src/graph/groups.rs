@@ -1,7 +1,7 @@
 //! `/groups`, their members, and `/contacts`.
 
 use super::query::GraphQuery;
-use super::GraphCaller;
+use super::{json_body, GraphCaller};
 use crate::errors::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
@@ -16,13 +16,6 @@ use portico_wire::graph::directory::{
 };
 use serde::Deserialize;
 use serde_json::Value;
-
-fn json_body<T>(
-    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, ApiError> {
-    body.map(|Json(value)| value)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))
-}
 
 pub async fn list(
     State(state): State<AppState>,

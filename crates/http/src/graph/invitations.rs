@@ -15,6 +15,7 @@ use serde_json::Value;
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailAddressBody {
+    name: Option<String>,
     address: Option<String>,
 }
 
@@ -30,7 +31,6 @@ pub struct MessageInfoBody {
     #[serde(default)]
     cc_recipients: Vec<RecipientBody>,
     customized_message_body: Option<String>,
-    #[allow(dead_code)] // Accepted as Graph accepts it; messages are in English.
     message_language: Option<String>,
 }
 
@@ -54,6 +54,8 @@ pub struct InvitationBody {
     #[serde(default)]
     reset_redemption: bool,
     invited_user: Option<InvitedUserBody>,
+    #[serde(default)]
+    invited_user_sponsors: Vec<InvitedUserBody>,
 }
 
 pub async fn create(
@@ -61,29 +63,43 @@ pub async fn create(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<InvitationBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Json(body) = body
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))?;
+    let Json(body) = body.map_err(ApiError::from)?;
     super::query::check_odata_type(body.odata_type.as_deref(), "invitation")?;
-    let (cc, message) = match body.invited_user_message_info {
-        Some(info) => (
-            info.cc_recipients
-                .into_iter()
-                .filter_map(|r| r.email_address.address)
-                .collect(),
-            info.customized_message_body,
-        ),
-        None => (Vec::new(), None),
-    };
+    let info = body.invited_user_message_info.unwrap_or(MessageInfoBody {
+        cc_recipients: Vec::new(),
+        customized_message_body: None,
+        message_language: None,
+    });
+    // Names are echoed back by address; the mail goes to the address.
+    let cc_names: Vec<(String, Option<String>)> = info
+        .cc_recipients
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.email_address.address.clone()?,
+                r.email_address.name.clone(),
+            ))
+        })
+        .collect();
     let request = InvitationRequest {
         invited_user_email_address: body.invited_user_email_address.clone(),
         invited_user_display_name: body.invited_user_display_name.clone(),
         invite_redirect_url: body.invite_redirect_url,
         send_invitation_message: body.send_invitation_message,
-        cc_recipients: cc,
-        customized_message_body: message,
+        cc_recipients: cc_names
+            .iter()
+            .map(|(address, _)| address.clone())
+            .collect(),
+        customized_message_body: info.customized_message_body,
         invited_user_type: body.invited_user_type,
         reset_redemption: body.reset_redemption,
         invited_user_id: body.invited_user.and_then(|u| u.id),
+        message_language: info.message_language.clone(),
+        invited_user_sponsors: body
+            .invited_user_sponsors
+            .iter()
+            .filter_map(|sponsor| sponsor.id.clone())
+            .collect(),
     };
     let outcome = state.app.invite(&caller, request).await?;
     let view = InvitationView {
@@ -101,8 +117,15 @@ pub async fn create(
         cc_recipients: outcome
             .cc_recipients
             .iter()
-            .map(ToString::to_string)
+            .map(|address| {
+                let name = cc_names
+                    .iter()
+                    .find(|(given, _)| given.eq_ignore_ascii_case(address.as_str()))
+                    .and_then(|(_, name)| name.clone());
+                (name, address.to_string())
+            })
             .collect(),
+        message_language: info.message_language,
         customized_message_body: outcome.customized_message_body.clone(),
     };
     let mut object = invitation_json(view);

@@ -16,6 +16,7 @@ mod policies;
 mod query;
 mod recipients;
 mod risk;
+mod sponsors;
 mod terms;
 mod users;
 
@@ -30,6 +31,14 @@ pub use auth::GraphCaller;
 /// Every Graph route, built from the OpenAPI table: each row's method and path serve its
 /// operation, and the operation rides with the request so that `GraphCaller` applies its row of
 /// the permission table before the handler runs.
+/// A Graph request body, or the 400 that says what is wrong with it (`ApiError::from`).
+pub(crate) fn json_body<T>(
+    body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, crate::errors::ApiError> {
+    body.map(|axum::Json(value)| value)
+        .map_err(crate::errors::ApiError::from)
+}
+
 pub fn routes() -> Router<AppState> {
     ENDPOINTS.iter().fold(Router::new(), |router, endpoint| {
         let method = method_filter(endpoint.method);
@@ -91,6 +100,9 @@ fn handler(operation: Operation, method: MethodFilter) -> Option<MethodRouter<Ap
         CreateGroup => on(method, groups::create),
         GetGroup => on(method, groups::get),
         DeleteGroup => on(method, groups::delete),
+        ListSponsors => on(method, sponsors::list),
+        AddSponsor => on(method, sponsors::add),
+        RemoveSponsor => on(method, sponsors::remove),
         ListGroupMembers => on(method, groups::members),
         AddGroupMember => on(method, groups::add_member),
         RemoveGroupMember => on(method, groups::remove_member),
@@ -123,5 +135,7 @@ fn handler(operation: Operation, method: MethodFilter) -> Option<MethodRouter<Ap
         DeleteCrossTenantPartner => on(method, cross_tenant::delete_partner),
         // Portico's MAU report is routed with the control API (its own token rules).
         ReadMauReport => return None,
+        // A user's signInActivity: checked by the user routes when a query names it.
+        ReadSignInActivity => return None,
     })
 }

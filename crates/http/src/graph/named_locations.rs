@@ -1,6 +1,6 @@
 //! `/identity/conditionalAccess/namedLocations`: IP and country named locations.
 
-use super::conditional_access::json_body;
+use super::json_body;
 use super::GraphCaller;
 use crate::errors::ApiError;
 use crate::state::AppState;

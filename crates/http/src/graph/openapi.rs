@@ -3,6 +3,8 @@
 //! rows (`graph::routes`), so every route names its operation. The committed copy
 //! (`docs/openapi/graph.json`) is checked against it by the tests.
 
+mod entities;
+
 use portico_app::directory::permissions::{Guests, Rule, Users};
 use portico_app::directory::Operation;
 use serde_json::{json, Map, Value};
@@ -75,7 +77,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Operation::UpdateUser,
         "patch",
         "/v1.0/users/{id}",
-        "Update a user (displayName, mail, otherMails, accountEnabled, userType …)",
+        "Update a user (displayName, mail, otherMails, accountEnabled, userType and the profile properties marked x-patchable in the user schema)",
         false,
     ),
     op(
@@ -160,6 +162,27 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "delete",
         "/v1.0/groups/{id}",
         "Delete a group",
+        false,
+    ),
+    op(
+        Operation::ListSponsors,
+        "get",
+        "/v1.0/users/{id}/sponsors",
+        "List a user's sponsors",
+        false,
+    ),
+    op(
+        Operation::AddSponsor,
+        "post",
+        "/v1.0/users/{id}/sponsors/$ref",
+        "Add a sponsor",
+        false,
+    ),
+    op(
+        Operation::RemoveSponsor,
+        "delete",
+        "/v1.0/users/{id}/sponsors/{sponsorId}/$ref",
+        "Remove a sponsor",
         false,
     ),
     op(
@@ -595,6 +618,19 @@ pub fn permissions(rule: &Rule) -> Value {
     })
 }
 
+/// The success response, with the user schema where the body is users.
+fn success_response(operation: Operation) -> Value {
+    let user = json!({"$ref": "#/components/schemas/microsoft.graph.user"});
+    let schema = match operation {
+        Operation::GetUser | Operation::GetMe | Operation::CreateUser => user,
+        Operation::ListUsers => {
+            json!({"type": "object", "properties": {"value": {"type": "array", "items": user}}})
+        }
+        _ => return json!({"description": "Success"}),
+    };
+    json!({"description": "Success", "content": {"application/json": {"schema": schema}}})
+}
+
 /// The OpenAPI 3.0 document.
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -626,7 +662,7 @@ pub fn document() -> Value {
             "operationId": endpoint.operation.name(),
             "x-permissions": permissions(&endpoint.operation.rule()),
             "responses": {
-                success: {"description": "Success"},
+                success: success_response(endpoint.operation),
                 "400": {"$ref": "#/components/responses/Error"},
                 "401": {"$ref": "#/components/responses/Error"},
                 "403": {"$ref": "#/components/responses/Error"},
@@ -648,10 +684,13 @@ pub fn document() -> Value {
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
             "responses": {"Error": {"description": "The Graph error envelope", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}},
-            "schemas": {"ErrorEnvelope": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                "code": {"type": "string"}, "message": {"type": "string"},
-                "innerError": {"type": "object", "properties": {"code": {"type": "string"}, "date": {"type": "string"}, "request-id": {"type": "string"}, "client-request-id": {"type": "string"}}}
-            }}}}},
+            "schemas": {
+                "ErrorEnvelope": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+                    "code": {"type": "string"}, "message": {"type": "string"},
+                    "innerError": {"type": "object", "properties": {"code": {"type": "string"}, "date": {"type": "string"}, "request-id": {"type": "string"}, "client-request-id": {"type": "string"}}}
+                }}}},
+                "microsoft.graph.user": entities::entity_schema(&portico_odata::USER),
+            },
         },
     })
 }

@@ -1,6 +1,6 @@
 //! `POST /me/changePassword`: a user changes their own password.
 
-use super::conditional_access::json_body;
+use super::json_body;
 use super::GraphCaller;
 use crate::errors::ApiError;
 use crate::state::AppState;

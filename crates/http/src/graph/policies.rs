@@ -35,8 +35,7 @@ pub async fn patch_security_defaults(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<SecurityDefaultsPatch>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let Json(patch) =
-        body.map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    let Json(patch) = body.map_err(ApiError::from)?;
     super::query::check_odata_type(
         patch.odata_type.as_deref(),
         "identitySecurityDefaultsEnforcementPolicy",
@@ -85,8 +84,7 @@ pub async fn patch_authorization_policy(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<AuthorizationPolicyBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let Json(body) =
-        body.map_err(|e| ApiError::bad_request(format!("Invalid request body: {e}")))?;
+    let Json(body) = body.map_err(ApiError::from)?;
     super::query::check_odata_type(body.odata_type.as_deref(), "authorizationPolicy")?;
     let allow_invites_from = match body.allow_invites_from.as_deref() {
         Some(name) => Some(parse_allow_invites_from(name).ok_or_else(|| {

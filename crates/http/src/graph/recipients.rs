@@ -54,8 +54,7 @@ pub async fn patch(
     body: Result<Json<RecipientPatch>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
     check_tenant(&state, &caller, &tenant).await?;
-    let Json(patch) = body
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))?;
+    let Json(patch) = body.map_err(ApiError::from)?;
     let recipient = state
         .app
         .set_hidden_from_address_lists(&caller, &id, patch.hidden_from_address_lists_enabled)

@@ -1,7 +1,7 @@
 //! `/identityProtection/riskyUsers`: this tenant's risky users, and the administrator's
 //! `confirmCompromised` and `dismiss`.
 
-use super::conditional_access::json_body;
+use super::json_body;
 use super::GraphCaller;
 use crate::errors::ApiError;
 use crate::state::AppState;

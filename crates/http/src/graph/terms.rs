@@ -1,6 +1,6 @@
 //! `/identityGovernance/termsOfUse/agreements`: terms of use that Conditional Access can require.
 
-use super::conditional_access::json_body;
+use super::json_body;
 use super::GraphCaller;
 use crate::errors::ApiError;
 use crate::state::AppState;

@@ -1,27 +1,52 @@
 //! `/users`, `/users/{id | userPrincipalName}` and `/me`.
 
 use super::query::GraphQuery;
-use super::GraphCaller;
+use super::{json_body, GraphCaller};
 use crate::errors::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use portico_app::directory::{NewUser, UserPatch};
+use portico_app::directory::{NewUser, PatchValue, UserPatch};
 use portico_odata::USER;
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::users::{user_json, LIMITED_GUEST_VIEW};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-fn selected(query: &GraphQuery) -> Option<Vec<String>> {
-    query.select()
+/// `$select` on a single read, checked as on a list: Graph's 400 for a name that is not a
+/// property of the user.
+fn selected(raw: Option<String>) -> Result<Option<Vec<&'static str>>, ApiError> {
+    GraphQuery::new(raw)
+        .get("select")
+        .map(|text| portico_odata::parse_select(&USER, text))
+        .transpose()
+        .map_err(super::query::odata_error)
 }
 
-fn as_refs(list: &Option<Vec<String>>) -> Option<Vec<&str>> {
-    list.as_ref()
-        .map(|l| l.iter().map(String::as_str).collect())
+/// Profile properties of a body (`jobTitle` …), as sent; the use case checks each name.
+fn profile_values(rest: Map<String, Value>) -> Vec<(String, PatchValue)> {
+    rest.into_iter()
+        .map(|(name, value)| {
+            let value = match value {
+                Value::Null => PatchValue::Null,
+                Value::String(text) => PatchValue::Text(text),
+                Value::Array(items) => {
+                    let texts: Option<Vec<String>> = items
+                        .into_iter()
+                        .map(|item| match item {
+                            Value::String(text) => Some(text),
+                            _ => None,
+                        })
+                        .collect();
+                    texts.map_or(PatchValue::Other, PatchValue::Texts)
+                }
+                _ => PatchValue::Other,
+            };
+            (name, value)
+        })
+        .collect()
 }
 
 pub async fn list(
@@ -67,12 +92,15 @@ pub async fn get(
     Path(key): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let (user, limited) = state.app.graph_get_user(&caller, &key).await?;
-    let select = selected(&GraphQuery::new(raw));
+    let select = selected(raw)?;
+    let (user, limited) = state
+        .app
+        .graph_read_user(&caller, &key, select.as_deref())
+        .await?;
     let visible = limited.then_some(LIMITED_GUEST_VIEW);
     Ok(Json(entity(
         "users",
-        user_json(&user, as_refs(&select).as_deref(), visible),
+        user_json(&user, select.as_deref(), visible),
     )))
 }
 
@@ -86,11 +114,14 @@ pub async fn me(
             "/me request is only valid with delegated authentication flow.",
         ));
     };
-    let (user, _) = state.app.graph_get_user(&caller, &id.to_string()).await?;
-    let select = selected(&GraphQuery::new(raw));
+    let select = selected(raw)?;
+    let (user, _) = state
+        .app
+        .graph_read_user(&caller, &id.to_string(), select.as_deref())
+        .await?;
     Ok(Json(entity(
         "users",
-        user_json(&user, as_refs(&select).as_deref(), None),
+        user_json(&user, select.as_deref(), None),
     )))
 }
 
@@ -104,8 +135,10 @@ pub struct PasswordProfile {
     force_change_password_next_sign_in_with_mfa: Option<bool>,
 }
 
+/// Properties the use case handles itself; any other name is a profile property (`jobTitle` …)
+/// or refused by the use case.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CreateUserBody {
     #[serde(rename = "@odata.type")]
     odata_type: Option<String>,
@@ -118,13 +151,8 @@ pub struct CreateUserBody {
     surname: Option<String>,
     mail: Option<String>,
     user_type: Option<String>,
-}
-
-fn json_body<T>(
-    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, ApiError> {
-    body.map(|Json(value)| value)
-        .map_err(|e| ApiError::bad_request(format!("Invalid request body: {}", e.body_text())))
+    #[serde(flatten)]
+    profile: Map<String, Value>,
 }
 
 pub async fn create(
@@ -144,6 +172,7 @@ pub async fn create(
         surname: body.surname,
         mail: body.mail,
         user_type: body.user_type,
+        profile: profile_values(body.profile),
     };
     let user = state.app.graph_create_user(&caller, new).await?;
     Ok((
@@ -153,9 +182,10 @@ pub async fn create(
         .into_response())
 }
 
-/// A PATCH body: absent properties stay, `null` clears where Graph allows it.
+/// A PATCH body: absent properties stay, `null` clears where Graph allows it. Names not listed
+/// here are profile properties (`jobTitle` …), checked by the use case against the user table.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct PatchUserBody {
     #[serde(rename = "@odata.type")]
     odata_type: Option<String>,
@@ -171,6 +201,8 @@ pub struct PatchUserBody {
     user_type: Option<String>,
     /// An administrator's password reset.
     password_profile: Option<PasswordProfile>,
+    #[serde(flatten)]
+    profile: Map<String, Value>,
 }
 
 /// Distinguishes `"x": null` (Some(None)) from an absent property (None).
@@ -197,6 +229,7 @@ pub async fn patch(
         account_enabled: body.account_enabled,
         user_type: body.user_type,
         password: body.password_profile.and_then(|p| p.password),
+        profile: profile_values(body.profile),
     };
     state.app.graph_update_user(&caller, &key, patch).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -362,7 +362,10 @@ async fn invalid_policies_are_refused_with_what_to_change() {
             with(&["grantControls", "builtInControls"], json!(["mfaa"])),
             "grantControls.builtInControls",
         ),
-        (with(&["colour"], json!("red")), "unknown field `colour`"),
+        (
+            with(&["colour"], json!("red")),
+            "Property 'colour' does not exist",
+        ),
         (
             with(
                 &["conditions", "users", "includeGuestsOrExternalUsers"],

@@ -175,7 +175,7 @@ async fn the_policy_object_is_read_and_updated() {
     );
     assert_refused(
         patch(&server, &admin, POLICY, json!({"definition": ["x"]})).await,
-        "unknown field `definition`",
+        "Property 'definition' does not exist",
         None,
     );
     assert_refused(
@@ -555,14 +555,14 @@ async fn partner_bodies_are_validated() {
         ),
         (
             create(json!({"colour": "blue"})),
-            "unknown field `colour`",
+            "Property 'colour' does not exist",
             None,
         ),
         (
             create(
                 json!({"b2bCollaborationInbound": {"usersAndGroups": {"accessType": "allowed", "targets": [], "extra": 1}}}),
             ),
-            "unknown field `extra`",
+            "Property 'extra' does not exist",
             None,
         ),
         (

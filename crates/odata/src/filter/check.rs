@@ -46,6 +46,8 @@ pub(crate) enum Target {
     Collection(&'static Property),
     /// The lambda variable: one element of this collection.
     Element(&'static Property),
+    /// A member of the lambda variable (`c/issuer`) over a collection of objects.
+    Member(&'static Property, &'static str),
 }
 
 impl Target {
@@ -61,23 +63,26 @@ impl Target {
         match self {
             Target::Property(property)
             | Target::Collection(property)
-            | Target::Element(property) => property,
+            | Target::Element(property)
+            | Target::Member(property, _) => property,
         }
     }
 
-    /// The property name the AST uses: [`Expr::ELEMENT`] for the lambda variable.
+    /// The property name the AST uses: [`Expr::ELEMENT`] for the lambda variable, the member's
+    /// name for a member of it.
     fn ast_name(self) -> String {
         match self {
             Target::Element(_) => Expr::ELEMENT.to_owned(),
+            Target::Member(_, member) => member.to_owned(),
             _ => self.property().name.to_owned(),
         }
     }
 
-    /// The type values are compared with: a collection's elements are strings.
+    /// The type values are compared with: a collection's elements (and members) are strings.
     fn value_kind(self) -> Kind {
-        match self.property().kind {
-            Kind::StringCollection => Kind::String,
-            kind => kind,
+        match (self, self.property().kind) {
+            (Target::Member(..), _) | (_, Kind::StringCollection) => Kind::String,
+            (_, kind) => kind,
         }
     }
 }
@@ -127,7 +132,9 @@ impl<'e> Rules<'e> {
     /// collection as a whole.
     fn value_target(&self, target: Target) -> Result<&'static Property, ODataError> {
         match target {
-            Target::Property(property) | Target::Element(property) => Ok(property),
+            Target::Property(property)
+            | Target::Element(property)
+            | Target::Member(property, _) => Ok(property),
             Target::Collection(property) => Err(self.unsupported(property)),
         }
     }
@@ -140,6 +147,9 @@ impl<'e> Rules<'e> {
         raw: RawValue,
     ) -> Result<Expr, ODataError> {
         let property = self.value_target(target)?;
+        if let Target::Member(..) = target {
+            return self.member_comparison(target, op, raw);
+        }
         let filter = property.filter;
         if raw == RawValue::Null {
             match (op, target) {
@@ -175,6 +185,24 @@ impl<'e> Rules<'e> {
             property: target.ast_name(),
             op,
             value,
+        })
+    }
+
+    /// `c/member eq 'text'` inside `any` over a collection of objects: `eq` only.
+    fn member_comparison(
+        &mut self,
+        target: Target,
+        op: CmpOp,
+        raw: RawValue,
+    ) -> Result<Expr, ODataError> {
+        let property = target.property();
+        if op != CmpOp::Eq || raw == RawValue::Null {
+            return Err(self.unsupported(property));
+        }
+        Ok(Expr::Compare {
+            property: target.ast_name(),
+            op,
+            value: typed(Kind::String, raw, op.kind_name())?,
         })
     }
 
@@ -265,6 +293,9 @@ impl<'e> Rules<'e> {
         let Target::Collection(property) = target else {
             return Err(self.unsupported(target.property()));
         };
+        if !property.members.is_empty() {
+            return self.members_any(property, predicate);
+        }
         let single_element_condition = match &predicate {
             Expr::Compare { property, .. }
             | Expr::In { property, .. }
@@ -285,12 +316,55 @@ impl<'e> Rules<'e> {
         })
     }
 
+    /// `identities/any(c: c/issuerAssignedId eq '…' and c/issuer eq '…')`: `eq` on members,
+    /// joined by `and`, naming every required member once.
+    fn members_any(
+        &mut self,
+        property: &'static Property,
+        predicate: Expr,
+    ) -> Result<Expr, ODataError> {
+        let mut named: Vec<&str> = Vec::new();
+        if !member_conjunction(&predicate, &mut named) {
+            return Err(self.unsupported(property));
+        }
+        let repeated = (1..named.len()).any(|i| named[..i].contains(&named[i]));
+        let complete = property
+            .required_members
+            .iter()
+            .all(|required| named.contains(required));
+        if repeated || !complete {
+            return Err(self.unsupported(property));
+        }
+        Ok(Expr::Any {
+            collection: property.name.to_owned(),
+            predicate: Box::new(predicate),
+        })
+    }
+
     fn check_value_length(&mut self, property: &'static Property, value: &Literal) {
         if let Literal::String(text) = value {
             if text.chars().count() > DEFAULT_VALUE_LENGTH {
                 self.note(AdvancedReason::LongValue(property.name));
             }
         }
+    }
+}
+
+/// Whether `expr` is `eq` comparisons on members joined by `and`; collects the members named.
+fn member_conjunction<'a>(expr: &'a Expr, named: &mut Vec<&'a str>) -> bool {
+    match expr {
+        Expr::Compare {
+            property,
+            op: CmpOp::Eq,
+            ..
+        } if property != Expr::ELEMENT => {
+            named.push(property);
+            true
+        }
+        Expr::And(left, right) => {
+            member_conjunction(left, named) && member_conjunction(right, named)
+        }
+        _ => false,
     }
 }
 

@@ -202,6 +202,9 @@ impl Parser<'_> {
                 if !name.eq_ignore_ascii_case(variable) {
                     return Err(self.rules.unsupported(collection));
                 }
+                if !collection.members.is_empty() {
+                    return self.member(collection);
+                }
                 if let Some(member) = collection.element_member {
                     let named = matches!(self.peek_ahead(1), TokenKind::Word(word) if word.eq_ignore_ascii_case(member));
                     if *self.peek() != TokenKind::Slash || !named {
@@ -213,6 +216,24 @@ impl Parser<'_> {
                 Ok(Target::Element(collection))
             }
         }
+    }
+
+    /// `/member` after the lambda variable of a collection of objects compared by several members.
+    fn member(&mut self, collection: &'static Property) -> Result<Target, ODataError> {
+        let member = match self.peek_ahead(1) {
+            TokenKind::Word(word) if *self.peek() == TokenKind::Slash => collection
+                .members
+                .iter()
+                .find(|member| member.eq_ignore_ascii_case(word))
+                .copied(),
+            _ => None,
+        };
+        let Some(member) = member else {
+            return Err(self.rules.unsupported(collection));
+        };
+        self.advance();
+        self.advance();
+        Ok(Target::Member(collection, member))
     }
 
     /// `first`, extended over `/segment`s while some property of the entity is at or below the
@@ -296,7 +317,8 @@ impl Parser<'_> {
         let unsupported = |parser: &Self| match target {
             Target::Property(property)
             | Target::Collection(property)
-            | Target::Element(property) => parser.rules.unsupported(property),
+            | Target::Element(property)
+            | Target::Member(property, _) => parser.rules.unsupported(property),
         };
         let TokenKind::Word(word) = self.peek().clone() else {
             return Err(unsupported(self));

@@ -19,7 +19,9 @@ pub use contact::ORG_CONTACT;
 pub use directory_audit::{AUDIT_RESULTS, DIRECTORY_AUDIT};
 pub use group::GROUP;
 pub use sign_in::{CROSS_TENANT_ACCESS_TYPES, SIGN_IN, SIGN_IN_USER_TYPES};
-pub use user::{CREATION_TYPES, EXTERNAL_USER_STATES, USER, USER_TYPES};
+pub use user::{
+    AGE_GROUPS, CONSENT_FOR_MINOR, CREATION_TYPES, EXTERNAL_USER_STATES, USER, USER_TYPES,
+};
 
 /// A property's type, as far as queries care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,10 @@ pub enum Kind {
     /// value in another letter case is stored in the value's canonical spelling; other literals
     /// are kept as written (they match nothing).
     Enum(&'static [&'static str]),
+    /// A complex value (`signInActivity`), named by its OData type: `microsoft.graph.…`.
+    Complex(&'static str),
+    /// A collection of complex values (`identities`), named by the element's OData type.
+    ComplexCollection(&'static str),
 }
 
 impl Kind {
@@ -47,8 +53,30 @@ impl Kind {
             Kind::Int => "Edm.Int32",
             Kind::DateTime => "Edm.DateTimeOffset",
             Kind::StringCollection => "Collection(Edm.String)",
+            Kind::Complex(name) | Kind::ComplexCollection(name) => name,
         }
     }
+
+    /// The type as Graph's metadata declares it: `Edm.String`, `microsoft.graph.signInActivity`,
+    /// `Collection(microsoft.graph.objectIdentity)`. Enums and ids are strings in Graph's user.
+    pub fn odata_type(self) -> String {
+        match self {
+            Kind::ComplexCollection(name) => format!("Collection({name})"),
+            other => other.edm_name().to_owned(),
+        }
+    }
+}
+
+/// Where Portico keeps a property, for the store's column map and the PATCH path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Not kept: served as Graph's default for an object without it (`null`, `[]`).
+    No,
+    /// A model field of its own, in this column of the entity's table.
+    Field(&'static str),
+    /// An administrator-set profile value in this column, kept generically by name (text, a
+    /// string collection as JSON, or a time).
+    Profile(&'static str),
 }
 
 /// Whether a query feature works on a property.
@@ -125,6 +153,20 @@ pub struct Property {
     /// by, written `t/id` inside `any(t: …)`. The checked tree names the collection
     /// `targetResources/id`.
     pub element_member: Option<&'static str>,
+    /// For a collection of objects filtered by several members (`identities`): the members an
+    /// `any(c: c/issuer eq … and c/issuerAssignedId eq …)` may compare, and those it must.
+    pub members: &'static [&'static str],
+    pub required_members: &'static [&'static str],
+    /// Whether `$select` may name it. Filter-only paths into a complex value
+    /// (`signInActivity/lastSignInDateTime`) are not selectable.
+    pub selectable: bool,
+    /// Whether Graph's metadata allows `null` (`Nullable="false"` otherwise).
+    pub nullable: bool,
+    /// Whether an administrator may set it with `PATCH` (and `POST`).
+    pub patchable: bool,
+    /// Longest text a `PATCH` may set (Graph's documented limit).
+    pub max_length: Option<usize>,
+    pub stored: Stored,
 }
 
 impl Property {
@@ -138,7 +180,58 @@ impl Property {
             search: SearchMode::No,
             in_default_select: false,
             element_member: None,
+            members: &[],
+            required_members: &[],
+            selectable: true,
+            nullable: true,
+            patchable: false,
+            max_length: None,
+            stored: Stored::No,
         }
+    }
+
+    /// A path into a complex value that only `$filter` names (`signInActivity/lastSignInDateTime`).
+    pub const fn filter_only(mut self) -> Property {
+        self.selectable = false;
+        self
+    }
+
+    /// `Nullable="false"` in Graph's metadata.
+    pub const fn not_null(mut self) -> Property {
+        self.nullable = false;
+        self
+    }
+
+    /// Kept in a model field of its own, in `column`.
+    pub const fn field(mut self, column: &'static str) -> Property {
+        self.stored = Stored::Field(column);
+        self
+    }
+
+    /// An administrator-set profile value kept in `column`, settable with `PATCH` up to
+    /// `max_length` characters (for text).
+    pub const fn profile(mut self, column: &'static str, max_length: Option<usize>) -> Property {
+        self.stored = Stored::Profile(column);
+        self.patchable = true;
+        self.max_length = max_length;
+        self
+    }
+
+    /// Settable with `PATCH` through its own use-case code (`displayName`, `accountEnabled` …).
+    pub const fn patchable(mut self) -> Property {
+        self.patchable = true;
+        self
+    }
+
+    /// Filtered by `any` over several members of its elements.
+    pub const fn members(
+        mut self,
+        members: &'static [&'static str],
+        required: &'static [&'static str],
+    ) -> Property {
+        self.members = members;
+        self.required_members = required;
+        self
     }
 
     pub const fn filter(mut self, filter: FilterSupport) -> Property {
@@ -167,8 +260,17 @@ impl Property {
         self
     }
 
+    /// A collection a filter reaches with `any` or `/$count`.
     pub fn is_collection(&self) -> bool {
-        self.kind == Kind::StringCollection
+        self.kind == Kind::StringCollection || !self.members.is_empty()
+    }
+
+    /// The column a stored property lives in.
+    pub fn column(&self) -> Option<&'static str> {
+        match self.stored {
+            Stored::Field(column) | Stored::Profile(column) => Some(column),
+            Stored::No => None,
+        }
     }
 }
 
@@ -198,6 +300,11 @@ impl Entity {
         self.properties
             .iter()
             .find(|property| property.name.eq_ignore_ascii_case(name))
+    }
+
+    /// A property `$select` may name, in any letter case.
+    pub fn selectable(&self, name: &str) -> Option<&'static Property> {
+        self.property(name).filter(|property| property.selectable)
     }
 
     /// The properties returned without `$select`, in table order.

@@ -57,6 +57,7 @@ fn random_value(rng: &mut StdRng, kind: Kind) -> Literal {
             Some(value) if rng.gen_bool(0.8) => Literal::String((*value).to_owned()),
             _ => Literal::String("Unknown7".to_owned()),
         },
+        Kind::Complex(_) | Kind::ComplexCollection(_) => Literal::Null,
         Kind::Bool => Literal::Bool(rng.gen()),
         Kind::Int => Literal::Int(i64::from(rng.gen::<i32>())),
         Kind::Guid => Literal::Guid(Uuid::from_bytes(rng.gen())),

@@ -10,3 +10,4 @@ mod filter_parsing;
 mod generated;
 mod query_options;
 mod support;
+mod user_profile;

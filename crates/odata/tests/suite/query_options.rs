@@ -20,11 +20,16 @@ fn defaults() {
         USER.default_select(),
         [
             "id",
-            "userPrincipalName",
+            "businessPhones",
             "displayName",
             "givenName",
+            "jobTitle",
+            "mail",
+            "mobilePhone",
+            "officeLocation",
+            "preferredLanguage",
             "surname",
-            "mail"
+            "userPrincipalName",
         ]
     );
     assert!(GROUP.default_select().contains(&"securityEnabled"));

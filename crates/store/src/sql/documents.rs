@@ -379,6 +379,8 @@ pub(crate) async fn insert_sign_in(
     .execute(&mut *conn)
     .await
     .map_err(unique_or_db(Conflict::ObjectId(record.id.to_string())))?;
+    // The user's signInActivity moves with the row, in this transaction.
+    super::user_profile::record_activity(conn, tenant, record).await?;
     // Billing must not depend on how long the log is kept: count the guest now, in this transaction.
     super::mau::record_sign_in(conn, tenant, record).await
 }

@@ -6,7 +6,7 @@
 
 use super::Backend;
 use crate::{StoreError, StoreResult};
-use portico_odata::{CmpOp, Direction, Expr, Literal};
+use portico_odata::{CmpOp, Direction, Expr, Kind, Literal};
 
 /// A bind parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,13 @@ pub(crate) enum Column {
         element: &'static str,
         extra: &'static str,
     },
+    /// A collection of objects in a side table, compared by members: each member's (already
+    /// folded) column over alias `c`.
+    Objects {
+        table: &'static str,
+        owner: &'static str,
+        members: &'static [(&'static str, &'static str)],
+    },
 }
 
 /// The column map of one entity: `table` is the main table's name (alias-free).
@@ -59,22 +66,10 @@ pub(crate) const CONTACTS: Entity = Entity {
     columns: contact_column,
 };
 
+/// The users table's column for a filterable property: read from `portico_odata::USER`, with the
+/// collections' side tables and the two flags Graph reports differently named here.
 fn user_column(property: &str) -> Option<Column> {
     Some(match property {
-        "id" => Column::Text("id"),
-        "userPrincipalName" => Column::Text("upn"),
-        "displayName" => Column::Text("display_name"),
-        "givenName" => Column::Text("given_name"),
-        "surname" => Column::Text("surname"),
-        "mail" => Column::Text("mail"),
-        "userType" => Column::Text("user_type"),
-        "externalUserState" => Column::Text("external_user_state"),
-        "creationType" => Column::Text("creation_type"),
-        "accountEnabled" => Column::Flag("account_enabled"),
-        "showInAddressList" => Column::NotFlag("hidden_from_address_lists"),
-        "onPremisesSyncEnabled" => Column::TrueOrNull("on_premises_sync_enabled"),
-        "createdDateTime" => Column::Time("created_at"),
-        "externalUserStateChangeDateTime" => Column::Time("external_user_state_changed_at"),
         "otherMails" => Column::Collection {
             table: "user_other_mails",
             owner: "user_id",
@@ -87,7 +82,30 @@ fn user_column(property: &str) -> Option<Column> {
             element: "('smtp:' || c.address_key)",
             extra: "",
         },
-        _ => return None,
+        "identities" => Column::Objects {
+            table: "user_identities",
+            owner: "user_id",
+            members: &[
+                ("signInType", "c.sign_in_type_key"),
+                ("issuer", "c.issuer_key"),
+                ("issuerAssignedId", "c.issuer_assigned_id_key"),
+            ],
+        },
+        "showInAddressList" => Column::NotFlag("hidden_from_address_lists"),
+        "onPremisesSyncEnabled" => Column::TrueOrNull("on_premises_sync_enabled"),
+        _ => {
+            let property = portico_odata::USER.property(property)?;
+            let column = property.column()?;
+            match property.kind {
+                Kind::Bool => Column::Flag(column),
+                Kind::DateTime => Column::Time(column),
+                Kind::Int => Column::Int(column),
+                Kind::String | Kind::Enum(_) | Kind::Guid => Column::Text(column),
+                Kind::StringCollection | Kind::Complex(_) | Kind::ComplexCollection(_) => {
+                    return None
+                }
+            }
+        }
     })
 }
 
@@ -164,6 +182,12 @@ fn sql_op(op: CmpOp) -> &'static str {
     }
 }
 
+/// What the lambda variable of `any(...)` is: one value, or an object's members.
+enum Element {
+    Value(Scalar),
+    Members(&'static [(&'static str, &'static str)]),
+}
+
 /// A scalar value expression and whether it is text (folded, code-point ordered).
 struct Scalar {
     expr: String,
@@ -221,7 +245,7 @@ impl<'e> Compiler<'e> {
                 expr: format!("{table}.{name}"),
                 text: false,
             },
-            Column::Collection { .. } => {
+            Column::Collection { .. } | Column::Objects { .. } => {
                 return Err(StoreError::Corrupt(format!("'{property}' is a collection")))
             }
         })
@@ -273,13 +297,21 @@ impl<'e> Compiler<'e> {
     }
 
     /// `element` is the collection element inside `any(...)`.
-    fn condition_on(&mut self, expr: &Expr, element: Option<&Scalar>) -> StoreResult<String> {
+    fn condition_on(&mut self, expr: &Expr, element: Option<&Element>) -> StoreResult<String> {
         let field = |this: &Self, property: &str| -> StoreResult<Scalar> {
             match element {
-                Some(element) if property == Expr::ELEMENT => Ok(Scalar {
+                Some(Element::Value(element)) if property == Expr::ELEMENT => Ok(Scalar {
                     expr: element.expr.clone(),
                     text: true,
                 }),
+                Some(Element::Members(members)) => members
+                    .iter()
+                    .find(|(member, _)| *member == property)
+                    .map(|(_, column)| Scalar {
+                        expr: (*column).to_owned(),
+                        text: true,
+                    })
+                    .ok_or_else(|| StoreError::Corrupt(format!("no member '{property}'"))),
                 _ => this.scalar(property),
             }
         };
@@ -333,13 +365,9 @@ impl<'e> Compiler<'e> {
                 collection,
                 predicate,
             } => {
-                let source = self.collection_source(collection)?;
-                let element = Scalar {
-                    expr: source.1.to_owned(),
-                    text: true,
-                };
+                let (from, element) = self.collection_source(collection)?;
                 let inner = self.condition_on(predicate, Some(&element))?;
-                format!("EXISTS (SELECT 1 {} AND {inner})", source.0)
+                format!("EXISTS (SELECT 1 {from} AND {inner})")
             }
             Expr::Count {
                 collection,
@@ -354,17 +382,29 @@ impl<'e> Compiler<'e> {
     }
 
     /// `FROM … WHERE` joining a collection's side table to the current row, and its element.
-    fn collection_source(&self, collection: &str) -> StoreResult<(String, &'static str)> {
+    fn collection_source(&self, collection: &str) -> StoreResult<(String, Element)> {
+        let main = self.entity.table;
+        let join = |table: &str, owner: &str, extra: &str| {
+            format!("FROM {table} c WHERE c.tenant_id = {main}.tenant_id AND c.{owner} = {main}.id{extra}")
+        };
         match self.column(collection)? {
             Column::Collection {
                 table,
                 owner,
                 element,
                 extra,
-            } => {
-                let main = self.entity.table;
-                Ok((format!("FROM {table} c WHERE c.tenant_id = {main}.tenant_id AND c.{owner} = {main}.id{extra}"), element))
-            }
+            } => Ok((
+                join(table, owner, extra),
+                Element::Value(Scalar {
+                    expr: element.to_owned(),
+                    text: true,
+                }),
+            )),
+            Column::Objects {
+                table,
+                owner,
+                members,
+            } => Ok((join(table, owner, ""), Element::Members(members))),
             _ => Err(StoreError::Corrupt(format!(
                 "'{collection}' is not a collection"
             ))),

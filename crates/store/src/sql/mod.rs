@@ -17,8 +17,10 @@ mod outbox;
 mod query;
 mod recipients;
 mod retention;
+mod sponsors;
 mod tenants;
 mod user_patch;
+mod user_profile;
 mod users;
 
 pub use backend::{Backend, StoreConfig};
@@ -80,7 +82,7 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 31] = [
+const ALL_TABLES: [&str; 32] = [
     "totp_steps",
     "sign_in_lockouts",
     "familiar_addresses",
@@ -107,6 +109,7 @@ const ALL_TABLES: [&str; 31] = [
     "proxy_addresses",
     "contacts",
     "group_members",
+    "user_sponsors",
     "directory_groups",
     "user_other_mails",
     "users",
@@ -138,6 +141,10 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         }
         Write::RemoveGroupMember { group, member } => {
             recipients::remove_member(conn, tenant, *group, *member).await
+        }
+        Write::AddSponsor { user, sponsor } => sponsors::add(conn, tenant, *user, *sponsor).await,
+        Write::RemoveSponsor { user, sponsor } => {
+            sponsors::remove(conn, tenant, *user, *sponsor).await
         }
         Write::InsertContact(contact) => recipients::insert_contact(conn, tenant, contact).await,
         Write::UpdateContact(contact) => recipients::update_contact(conn, tenant, contact).await,
@@ -322,7 +329,7 @@ impl Store for SqlStore {
             &self.pools.read,
             self.pools.backend,
             &filter::USERS,
-            users::COLUMNS,
+            &users::COLUMNS,
             tenant,
             query,
         )
@@ -417,6 +424,10 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<ObjectId>> {
         let sql = "SELECT member_id FROM group_members WHERE tenant_id = $1 AND group_id = $2 ORDER BY member_id";
         recipients::list_ids(&self.pools.read, sql, tenant, group, "member_id").await
+    }
+    async fn list_sponsors(&self, tenant: TenantId, user: ObjectId) -> StoreResult<Vec<ObjectId>> {
+        let sql = "SELECT sponsor_id FROM user_sponsors WHERE tenant_id = $1 AND user_id = $2 ORDER BY sponsor_id";
+        recipients::list_ids(&self.pools.read, sql, tenant, user, "sponsor_id").await
     }
     async fn list_groups_of(
         &self,

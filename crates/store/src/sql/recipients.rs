@@ -111,6 +111,7 @@ pub(crate) async fn delete_group(
         "DELETE FROM app_assignments WHERE tenant_id = $1 AND principal_id = $2",
         "DELETE FROM role_assignments WHERE tenant_id = $1 AND principal_id = $2",
         "DELETE FROM group_members WHERE tenant_id = $1 AND member_id = $2",
+        "DELETE FROM user_sponsors WHERE tenant_id = $1 AND sponsor_id = $2",
     ] {
         sqlx::query(sql)
             .bind(tenant.to_string())

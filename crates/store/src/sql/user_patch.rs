@@ -3,18 +3,12 @@
 
 use super::codec::{db_error, opt_micros, to_json, to_name};
 use super::recipients::{claim_proxies, release_proxies};
+use super::user_profile::{bind_value, column_value, index_identities, Value};
 use super::users::{clear_other_mails, index_other_mails, unique_conflict};
 use crate::{StoreError, StoreResult, UserChanges};
 use portico_model::group::RecipientKind;
 use portico_model::{EmailAddress, ObjectId, TenantId};
 use sqlx::AnyConnection;
-
-/// A column value, typed the way the users table stores it.
-enum Value {
-    Text(Option<String>),
-    Flag(bool),
-    Micros(Option<i64>),
-}
 
 pub(crate) async fn apply(
     conn: &mut AnyConnection,
@@ -34,6 +28,9 @@ pub(crate) async fn apply(
     if let Some(other_mails) = &changes.other_mails {
         clear_other_mails(conn, tenant, id).await?;
         index_other_mails(conn, tenant, id, other_mails).await?;
+    }
+    if let Some(identities) = &changes.identities {
+        index_identities(conn, tenant, id, identities).await?;
     }
     if let Some(proxies) = &changes.proxy_addresses {
         release_proxies(conn, tenant, id).await?;
@@ -63,11 +60,7 @@ async fn update(
         .bind(tenant.to_string())
         .bind(id.to_string());
     for (_, value) in assignments {
-        query = match value {
-            Value::Text(text) => query.bind(text),
-            Value::Flag(flag) => query.bind(flag),
-            Value::Micros(at) => query.bind(at),
-        };
+        query = bind_value(query, value);
     }
     let done = query.execute(&mut *conn).await.map_err(|e| {
         let upn = changes.user_principal_name.clone();
@@ -155,6 +148,17 @@ fn assignments(c: &UserChanges) -> StoreResult<Vec<(&'static str, Value)>> {
     }
     if let Some(methods) = &c.mfa_methods {
         set.push(("mfa_methods", Text(Some(to_json(methods)?))));
+    }
+    for (name, value) in &c.profile {
+        let property = portico_odata::USER
+            .property(name)
+            .filter(|p| matches!(p.stored, portico_odata::Stored::Profile(_)));
+        let (Some(property), Some(column)) = (property, property.and_then(|p| p.column())) else {
+            return Err(StoreError::Corrupt(format!(
+                "'{name}' is not a profile property"
+            )));
+        };
+        set.push((column, column_value(property, value.as_ref())?));
     }
     Ok(set)
 }

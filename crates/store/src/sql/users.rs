@@ -3,6 +3,10 @@
 
 use super::codec::{db_error, micros, opt_micros, to_json, to_name, Columns};
 use super::recipients::{claim_proxies, release_proxies};
+use super::user_profile::{
+    activity_values, bind_value, index_identities, profile_columns, profile_count, profile_values,
+    read_activity, read_profile, EXTRA_COLUMNS,
+};
 use crate::{Conflict, Page, StoreError, StoreResult};
 use portico_model::group::RecipientKind;
 use portico_model::user::User;
@@ -10,24 +14,38 @@ use portico_model::{EmailAddress, ObjectId, TenantId, Upn};
 use sqlx::any::AnyRow;
 use sqlx::error::ErrorKind;
 use sqlx::{AnyConnection, AnyPool};
+use std::sync::LazyLock;
 
-pub(crate) const COLUMNS: &str = "id, upn, display_name, given_name, surname, mail, other_mails, proxy_addresses, \
+const BASE_COLUMNS: &str = "id, upn, display_name, given_name, surname, mail, other_mails, proxy_addresses, \
     user_type, creation_type, external_user_state, external_user_state_changed_at, identities, \
     account_enabled, hidden_from_address_lists, on_premises_sync_enabled, password_hash, mfa_methods, created_at";
+
+/// Every stored column of a user: the fixed ones, then the profile columns of
+/// `portico_odata::USER` and the signInActivity columns.
+pub(crate) static COLUMNS: LazyLock<String> =
+    LazyLock::new(|| format!("{BASE_COLUMNS}{}", *EXTRA_COLUMNS));
 
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     tenant: TenantId,
     user: &User,
 ) -> StoreResult<()> {
+    let count = 22 + profile_count() + 6;
+    let placeholders: Vec<String> = (1..=count).map(|n| format!("${n}")).collect();
     let sql = format!(
-        "INSERT INTO users (tenant_id, upn_key, mail_key, {COLUMNS}) VALUES \
-         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+        "INSERT INTO users (tenant_id, upn_key, mail_key, {}) VALUES ({})",
+        *COLUMNS,
+        placeholders.join(", ")
     );
-    bind_user(sqlx::query(&sql).bind(tenant.to_string()), user)?
+    let mut query = bind_user(sqlx::query(&sql).bind(tenant.to_string()), user)?;
+    for value in activity_values(&user.sign_in_activity) {
+        query = bind_value(query, value);
+    }
+    query
         .execute(&mut *conn)
         .await
         .map_err(|e| insert_conflict(e, user))?;
+    index_identities(conn, tenant, user.id, &user.identities).await?;
     index_other_mails(conn, tenant, user.id, &user.other_mails).await?;
     claim_proxies(
         conn,
@@ -44,12 +62,19 @@ pub(crate) async fn update(
     tenant: TenantId,
     user: &User,
 ) -> StoreResult<()> {
-    let sql = "UPDATE users SET upn_key = $2, mail_key = $3, id = $4, upn = $5, display_name = $6, \
+    // The sign-in activity is not the caller's to replace: only sign-in rows move it.
+    let profile: String = profile_columns()
+        .enumerate()
+        .map(|(n, (_, column))| format!(", {column} = ${}", n + 23))
+        .collect();
+    let sql = format!(
+        "UPDATE users SET upn_key = $2, mail_key = $3, id = $4, upn = $5, display_name = $6, \
         given_name = $7, surname = $8, mail = $9, other_mails = $10, proxy_addresses = $11, user_type = $12, \
         creation_type = $13, external_user_state = $14, external_user_state_changed_at = $15, identities = $16, \
         account_enabled = $17, hidden_from_address_lists = $18, on_premises_sync_enabled = $19, \
-        password_hash = $20, mfa_methods = $21, created_at = $22 WHERE tenant_id = $1 AND id = $4";
-    let done = bind_user(sqlx::query(sql).bind(tenant.to_string()), user)?
+        password_hash = $20, mfa_methods = $21, created_at = $22{profile} WHERE tenant_id = $1 AND id = $4"
+    );
+    let done = bind_user(sqlx::query(&sql).bind(tenant.to_string()), user)?
         .execute(&mut *conn)
         .await
         .map_err(|e| insert_conflict(e, user))?;
@@ -58,6 +83,7 @@ pub(crate) async fn update(
     }
     clear_other_mails(conn, tenant, user.id).await?;
     index_other_mails(conn, tenant, user.id, &user.other_mails).await?;
+    index_identities(conn, tenant, user.id, &user.identities).await?;
     release_proxies(conn, tenant, user.id).await?;
     claim_proxies(
         conn,
@@ -88,6 +114,7 @@ pub(crate) async fn delete(
         "DELETE FROM group_members WHERE tenant_id = $1 AND member_id = $2",
         "DELETE FROM app_assignments WHERE tenant_id = $1 AND principal_id = $2",
         "DELETE FROM role_assignments WHERE tenant_id = $1 AND principal_id = $2",
+        "DELETE FROM user_sponsors WHERE tenant_id = $1 AND (user_id = $2 OR sponsor_id = $2)",
     ] {
         sqlx::query(sql)
             .bind(tenant.to_string())
@@ -103,7 +130,7 @@ fn bind_user<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     user: &User,
 ) -> StoreResult<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
-    Ok(query
+    let mut query = query
         .bind(user.user_principal_name.normalized())
         .bind(user.mail.as_ref().map(EmailAddress::normalized))
         .bind(user.id.to_string())
@@ -124,7 +151,11 @@ fn bind_user<'q>(
         .bind(user.on_premises_sync_enabled)
         .bind(user.password_hash.clone())
         .bind(to_json(&user.mfa_methods)?)
-        .bind(micros(user.created_at)))
+        .bind(micros(user.created_at));
+    for value in profile_values(&user.profile)? {
+        query = bind_value(query, value);
+    }
+    Ok(query)
 }
 
 fn insert_conflict(error: sqlx::Error, user: &User) -> StoreError {
@@ -188,7 +219,10 @@ pub(crate) async fn index_other_mails(
 }
 
 pub(crate) async fn get(pool: &AnyPool, tenant: TenantId, id: ObjectId) -> StoreResult<User> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2");
+    let sql = format!(
+        "SELECT {} FROM users WHERE tenant_id = $1 AND id = $2",
+        *COLUMNS
+    );
     let row = sqlx::query(&sql)
         .bind(tenant.to_string())
         .bind(id.to_string())
@@ -204,7 +238,10 @@ pub(crate) async fn find_by_upn(
     tenant: TenantId,
     upn: &Upn,
 ) -> StoreResult<Option<User>> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE tenant_id = $1 AND upn_key = $2");
+    let sql = format!(
+        "SELECT {} FROM users WHERE tenant_id = $1 AND upn_key = $2",
+        *COLUMNS
+    );
     let row = sqlx::query(&sql)
         .bind(tenant.to_string())
         .bind(upn.normalized())
@@ -220,10 +257,11 @@ pub(crate) async fn list_by_address(
     address: &EmailAddress,
 ) -> StoreResult<Vec<User>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM users WHERE tenant_id = $1 AND (upn_key = $2 OR mail_key = $2 \
+        "SELECT {} FROM users WHERE tenant_id = $1 AND (upn_key = $2 OR mail_key = $2 \
          OR id IN (SELECT user_id FROM user_other_mails WHERE tenant_id = $1 AND address_key = $2) \
          OR id IN (SELECT owner_id FROM proxy_addresses WHERE tenant_id = $1 AND address_key = $2 AND owner_kind = 'User')) \
-         ORDER BY id"
+         ORDER BY id",
+        *COLUMNS
     );
     let rows = sqlx::query(&sql)
         .bind(tenant.to_string())
@@ -236,7 +274,8 @@ pub(crate) async fn list_by_address(
 
 pub(crate) async fn list(pool: &AnyPool, tenant: TenantId, page: Page) -> StoreResult<Vec<User>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM users WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3"
+        "SELECT {} FROM users WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+        *COLUMNS
     );
     let rows = sqlx::query(&sql)
         .bind(tenant.to_string())
@@ -270,5 +309,7 @@ pub(crate) fn from_row(row: &AnyRow) -> StoreResult<User> {
         password_hash: c.opt_text("password_hash")?,
         mfa_methods: c.json("mfa_methods")?,
         created_at: c.time("created_at")?,
+        profile: read_profile(&c)?,
+        sign_in_activity: Box::new(read_activity(&c)?),
     })
 }

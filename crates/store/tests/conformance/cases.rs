@@ -22,6 +22,11 @@ pub use crate::mau::{
     log_purges_go_in_batches_per_tenant_and_keep_monthly_active_guests,
     monthly_active_guests_count_each_successful_guest_once_per_month,
 };
+pub use crate::sponsors::sponsors_are_tenant_objects_and_go_with_either_side;
+pub use crate::user_profile::{
+    identities_and_profile_filters_agree_with_the_evaluator,
+    sign_in_rows_move_the_users_sign_in_activity, user_profiles_round_trip_and_patch_by_name,
+};
 use portico_model::application::{Application, ClientSecret, RedirectUri};
 use portico_model::conditional_access::*;
 use portico_model::cross_tenant::{B2bSetting, PartnerConfiguration};

@@ -12,6 +12,8 @@ mod durability;
 mod fixtures;
 mod logs;
 mod mau;
+mod sponsors;
+mod user_profile;
 
 use fixtures::{open_postgres, open_sqlite_file, open_sqlite_memory};
 
@@ -76,6 +78,10 @@ conformance!(
     narrow_user_writes_keep_a_concurrent_disable,
     user_patches_set_only_what_they_name,
     user_patches_report_conflicts_and_missing_users,
+    sponsors_are_tenant_objects_and_go_with_either_side,
+    user_profiles_round_trip_and_patch_by_name,
+    identities_and_profile_filters_agree_with_the_evaluator,
+    sign_in_rows_move_the_users_sign_in_activity,
 );
 
 #[tokio::test]

@@ -13,8 +13,10 @@ pub struct InvitationView<'a> {
     pub send_invitation_message: bool,
     pub reset_redemption: bool,
     pub status: &'static str,
-    pub cc_recipients: Vec<String>,
+    /// (name, address) of each cc recipient.
+    pub cc_recipients: Vec<(Option<String>, String)>,
     pub customized_message_body: Option<String>,
+    pub message_language: Option<String>,
 }
 
 pub fn invitation_json(view: InvitationView<'_>) -> Map<String, Value> {
@@ -25,7 +27,7 @@ pub fn invitation_json(view: InvitationView<'_>) -> Map<String, Value> {
     let cc: Vec<Value> = view
         .cc_recipients
         .iter()
-        .map(|address| json!({"emailAddress": {"name": null, "address": address}}))
+        .map(|(name, address)| json!({"emailAddress": {"name": name, "address": address}}))
         .collect();
     let object = json!({
         "id": view.id,
@@ -37,7 +39,7 @@ pub fn invitation_json(view: InvitationView<'_>) -> Map<String, Value> {
         "resetRedemption": view.reset_redemption,
         "inviteRedirectUrl": view.invite_redirect_url,
         "status": view.status,
-        "invitedUserMessageInfo": {"messageLanguage": null, "ccRecipients": cc, "customizedMessageBody": view.customized_message_body},
+        "invitedUserMessageInfo": {"messageLanguage": view.message_language, "ccRecipients": cc, "customizedMessageBody": view.customized_message_body},
         "invitedUser": {"id": view.user.id.to_string()},
     });
     match object {

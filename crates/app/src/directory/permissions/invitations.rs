@@ -23,8 +23,21 @@ impl Caller {
         if member && !admin {
             return Err(GraphError::denied("memberInviteRequiresAdmin", "Only administrators (Global Administrator, User Administrator) can invite external users as members. Invite them as guests, or ask an administrator."));
         }
-        if caller.is_app() || admin {
+        if admin {
             return Ok(());
+        }
+        // An app acts for no one: it may invite where members may, not where only admins and
+        // Guest Inviters may.
+        if caller.is_app() {
+            return match policy {
+                AllowInvitesFrom::AdminsGuestInvitersAndAllMembers | AllowInvitesFrom::Everyone => {
+                    Ok(())
+                }
+                _ => Err(GraphError::denied(
+                    "invitationsNotAllowed",
+                    "Invitations are restricted to administrators and Guest Inviters (allowInvitesFrom is 'adminsAndGuestInviters'), so an application cannot send them. Invite as an administrator, or ask a Global Administrator to change the external collaboration settings.",
+                )),
+            };
         }
         let allowed = match policy {
             AllowInvitesFrom::None => false,

@@ -9,6 +9,7 @@ mod check;
 mod consent;
 mod invitations;
 mod operation;
+mod portal;
 mod table;
 mod targets;
 

@@ -31,6 +31,9 @@ operations! {
     UpdateUser,
     DeleteUser,
     ClearLockout,
+    ListSponsors,
+    AddSponsor,
+    RemoveSponsor,
     GetMe,
     ChangeOwnPassword,
     Invite,
@@ -93,4 +96,5 @@ operations! {
     ListRecipients,
     UpdateRecipient,
     ReadMauReport,
+    ReadSignInActivity,
 }

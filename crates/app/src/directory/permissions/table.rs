@@ -267,13 +267,12 @@ impl Operation {
             ListUsers | CountUsers | ListRecipients => {
                 members(USERS_READ_APP, USERS_READ, SameAsMembers)
             }
-            GetUser => Rule {
+            GetUser | ListSponsors => Rule {
                 own: SELF_READ,
                 ..members(USERS_READ_APP, USERS_READ, ById)
             },
-            CreateUser | DeleteUser | ClearLockout | CreateContact | UpdateRecipient => {
-                user_admins(USERS_WRITE_APP, USERS_WRITE)
-            }
+            CreateUser | DeleteUser | ClearLockout | CreateContact | UpdateRecipient
+            | AddSponsor | RemoveSponsor => user_admins(USERS_WRITE_APP, USERS_WRITE),
             UpdateUser => Rule {
                 own: SELF_WRITE,
                 ..user_admins(USERS_WRITE_APP, USERS_WRITE)
@@ -281,9 +280,8 @@ impl Operation {
             GetMe => me(ME),
             ChangeOwnPassword => me(CHANGE_PASSWORD),
             Invite => members(INVITE_APP, INVITE, Always),
-            ListSignIns | GetSignIn | ListDirectoryAudits | GetDirectoryAudit | ReadMauReport => {
-                admins(AUDIT_LOGS)
-            }
+            ListSignIns | GetSignIn | ListDirectoryAudits | GetDirectoryAudit | ReadMauReport
+            | ReadSignInActivity => admins(AUDIT_LOGS),
             ListGroups => members(GROUPS_READ_APP, GROUPS_READ, SameAsMembers),
             GetGroup | ListGroupMembers => members(GROUPS_READ_APP, GROUPS_READ, ById),
             CreateGroup => members(GROUP_CREATE_APP, GROUP_CREATE, Never),
