@@ -240,7 +240,7 @@ fn listed_exceptions_are_still_needed() {
 fn no_function_in_the_app_layer_grows_past_the_current_longest() {
     // Issue 11 wants every app function under 80 lines; until the sign-in state machine lands,
     // this ratchet keeps new code from adding long functions.
-    const LIMIT: usize = 138;
+    const LIMIT: usize = 125;
     let mut long = Vec::new();
     let mut seen = 0;
     for (path, text) in production_sources() {
