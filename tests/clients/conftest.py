@@ -4,6 +4,7 @@ reset before every test, and a headless Debian Chromium that trusts Portico's CA
 PORTICO_BIN overrides the server binary (default: target/debug/portico in this repository).
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -96,18 +97,24 @@ def _read_banner(proc, stdout_path, timeout=30):
     raise RuntimeError(f"Portico did not start (exit {proc.poll()}); see {stdout_path.parent}")
 
 
-@pytest.fixture(scope="session")
-def portico(tmp_path_factory):
+def portico_binary():
     binary = os.environ.get("PORTICO_BIN") or str(REPO / "target/debug/portico")
     if not os.access(binary, os.X_OK):
         pytest.fail(f"no Portico binary at {binary}: build it or set PORTICO_BIN")
-    logs = tmp_path_factory.mktemp("portico")
+    return binary
+
+
+@contextlib.contextmanager
+def serve(logs, extra_args=(), extra_env=None, ca_dir=None):
+    """`portico serve --demo` on a free loopback port with its CA in `ca_dir` (default: a new
+    one under `logs`); yields a `Portico` once /healthz answers, then stops it (SIGTERM)."""
     # The server reads its options from PORTICO_* variables too: keep the caller's out.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTICO_")}
-    env["PORTICO_CA_DIR"] = str(logs / "ca")
+    env["PORTICO_CA_DIR"] = str(ca_dir or logs / "ca")
+    env.update(extra_env or {})
     with open(logs / "stdout.log", "w") as out, open(logs / "stderr.log", "w") as err:
         proc = subprocess.Popen(
-            [binary, "serve", "--demo", "--listen", "127.0.0.1:0"],
+            [portico_binary(), "serve", "--demo", "--listen", "127.0.0.1:0", *extra_args],
             stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env,
         )
     try:
@@ -121,14 +128,7 @@ def portico(tmp_path_factory):
             time.sleep(0.1)
         else:
             raise RuntimeError(f"{base}healthz never answered 200")
-        saved = {k: os.environ.get(k) for k in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
-        os.environ.update(REQUESTS_CA_BUNDLE=ca, SSL_CERT_FILE=ca)  # msal, azure-identity, urllib
         yield Portico(base, ca, logs)
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -136,6 +136,19 @@ def portico(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture(scope="session")
+def portico(tmp_path_factory):
+    with serve(tmp_path_factory.mktemp("portico")) as server:
+        saved = {k: os.environ.get(k) for k in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")}
+        os.environ.update(REQUESTS_CA_BUNDLE=server.ca, SSL_CERT_FILE=server.ca)  # msal, azure-identity, urllib
+        yield server
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @pytest.fixture(autouse=True)

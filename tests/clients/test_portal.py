@@ -510,3 +510,27 @@ def test_conditional_access_policy_state_is_changed_in_the_portal(portico, page)
     expect(page.locator(".ca-policy", has_text="Guests must use MFA").locator(".policy-state")).to_have_text("On")
     policies = graph(portico, "GET", "identity/conditionalAccess/policies")["value"]
     assert [p["state"] for p in policies if p["displayName"] == "Guests must use MFA"] == ["enabled"]
+
+
+def test_tenant_switcher_signs_in_to_another_organization(portico, browser, page):
+    alice = invite_by_graph(portico, "alice@fabrikam.com")
+    redeem_in_new_context(browser, alice["inviteRedeemUrl"], "alice@fabrikam.com")
+    portal_sign_in(portico, page, "alice@fabrikam.com", tenant="fabrikam.com")
+    expect(page.locator("#current-tenant")).to_have_text("Fabrikam")
+    organizations = page.locator("#my-organizations")
+    expect(organizations).to_contain_text("Home organization")
+    expect(organizations).to_contain_text("Contoso")
+    page.click("#switcher summary")
+    shoot(page, "23-tenant-switcher")
+    page.get_by_role("link", name="Switch to Contoso").first.click()
+    # Contoso's own sign-in, for the same account (its address prefilled); then home.
+    expect(page.locator("#login")).to_have_value("alice@fabrikam.com")
+    page.click("#next")
+    page.wait_for_load_state()
+    if page.locator("#password").count():
+        page.fill("#password", PASSWORD)
+        page.click("#signin")
+    page.wait_for_url(re.compile(r"/portal/me$"))
+    expect(page.locator("#current-tenant")).to_have_text("Contoso")
+    expect(page.locator("#me-type")).to_have_text("Guest")
+    assert nav_links(page) == ["My profile", "Outbox (dev)"]

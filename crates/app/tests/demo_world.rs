@@ -380,7 +380,8 @@ fn ids_are_deterministic() {
     };
     let first = ids(build_world(&demo().unwrap(), "https://localhost:8443", now).unwrap());
     let second = ids(build_world(&demo().unwrap(), "https://localhost:8443", now).unwrap());
-    assert_eq!(first.len(), 16 + 7 + 1 + 2);
+    // Users, the demo apps, Portico Portal in each of the five tenants, the group, the policies.
+    assert_eq!(first.len(), 16 + 7 + 5 + 1 + 2);
     assert_eq!(first, second);
 }
 

@@ -10,6 +10,7 @@ pub mod graph;
 mod health;
 mod lockouts;
 mod me;
+mod nul_guard;
 mod oidc;
 mod pages;
 mod portal;

@@ -8,13 +8,41 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
-/// Request bodies above this are refused with 413.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router(state: AppState) -> Router {
-    let mut routes = Router::new()
+    let dev_mode = state.app.config().dev_mode;
+    Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route(
+            "/portico/callback",
+            get(callback::callback_get).post(callback::callback_post),
+        )
+        .route("/portico/callback/redeem", post(callback::redeem))
+        .route("/portico/try", get(callback::start))
+        .merge(crate::portal::routes(dev_mode))
+        .merge(oidc::routes())
+        .merge(json_apis(dev_mode))
+        .fallback(errors::fallback)
+        .method_not_allowed_fallback(errors::method_not_allowed)
+        .with_state(state)
+        // Bodies are read whole (Graph-shaped 413 over the limit) before any handler answers.
+        .layer(axum::middleware::from_fn(crate::body::read_whole_body))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(context::with_request_context))
+        .layer(axum::middleware::map_response(strict_transport_security))
+}
+
+/// Graph and Portico's own JSON APIs (the control API in dev mode). U+0000 anywhere in their
+/// requests is refused before a handler runs (`nul_guard`); the OIDC pages answer in their own
+/// terms (a redirect URI with it simply matches nothing).
+fn json_apis(dev_mode: bool) -> Router<AppState> {
+    let mut routes = Router::new()
         .route("/portico/v1/tenants/{tenant}", get(control::tenant))
         .route(
             "/portico/v1/tenants/{tenant}/reports/mau",
@@ -25,16 +53,8 @@ pub fn router(state: AppState) -> Router {
             get(crate::reports::tenant_history),
         )
         .route("/portico/v1/me/tenants", get(crate::me::my_tenants))
-        .route(
-            "/portico/callback",
-            get(callback::callback_get).post(callback::callback_post),
-        )
-        .route("/portico/callback/redeem", post(callback::redeem))
-        .route("/portico/try", get(callback::start))
-        .merge(crate::portal::routes(state.app.config().dev_mode))
-        .merge(oidc::routes())
         .merge(graph::routes());
-    if state.app.config().dev_mode {
+    if dev_mode {
         routes = routes
             .route("/portico/v1/reset", post(control::reset))
             .route(
@@ -61,18 +81,7 @@ pub fn router(state: AppState) -> Router {
                 axum::routing::delete(crate::lockouts::clear),
             );
     }
-    routes
-        .fallback(errors::fallback)
-        .method_not_allowed_fallback(errors::method_not_allowed)
-        .with_state(state)
-        .layer(axum::middleware::from_fn(crate::body::read_whole_body))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .layer(CatchPanicLayer::new())
-        .layer(axum::middleware::from_fn(context::with_request_context))
-        .layer(axum::middleware::map_response(strict_transport_security))
+    routes.layer(axum::middleware::from_fn(crate::nul_guard::refuse_nul))
 }
 
 /// Portico serves only HTTPS: tell browsers never to try plain HTTP for a year (RFC 6797).

@@ -30,6 +30,8 @@ mod ast;
 mod error;
 mod eval;
 mod filter;
+#[cfg(feature = "generate")]
+pub mod generate;
 pub mod limits;
 mod print;
 mod query;

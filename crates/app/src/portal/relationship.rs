@@ -139,6 +139,58 @@ fn listed(settings: [&Targets; 2], everyone: &str) -> Vec<Option<(String, Target
     found
 }
 
+/// Both tenants' policies, and which halves the caller may read.
+struct Judged<'a> {
+    home: &'a TenantPolicies,
+    resource: &'a TenantPolicies,
+    home_name: &'a str,
+    read_home: bool,
+    read_resource: bool,
+}
+
+impl Judged<'_> {
+    /// One user group and app through the home's outbound and the resource's inbound checks.
+    fn combination(
+        &self,
+        who: Option<&(String, TargetType)>,
+        app: Option<&(String, TargetType)>,
+    ) -> Combination {
+        let account = someone(who.map(|(t, k)| (t.as_str(), *k)));
+        let app_facts = any_app(app.map(|(t, _)| t.as_str()));
+        let (home_step, home_denial) =
+            home_outbound(self.home, &account, &self.resource.tenant, &app_facts);
+        let (resource_step, resource_denial) = resource_inbound(
+            self.resource,
+            Some(&self.home.tenant),
+            self.home_name,
+            Some(&account),
+            Some(&app_facts),
+        );
+        let mut steps = Vec::new();
+        let mut denials = Vec::new();
+        if self.read_home {
+            steps.push(home_step);
+            denials.extend(home_denial);
+        }
+        if self.read_resource {
+            steps.push(resource_step);
+            denials.extend(resource_denial);
+        }
+        let allowed = match (self.read_home && self.read_resource, denials.is_empty()) {
+            (_, false) => Some(false),
+            (true, true) => Some(true),
+            (false, true) => None,
+        };
+        Combination {
+            who: who.map_or_else(|| "Any user".to_owned(), |(t, k)| format!("{k:?} {t}")),
+            app: app.map_or_else(|| "any application".to_owned(), |(t, _)| t.clone()),
+            steps,
+            denials,
+            allowed,
+        }
+    }
+}
+
 impl App {
     /// The relationship of `home` (whose users go out) and `resource` (which lets them in);
     /// one of them must be the caller's tenant.
@@ -170,51 +222,19 @@ impl App {
             [&out.setting.applications, &inb.setting.applications],
             "AllApplications",
         );
-        let mut combinations = Vec::new();
-        for who in &users {
-            for app in &apps {
-                if combinations.len() == MAX_COMBINATIONS {
-                    break;
-                }
-                let account = someone(who.as_ref().map(|(t, k)| (t.as_str(), *k)));
-                let app_facts = any_app(app.as_ref().map(|(t, _)| t.as_str()));
-                let (home_step, home_denial) =
-                    home_outbound(&home_policies, &account, &resource_ref, &app_facts);
-                let (resource_step, resource_denial) = resource_inbound(
-                    &resource_policies,
-                    Some(&home_ref),
-                    &home.display_name,
-                    Some(&account),
-                    Some(&app_facts),
-                );
-                let mut steps = Vec::new();
-                let mut denials = Vec::new();
-                if read_home {
-                    steps.push(home_step);
-                    denials.extend(home_denial);
-                }
-                if read_resource {
-                    steps.push(resource_step);
-                    denials.extend(resource_denial);
-                }
-                let allowed = match (read_home && read_resource, denials.is_empty()) {
-                    (_, false) => Some(false),
-                    (true, true) => Some(true),
-                    (false, true) => None,
-                };
-                combinations.push(Combination {
-                    who: who
-                        .as_ref()
-                        .map_or_else(|| "Any user".to_owned(), |(t, k)| format!("{k:?} {t}")),
-                    app: app
-                        .as_ref()
-                        .map_or_else(|| "any application".to_owned(), |(t, _)| t.clone()),
-                    steps,
-                    denials,
-                    allowed,
-                });
-            }
-        }
+        let judged = Judged {
+            home: &home_policies,
+            resource: &resource_policies,
+            home_name: &home.display_name,
+            read_home,
+            read_resource,
+        };
+        let combinations = users
+            .iter()
+            .flat_map(|who| apps.iter().map(move |app| (who, app)))
+            .take(MAX_COMBINATIONS)
+            .map(|(who, app)| judged.combination(who.as_ref(), app.as_ref()))
+            .collect();
         Ok(Relationship {
             outbound: read_home.then(|| half(out.setting, out.source.clone())),
             inbound: read_resource.then(|| half(inb.setting, inb.source.clone())),

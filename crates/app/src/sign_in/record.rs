@@ -111,7 +111,9 @@ impl SignInAttempt {
         Self {
             kind: SignInKind::Interactive,
             user_id: None,
-            user_principal_name: Some(name.to_owned()),
+            // The name as typed, but storable: PostgreSQL refuses U+0000 in text, and a sign-in
+            // with it must be logged and refused like any other, not fail (found by fuzzing).
+            user_principal_name: Some(name.replace('\0', "\u{fffd}")),
             user_display_name: None,
             user_type: None,
             app: Some((app.client_id, app.display_name.clone())),

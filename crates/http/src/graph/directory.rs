@@ -158,7 +158,7 @@ pub async fn get_organization_entity(
     Ok(Json(entity("organization", organization_json(&tenant))))
 }
 
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AssignmentBody {
     principal_id: String,

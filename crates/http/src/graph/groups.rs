@@ -49,7 +49,7 @@ pub async fn get(
     Ok(Json(entity("groups", group_json(&group, None))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateGroupBody {
     #[serde(rename = "@odata.type")]
@@ -118,7 +118,7 @@ pub async fn members(
     Ok(Json(collection("directoryObjects", value, None, None)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct Reference {
     #[serde(rename = "@odata.id")]
     pub odata_id: String,
@@ -194,7 +194,7 @@ pub async fn get_contact(
     Ok(Json(entity("contacts", contact_json(&contact, None))))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateContactBody {
     #[serde(rename = "@odata.type")]

@@ -11,6 +11,7 @@ mod groups;
 mod invitations;
 mod named_locations;
 pub mod openapi;
+mod openapi_bodies;
 mod passwords;
 mod policies;
 mod query;

@@ -655,7 +655,7 @@ pub fn document() -> Value {
             "patch" | "delete" => "204",
             _ => "200",
         };
-        let operation = json!({
+        let mut operation = json!({
             "summary": endpoint.summary,
             "parameters": parameters,
             "security": [{"bearer": []}],
@@ -670,6 +670,12 @@ pub fn document() -> Value {
                 "429": {"$ref": "#/components/responses/Error"},
             },
         });
+        if let (Some(body), Value::Object(fields)) = (
+            super::openapi_bodies::request_body(endpoint.operation),
+            &mut operation,
+        ) {
+            fields.insert("requestBody".to_owned(), body);
+        }
         let item = paths
             .entry(endpoint.path.to_owned())
             .or_insert_with(|| json!({}));

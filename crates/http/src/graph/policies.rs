@@ -22,7 +22,7 @@ pub async fn get_security_defaults(
     Ok(Json(security_defaults_json(enabled)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SecurityDefaultsPatch {
     #[serde(rename = "@odata.type")]
@@ -58,7 +58,7 @@ pub async fn get_authorization_policy(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthorizationPolicyBody {
     #[serde(rename = "@odata.type")]
@@ -73,7 +73,7 @@ pub struct AuthorizationPolicyBody {
     default_user_role_permissions: Option<DefaultUserRolePermissions>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DefaultUserRolePermissions {
     allowed_to_read_other_users: Option<bool>,

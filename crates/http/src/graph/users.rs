@@ -125,7 +125,7 @@ pub async fn me(
     )))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PasswordProfile {
     password: Option<String>,
@@ -137,7 +137,7 @@ pub struct PasswordProfile {
 
 /// Properties the use case handles itself; any other name is a profile property (`jobTitle` …)
 /// or refused by the use case.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateUserBody {
     #[serde(rename = "@odata.type")]
@@ -184,7 +184,7 @@ pub async fn create(
 
 /// A PATCH body: absent properties stay, `null` clears where Graph allows it. Names not listed
 /// here are profile properties (`jobTitle` …), checked by the use case against the user table.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PatchUserBody {
     #[serde(rename = "@odata.type")]

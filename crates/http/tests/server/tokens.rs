@@ -929,7 +929,7 @@ async fn self_service_sign_up_creates_a_personal_account_only_where_allowed() {
     );
 }
 
-const ROPC_WORLD: &str = r#"
+pub(crate) const ROPC_WORLD: &str = r#"
 default_password = "Portico-dev-1"
 [[tenant]]
 key = "contoso"

@@ -223,6 +223,10 @@ impl Lexer<'_> {
                     self.at += 1;
                     break;
                 }
+                // Databases cannot store it (PostgreSQL refuses it in text): never a real value.
+                Some('\0') => {
+                    return Err(self.error(self.at, "a string literal may not contain U+0000"))
+                }
                 Some(c) => {
                     value.push(c);
                     self.at += 1;
@@ -313,5 +317,12 @@ mod tests {
         assert!(tokenize("99999999999999999999").is_err());
         assert!(tokenize("'open").is_err());
         assert!(tokenize("a # b").is_err());
+    }
+
+    #[test]
+    fn nul_is_refused_inside_and_outside_strings() {
+        for text in ["'a\0b'", "'\0'", "mail eq '\0'", "\0", "mail\0 eq 'a'"] {
+            assert!(tokenize(text).is_err(), "{text:?}");
+        }
     }
 }

@@ -8,6 +8,8 @@ mod codec;
 mod counters;
 mod documents;
 mod filter;
+#[cfg(test)]
+mod filter_fuzz;
 mod group_commit;
 mod guests;
 mod logs;

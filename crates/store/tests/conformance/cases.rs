@@ -14,6 +14,7 @@ pub use crate::durability::{
     user_patches_report_conflicts_and_missing_users, user_patches_set_only_what_they_name,
 };
 use crate::fixtures::*;
+pub use crate::generated_filters::generated_filter_text_runs_and_agrees_with_the_evaluator;
 pub use crate::logs::{
     audit_log_pages_and_filters_agree_with_the_evaluator,
     sign_in_log_pages_and_filters_agree_with_the_evaluator,

@@ -10,7 +10,7 @@ use portico_store::records::UserRecord;
 use portico_store::{DirectoryQuery, Start, Write};
 
 /// A small deterministic generator (xorshift64*), so failures reproduce.
-struct Rng(u64);
+pub(crate) struct Rng(pub u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -33,7 +33,7 @@ const WORDS: &[&str] = &[
 ];
 const DOMAINS: &[&str] = &["a.example.com", "A.example.com", "b.example.com"];
 
-fn random_user(rng: &mut Rng, n: u32) -> User {
+pub(crate) fn random_user(rng: &mut Rng, n: u32) -> User {
     let local = format!("{}{n}", rng.pick(&["u", "user", "x_", "m"]));
     let upn = Upn::parse(&format!("{local}@{}", rng.pick(DOMAINS))).unwrap();
     let mut user = User::member(

@@ -16,7 +16,7 @@ fn app(n: u32) -> ClientId {
 }
 
 /// Varied rows: three share one instant (ties are broken by id), the rest a minute apart.
-fn sign_ins() -> Vec<SignInRecord> {
+pub(crate) fn sign_ins() -> Vec<SignInRecord> {
     (1..=24)
         .map(|n| {
             let mut row = sign_in(n, tenant_a(), 1);
@@ -189,7 +189,7 @@ pub async fn sign_in_log_pages_and_filters_agree_with_the_evaluator(store: DynSt
     );
 }
 
-fn audits() -> Vec<AuditRecord> {
+pub(crate) fn audits() -> Vec<AuditRecord> {
     (1..=12)
         .map(|n| {
             let mut record = audit(n, 1);

@@ -10,6 +10,7 @@ mod counters;
 mod differential;
 mod durability;
 mod fixtures;
+mod generated_filters;
 mod logs;
 mod mau;
 mod sponsors;
@@ -60,6 +61,7 @@ conformance!(
     refresh_tokens_rotate_once_and_families_revoke,
     login_flows_and_sessions,
     filters_agree_with_the_evaluator,
+    generated_filter_text_runs_and_agrees_with_the_evaluator,
     guest_bindings_are_one_per_home_account,
     invitations_redeem_once,
     terms_are_accepted_once_and_risk_is_listed_per_tenant,

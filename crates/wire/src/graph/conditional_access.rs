@@ -116,7 +116,7 @@ fn risk_levels(property: &str, values: Option<Vec<String>>) -> Result<Vec<RiskLe
 // ---- request bodies ------------------------------------------------------------------------
 
 /// `POST /identity/conditionalAccess/policies` and `PATCH …/policies/{id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PolicyBody {
     #[serde(rename = "@odata.type")]
@@ -133,7 +133,7 @@ pub struct PolicyBody {
     session_controls: Option<Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ConditionsBody {
     #[serde(rename = "@odata.type")]
@@ -152,7 +152,7 @@ struct ConditionsBody {
     authentication_flows: Option<Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct UsersBody {
     #[serde(rename = "@odata.type")]
@@ -167,7 +167,7 @@ struct UsersBody {
     exclude_guests_or_external_users: Option<GuestsBody>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct GuestsBody {
     #[serde(rename = "@odata.type")]
@@ -176,7 +176,7 @@ struct GuestsBody {
     external_tenants: Option<ExternalTenantsBody>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ExternalTenantsBody {
     #[serde(rename = "@odata.type")]
@@ -185,7 +185,7 @@ struct ExternalTenantsBody {
     members: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ApplicationsBody {
     #[serde(rename = "@odata.type")]
@@ -197,7 +197,7 @@ struct ApplicationsBody {
     application_filter: Option<Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct LocationsBody {
     #[serde(rename = "@odata.type")]
@@ -206,7 +206,7 @@ struct LocationsBody {
     exclude_locations: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PlatformsBody {
     #[serde(rename = "@odata.type")]
@@ -215,7 +215,7 @@ struct PlatformsBody {
     exclude_platforms: Option<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct GrantControlsBody {
     #[serde(rename = "@odata.type")]

@@ -29,6 +29,17 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Field<T> {
     }
 }
 
+/// Described as `T` or `null`, as the body's schema in the OpenAPI document.
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Field<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        Option::<T>::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Option::<T>::json_schema(generator)
+    }
+}
+
 impl<T> Field<T> {
     /// The value, treating `null` like a property left out.
     pub fn value(self) -> Option<T> {
@@ -202,7 +213,7 @@ pub fn partner_json(partner: &PartnerConfiguration) -> Map<String, Value> {
 
 // ---- requests ----------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TargetBody {
     #[serde(rename = "@odata.type")]
@@ -212,7 +223,7 @@ pub struct TargetBody {
 }
 
 /// `crossTenantAccessPolicyTargetConfiguration`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TargetConfigurationBody {
     #[serde(rename = "@odata.type")]
@@ -293,7 +304,7 @@ fn target_to_model(body: &TargetBody, at: &str) -> Result<Target, String> {
 }
 
 /// `crossTenantAccessPolicyB2BSetting`. Either half may be left out.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct B2bSettingBody {
     #[serde(rename = "@odata.type")]
@@ -335,7 +346,7 @@ impl B2bSettingBody {
 }
 
 /// `crossTenantAccessPolicyTenantRestrictions`: a B2B setting plus `devices` (not supported).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TenantRestrictionsBody {
     #[serde(rename = "@odata.type")]
@@ -365,7 +376,7 @@ impl TenantRestrictionsBody {
 }
 
 /// `crossTenantAccessPolicyInboundTrust`; a flag left out (or `null`) keeps its value.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InboundTrustBody {
     #[serde(rename = "@odata.type")]
@@ -387,7 +398,7 @@ impl InboundTrustBody {
 }
 
 /// `inboundOutboundPolicyConfiguration` (`automaticUserConsentSettings`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConsentBody {
     #[serde(rename = "@odata.type")]
@@ -409,7 +420,7 @@ impl ConsentBody {
 }
 
 /// `PATCH /policies/crossTenantAccessPolicy`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PolicyBody {
     #[serde(rename = "@odata.type")]
@@ -419,7 +430,7 @@ pub struct PolicyBody {
 }
 
 /// `PATCH /policies/crossTenantAccessPolicy/default`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DefaultBody {
     #[serde(rename = "@odata.type")]
@@ -456,7 +467,7 @@ pub fn is_default_redemption_configuration(value: &Value) -> bool {
 }
 
 /// `POST /policies/crossTenantAccessPolicy/partners` and `PATCH …/partners/{id}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PartnerBody {
     #[serde(rename = "@odata.type")]

@@ -19,7 +19,7 @@ pub enum NamedLocationType {
     Country,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NamedLocationBody {
     #[serde(rename = "@odata.type")]
@@ -35,7 +35,7 @@ pub struct NamedLocationBody {
     country_lookup_method: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct IpRangeBody {
     #[serde(rename = "@odata.type")]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// `POST /identityProtection/riskyUsers/dismiss` and `…/confirmCompromised`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserIdsBody {
     pub user_ids: Vec<String>,

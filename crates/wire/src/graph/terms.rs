@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// `POST /identityGovernance/termsOfUse/agreements`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AgreementBody {
     #[serde(rename = "@odata.type")]
@@ -26,7 +26,7 @@ pub struct AgreementBody {
 
 /// Only `fileData.data` is used; the rest is accepted as Graph accepts it (one text, no languages).
 #[allow(dead_code)]
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AgreementFileBody {
     #[serde(rename = "@odata.type")]
@@ -39,7 +39,7 @@ struct AgreementFileBody {
     file_data: Option<FileDataBody>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FileDataBody {
     data: Option<String>,

@@ -135,7 +135,7 @@ pub fn user_json(
 }
 
 /// `POST /me/changePassword`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChangePasswordBody {
     pub current_password: String,
