@@ -5,7 +5,7 @@ use crate::context;
 use askama::Template;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use portico_app::tokens::flow::ErrorPage;
+use portico_app::sign_in::outcome::ErrorPage;
 
 #[derive(Template)]
 #[template(path = "identify.html")]
@@ -98,7 +98,7 @@ pub struct ConsentPage<'a> {
 #[template(path = "terms.html")]
 pub struct TermsPage<'a> {
     pub organization: &'a str,
-    pub agreements: &'a [portico_app::tokens::flow::AgreementView],
+    pub agreements: &'a [portico_app::sign_in::outcome::AgreementView],
     pub action: &'a str,
     pub flow: &'a str,
     pub csrf: &'a str,

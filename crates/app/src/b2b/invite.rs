@@ -98,6 +98,130 @@ fn guest_upn(address: &EmailAddress, tenant: &Tenant, suffix: u32) -> Option<Upn
     Upn::parse(&format!("{local}{number}#EXT#@{}", tenant.initial_domain)).ok()
 }
 
+/// An invitation that passed checks 1–5, on its way to a guest.
+struct Invitee<'a> {
+    caller: &'a Caller,
+    tenant: &'a Tenant,
+    settings: &'a TenantSettings,
+    request: &'a InvitationRequest,
+    home: &'a HomeAccount,
+    address: EmailAddress,
+    user_type: UserType,
+    redirect: String,
+    cc: Vec<EmailAddress>,
+}
+
+/// The new guest object: pending acceptance, hidden from address lists, named by the request
+/// (or the address's local part).
+fn new_guest(
+    invitee: &Invitee<'_>,
+    proxies: Vec<ProxyAddress>,
+    suffix: u32,
+    now: DateTime<Utc>,
+) -> Result<User, GraphError> {
+    let (address, tenant) = (&invitee.address, invitee.tenant);
+    let upn = guest_upn(address, tenant, suffix).ok_or_else(|| {
+        bad(
+            "invalidEmailAddress",
+            format!("No user principal name can be made from {address}."),
+        )
+    })?;
+    let display_name = invitee
+        .request
+        .invited_user_display_name
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| address.local_part().to_owned());
+    let id = ObjectId::from_uuid(uuid::Uuid::new_v4());
+    let mut user = User::member(id, upn.clone(), display_name, now);
+    user.user_type = invitee.user_type;
+    user.creation_type = Some(CreationType::Invitation);
+    user.external_user_state = Some(ExternalUserState::PendingAcceptance);
+    user.external_user_state_changed_at = Some(now);
+    user.identities = vec![ObjectIdentity {
+        sign_in_type: "userPrincipalName".into(),
+        issuer: tenant.initial_domain.to_string(),
+        issuer_assigned_id: upn.to_string(),
+    }];
+    user.mail = Some(address.clone());
+    user.other_mails = vec![address.clone()];
+    user.proxy_addresses = proxies;
+    user.hidden_from_address_lists = true;
+    Ok(user)
+}
+
+/// A new guest's commit failing: a taken UPN (try the next), a guest bound meanwhile, or a
+/// proxy address another recipient holds.
+fn create_error(error: StoreError, tenant: &Tenant) -> CreateError {
+    match error {
+        StoreError::Conflict(Conflict::UserPrincipalName(_)) => CreateError::UpnTaken,
+        StoreError::Conflict(Conflict::Precondition(_)) => CreateError::AlreadyBound,
+        StoreError::Conflict(Conflict::ProxyAddress(address)) => CreateError::Graph(bad(
+            "proxyAddressConflict",
+            format!(
+                "{address} already belongs to another recipient of {}.",
+                tenant.display_name
+            ),
+        )),
+        other => CreateError::Graph(other.into()),
+    }
+}
+
+/// A reset guest: pending acceptance again, signing in by its UPN until redeemed anew.
+fn pending_again(guest: &mut User, tenant: &Tenant, address: &EmailAddress, now: DateTime<Utc>) {
+    guest.external_user_state = Some(ExternalUserState::PendingAcceptance);
+    guest.external_user_state_changed_at = Some(now);
+    guest.identities = vec![ObjectIdentity {
+        sign_in_type: "userPrincipalName".into(),
+        issuer: tenant.initial_domain.to_string(),
+        issuer_assigned_id: guest.user_principal_name.to_string(),
+    }];
+    if !guest.other_mails.contains(address) {
+        guest.other_mails.push(address.clone());
+    }
+}
+
+/// `invitedUserType`: Guest (the default) or Member.
+fn invited_user_type(request: &InvitationRequest) -> Result<UserType, GraphError> {
+    match request.invited_user_type.as_deref() {
+        None => Ok(UserType::Guest),
+        Some(t) if t.eq_ignore_ascii_case("Guest") => Ok(UserType::Guest),
+        Some(t) if t.eq_ignore_ascii_case("Member") => Ok(UserType::Member),
+        Some(other) => Err(GraphError::bad_request(format!(
+            "Invalid value '{other}' for property 'invitedUserType': use 'Guest' or 'Member'."
+        ))),
+    }
+}
+
+/// The invited address and the (at most one) copied recipient.
+fn invitation_addresses(
+    request: &InvitationRequest,
+) -> Result<(EmailAddress, Vec<EmailAddress>), GraphError> {
+    let raw = request
+        .invited_user_email_address
+        .clone()
+        .unwrap_or_default();
+    let address = EmailAddress::parse(&raw).map_err(|_| bad("invalidEmailAddress", format!("'{raw}' is not a valid e-mail address. Check the address and send the invitation again.")))?;
+    if request.cc_recipients.len() > 1 {
+        return Err(GraphError::bad_request(
+            "invitedUserMessageInfo.ccRecipients takes at most one recipient.",
+        ));
+    }
+    let cc = request
+        .cc_recipients
+        .iter()
+        .map(|c| {
+            EmailAddress::parse(c).map_err(|_| {
+                bad(
+                    "invalidEmailAddress",
+                    format!("'{c}' is not a valid e-mail address."),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((address, cc))
+}
+
 impl App {
     /// The redeem link: `{public URL}redeem?tenant={id}&ticket={ticket}`.
     fn redeem_url(&self, tenant: &Tenant, ticket: &str) -> String {
@@ -113,6 +237,8 @@ impl App {
         format!("{}{}", self.public_base(), tenant.id)
     }
 
+    /// `POST /invitations`: the checks of `docs/decisions.md` 2 in order, then a new guest, a
+    /// re-invitation of the guest the address's home account already has, or a reset.
     pub async fn invite(
         &self,
         caller: &Caller,
@@ -125,43 +251,13 @@ impl App {
             .await?
             .ok_or_else(|| GraphError::Internal("tenant vanished".into()))?;
         let settings = self.store().get_settings(tenant_id).await?;
-        let user_type = match request.invited_user_type.as_deref() {
-            None => UserType::Guest,
-            Some(t) if t.eq_ignore_ascii_case("Guest") => UserType::Guest,
-            Some(t) if t.eq_ignore_ascii_case("Member") => UserType::Member,
-            Some(other) => {
-                return Err(GraphError::bad_request(format!(
-                "Invalid value '{other}' for property 'invitedUserType': use 'Guest' or 'Member'."
-            )))
-            }
-        };
+        let user_type = invited_user_type(&request)?;
         // 1. Who may invite.
         caller.require_inviter(&settings, user_type == UserType::Member)?;
         // 2. The request's shape, then the address.
         super::request_checks::check_request(&request)?;
         self.check_invitation_sponsors(caller, &request).await?;
-        let raw = request
-            .invited_user_email_address
-            .clone()
-            .unwrap_or_default();
-        let address = EmailAddress::parse(&raw).map_err(|_| bad("invalidEmailAddress", format!("'{raw}' is not a valid e-mail address. Check the address and send the invitation again.")))?;
-        if request.cc_recipients.len() > 1 {
-            return Err(GraphError::bad_request(
-                "invitedUserMessageInfo.ccRecipients takes at most one recipient.",
-            ));
-        }
-        let cc = request
-            .cc_recipients
-            .iter()
-            .map(|c| {
-                EmailAddress::parse(c).map_err(|_| {
-                    bad(
-                        "invalidEmailAddress",
-                        format!("'{c}' is not a valid e-mail address."),
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let (address, cc) = invitation_addresses(&request)?;
         let redirect = check_redirect(
             self,
             &tenant,
@@ -172,11 +268,43 @@ impl App {
         if tenant.owns_domain(&address.domain()) {
             return Err(bad("internalAddress", format!("{address} is in a verified domain of {}: create a member user instead of inviting it.", tenant.display_name)));
         }
-        // 3. A group's address.
-        if self.is_group_address(&address).await? {
+        // 3.–5. The address's kind, the collaboration restriction, the inbound setting.
+        let home = self.invitee_home(&tenant, &settings, &address).await?;
+        if request.reset_redemption {
+            return self
+                .reset_redemption(
+                    caller, &tenant, &settings, request, address, home, redirect, cc,
+                )
+                .await;
+        }
+        let invitee = Invitee {
+            caller,
+            tenant: &tenant,
+            settings: &settings,
+            request: &request,
+            home: &home,
+            address,
+            user_type,
+            redirect,
+            cc,
+        };
+        if let Some(outcome) = self.reinvite_if_bound(&invitee).await? {
+            return Ok(outcome);
+        }
+        self.invite_new_guest(invitee).await
+    }
+
+    /// Checks 3–5: not a group's address, a domain the collaboration restriction permits, and
+    /// the inbound cross-tenant setting for the invitee's home; the home account found.
+    async fn invitee_home(
+        &self,
+        tenant: &Tenant,
+        settings: &TenantSettings,
+        address: &EmailAddress,
+    ) -> Result<HomeAccount, GraphError> {
+        if self.is_group_address(address).await? {
             return Err(bad("groupEmailNotSupported", format!("{address} is a group e-mail address. Only user accounts can be invited; invite a user account that belongs to the group instead.")));
         }
-        // 4. The collaboration restriction.
         if !settings
             .collaboration
             .domain_restriction
@@ -187,9 +315,8 @@ impl App {
                 format!("Invitations to {} are blocked by {}'s collaboration restrictions (the domain allow/deny list). An administrator can change the external collaboration settings.", address.domain(), tenant.display_name),
             ));
         }
-        // 5. The resource tenant's inbound setting for the invitee's home tenant.
-        let home = self.home_account_for(&settings, &address).await?;
-        if let Some(denial) = self.inbound_refusal(&tenant, &home).await? {
+        let home = self.home_account_for(settings, address).await?;
+        if let Some(denial) = self.inbound_refusal(tenant, &home).await? {
             return Err(GraphError::denied(
                 "blockedByCrossTenantAccessPolicy",
                 format!(
@@ -198,109 +325,64 @@ impl App {
                 ),
             ));
         }
-        if request.reset_redemption {
-            return self
-                .reset_redemption(
-                    caller, &tenant, &settings, request, address, home, redirect, cc,
-                )
-                .await;
-        }
-        let (issuer, subject) = home.key();
-        if let Some(binding) = self
+        Ok(home)
+    }
+
+    /// The home account already has a guest here: invite that guest again.
+    async fn reinvite_if_bound(
+        &self,
+        invitee: &Invitee<'_>,
+    ) -> Result<Option<InvitationOutcome>, GraphError> {
+        let (issuer, subject) = invitee.home.key();
+        let tenant_id = invitee.tenant.id;
+        let Some(binding) = self
             .store()
             .find_guest_by_home(tenant_id, &issuer, &subject)
             .await?
-        {
-            return self
-                .reinvite(
-                    caller,
-                    &tenant,
-                    &settings,
-                    binding.guest_id,
-                    address,
-                    redirect,
-                    &request,
-                    cc,
-                )
-                .await;
-        }
-        // 6. Conflicts with the tenant's recipients (the mail-contact matrix of seed 003).
-        let proxies = match self.store().find_proxy_owner(tenant_id, &address).await? {
-            None => vec![ProxyAddress::primary(address.clone())],
-            Some((RecipientKind::Contact, _)) if user_type == UserType::Guest => Vec::new(),
-            Some((RecipientKind::Contact, _)) => {
-                return Err(bad("proxyAddressConflict", format!("A mail contact in {} already uses {address}. Invite as a guest (the contact is kept), or remove the contact first.", tenant.display_name)));
-            }
-            Some(_) => {
-                // A concurrent invitation of the same person may have just created the guest.
-                if let Some(binding) = self
-                    .store()
-                    .find_guest_by_home(tenant_id, &issuer, &subject)
-                    .await?
-                {
-                    return self
-                        .reinvite(
-                            caller,
-                            &tenant,
-                            &settings,
-                            binding.guest_id,
-                            address,
-                            redirect,
-                            &request,
-                            cc,
-                        )
-                        .await;
-                }
-                return Err(bad("proxyAddressConflict", format!("{address} already belongs to a user or group of {}. That person should sign in with their own account.", tenant.display_name)));
-            }
+        else {
+            return Ok(None);
         };
-        let proxies = if user_type == UserType::Member {
-            Vec::new()
-        } else {
-            proxies
+        let outcome = self
+            .reinvite(
+                invitee.caller,
+                invitee.tenant,
+                invitee.settings,
+                binding.guest_id,
+                invitee.address.clone(),
+                invitee.redirect.clone(),
+                invitee.request,
+                invitee.cc.clone(),
+            )
+            .await?;
+        Ok(Some(outcome))
+    }
+
+    /// Check 6 (the tenant's recipients, the mail-contact matrix of seed 003), then a new
+    /// guest under the first free UPN; a concurrent invitation of the same person answers as a
+    /// re-invitation.
+    async fn invite_new_guest(
+        &self,
+        invitee: Invitee<'_>,
+    ) -> Result<InvitationOutcome, GraphError> {
+        let Some(proxies) = self.invitee_proxies(&invitee).await? else {
+            // A concurrent invitation of the same person may have just created the guest.
+            if let Some(outcome) = self.reinvite_if_bound(&invitee).await? {
+                return Ok(outcome);
+            }
+            let address = &invitee.address;
+            return Err(bad("proxyAddressConflict", format!("{address} already belongs to a user or group of {}. That person should sign in with their own account.", invitee.tenant.display_name)));
         };
         let mut last_error = None;
         for suffix in 0..5 {
-            match self
-                .create_guest(
-                    caller,
-                    &tenant,
-                    &settings,
-                    &home,
-                    &address,
-                    user_type,
-                    proxies.clone(),
-                    redirect.clone(),
-                    &request,
-                    cc.clone(),
-                    suffix,
-                )
-                .await
-            {
+            match self.create_invitee(&invitee, proxies.clone(), suffix).await {
                 Ok(outcome) => return Ok(outcome),
                 // Someone invited the same person at the same moment: answer as a re-invitation;
                 // otherwise a different person holds the UPN and the next suffix is tried.
                 Err(CreateError::UpnTaken | CreateError::AlreadyBound) => {
-                    if let Some(binding) = self
-                        .store()
-                        .find_guest_by_home(tenant_id, &issuer, &subject)
-                        .await?
-                    {
-                        return self
-                            .reinvite(
-                                caller,
-                                &tenant,
-                                &settings,
-                                binding.guest_id,
-                                address,
-                                redirect,
-                                &request,
-                                cc,
-                            )
-                            .await;
+                    if let Some(outcome) = self.reinvite_if_bound(&invitee).await? {
+                        return Ok(outcome);
                     }
                     last_error = Some(GraphError::Internal("binding vanished".into()));
-                    // A different person holds this UPN: try the next suffix.
                 }
                 Err(CreateError::Graph(error)) => return Err(error),
             }
@@ -308,9 +390,34 @@ impl App {
         Err(last_error.unwrap_or_else(|| {
             bad(
                 "proxyAddressConflict",
-                format!("No free user principal name could be made for {address}."),
+                format!(
+                    "No free user principal name could be made for {}.",
+                    invitee.address
+                ),
             )
         }))
+    }
+
+    /// The new guest's proxy addresses; `None` when a user or group already holds the address.
+    async fn invitee_proxies(
+        &self,
+        invitee: &Invitee<'_>,
+    ) -> Result<Option<Vec<ProxyAddress>>, GraphError> {
+        let address = &invitee.address;
+        let guest = invitee.user_type == UserType::Guest;
+        let owner = self
+            .store()
+            .find_proxy_owner(invitee.tenant.id, address)
+            .await?;
+        let proxies = match owner {
+            None => vec![ProxyAddress::primary(address.clone())],
+            Some((RecipientKind::Contact, _)) if guest => Vec::new(),
+            Some((RecipientKind::Contact, _)) => {
+                return Err(bad("proxyAddressConflict", format!("A mail contact in {} already uses {address}. Invite as a guest (the contact is kept), or remove the contact first.", invitee.tenant.display_name)));
+            }
+            Some(_) => return Ok(None),
+        };
+        Ok(Some(if guest { proxies } else { Vec::new() }))
     }
 
     fn expiry(&self, settings: &TenantSettings, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -393,66 +500,38 @@ impl App {
         Ok(vec![Write::EnqueueMail(sealed)])
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn create_guest(
+    /// A new guest (user, binding, invitation, audit, mail and sponsors in one transaction)
+    /// under the `suffix`th candidate UPN.
+    async fn create_invitee(
         &self,
-        caller: &Caller,
-        tenant: &Tenant,
-        settings: &TenantSettings,
-        home: &HomeAccount,
-        address: &EmailAddress,
-        user_type: UserType,
+        invitee: &Invitee<'_>,
         proxies: Vec<ProxyAddress>,
-        redirect: String,
-        request: &InvitationRequest,
-        cc: Vec<EmailAddress>,
         suffix: u32,
     ) -> Result<InvitationOutcome, CreateError> {
+        let Invitee {
+            caller,
+            tenant,
+            settings,
+            request,
+            address,
+            ..
+        } = invitee;
         let now = self.now();
-        let upn = guest_upn(address, tenant, suffix).ok_or_else(|| {
-            CreateError::Graph(bad(
-                "invalidEmailAddress",
-                format!("No user principal name can be made from {address}."),
-            ))
-        })?;
-        let display_name = request
-            .invited_user_display_name
-            .clone()
-            .filter(|d| !d.trim().is_empty())
-            .unwrap_or_else(|| address.local_part().to_owned());
-        let mut user = User::member(
-            ObjectId::from_uuid(uuid::Uuid::new_v4()),
-            upn.clone(),
-            display_name,
-            now,
-        );
-        user.user_type = user_type;
-        user.creation_type = Some(CreationType::Invitation);
-        user.external_user_state = Some(ExternalUserState::PendingAcceptance);
-        user.external_user_state_changed_at = Some(now);
-        user.identities = vec![ObjectIdentity {
-            sign_in_type: "userPrincipalName".into(),
-            issuer: tenant.initial_domain.to_string(),
-            issuer_assigned_id: upn.to_string(),
-        }];
-        user.mail = Some(address.clone());
-        user.other_mails = vec![address.clone()];
-        user.proxy_addresses = proxies;
-        user.hidden_from_address_lists = true;
+        let user = new_guest(invitee, proxies, suffix, now).map_err(CreateError::Graph)?;
         let (invitation, ticket) = self
             .new_invitation(
                 settings,
                 caller,
                 &user,
                 address,
-                &redirect,
+                &invitee.redirect,
                 InvitationStatus::PendingAcceptance,
             )
             .map_err(CreateError::Graph)?;
         let url = self.redeem_url(tenant, &ticket);
         let mut writes = vec![
             Write::InsertUser(user.clone()),
-            Write::PutGuestBinding(home.binding(user.id, false)),
+            Write::PutGuestBinding(invitee.home.binding(user.id, false)),
             Write::InsertInvitation(invitation.clone()),
             self.directory_audit(
                 caller,
@@ -463,6 +542,7 @@ impl App {
                 &user.display_name,
             ),
         ];
+        let cc = invitee.cc.clone();
         writes.extend(
             self.mail_writes(tenant, caller, request, address, cc.clone(), &url)
                 .map_err(CreateError::Graph)?,
@@ -470,25 +550,8 @@ impl App {
         writes.extend(crate::directory::invitation_sponsor_writes(
             caller, user.id, request,
         ));
-        match self.store().apply(tenant.id, writes).await {
-            Ok(()) => {}
-            Err(StoreError::Conflict(Conflict::UserPrincipalName(_))) => {
-                return Err(CreateError::UpnTaken)
-            }
-            Err(StoreError::Conflict(Conflict::Precondition(_))) => {
-                return Err(CreateError::AlreadyBound)
-            }
-            Err(StoreError::Conflict(Conflict::ProxyAddress(address))) => {
-                return Err(CreateError::Graph(bad(
-                    "proxyAddressConflict",
-                    format!(
-                        "{address} already belongs to another recipient of {}.",
-                        tenant.display_name
-                    ),
-                )))
-            }
-            Err(other) => return Err(CreateError::Graph(other.into())),
-        }
+        let applied = self.store().apply(tenant.id, writes).await;
+        applied.map_err(|error| create_error(error, tenant))?;
         self.mail_wakeup().notify_one();
         Ok(InvitationOutcome {
             invitation,
@@ -515,26 +578,7 @@ impl App {
         cc: Vec<EmailAddress>,
     ) -> Result<InvitationOutcome, GraphError> {
         let mut guest = self.store().get_user(tenant.id, guest_id).await?;
-        let mut writes = Vec::new();
-        // A new address of the same home account joins otherMails and, when free, the proxies.
-        if !guest.other_mails.contains(&address) && guest.mail.as_ref() != Some(&address) {
-            guest.other_mails.push(address.clone());
-            if !guest.proxy_addresses.is_empty()
-                && self
-                    .store()
-                    .find_proxy_owner(tenant.id, &address)
-                    .await?
-                    .is_none()
-            {
-                guest
-                    .proxy_addresses
-                    .push(ProxyAddress::secondary(address.clone()));
-            }
-            writes.push(addresses_patch(&guest));
-        } else if !guest.other_mails.contains(&address) {
-            guest.other_mails.push(address.clone());
-            writes.push(addresses_patch(&guest));
-        }
+        let mut writes = self.new_address(tenant, &mut guest, &address).await?;
         let accepted = guest.external_user_state == Some(ExternalUserState::Accepted)
             || guest.external_user_state.is_none();
         let (status, invitation, url) = if accepted {
@@ -548,18 +592,7 @@ impl App {
             )?;
             ("Completed", invitation, self.tenant_link(tenant))
         } else {
-            for old in self
-                .store()
-                .list_invitations_for_user(tenant.id, guest.id)
-                .await?
-            {
-                if old.status == InvitationStatus::PendingAcceptance {
-                    writes.push(Write::UpdateInvitation(Invitation {
-                        status: InvitationStatus::Superseded,
-                        ..old
-                    }));
-                }
-            }
+            writes.extend(self.superseded(tenant, guest.id).await?);
             let (invitation, ticket) = self.new_invitation(
                 settings,
                 caller,
@@ -597,6 +630,77 @@ impl App {
         })
     }
 
+    /// A new address of the same home account joins otherMails and, when free, the proxies.
+    async fn new_address(
+        &self,
+        tenant: &Tenant,
+        guest: &mut User,
+        address: &EmailAddress,
+    ) -> Result<Vec<Write>, GraphError> {
+        if guest.other_mails.contains(address) {
+            return Ok(Vec::new());
+        }
+        guest.other_mails.push(address.clone());
+        if guest.mail.as_ref() != Some(address)
+            && !guest.proxy_addresses.is_empty()
+            && self
+                .store()
+                .find_proxy_owner(tenant.id, address)
+                .await?
+                .is_none()
+        {
+            guest
+                .proxy_addresses
+                .push(ProxyAddress::secondary(address.clone()));
+        }
+        Ok(vec![addresses_patch(guest)])
+    }
+
+    /// The pending invitations of `guest_id`, superseded by a new one.
+    async fn superseded(
+        &self,
+        tenant: &Tenant,
+        guest_id: ObjectId,
+    ) -> Result<Vec<Write>, GraphError> {
+        let invitations = self
+            .store()
+            .list_invitations_for_user(tenant.id, guest_id)
+            .await?;
+        Ok(invitations
+            .into_iter()
+            .filter(|old| old.status == InvitationStatus::PendingAcceptance)
+            .map(|old| {
+                Write::UpdateInvitation(Invitation {
+                    status: InvitationStatus::Superseded,
+                    ..old
+                })
+            })
+            .collect())
+    }
+
+    /// The guest a reset names (`invitedUser.id`), for administrators only.
+    async fn guest_to_reset(
+        &self,
+        caller: &Caller,
+        tenant: &Tenant,
+        request: &InvitationRequest,
+    ) -> Result<User, GraphError> {
+        if !caller.administers_users() {
+            return Err(GraphError::denied("resetRedemptionNotAllowed", "Only administrators (Global Administrator, User Administrator) can reset a guest's redemption."));
+        }
+        let id = request.invited_user_id.as_deref().ok_or_else(|| {
+            GraphError::bad_request(
+                "resetRedemption needs invitedUser.id: the guest whose redemption is reset.",
+            )
+        })?;
+        let id = ObjectId::parse(id).map_err(|_| GraphError::NotFound(id.to_owned()))?;
+        match self.store().get_user(tenant.id, id).await {
+            Ok(user) => Ok(user),
+            Err(StoreError::NotFound) => Err(GraphError::NotFound(id.to_string())),
+            Err(other) => Err(other.into()),
+        }
+    }
+
     /// `resetRedemption`: the same object (id, groups, app assignments) goes back to pending and
     /// will be bound to whoever redeems the new invitation as the (possibly new) address.
     #[allow(clippy::too_many_arguments)]
@@ -611,32 +715,9 @@ impl App {
         redirect: String,
         cc: Vec<EmailAddress>,
     ) -> Result<InvitationOutcome, GraphError> {
-        let admin = caller.administers_users();
-        if !admin {
-            return Err(GraphError::denied("resetRedemptionNotAllowed", "Only administrators (Global Administrator, User Administrator) can reset a guest's redemption."));
-        }
-        let id = request.invited_user_id.as_deref().ok_or_else(|| {
-            GraphError::bad_request(
-                "resetRedemption needs invitedUser.id: the guest whose redemption is reset.",
-            )
-        })?;
-        let id = ObjectId::parse(id).map_err(|_| GraphError::NotFound(id.to_owned()))?;
-        let mut guest = match self.store().get_user(tenant.id, id).await {
-            Ok(user) => user,
-            Err(StoreError::NotFound) => return Err(GraphError::NotFound(id.to_string())),
-            Err(other) => return Err(other.into()),
-        };
+        let mut guest = self.guest_to_reset(caller, tenant, &request).await?;
         let now = self.now();
-        guest.external_user_state = Some(ExternalUserState::PendingAcceptance);
-        guest.external_user_state_changed_at = Some(now);
-        guest.identities = vec![ObjectIdentity {
-            sign_in_type: "userPrincipalName".into(),
-            issuer: tenant.initial_domain.to_string(),
-            issuer_assigned_id: guest.user_principal_name.to_string(),
-        }];
-        if !guest.other_mails.contains(&address) {
-            guest.other_mails.push(address.clone());
-        }
+        pending_again(&mut guest, tenant, &address, now);
         let mut writes = vec![
             Write::DeleteGuestBinding { guest_id: guest.id },
             Write::RevokeUserTokens {
@@ -644,18 +725,7 @@ impl App {
                 at: now,
             },
         ];
-        for old in self
-            .store()
-            .list_invitations_for_user(tenant.id, guest.id)
-            .await?
-        {
-            if old.status == InvitationStatus::PendingAcceptance {
-                writes.push(Write::UpdateInvitation(Invitation {
-                    status: InvitationStatus::Superseded,
-                    ..old
-                }));
-            }
-        }
+        writes.extend(self.superseded(tenant, guest.id).await?);
         let (invitation, ticket) = self.new_invitation(
             settings,
             caller,
@@ -665,15 +735,16 @@ impl App {
             InvitationStatus::PendingAcceptance,
         )?;
         let url = self.redeem_url(tenant, &ticket);
+        let changes = UserChanges {
+            external_user_state: Some(guest.external_user_state),
+            external_user_state_changed_at: Some(guest.external_user_state_changed_at),
+            identities: Some(guest.identities.clone()),
+            other_mails: Some(guest.other_mails.clone()),
+            ..UserChanges::default()
+        };
         writes.push(Write::PatchUser {
             id: guest.id,
-            changes: UserChanges {
-                external_user_state: Some(guest.external_user_state),
-                external_user_state_changed_at: Some(guest.external_user_state_changed_at),
-                identities: Some(guest.identities.clone()),
-                other_mails: Some(guest.other_mails.clone()),
-                ..UserChanges::default()
-            },
+            changes,
         });
         writes.push(Write::PutGuestBinding(home.binding(guest.id, false)));
         writes.push(Write::InsertInvitation(invitation.clone()));
@@ -686,17 +757,17 @@ impl App {
             &guest.display_name,
         ));
         writes.extend(self.mail_writes(tenant, caller, &request, &address, cc.clone(), &url)?);
-        match self.store().apply(tenant.id, writes).await {
-            Err(StoreError::Conflict(Conflict::Precondition(_))) => {
-                return Err(bad(
+        if let Err(error) = self.store().apply(tenant.id, writes).await {
+            return Err(match error {
+                StoreError::Conflict(Conflict::Precondition(_)) => bad(
                     "proxyAddressConflict",
                     format!(
                         "Another guest of {} already stands for {address}.",
                         tenant.display_name
                     ),
-                ))
-            }
-            other => other?,
+                ),
+                other => other.into(),
+            });
         }
         self.mail_wakeup().notify_one();
         Ok(InvitationOutcome {

@@ -3,9 +3,8 @@
 //! receive the invitation e-mail).
 
 use crate::secrets::digest_hex;
-use crate::tokens::flow::{
-    error_page_outcome, portal_app, server_error_outcome, FlowOutcome, Page, ShownPage,
-};
+use crate::sign_in::outcome::{ErrorPage, FlowOutcome, Page, ShownPage};
+use crate::sign_in::portal_app;
 use crate::App;
 use portico_model::oauth::{AuthorizationRequest, FlowPurpose, FlowStep, LoginFlow};
 use portico_model::tenant::Tenant;
@@ -15,18 +14,11 @@ use portico_store::Write;
 impl App {
     /// `GET /redeem?tenant=…&ticket=…`.
     pub async fn begin_redemption(&self, tenant_segment: &str, ticket: &str) -> FlowOutcome {
-        let invalid = || {
-            error_page_outcome(
-                90075,
-                "This link is not valid",
-                "The invitation link is not valid.",
-                "Ask the person who invited you for a new invitation.",
-            )
-        };
+        let invalid = || FlowOutcome::from(ErrorPage::invalid_invitation_link());
         let tenant = match self.resolve_tenant(tenant_segment).await {
             Ok(Some(tenant)) => tenant,
             Ok(None) => return invalid(),
-            Err(error) => return server_error_outcome(error),
+            Err(error) => return ErrorPage::server(error).into(),
         };
         let invitation = match self
             .store()
@@ -35,11 +27,9 @@ impl App {
         {
             Ok(Some(invitation)) => invitation,
             Ok(None) => return invalid(),
-            Err(error) => return server_error_outcome(error),
+            Err(error) => return ErrorPage::server(error).into(),
         };
-        if let Some(page) =
-            crate::tokens::guest_flow_unusable(&invitation, &tenant, self.now(), self)
-        {
+        if let Some(page) = crate::sign_in::unusable(&invitation, &tenant, self.now(), self) {
             return page;
         }
         let purpose = FlowPurpose::Redeem {
@@ -58,15 +48,8 @@ impl App {
     pub async fn begin_portal(&self, segment: &str) -> FlowOutcome {
         let tenant = match self.resolve_tenant(segment).await {
             Ok(Some(tenant)) => tenant,
-            Ok(None) => {
-                return error_page_outcome(
-                    90002,
-                    "We couldn't find that organization",
-                    format!("Tenant '{segment}' not found."),
-                    "Check the link.",
-                )
-            }
-            Err(error) => return server_error_outcome(error),
+            Ok(None) => return ErrorPage::tenant_not_found(segment, "Check the link.").into(),
+            Err(error) => return ErrorPage::server(error).into(),
         };
         let target = format!(
             "{}portico/signed-in?tenant={}",
@@ -87,7 +70,7 @@ impl App {
         let now = self.now();
         let (Some(secret), Some(csrf)) = (crate::tokens::new_secret(), crate::tokens::new_secret())
         else {
-            return server_error_outcome("no random source");
+            return ErrorPage::server("no random source").into();
         };
         let request = AuthorizationRequest {
             client_id: ClientId::from_uuid(uuid::Uuid::nil()),
@@ -116,7 +99,7 @@ impl App {
             .apply(tenant.id, vec![Write::InsertLoginFlow(flow)])
             .await
         {
-            return server_error_outcome(error);
+            return ErrorPage::server(error).into();
         }
         FlowOutcome::Show(Box::new(ShownPage {
             page: Page::Identify { login_hint },

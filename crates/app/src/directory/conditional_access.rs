@@ -5,8 +5,9 @@ use super::access::{Caller, GraphError};
 use super::permissions::Operation;
 use crate::App;
 use portico_model::conditional_access::{
-    BuiltInControl, ConditionalAccessPolicy, Conditions, ExternalTenants, GrantControls,
-    GrantOperator, GuestsOrExternalUsers, NamedLocation, PolicyState, TermsOfUse,
+    ApplicationConditions, BuiltInControl, ConditionalAccessPolicy, Conditions, ExternalTenants,
+    GrantControls, GrantOperator, GuestsOrExternalUsers, LocationConditions, NamedLocation,
+    PlatformConditions, PolicyState, TermsOfUse, UserConditions,
 };
 use portico_model::ObjectId;
 use portico_store::{StoreError, Write};
@@ -119,7 +120,20 @@ pub fn validate_policy(
         return Err("'displayName' is required and cannot be empty.".into());
     }
     let conditions = &mut policy.conditions;
-    let users = &mut conditions.users;
+    check_users(&mut conditions.users)?;
+    check_applications(&mut conditions.applications)?;
+    check_client_app_types(&mut conditions.client_app_types)?;
+    if let Some(platforms) = &mut conditions.platforms {
+        check_platforms(platforms)?;
+    }
+    if let Some(places) = &mut conditions.locations {
+        check_locations(places, locations)?;
+    }
+    check_grant(policy, terms)
+}
+
+/// `conditions.users`: keywords spelled right, ids well formed, and someone included.
+fn check_users(users: &mut UserConditions) -> Result<(), String> {
     keywords_or_ids(
         "conditions.users.includeUsers",
         &mut users.include_users,
@@ -151,8 +165,11 @@ pub fn validate_policy(
     {
         return Err("The policy applies to no users: set 'conditions.users' with includeUsers (for example [\"All\"] or [\"GuestsOrExternalUsers\"]), includeGroups, includeRoles or includeGuestsOrExternalUsers.".into());
     }
+    Ok(())
+}
 
-    let apps = &mut conditions.applications;
+/// `conditions.applications`: keywords or app ids, and some app included.
+fn check_applications(apps: &mut ApplicationConditions) -> Result<(), String> {
     keywords_or_ids(
         "conditions.applications.includeApplications",
         &mut apps.include_applications,
@@ -166,63 +183,77 @@ pub fn validate_policy(
     if apps.include_applications.is_empty() {
         return Err("The policy applies to no applications: set 'conditions.applications.includeApplications' (for example [\"All\"] or app ids).".into());
     }
+    Ok(())
+}
 
-    for kind in conditions.client_app_types.iter_mut() {
+/// `conditions.clientAppTypes`: known types, `all` alone.
+fn check_client_app_types(kinds: &mut [String]) -> Result<(), String> {
+    for kind in kinds.iter_mut() {
         *kind = canonical("conditions.clientAppTypes", kind, CLIENT_APP_TYPES)?;
     }
-    if conditions.client_app_types.len() > 1
-        && conditions.client_app_types.iter().any(|k| k == "all")
-    {
+    if kinds.len() > 1 && kinds.iter().any(|k| k == "all") {
         return Err("'all' in 'conditions.clientAppTypes' cannot be combined with other client app types; send it alone.".into());
     }
+    Ok(())
+}
 
-    if let Some(platforms) = &mut conditions.platforms {
-        for (property, list) in [
-            (
-                "conditions.platforms.includePlatforms",
-                &mut platforms.include_platforms,
-            ),
-            (
-                "conditions.platforms.excludePlatforms",
-                &mut platforms.exclude_platforms,
-            ),
-        ] {
-            for platform in list.iter_mut() {
-                *platform = canonical(property, platform, PLATFORMS)?;
-            }
-        }
-        if platforms.include_platforms.is_empty() {
-            return Err("'conditions.platforms.includePlatforms' is required when 'conditions.platforms' is set (for example [\"all\"]); or send platforms: null.".into());
+/// `conditions.platforms`: known platforms, some included.
+fn check_platforms(platforms: &mut PlatformConditions) -> Result<(), String> {
+    for (property, list) in [
+        (
+            "conditions.platforms.includePlatforms",
+            &mut platforms.include_platforms,
+        ),
+        (
+            "conditions.platforms.excludePlatforms",
+            &mut platforms.exclude_platforms,
+        ),
+    ] {
+        for platform in list.iter_mut() {
+            *platform = canonical(property, platform, PLATFORMS)?;
         }
     }
+    if platforms.include_platforms.is_empty() {
+        return Err("'conditions.platforms.includePlatforms' is required when 'conditions.platforms' is set (for example [\"all\"]); or send platforms: null.".into());
+    }
+    Ok(())
+}
 
-    if let Some(places) = &mut conditions.locations {
-        for (property, list) in [
-            (
-                "conditions.locations.includeLocations",
-                &mut places.include_locations,
-            ),
-            (
-                "conditions.locations.excludeLocations",
-                &mut places.exclude_locations,
-            ),
-        ] {
-            for place in list.iter_mut() {
-                *place = keyword_or_id(property, place, LOCATION_KEYWORDS)?;
-                if !LOCATION_KEYWORDS.contains(&place.as_str())
-                    && !locations.iter().any(|l| l.id.to_string() == *place)
-                {
-                    return Err(format!(
-                        "'{property}' refers to named location '{place}', which does not exist in this tenant. Create it first (POST /identity/conditionalAccess/namedLocations) or use All / AllTrusted."
-                    ));
-                }
+/// `conditions.locations`: keywords or the tenant's own named locations, some included.
+fn check_locations(
+    places: &mut LocationConditions,
+    locations: &[NamedLocation],
+) -> Result<(), String> {
+    for (property, list) in [
+        (
+            "conditions.locations.includeLocations",
+            &mut places.include_locations,
+        ),
+        (
+            "conditions.locations.excludeLocations",
+            &mut places.exclude_locations,
+        ),
+    ] {
+        for place in list.iter_mut() {
+            *place = keyword_or_id(property, place, LOCATION_KEYWORDS)?;
+            if !LOCATION_KEYWORDS.contains(&place.as_str())
+                && !locations.iter().any(|l| l.id.to_string() == *place)
+            {
+                return Err(format!(
+                    "'{property}' refers to named location '{place}', which does not exist in this tenant. Create it first (POST /identity/conditionalAccess/namedLocations) or use All / AllTrusted."
+                ));
             }
         }
-        if places.include_locations.is_empty() {
-            return Err("'conditions.locations.includeLocations' is required when 'conditions.locations' is set (for example [\"All\"]); or send locations: null.".into());
-        }
     }
+    if places.include_locations.is_empty() {
+        return Err("'conditions.locations.includeLocations' is required when 'conditions.locations' is set (for example [\"All\"]); or send locations: null.".into());
+    }
+    Ok(())
+}
 
+/// `grantControls`: the tenant's own terms, at least one control, `block` alone, Entra's rule
+/// for `passwordChange`.
+fn check_grant(policy: &mut ConditionalAccessPolicy, terms: &[TermsOfUse]) -> Result<(), String> {
     let Some(grant) = &mut policy.grant_controls else {
         return Err("The policy has no grant controls: set 'grantControls' with builtInControls (for example [\"mfa\"] or [\"block\"]) or termsOfUse.".into());
     };

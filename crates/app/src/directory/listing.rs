@@ -111,6 +111,50 @@ impl Collection for MailContact {
     }
 }
 
+/// A `$search` page: up to `SEARCH_SCAN_LIMIT` items fetched, matched in memory, paged by offset.
+async fn searched<T: Collection>(
+    store: &dyn Store,
+    tenant: TenantId,
+    options: &QueryOptions,
+    order_by: Vec<(String, portico_odata::Direction)>,
+    start: Start,
+    search: &portico_odata::Search,
+) -> Result<Listing<T>, GraphError> {
+    let top = options.top;
+    let all = T::fetch(
+        store,
+        tenant,
+        DirectoryQuery {
+            filter: options.filter.clone(),
+            order_by,
+            start: Start::Offset(0),
+            limit: SEARCH_SCAN_LIMIT,
+        },
+    )
+    .await?;
+    let matching: Vec<T> = all
+        .into_iter()
+        .filter(|item| item.matches(search))
+        .collect();
+    let offset = match start {
+        Start::Offset(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        Start::AfterId(_) => 0,
+    };
+    let total = matching.len();
+    let items: Vec<T> = matching
+        .into_iter()
+        .skip(offset)
+        .take(top as usize)
+        .collect();
+    let end = offset + items.len();
+    let next = (end < total).then(|| format!("offset:{end}"));
+    Ok(Listing {
+        items,
+        next,
+        count: options.count.then_some(total as u64),
+    })
+}
+
 /// A page of `T` in `tenant`, applying `$search` in memory.
 async fn list<T: Collection>(
     store: &dyn Store,
@@ -136,38 +180,7 @@ async fn list<T: Collection>(
     };
     let top = options.top;
     if let Some(search) = &options.search {
-        let all = T::fetch(
-            store,
-            tenant,
-            DirectoryQuery {
-                filter: options.filter.clone(),
-                order_by,
-                start: Start::Offset(0),
-                limit: SEARCH_SCAN_LIMIT,
-            },
-        )
-        .await?;
-        let matching: Vec<T> = all
-            .into_iter()
-            .filter(|item| item.matches(search))
-            .collect();
-        let offset = match start {
-            Start::Offset(n) => usize::try_from(n).unwrap_or(usize::MAX),
-            Start::AfterId(_) => 0,
-        };
-        let total = matching.len();
-        let items: Vec<T> = matching
-            .into_iter()
-            .skip(offset)
-            .take(top as usize)
-            .collect();
-        let end = offset + items.len();
-        let next = (end < total).then(|| format!("offset:{end}"));
-        return Ok(Listing {
-            items,
-            next,
-            count: options.count.then_some(total as u64),
-        });
+        return searched(store, tenant, options, order_by, start, search).await;
     }
     let mut items = T::fetch(
         store,

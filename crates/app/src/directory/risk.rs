@@ -5,6 +5,7 @@
 use super::access::{Caller, GraphError};
 use super::permissions::Operation;
 use crate::{App, AppError};
+use chrono::{DateTime, Utc};
 use portico_model::conditional_access::RiskLevel;
 use portico_model::logs::AuditTarget;
 use portico_model::risk::{RiskState, RiskyUser};
@@ -124,18 +125,13 @@ impl App {
             .await
     }
 
-    /// Checks every id first (this tenant's own users only), then changes all in one transaction
-    /// with one audit record naming them.
-    async fn admin_risk_action(
+    /// The users an administrator's risk action names: this tenant's own users (a guest's risk
+    /// belongs to its home), each once, at most `MAX_USER_IDS`.
+    async fn risk_targets(
         &self,
-        caller: &Caller,
+        tenant: TenantId,
         user_ids: &[String],
-        action: AdminAction,
-    ) -> Result<(), GraphError> {
-        caller.require(match action {
-            AdminAction::ConfirmCompromised => Operation::ConfirmCompromised,
-            AdminAction::Dismiss => Operation::DismissRisk,
-        })?;
+    ) -> Result<Vec<User>, GraphError> {
         if user_ids.is_empty() {
             return Err(GraphError::bad_request(
                 "'userIds' is empty: list the object ids of the users to change.",
@@ -147,7 +143,6 @@ impl App {
                 user_ids.len()
             )));
         }
-        let tenant = caller.tenant();
         let mut users = Vec::new();
         for id in user_ids {
             let not_found = || GraphError::NotFound(id.clone());
@@ -173,38 +168,30 @@ impl App {
                 users.push(user);
             }
         }
+        Ok(users)
+    }
+
+    /// Checks every id first (this tenant's own users only), then changes all in one transaction
+    /// with one audit record naming them.
+    async fn admin_risk_action(
+        &self,
+        caller: &Caller,
+        user_ids: &[String],
+        action: AdminAction,
+    ) -> Result<(), GraphError> {
+        caller.require(match action {
+            AdminAction::ConfirmCompromised => Operation::ConfirmCompromised,
+            AdminAction::Dismiss => Operation::DismissRisk,
+        })?;
+        let tenant = caller.tenant();
+        let users = self.risk_targets(tenant, user_ids).await?;
         let now = self.now();
         let mut writes = Vec::new();
         for user in &users {
             let existing = self.store().find_risky_user(tenant, user.id).await?;
-            let record = match (action, existing) {
-                (AdminAction::ConfirmCompromised, existing) => {
-                    let mut record = existing.unwrap_or(RiskyUser {
-                        user_id: user.id,
-                        risk_level: RiskLevel::None,
-                        risk_state: RiskState::None,
-                        risk_detail: "none".into(),
-                        updated_at: now,
-                        simulated_sign_in_risk: RiskLevel::None,
-                    });
-                    record.risk_level = RiskLevel::High;
-                    record.risk_state = RiskState::ConfirmedCompromised;
-                    record.risk_detail = "adminConfirmedUserCompromised".into();
-                    record
-                }
-                // Nothing to dismiss for a user who never had risk.
-                (AdminAction::Dismiss, None) => continue,
-                (AdminAction::Dismiss, Some(mut record)) => {
-                    record.risk_level = RiskLevel::None;
-                    record.risk_state = RiskState::Dismissed;
-                    record.risk_detail = "adminDismissedAllRiskForUser".into();
-                    record
-                }
-            };
-            writes.push(Write::PutRiskyUser(RiskyUser {
-                updated_at: now,
-                ..record
-            }));
+            if let Some(record) = risk_after(action, user.id, existing, now) {
+                writes.push(Write::PutRiskyUser(record));
+            }
         }
         let activity = match action {
             AdminAction::ConfirmCompromised => "Confirm user compromised",
@@ -295,4 +282,41 @@ impl App {
             .await?;
         Ok(record)
     }
+}
+
+/// A user's risk record after an administrator's action; `None` when a dismissal finds no risk.
+fn risk_after(
+    action: AdminAction,
+    user_id: ObjectId,
+    existing: Option<RiskyUser>,
+    now: DateTime<Utc>,
+) -> Option<RiskyUser> {
+    let record = match (action, existing) {
+        (AdminAction::ConfirmCompromised, existing) => {
+            let mut record = existing.unwrap_or(RiskyUser {
+                user_id,
+                risk_level: RiskLevel::None,
+                risk_state: RiskState::None,
+                risk_detail: "none".into(),
+                updated_at: now,
+                simulated_sign_in_risk: RiskLevel::None,
+            });
+            record.risk_level = RiskLevel::High;
+            record.risk_state = RiskState::ConfirmedCompromised;
+            record.risk_detail = "adminConfirmedUserCompromised".into();
+            record
+        }
+        // Nothing to dismiss for a user who never had risk.
+        (AdminAction::Dismiss, None) => return None,
+        (AdminAction::Dismiss, Some(mut record)) => {
+            record.risk_level = RiskLevel::None;
+            record.risk_state = RiskState::Dismissed;
+            record.risk_detail = "adminDismissedAllRiskForUser".into();
+            record
+        }
+    };
+    Some(RiskyUser {
+        updated_at: now,
+        ..record
+    })
 }

@@ -233,36 +233,8 @@ impl App {
             .await?;
         let read = user.clone();
         let mut writes = Vec::new();
-        if let Some(name) = patch.display_name {
-            if name.trim().is_empty() {
-                return Err(invalid_value("displayName"));
-            }
-            user.display_name = name;
-        }
-        if let Some(given) = patch.given_name {
-            user.given_name = given;
-        }
-        if let Some(surname) = patch.surname {
-            user.surname = surname;
-        }
-        if let Some(mail) = patch.mail {
-            let mail = mail
-                .map(|m| EmailAddress::parse(&m).map_err(|_| invalid_value("mail")))
-                .transpose()?;
-            set_mail(&mut user, mail);
-        }
-        if let Some(others) = patch.other_mails {
-            if others.len() > 250 {
-                return Err(invalid_value("otherMails"));
-            }
-            user.other_mails = others
-                .iter()
-                .map(|m| EmailAddress::parse(m).map_err(|_| invalid_value("otherMails")))
-                .collect::<Result<_, _>>()?;
-        }
-        if let Some(kind) = patch.user_type {
-            user.user_type = parse_user_type(&kind)?;
-        }
+        let mut patch = patch;
+        patch_names(&mut user, &mut patch)?;
         apply_profile(&mut user.profile, patch.profile)?;
         let mut revoke = false;
         if let Some(enabled) = patch.account_enabled {
@@ -388,6 +360,41 @@ fn set_mail(user: &mut User, mail: Option<EmailAddress>) {
         }
     }
     user.mail = mail;
+}
+
+/// The names, addresses and type a PATCH sets (taken from `patch`).
+fn patch_names(user: &mut User, patch: &mut UserPatch) -> Result<(), GraphError> {
+    if let Some(name) = patch.display_name.take() {
+        if name.trim().is_empty() {
+            return Err(invalid_value("displayName"));
+        }
+        user.display_name = name;
+    }
+    if let Some(given) = patch.given_name.take() {
+        user.given_name = given;
+    }
+    if let Some(surname) = patch.surname.take() {
+        user.surname = surname;
+    }
+    if let Some(mail) = patch.mail.take() {
+        let mail = mail
+            .map(|m| EmailAddress::parse(&m).map_err(|_| invalid_value("mail")))
+            .transpose()?;
+        set_mail(user, mail);
+    }
+    if let Some(others) = patch.other_mails.take() {
+        if others.len() > 250 {
+            return Err(invalid_value("otherMails"));
+        }
+        user.other_mails = others
+            .iter()
+            .map(|m| EmailAddress::parse(m).map_err(|_| invalid_value("otherMails")))
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(kind) = patch.user_type.take() {
+        user.user_type = parse_user_type(&kind)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

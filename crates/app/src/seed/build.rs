@@ -108,6 +108,27 @@ impl Builder<'_> {
             .get(key)
             .copied()
             .ok_or_else(|| invalid(key, "unknown key"))?;
+        let (tenant, tenant_settings) = self.tenant_row(key, id, seed)?;
+        let mut writes = vec![Write::CreateTenant(tenant, tenant_settings)];
+        writes.extend(self.people(key, id, seed)?);
+        // Portico's own portal, an application of every tenant (crate::portal).
+        let portal = crate::portal::portal_application(id, self.public_url, self.now)
+            .map_err(|e| invalid(key, e))?;
+        writes.push(Write::InsertApplication(portal));
+        for partner in &seed.partners {
+            writes.push(Write::PutPartner(self.partner(key, partner)?));
+        }
+        writes.extend(self.access_policies(key, id, seed)?);
+        Ok(TenantBatch { tenant: id, writes })
+    }
+
+    /// The tenant and its settings (cross-tenant default, federations).
+    fn tenant_row(
+        &self,
+        key: &str,
+        id: TenantId,
+        seed: &TenantSeed,
+    ) -> Result<(Tenant, TenantSettings), SeedError> {
         let mut domains = seed
             .domains
             .iter()
@@ -143,7 +164,17 @@ impl Builder<'_> {
                     client_secret: federation.client_secret.clone(),
                 });
         }
-        let mut writes = vec![Write::CreateTenant(tenant, tenant_settings)];
+        Ok((tenant, tenant_settings))
+    }
+
+    /// Users (with their roles), groups (with members) and apps (with assignments).
+    fn people(
+        &mut self,
+        key: &str,
+        id: TenantId,
+        seed: &TenantSeed,
+    ) -> Result<Vec<Write>, SeedError> {
+        let mut writes = Vec::new();
         let mut user_ids: HashMap<String, ObjectId> = HashMap::new();
         for user in &seed.users {
             let (user, roles) = self.user(key, id, user)?;
@@ -185,13 +216,17 @@ impl Builder<'_> {
                 });
             }
         }
-        // Portico's own portal, an application of every tenant (crate::portal).
-        let portal = crate::portal::portal_application(id, self.public_url, self.now)
-            .map_err(|e| invalid(key, e))?;
-        writes.push(Write::InsertApplication(portal));
-        for partner in &seed.partners {
-            writes.push(Write::PutPartner(self.partner(key, partner)?));
-        }
+        Ok(writes)
+    }
+
+    /// Named locations, terms of use and the Conditional Access policies that refer to them.
+    fn access_policies(
+        &mut self,
+        key: &str,
+        id: TenantId,
+        seed: &TenantSeed,
+    ) -> Result<Vec<Write>, SeedError> {
+        let mut writes = Vec::new();
         let mut locations = Vec::new();
         for location in &seed.named_locations {
             let location_id = object_id(
@@ -224,7 +259,7 @@ impl Builder<'_> {
                 .map_err(|e| invalid(key, e))?;
             writes.push(Write::PutConditionalAccessPolicy(built));
         }
-        Ok(TenantBatch { tenant: id, writes })
+        Ok(writes)
     }
 
     fn password_hash(&mut self, password: &str) -> Result<String, SeedError> {

@@ -2,21 +2,17 @@
 //! same way — an error page that says who must act, or an Entra-shaped protocol error.
 
 use super::facts::Attempt;
+use crate::sign_in::outcome::ErrorPage;
 use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::tokens::errors::OAuthError;
-use crate::tokens::flow::ErrorPage;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::ObjectId;
-use portico_policy::decision::{Decision, Denial, Evaluation, Interrupt, Party};
+use portico_policy::decision::{Decision, Denial, Interrupt, Party};
 use portico_policy::facts::{Origin, SignIn};
 use portico_store::StoreError;
 
-/// The engine's answer with the facts it was given.
-pub struct Judged {
-    pub evaluation: Evaluation,
-    pub facts: SignIn,
-}
+pub use super::judged::Judged;
 
 impl App {
     /// Gathers the facts of `attempt` and evaluates them.

@@ -229,6 +229,57 @@ impl App {
         })
     }
 
+    /// Where the user comes from (this tenant, another tenant, an outside issuer) and the risk
+    /// known of the account that signs in.
+    async fn origin_of(
+        &self,
+        resource: &Tenant,
+        user: &User,
+        home: Option<&HomeRef>,
+    ) -> Result<(Origin, RiskFacts), StoreError> {
+        let external = |issuer: String| (Origin::External { issuer }, RiskFacts::default());
+        Ok(match home {
+            Some(HomeRef::Tenant { tenant_id, user_id }) if *tenant_id != resource.id => {
+                self.home_origin(resource, *tenant_id, *user_id).await?
+            }
+            Some(HomeRef::Mail { .. }) => external(GuestBinding::MAIL_ISSUER.into()),
+            Some(HomeRef::Federated { issuer, .. }) => external(issuer.clone()),
+            _ => (Origin::Local, self.risk_of(resource.id, user.id).await?),
+        })
+    }
+
+    /// Whether the user (or one of `groups`) is assigned to an app that requires assignment.
+    async fn assigned(
+        &self,
+        attempt: &Attempt<'_>,
+        groups: &[ObjectId],
+    ) -> Result<bool, StoreError> {
+        if !attempt.app.assignment_required {
+            return Ok(false);
+        }
+        let assignments = self
+            .store()
+            .list_app_assignments(attempt.resource.id, attempt.app.id)
+            .await?;
+        Ok(assignments
+            .iter()
+            .any(|p| *p == attempt.user.id || groups.contains(p)))
+    }
+
+    /// The device state: asserted (dev mode, what-if) or remembered from an earlier proof.
+    fn device_of(&self, attempt: &Attempt<'_>) -> DeviceClaims {
+        let asserted = attempt
+            .request
+            .simulated_device
+            .filter(|_| self.dev_mode() || attempt.stage == Stage::WhatIf)
+            .unwrap_or_default();
+        let remembered = |marker: &str| attempt.amr.iter().any(|a| a == marker);
+        DeviceClaims {
+            compliant: asserted.compliant || remembered(AMR_DEVICE_COMPLIANT),
+            domain_joined: asserted.domain_joined || remembered(AMR_DEVICE_JOINED),
+        }
+    }
+
     /// Everything the engine needs for `attempt`.
     pub(crate) async fn sign_in_facts(&self, attempt: &Attempt<'_>) -> Result<SignIn, StoreError> {
         let resource = attempt.resource;
@@ -246,51 +297,22 @@ impl App {
             .as_ref()
             .filter(|_| home.is_some())
             .map_or_else(|| user.user_principal_name.to_string(), ToString::to_string);
-        let (origin, risk) = match &home {
-            Some(HomeRef::Tenant { tenant_id, user_id }) if *tenant_id != resource.id => {
-                self.home_origin(resource, *tenant_id, *user_id).await?
-            }
-            Some(HomeRef::Mail { .. }) => (
-                Origin::External {
-                    issuer: GuestBinding::MAIL_ISSUER.into(),
-                },
-                RiskFacts::default(),
-            ),
-            Some(HomeRef::Federated { issuer, .. }) => (
-                Origin::External {
-                    issuer: issuer.clone(),
-                },
-                RiskFacts::default(),
-            ),
-            _ => (Origin::Local, self.risk_of(resource.id, user.id).await?),
-        };
+        let (origin, risk) = self.origin_of(resource, user, home.as_ref()).await?;
         let home_id = origin.home_tenant().map(|t| t.id);
         let account = self.account_facts(resource.id, user, user_name).await?;
-        let assigned = if attempt.app.assignment_required {
-            let assignments = self
-                .store()
-                .list_app_assignments(resource.id, attempt.app.id)
-                .await?;
-            assignments
-                .iter()
-                .any(|p| *p == user.id || account.groups.contains(p))
-        } else {
-            false
-        };
+        let assigned = self.assigned(attempt, &account.groups).await?;
         let interactive = matches!(
             attempt.stage,
             Stage::Interactive | Stage::Redemption | Stage::WhatIf
         );
-        let asserted = attempt
-            .request
-            .simulated_device
-            .filter(|_| self.dev_mode() || attempt.stage == Stage::WhatIf)
-            .unwrap_or_default();
-        let remembered = |marker: &str| attempt.amr.iter().any(|a| a == marker);
-        let device = DeviceClaims {
-            compliant: asserted.compliant || remembered(AMR_DEVICE_COMPLIANT),
-            domain_joined: asserted.domain_joined || remembered(AMR_DEVICE_JOINED),
-        };
+        let device = self.device_of(attempt);
+        let terms_accepted = self
+            .store()
+            .list_terms_acceptances(resource.id, user.id)
+            .await?
+            .into_iter()
+            .map(|a| a.terms_id)
+            .collect();
         Ok(SignIn {
             stage: attempt.stage,
             resource: self.tenant_policies(resource, home_id).await?,
@@ -313,13 +335,7 @@ impl App {
                 device,
             },
             risk,
-            terms_accepted: self
-                .store()
-                .list_terms_acceptances(resource.id, user.id)
-                .await?
-                .into_iter()
-                .map(|a| a.terms_id)
-                .collect(),
+            terms_accepted,
             restrictions: self.restrictions(attempt.request, resource).await?,
         })
     }

@@ -5,6 +5,7 @@
 
 pub mod enforce;
 pub mod facts;
+pub mod judged;
 pub mod request;
 pub mod whatif;
 

@@ -107,7 +107,7 @@ impl App {
         })?;
         // The nil client id is the tenant's own sign-in (its direct link), as the logs name it.
         let app = if client_id.as_uuid().is_nil() {
-            crate::tokens::flow::portal_app(&resource, self.now())
+            crate::sign_in::portal_app(&resource, self.now())
         } else {
             self.store()
                 .find_application(resource.id, client_id)

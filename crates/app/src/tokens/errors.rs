@@ -2,7 +2,7 @@
 //! the authorize step as a redirect or an error page.
 
 /// Entra's AADSTS50053 text.
-pub const LOCKED_MESSAGE: &str = "Your account is locked because the user tried to sign in too many times with an incorrect user ID or password.";
+pub const LOCKED_MESSAGE: &str = crate::sign_in::outcome::inline::LOCKED;
 
 /// One failure of the token service, in Entra's words.
 #[derive(Debug, Clone, PartialEq, Eq)]

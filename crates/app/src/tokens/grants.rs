@@ -246,37 +246,9 @@ impl App {
         request: &TokenRequest,
         now: DateTime<Utc>,
     ) -> Result<TokenResponse, OAuthError> {
-        let token_hash = digest_hex(required(&request.refresh_token, "refresh_token")?);
-        let token = self
-            .store()
-            .find_refresh_token(tenant.id, &token_hash)
-            .await
-            .map_err(server_error)?
-            .ok_or_else(OAuthError::refresh_invalid)?;
-        if token.client_id != client.app.client_id {
-            return Err(OAuthError::refresh_invalid());
-        }
-        if token.revoked_at.is_some() {
-            return Err(OAuthError::refresh_revoked());
-        }
-        if token.rotated_at.is_some() {
-            // Reuse of a rotated token: someone else may hold the family. End it (RFC 9700 §4.14).
-            self.store()
-                .apply(
-                    tenant.id,
-                    vec![Write::RevokeTokenFamily {
-                        family_id: token.family_id,
-                        at: now,
-                    }],
-                )
-                .await
-                .map_err(server_error)?;
-            tracing::warn!(tenant_id = %tenant.id, family_id = %token.family_id, "refresh token reused; its family is revoked");
-            return Err(OAuthError::refresh_revoked());
-        }
-        if now >= token.expires_at {
-            return Err(OAuthError::refresh_expired());
-        }
+        let (token, token_hash) = self
+            .usable_refresh_token(tenant, client, request, now)
+            .await?;
         let user = self.active_user(tenant, token.user_id).await?;
         let judged = self
             .judge_at_token(
@@ -318,21 +290,59 @@ impl App {
             .await?;
         match self.store().apply(tenant.id, writes).await {
             Ok(()) => Ok(response),
+            // Rotated by a parallel request: the token was used twice.
             Err(StoreError::Conflict(Conflict::Precondition(_))) => {
-                self.store()
-                    .apply(
-                        tenant.id,
-                        vec![Write::RevokeTokenFamily {
-                            family_id: token.family_id,
-                            at: now,
-                        }],
-                    )
-                    .await
-                    .map_err(server_error)?;
+                self.revoke_family(tenant, token.family_id, now).await?;
                 Err(OAuthError::refresh_revoked())
             }
             Err(other) => Err(server_error(other)),
         }
+    }
+
+    /// The refresh token of the request, if it is this client's, live and not used before; a
+    /// reuse of a rotated token ends its family (someone else may hold it, RFC 9700 §4.14).
+    async fn usable_refresh_token(
+        &self,
+        tenant: &Tenant,
+        client: &Client,
+        request: &TokenRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(RefreshToken, String), OAuthError> {
+        let token_hash = digest_hex(required(&request.refresh_token, "refresh_token")?);
+        let token = self
+            .store()
+            .find_refresh_token(tenant.id, &token_hash)
+            .await
+            .map_err(server_error)?
+            .ok_or_else(OAuthError::refresh_invalid)?;
+        if token.client_id != client.app.client_id {
+            return Err(OAuthError::refresh_invalid());
+        }
+        if token.revoked_at.is_some() {
+            return Err(OAuthError::refresh_revoked());
+        }
+        if token.rotated_at.is_some() {
+            self.revoke_family(tenant, token.family_id, now).await?;
+            tracing::warn!(tenant_id = %tenant.id, family_id = %token.family_id, "refresh token reused; its family is revoked");
+            return Err(OAuthError::refresh_revoked());
+        }
+        if now >= token.expires_at {
+            return Err(OAuthError::refresh_expired());
+        }
+        Ok((token, token_hash))
+    }
+
+    async fn revoke_family(
+        &self,
+        tenant: &Tenant,
+        family_id: ObjectId,
+        now: DateTime<Utc>,
+    ) -> Result<(), OAuthError> {
+        let revoke = Write::RevokeTokenFamily { family_id, at: now };
+        self.store()
+            .apply(tenant.id, vec![revoke])
+            .await
+            .map_err(server_error)
     }
 
     async fn password_grant(
@@ -497,14 +507,7 @@ impl App {
             .map_err(|resource| OAuthError::unknown_resource(&resource, &tenant.display_name))?;
         self.check_admin_consent(tenant.id, &client.app, user, &granted)
             .await?;
-        let binding = self
-            .store()
-            .find_binding_of_guest(tenant.id, user.id)
-            .await
-            .map_err(server_error)?;
-        let idp = binding
-            .filter(|b| b.confirmed)
-            .map(|b| super::guest_flow::home_issuers(self, &b).0);
+        let idp = self.token_idp(tenant, user).await?;
         let subject = Subject {
             tenant: tenant.id,
             user,
@@ -518,51 +521,42 @@ impl App {
             .await
             .map_err(server_error)?;
         let wants = |scope: &str| scopes.iter().any(|s| s == scope);
-        let id_token = if wants("openid") {
-            Some(
+        let id_token = match wants("openid") {
+            true => Some(
                 self.id_token(&subject, nonce, now)
                     .await
-                    .map_err(server_error)?
-                    .token,
-            )
-        } else {
-            None
+                    .map_err(server_error)?,
+            ),
+            false => None,
+        }
+        .map(|token| token.token);
+        let refresh_token = match wants("offline_access") {
+            true => {
+                let secret = super::new_secret().ok_or_else(OAuthError::server_error)?;
+                writes.push(Write::InsertRefreshToken(RefreshToken {
+                    token_hash: digest_hex(&secret),
+                    family_id,
+                    client_id: client.app.client_id,
+                    user_id: user.id,
+                    scopes: scopes.to_vec(),
+                    auth_time,
+                    amr: amr.to_vec(),
+                    created_at: now,
+                    expires_at: now + self.lifetimes().refresh,
+                    rotated_at: None,
+                    revoked_at: None,
+                }));
+                Some(secret)
+            }
+            false => None,
         };
-        let refresh_token = if wants("offline_access") {
-            let secret = super::new_secret().ok_or_else(OAuthError::server_error)?;
-            writes.push(Write::InsertRefreshToken(RefreshToken {
-                token_hash: digest_hex(&secret),
-                family_id,
-                client_id: client.app.client_id,
-                user_id: user.id,
-                scopes: scopes.to_vec(),
-                auth_time,
-                amr: amr.to_vec(),
-                created_at: now,
-                expires_at: now + self.lifetimes().refresh,
-                rotated_at: None,
-                revoked_at: None,
-            }));
-            Some(secret)
-        } else {
-            None
-        };
-        let mut scope: Vec<String> = granted
-            .iter()
-            .map(|s| format!("{GRAPH_AUDIENCE}/{s}"))
-            .collect();
-        scope.extend(
-            scopes
-                .iter()
-                .filter(|s| ["openid", "profile", "email", "offline_access"].contains(&s.as_str()))
-                .cloned(),
-        );
+        let scope = scope_granted(&granted, scopes);
         let client_info = client_info.then(|| {
             URL_SAFE_NO_PAD.encode(format!(r#"{{"uid":"{}","utid":"{}"}}"#, user.id, tenant.id))
         });
         Ok(TokenResponse {
             token_type: "Bearer",
-            scope: scope.join(" "),
+            scope,
             expires_in: access.expires_in,
             ext_expires_in: access.expires_in,
             access_token: access.token,
@@ -651,6 +645,18 @@ impl App {
         }
     }
 
+    /// The `idp` a guest's tokens name: its home, once the guest has redeemed.
+    async fn token_idp(&self, tenant: &Tenant, user: &User) -> Result<Option<String>, OAuthError> {
+        let binding = self
+            .store()
+            .find_binding_of_guest(tenant.id, user.id)
+            .await
+            .map_err(server_error)?;
+        Ok(binding
+            .filter(|b| b.confirmed)
+            .map(|b| crate::sign_in::home_issuers(self, &b).0))
+    }
+
     pub(crate) async fn check_password(
         &self,
         user: &User,
@@ -663,6 +669,22 @@ impl App {
             .await
             .map_err(|e| crate::AppError::Task(e.to_string()))
     }
+}
+
+/// The `scope` a token answer names: Graph's granted scopes, then the OpenID Connect ones asked.
+fn scope_granted(granted: &[String], scopes: &[String]) -> String {
+    let oidc = ["openid", "profile", "email", "offline_access"];
+    let mut scope: Vec<String> = granted
+        .iter()
+        .map(|s| format!("{GRAPH_AUDIENCE}/{s}"))
+        .collect();
+    scope.extend(
+        scopes
+            .iter()
+            .filter(|s| oidc.contains(&s.as_str()))
+            .cloned(),
+    );
+    scope.join(" ")
 }
 
 /// `BASE64URL(SHA256(verifier))`, the S256 PKCE transform.

@@ -5,15 +5,11 @@
 //! Counters are per account and per location class: failures from unfamiliar addresses lock
 //! out only sign-ins from unfamiliar addresses.
 
-use super::errors::LOCKED_MESSAGE;
-use super::flow::{attempt, error_page_outcome, server_error_outcome, FlowOutcome, Page};
-use super::guest_flow::Ctx;
-use crate::sign_in::{SignInAttempt, SignInKind};
+use crate::sign_in::machine::{Claimed, MAX_CODE_ATTEMPTS};
 use crate::{App, AppError};
 use chrono::{DateTime, Utc};
 use portico_model::lockout::{LockoutAccount, LockoutKey, LockoutState};
 use portico_model::oauth::LoginFlow;
-use portico_model::user::User;
 use portico_model::TenantId;
 use portico_store::{Conflict, StoreError, Write};
 use std::net::IpAddr;
@@ -127,68 +123,39 @@ impl App {
     }
 }
 
-/// Codes (MFA, one-time passcodes) one sign-in flow may try, all steps together.
-pub(crate) const MAX_CODE_ATTEMPTS: u32 = 5;
-
-fn too_many_codes() -> FlowOutcome {
-    error_page_outcome(
-        50053,
-        "Too many attempts",
-        "Too many wrong verification codes were entered in this sign-in.",
-        "Go back to the app and sign in again.",
-    )
-}
-
 impl App {
-    /// Claims one code attempt of the flow before the code is checked, so that parallel guesses
-    /// use up attempts instead of racing past the limit. `Some(page)` ends the flow.
-    pub(crate) async fn claim_code_attempt(
+    /// The one attempt counter of a credential check, claimed before the check runs so that
+    /// parallel guesses use up attempts instead of racing past a limit: the flow's code attempts
+    /// (when `flow` is given; in `flow_tenant`) and the account's smart lockout (when `account`
+    /// is given). The key comes back when the check may run; hand it back with [`refund`] when
+    /// the credential is right.
+    pub(crate) async fn claim_attempt(
         &self,
-        tenant: TenantId,
-        flow: &LoginFlow,
-    ) -> Option<FlowOutcome> {
-        let claim = Write::ClaimFlowAttempt {
-            flow_hash: flow.flow_hash.clone(),
-            max: MAX_CODE_ATTEMPTS,
-        };
-        match self.store().apply(tenant, vec![claim]).await {
-            Ok(()) => None,
-            Err(StoreError::Conflict(Conflict::Precondition(_))) => {
-                Some(self.end_flow(tenant, flow, too_many_codes()).await)
+        flow_tenant: TenantId,
+        flow: Option<&LoginFlow>,
+        account: Option<(TenantId, LockoutAccount)>,
+        ip: Option<IpAddr>,
+    ) -> Result<(Claimed, Option<LockoutKey>), StoreError> {
+        if let Some(flow) = flow {
+            let claim = Write::ClaimFlowAttempt {
+                flow_hash: flow.flow_hash.clone(),
+                max: MAX_CODE_ATTEMPTS,
+            };
+            match self.store().apply(flow_tenant, vec![claim]).await {
+                Ok(()) => {}
+                Err(StoreError::Conflict(Conflict::Precondition(_))) => {
+                    return Ok((Claimed::Spent, None))
+                }
+                Err(error) => return Err(error),
             }
-            Err(error) => Some(server_error_outcome(error)),
         }
-    }
-
-    /// After a wrong code: `shown` (the page again, with its error), or the end of the flow when
-    /// that was its last attempt. `flow.failed_attempts` is the count before this code's claim.
-    pub(crate) async fn after_wrong_code(
-        &self,
-        tenant: TenantId,
-        flow: &LoginFlow,
-        shown: FlowOutcome,
-    ) -> FlowOutcome {
-        if flow.failed_attempts + 1 >= MAX_CODE_ATTEMPTS {
-            return self.end_flow(tenant, flow, too_many_codes()).await;
-        }
-        shown
-    }
-
-    /// The page of a locked account: the sign-in row says AADSTS50053, the page shows it.
-    pub(crate) async fn locked_page(
-        &self,
-        ctx: &Ctx<'_>,
-        flow: &LoginFlow,
-        user: &User,
-        page: Page,
-        now: DateTime<Utc>,
-    ) -> FlowOutcome {
-        let attempt = SignInAttempt::user(user, ctx.app, SignInKind::Interactive)
-            .failed(50053, LOCKED_MESSAGE)
-            .from_ip(ctx.request.ip.map(|ip| ip.to_string()));
-        let log = self.sign_in_record(ctx.tenant.id, attempt, now);
-        attempt!(self.store().apply(ctx.tenant.id, vec![log]).await);
-        ctx.show(flow, page, Some((50053, LOCKED_MESSAGE.into())))
+        let Some((tenant, account)) = account else {
+            return Ok((Claimed::Granted, None));
+        };
+        Ok(match self.claim_check(tenant, account, ip).await? {
+            Claim::Granted(key) => (Claimed::Granted, Some(key)),
+            Claim::Locked => (Claimed::Locked, None),
+        })
     }
 }
 

@@ -1,4 +1,5 @@
-//! The token service: keys, JWTs, grants and the interactive sign-in flow.
+//! The token service: keys, JWTs, grants, `/authorize` and single sign-on. The interactive
+//! sign-in's pages are `crate::sign_in`.
 
 pub mod errors;
 pub mod flow;
@@ -11,19 +12,14 @@ mod authenticator;
 mod authorize;
 mod client;
 mod consent;
-mod federation;
-pub use federation::ProviderAnswer;
 mod grants;
-mod guest_flow;
 mod issue;
-mod lockout;
+pub(crate) mod lockout;
 mod logout;
-mod policy_steps;
 mod sign_up;
 mod verify;
 
 pub use grants::{TokenRequest, TokenResponse};
-pub(crate) use guest_flow::unusable as guest_flow_unusable;
 pub use issue::GRAPH_AUDIENCE;
 pub use lockout::LockoutView;
 pub use logout::LogoutHint;

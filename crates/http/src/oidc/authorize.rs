@@ -13,9 +13,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use axum_extra::extract::cookie::CookieJar;
-use portico_app::tokens::flow::{
-    AuthorizeParams, FlowForm, FlowOutcome, Page, Redirect, ShownPage,
-};
+use portico_app::sign_in::outcome::{FlowOutcome, Page, Redirect, ShownPage};
+use portico_app::tokens::flow::{AuthorizeParams, FlowForm};
 use std::collections::HashMap;
 
 fn param(query: &HashMap<String, String>, name: &str) -> Option<String> {
@@ -429,7 +428,7 @@ pub async fn federation_callback(
     let flow = jar
         .get(&federation_cookie_name(uri.path()))
         .map(|c| c.value().to_owned());
-    let answer = portico_app::tokens::ProviderAnswer {
+    let answer = portico_app::sign_in::ProviderAnswer {
         code: answer.code,
         state: answer.state,
         error: answer.error,

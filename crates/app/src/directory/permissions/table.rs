@@ -263,10 +263,10 @@ impl Operation {
     pub fn rule(self) -> Rule {
         use Guests::{Always, ById, Never, SameAsMembers};
         use Operation::*;
+        // A listing: guests list what members may, when guests may read the directory at all.
+        let listing = |app, delegated| members(app, delegated, SameAsMembers);
         match self {
-            ListUsers | CountUsers | ListRecipients => {
-                members(USERS_READ_APP, USERS_READ, SameAsMembers)
-            }
+            ListUsers | CountUsers | ListRecipients => listing(USERS_READ_APP, USERS_READ),
             GetUser | ListSponsors => Rule {
                 own: SELF_READ,
                 ..members(USERS_READ_APP, USERS_READ, ById)
@@ -293,19 +293,13 @@ impl Operation {
                 members(ORGANIZATION_APP, ORGANIZATION, Always)
             }
             ListDomains => members(DOMAINS_APP, DOMAINS, Always),
-            ListDirectoryRoles | ListDirectoryRoleMembers => {
-                members(ROLES_READ_APP, ROLES_READ, SameAsMembers)
-            }
+            ListDirectoryRoles | ListDirectoryRoleMembers => listing(ROLES_READ_APP, ROLES_READ),
             AssignDirectoryRole => Rule {
                 users: Users::Roles(GLOBAL_ADMIN_ROLES),
                 ..user_admins(ROLES_WRITE_APP, ROLES_WRITE)
             },
-            ListApplications | ListServicePrincipals => {
-                members(APPS_READ_APP, APPS_READ, SameAsMembers)
-            }
-            ListAppRoleAssignments => {
-                members(ASSIGNMENTS_READ_APP, ASSIGNMENTS_READ, SameAsMembers)
-            }
+            ListApplications | ListServicePrincipals => listing(APPS_READ_APP, APPS_READ),
+            ListAppRoleAssignments => listing(ASSIGNMENTS_READ_APP, ASSIGNMENTS_READ),
             AssignApp => Rule {
                 users: Users::Roles(GLOBAL_ADMIN_ROLES),
                 ..user_admins(ASSIGN_APP_APP, ASSIGN_APP)

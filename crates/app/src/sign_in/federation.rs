@@ -2,14 +2,15 @@
 //! order step 2): authorization code with PKCE, state and nonce; the ID token is verified with
 //! the provider's own keys, and the address it asserts must be the guest's (`docs/decisions.md` 7).
 
-use super::flow::{commit_step, error_page_outcome, server_error_outcome, FlowOutcome};
-use super::guest_flow::Ctx;
+use super::context::Ctx;
+use super::outcome::{commit_step, ErrorPage, FlowOutcome};
 use crate::secrets::{constant_time_eq, digest_hex};
 use crate::App;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use portico_model::oauth::{FlowStep, HomeRef, LoginFlow};
+use portico_model::oauth::{FlowStep, LoginFlow};
 use portico_model::settings::DomainFederation;
+use portico_model::tenant::Tenant;
 use portico_model::{EmailAddress, ObjectId};
 use portico_store::Write;
 use serde::Deserialize;
@@ -24,13 +25,7 @@ struct Discovery {
 }
 
 fn provider_error(issuer: &str, what: impl std::fmt::Display) -> FlowOutcome {
-    tracing::warn!(issuer, %what, "external identity provider failed");
-    error_page_outcome(
-        50000,
-        "Your organization's sign-in service did not answer as expected",
-        format!("The identity provider {issuer} could not complete the sign-in: {what}."),
-        "Try again; if it keeps failing, the administrator of the inviting organization must check its federation settings.",
-    )
+    ErrorPage::provider_failed(issuer, what).into()
 }
 
 /// Where a provider sends its answer, under the tenant's path.
@@ -91,11 +86,11 @@ impl App {
             Err(error) => return provider_error(&federation.issuer, error),
         };
         let (Some(state), Some(nonce), Some(verifier)) = (
-            super::new_secret(),
-            super::new_secret(),
-            super::new_secret(),
+            crate::tokens::new_secret(),
+            crate::tokens::new_secret(),
+            crate::tokens::new_secret(),
         ) else {
-            return server_error_outcome("no random source");
+            return ErrorPage::server("no random source").into();
         };
         let challenge = URL_SAFE_NO_PAD.encode(crate::secrets::sha256(verifier.as_bytes()));
         flow.step = FlowStep::Federated {
@@ -113,7 +108,7 @@ impl App {
         );
         let redirect_uri = self.federation_redirect_uri(ctx);
         let Ok(mut authorize) = url::Url::parse(&discovery.authorization_endpoint) else {
-            return server_error_outcome("the provider's authorization endpoint is not a URL");
+            return ErrorPage::server("the provider's authorization endpoint is not a URL").into();
         };
         authorize
             .query_pairs_mut()
@@ -137,115 +132,97 @@ impl App {
         }
     }
 
-    /// `GET /{tenant}/federation/callback`: the provider's answer for the flow in `flow_secret`.
-    pub async fn federation_callback(
+    /// The flow waiting for this provider's answer: its tenant, row and secret.
+    pub(crate) async fn callback_flow(
         &self,
         segment: &str,
         flow_secret: Option<String>,
-        answer: ProviderAnswer,
-        client: crate::sign_in_policy::ClientRequest,
-    ) -> FlowOutcome {
-        let ProviderAnswer { code, state, error } = answer;
-        let invalid = |why: &str| {
-            error_page_outcome(
-                9002313,
-                "This sign-in has expired",
-                format!("The answer from your organization's sign-in service does not belong to a sign-in in progress: {why}."),
-                "Go back to the invitation or the app and sign in again.",
-            )
-        };
+        answer: &ProviderAnswer,
+    ) -> Result<(Tenant, LoginFlow, String), FlowOutcome> {
+        let unexpected = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
         let tenant = match self.resolve_tenant(segment).await {
             Ok(Some(tenant)) => tenant,
-            Ok(None) => return invalid("the tenant does not exist"),
-            Err(error) => return server_error_outcome(error),
+            Ok(None) => return Err(unexpected("the tenant does not exist")),
+            Err(error) => return Err(ErrorPage::server(error).into()),
         };
         let Some(secret) = flow_secret else {
-            return invalid("this browser has no sign-in waiting for it");
+            return Err(unexpected("this browser has no sign-in waiting for it"));
         };
-        let flow = match self
+        let found = self
             .store()
             .find_login_flow(tenant.id, &digest_hex(&secret))
-            .await
-        {
+            .await;
+        let flow = match found {
             Ok(Some(flow)) => flow,
-            Ok(None) => return invalid("the sign-in has ended or expired"),
-            Err(error) => return server_error_outcome(error),
+            Ok(None) => return Err(unexpected("the sign-in has ended or expired")),
+            Err(error) => return Err(ErrorPage::server(error).into()),
         };
         let FlowStep::Federated {
-            guest_id,
+            state_sha256_hex, ..
+        } = &flow.step
+        else {
+            return Err(unexpected("the sign-in is not waiting for a provider"));
+        };
+        if !answer
+            .state
+            .as_deref()
+            .is_some_and(|s| constant_time_eq(&digest_hex(s), state_sha256_hex))
+        {
+            return Err(unexpected("its state does not match"));
+        }
+        Ok((tenant, flow, secret))
+    }
+
+    /// The address the provider's verified ID token asserts (`Err(page)` for the machine when
+    /// the provider failed), or a page when the answer belongs to no usable sign-in.
+    pub(crate) async fn provider_claims(
+        &self,
+        ctx: &Ctx<'_>,
+        flow: &LoginFlow,
+        answer: ProviderAnswer,
+    ) -> Result<Result<String, ErrorPage>, FlowOutcome> {
+        let unexpected = |why: &str| FlowOutcome::from(ErrorPage::provider_answer_unexpected(why));
+        let FlowStep::Federated {
             issuer,
-            address,
-            state_sha256_hex,
             nonce,
             verifier,
-        } = flow.step.clone()
+            ..
+        } = &flow.step
         else {
-            return invalid("the sign-in is not waiting for a provider");
+            return Err(unexpected("the sign-in is not waiting for a provider"));
         };
-        if !state
-            .as_deref()
-            .is_some_and(|s| constant_time_eq(&digest_hex(s), &state_sha256_hex))
-        {
-            return invalid("its state does not match");
+        let failed = |what: String| ErrorPage::provider_failed(issuer, what);
+        if let Some(error) = answer.error {
+            return Ok(Err(failed(format!("it answered '{error}'"))));
         }
-        if let Some(error) = error {
-            return provider_error(&issuer, format!("it answered '{error}'"));
-        }
-        let Some(code) = code else {
-            return invalid("it carries no authorization code");
+        let Some(code) = answer.code else {
+            return Err(unexpected("it carries no authorization code"));
         };
-        let app = match self.flow_app(&tenant, &flow, self.now()).await {
-            Ok(Some(app)) => app,
-            Ok(None) => return invalid("the app it signs in to no longer exists"),
-            Err(error) => return server_error_outcome(error),
-        };
-        let ctx = Ctx {
-            tenant: &tenant,
-            app: &app,
-            flow_secret: secret,
-            request: client,
-        };
-        let settings = match self.store().get_settings(tenant.id).await {
-            Ok(settings) => settings,
-            Err(error) => return server_error_outcome(error),
-        };
-        let Some(federation) = settings.federations.iter().find(|f| f.issuer == issuer) else {
-            return invalid("the tenant no longer federates with this provider");
+        let settings = self.store().get_settings(ctx.tenant.id).await;
+        let settings = settings.map_err(|error| FlowOutcome::from(ErrorPage::server(error)))?;
+        let Some(federation) = settings.federations.iter().find(|f| &f.issuer == issuer) else {
+            return Err(unexpected(
+                "the tenant no longer federates with this provider",
+            ));
         };
         let claims = match self
-            .redeem_external_code(&ctx, federation, &code, &verifier)
+            .redeem_external_code(ctx, federation, &code, verifier)
             .await
         {
             Ok(claims) => claims,
-            Err(error) => return provider_error(&issuer, error),
+            Err(error) => return Ok(Err(failed(error))),
         };
         if claims.get("nonce").and_then(Value::as_str) != Some(nonce.as_str()) {
-            return provider_error(&issuer, "the ID token's nonce is not this sign-in's");
+            return Ok(Err(failed(
+                "the ID token's nonce is not this sign-in's".into(),
+            )));
         }
         let asserted = claims
             .get("email")
             .or_else(|| claims.get("preferred_username"))
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if !asserted.eq_ignore_ascii_case(&address) {
-            return error_page_outcome(
-                90072,
-                "This invitation is for someone else",
-                format!("You signed in as {asserted}, but the invitation is for {address}."),
-                &format!("Sign in with {address} at your organization's sign-in page."),
-            );
-        }
-        let now = self.now();
-        self.after_home(
-            &ctx,
-            flow,
-            guest_id,
-            HomeRef::Federated { issuer, address },
-            &["pwd", "fed"],
-            Vec::new(),
-            now,
-        )
-        .await
+        Ok(Ok(asserted.to_owned()))
     }
 
     /// The token request to the provider and the verified ID token's claims.

@@ -5,7 +5,7 @@
 //! the user's `signInActivity` (the store does it in the same transaction, narrowly: only those
 //! columns, never backwards).
 
-use crate::sign_in_policy::enforce::Judged;
+use crate::sign_in_policy::judged::Judged;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
