@@ -8,14 +8,14 @@ use serde_json::{json, Value};
 
 const REDIRECT: &str = "https://myapps.example.com/welcome";
 
-async fn admin(server: &TestServer) -> String {
+pub(crate) async fn admin(server: &TestServer) -> String {
     app_token(server, "contoso.com", ADMIN_APP, "contoso-admin-secret").await["access_token"]
         .as_str()
         .unwrap()
         .to_owned()
 }
 
-async fn invite(server: &TestServer, token: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn invite(server: &TestServer, token: &str, body: Value) -> (u16, Value) {
     let response = server
         .client
         .post(server.url("/v1.0/invitations"))

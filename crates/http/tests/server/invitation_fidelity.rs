@@ -2,31 +2,13 @@
 //! names echoed, Entra's length limits and address characters, Graph's wording for a missing
 //! property, and app-only invitations when only admins and Guest Inviters may invite.
 
+use crate::b2b::{admin, invite};
+use crate::conditional_access_api::call;
 use crate::harness::{spawn_demo, TestServer};
 use crate::oidc_client::*;
 use serde_json::{json, Value};
 
 const REDIRECT: &str = "https://myapps.example.com/welcome";
-
-async fn admin(server: &TestServer) -> String {
-    app_token(server, "contoso.com", ADMIN_APP, "contoso-admin-secret").await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-async fn invite(server: &TestServer, token: &str, body: Value) -> (u16, Value) {
-    let response = server
-        .client
-        .post(server.url("/v1.0/invitations"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
-}
 
 async fn outbox_for(server: &TestServer, address: &str) -> Value {
     server
@@ -188,25 +170,6 @@ async fn apps_cannot_invite_when_only_admins_and_guest_inviters_may() {
     // An app that administers users is an administrator here.
     let (status, created) = invite(&server, &admin(&server).await, body).await;
     assert_eq!(status, 201, "{created}");
-}
-
-async fn call(
-    server: &TestServer,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = server
-        .client
-        .request(method.parse().unwrap(), server.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn user_id(server: &TestServer, token: &str, upn: &str) -> String {
