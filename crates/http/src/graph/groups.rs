@@ -8,12 +8,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use portico_app::directory::{DirectoryObject, NewGroup};
+use portico_app::directory::NewGroup;
 use portico_odata::{GROUP, ORG_CONTACT};
 use portico_wire::graph::collection::{collection, entity};
-use portico_wire::graph::directory::{
-    contact_json, group_json, group_reference_json, user_reference_json,
-};
+use portico_wire::graph::directory::{contact_json, group_json};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -110,10 +108,7 @@ pub async fn members(
         .graph_group_members(&caller, &id)
         .await?
         .iter()
-        .map(|object| match object {
-            DirectoryObject::User(user) => user_reference_json(user),
-            DirectoryObject::Group(group) => group_reference_json(group),
-        })
+        .map(super::directory_object_json)
         .collect::<Vec<_>>();
     Ok(Json(collection("directoryObjects", value, None, None)))
 }

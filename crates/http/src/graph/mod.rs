@@ -32,6 +32,18 @@ pub use auth::GraphCaller;
 /// Every Graph route, built from the OpenAPI table: each row's method and path serve its
 /// operation, and the operation rides with the request so that `GraphCaller` applies its row of
 /// the permission table before the handler runs.
+/// A member or sponsor as an entry of a `directoryObjects` collection.
+pub(crate) fn directory_object_json(
+    object: &portico_app::directory::DirectoryObject,
+) -> serde_json::Map<String, serde_json::Value> {
+    use portico_app::directory::DirectoryObject;
+    use portico_wire::graph::directory::{group_reference_json, user_reference_json};
+    match object {
+        DirectoryObject::User(user) => user_reference_json(user),
+        DirectoryObject::Group(group) => group_reference_json(group),
+    }
+}
+
 /// A Graph request body, or the 400 that says what is wrong with it (`ApiError::from`).
 pub(crate) fn json_body<T>(
     body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,

@@ -7,9 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use portico_app::directory::DirectoryObject;
 use portico_wire::graph::collection::collection;
-use portico_wire::graph::directory::{group_reference_json, user_reference_json};
 use serde_json::Value;
 
 pub async fn list(
@@ -22,10 +20,7 @@ pub async fn list(
         .graph_sponsors(&caller, &id)
         .await?
         .iter()
-        .map(|object| match object {
-            DirectoryObject::User(user) => user_reference_json(user),
-            DirectoryObject::Group(group) => group_reference_json(group),
-        })
+        .map(super::directory_object_json)
         .collect();
     Ok(Json(collection("directoryObjects", value, None, None)))
 }
