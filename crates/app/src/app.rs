@@ -1,6 +1,7 @@
 //! The application service that HTTP handlers and the CLI call.
 
 use crate::clock::{AdjustableClock, Clock};
+use crate::random::Randomness;
 use crate::seed::{build_world, SeedError, SeedFile};
 use crate::tokens::keys::KeyRing;
 use crate::tokens::master_key::{MasterKey, MasterKeyError};
@@ -24,8 +25,14 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Seed(#[from] SeedError),
-    #[error("{0}")]
-    Invalid(String),
+    /// A value breaks a rule (the client's to fix).
+    #[error(transparent)]
+    Invalid(#[from] portico_model::Invalid),
+    /// The deployment's configuration cannot be used.
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Hash(#[from] crate::secrets::HashError),
     #[error("background task failed: {0}")]
     Task(String),
     #[error(transparent)]
@@ -46,11 +53,41 @@ pub struct AppConfig {
     pub extra_root_pem: Option<Vec<u8>>,
 }
 
+/// Where the application takes time and randomness from: the system's in a real server, a frozen
+/// clock and a seeded generator in tests and reproducible dev runs.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub clock: Arc<AdjustableClock>,
+    pub random: Arc<Randomness>,
+}
+
+impl Sources {
+    pub fn system() -> Self {
+        Self {
+            clock: Arc::new(AdjustableClock::new()),
+            random: Arc::new(Randomness::system()),
+        }
+    }
+
+    /// The clock frozen at `frozen_at` and randomness seeded with `random_seed`, each when
+    /// given: with both, every run sees the same ids, codes and times. For tests and dev mode
+    /// only — a seeded generator makes secrets predictable.
+    pub fn reproducible(frozen_at: Option<DateTime<Utc>>, random_seed: Option<u64>) -> Self {
+        let clock = frozen_at.map_or_else(AdjustableClock::new, AdjustableClock::frozen_at);
+        let random = random_seed.map_or_else(Randomness::system, Randomness::seeded);
+        Self {
+            clock: Arc::new(clock),
+            random: Arc::new(random),
+        }
+    }
+}
+
 /// Portico's application service. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<AdjustableClock>,
+    random: Arc<Randomness>,
     config: Arc<AppConfig>,
     mail_wakeup: Arc<Notify>,
     keys: Arc<KeyRing>,
@@ -67,12 +104,23 @@ impl App {
         config: AppConfig,
         master_key: MasterKey,
     ) -> Result<Self, AppError> {
+        Self::start_with(store, config, master_key, Sources::system()).await
+    }
+
+    /// `start` with the given clock and randomness.
+    pub async fn start_with(
+        store: Arc<dyn Store>,
+        config: AppConfig,
+        master_key: MasterKey,
+        sources: Sources,
+    ) -> Result<Self, AppError> {
         let app = Self {
             keys: Arc::new(KeyRing::new(store.clone(), master_key)),
             lifetimes: Arc::new(TokenLifetimes::default()),
             http: http_client(config.extra_root_pem.as_deref())?,
             store,
-            clock: Arc::new(AdjustableClock::new()),
+            clock: sources.clock,
+            random: sources.random,
             config: Arc::new(config),
             mail_wakeup: Arc::new(Notify::new()),
         };
@@ -99,6 +147,10 @@ impl App {
     }
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+    /// The one source of ids, secrets and codes.
+    pub fn random(&self) -> &Randomness {
+        &self.random
     }
     /// The client for calls to other identity providers.
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -136,8 +188,9 @@ impl App {
     /// Advances the dev-mode clock by whole seconds.
     pub fn advance_clock(&self, seconds: i64) -> Result<DateTime<Utc>, AppError> {
         self.require_dev_mode()?;
-        let by = Duration::try_seconds(seconds)
-            .ok_or_else(|| AppError::Invalid(format!("cannot advance by {seconds} seconds")))?;
+        let by = Duration::try_seconds(seconds).ok_or_else(|| {
+            portico_model::Invalid::new("seconds", format!("cannot advance by {seconds} seconds"))
+        })?;
         Ok(self.clock.advance(by))
     }
 
@@ -150,9 +203,10 @@ impl App {
         if self.config.dev_mode {
             Ok(())
         } else {
-            Err(AppError::Invalid(
-                "the clock can only be changed in dev mode".into(),
-            ))
+            Err(
+                portico_model::Invalid::new("clock", "the clock can only be changed in dev mode")
+                    .into(),
+            )
         }
     }
 
@@ -283,12 +337,12 @@ fn http_client(extra_root_pem: Option<&[u8]>) -> Result<reqwest::Client, AppErro
         .redirect(reqwest::redirect::Policy::none());
     if let Some(pem) = extra_root_pem {
         let certificate = reqwest::Certificate::from_pem(pem)
-            .map_err(|e| AppError::Invalid(format!("extra root certificate: {e}")))?;
+            .map_err(|e| AppError::Config(format!("extra root certificate: {e}")))?;
         builder = builder.add_root_certificate(certificate);
     }
     builder
         .build()
-        .map_err(|e| AppError::Invalid(format!("HTTP client: {e}")))
+        .map_err(|e| AppError::Config(format!("HTTP client: {e}")))
 }
 
 fn federation_context(tenant: TenantId, domain: &portico_model::DomainName) -> String {

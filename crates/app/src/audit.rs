@@ -58,7 +58,7 @@ impl App {
         target: AuditTarget,
     ) -> Write {
         Write::Audit(AuditRecord {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             activity_at: self.now(),
             category: category.to_owned(),
             activity: activity.to_owned(),

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod directory;
 pub mod mail;
 pub mod portal;
+pub mod random;
 pub mod reports;
 pub mod retention;
 pub mod secrets;
@@ -19,4 +20,4 @@ mod app;
 mod audit;
 mod mail_bodies;
 
-pub use app::{App, AppConfig, AppError};
+pub use app::{App, AppConfig, AppError, Sources};

@@ -61,10 +61,25 @@ pub fn open_body(
     Ok(message)
 }
 
+/// Why a message was not handed over; kept on the message as its last error.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("invalid SMTP URL: {0}")]
+    Url(String),
+    #[error("bad address {address}: {reason}")]
+    Address { address: String, reason: String },
+    #[error("cannot build message: {0}")]
+    Build(String),
+    #[error("{0}")]
+    Transport(String),
+    #[error(transparent)]
+    Sealed(#[from] MasterKeyError),
+}
+
 /// Hands one message to a mail system.
 #[async_trait]
 pub trait MailTransport: Send + Sync {
-    async fn send(&self, message: &OutboxMessage) -> Result<(), String>;
+    async fn send(&self, message: &OutboxMessage) -> Result<(), MailError>;
 }
 
 /// Real SMTP through lettre. `smtp://host:port` (plain, for local relays), `smtp://…?tls=required`
@@ -74,9 +89,9 @@ pub struct SmtpTransport {
 }
 
 impl SmtpTransport {
-    pub fn from_url(url: &str) -> Result<Self, String> {
+    pub fn from_url(url: &str) -> Result<Self, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .map_err(|e| format!("invalid SMTP URL: {e}"))?
+            .map_err(|e| MailError::Url(e.to_string()))?
             .timeout(Some(Duration::from_secs(20)))
             .build();
         Ok(Self { transport })
@@ -84,12 +99,15 @@ impl SmtpTransport {
 }
 
 /// Builds the MIME message: a text and an HTML alternative.
-fn mime_message(message: &OutboxMessage) -> Result<Message, String> {
-    let mailbox = |address: &portico_model::EmailAddress| -> Result<Mailbox, String> {
+fn mime_message(message: &OutboxMessage) -> Result<Message, MailError> {
+    let mailbox = |address: &portico_model::EmailAddress| -> Result<Mailbox, MailError> {
         address
             .as_str()
             .parse::<Mailbox>()
-            .map_err(|e| format!("bad address {address}: {e}"))
+            .map_err(|e| MailError::Address {
+                address: address.to_string(),
+                reason: e.to_string(),
+            })
     };
     let mut builder = Message::builder()
         .from(mailbox(&message.from)?)
@@ -113,18 +131,18 @@ fn mime_message(message: &OutboxMessage) -> Result<Message, String> {
         );
     builder
         .multipart(body)
-        .map_err(|e| format!("cannot build message: {e}"))
+        .map_err(|e| MailError::Build(e.to_string()))
 }
 
 #[async_trait]
 impl MailTransport for SmtpTransport {
-    async fn send(&self, message: &OutboxMessage) -> Result<(), String> {
+    async fn send(&self, message: &OutboxMessage) -> Result<(), MailError> {
         let mime = mime_message(message)?;
         self.transport
             .send(mime)
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| MailError::Transport(e.to_string()))
     }
 }
 
@@ -159,8 +177,8 @@ impl Dispatcher {
     }
 
     /// Opens and sends one message.
-    async fn send(&self, message: &OutboxMessage) -> Result<(), String> {
-        let opened = open_body(&self.master, message.clone()).map_err(|e| e.to_string())?;
+    async fn send(&self, message: &OutboxMessage) -> Result<(), MailError> {
+        let opened = open_body(&self.master, message.clone())?;
         self.transport.send(&opened).await
     }
 
@@ -187,7 +205,9 @@ impl Dispatcher {
                 }
                 Err(error) => {
                     tracing::warn!(message_id = %message.id, %error, "mail delivery failed; will retry");
-                    Delivery::Failed { error }
+                    Delivery::Failed {
+                        error: error.to_string(),
+                    }
                 }
             };
             if let Err(error) = self.store.record_delivery(message.id, outcome).await {

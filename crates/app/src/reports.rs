@@ -5,7 +5,7 @@
 use crate::directory::{Caller, GraphError, Operation};
 use crate::{App, AppError};
 use portico_model::month::Month;
-use portico_model::TenantId;
+use portico_model::{Invalid, TenantId};
 
 /// Monthly active users that cost nothing, per subscription.
 pub const FREE_TIER: u64 = 50_000;
@@ -119,15 +119,21 @@ impl App {
     ) -> Result<MauHistory, AppError> {
         let span = first.months_until(last);
         if span < 0 {
-            return Err(AppError::Invalid(format!(
-                "The range starts after it ends: {first} is later than {last}."
-            )));
+            return Err(Invalid::new(
+                "from",
+                format!("The range starts after it ends: {first} is later than {last}."),
+            )
+            .into());
         }
         if span >= MAX_HISTORY_MONTHS {
-            return Err(AppError::Invalid(format!(
-                "A history covers at most {MAX_HISTORY_MONTHS} months; {first} to {last} is {}.",
-                span + 1
-            )));
+            return Err(Invalid::new(
+                "to",
+                format!(
+                    "A history covers at most {MAX_HISTORY_MONTHS} months; {first} to {last} is {}.",
+                    span + 1
+                ),
+            )
+            .into());
         }
         let counted = self
             .store()

@@ -187,13 +187,8 @@ pub async fn start(
     Query(query): Query<TryQuery>,
     jar: CookieJar,
 ) -> Response {
-    let (Some(verifier), Some(csrf_state), Some(nonce)) = (
-        portico_app::tokens::new_secret(),
-        portico_app::tokens::new_secret(),
-        portico_app::tokens::new_secret(),
-    ) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
+    let random = state.app.random();
+    let (verifier, csrf_state, nonce) = (random.secret(), random.secret(), random.secret());
     let pending = TrySignIn {
         tenant: query.tenant.unwrap_or_else(|| DEMO_TENANT.into()),
         client_id: query.client_id.unwrap_or_else(|| DEMO_CLIENT.into()),

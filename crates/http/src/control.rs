@@ -113,7 +113,7 @@ pub async fn tenant(
 pub async fn rotate_keys(
     State(state): State<AppState>,
     Path(segment): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<portico_wire::control::RotatedKey>, ApiError> {
     let tenant = state.app.resolve_tenant(&segment).await?.ok_or_else(|| {
         ApiError::NotFound(format!(
             "No tenant has the id or verified domain '{segment}'."
@@ -126,9 +126,10 @@ pub async fn rotate_keys(
         .rotate(tenant.id, state.app.now())
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Json(
-        serde_json::json!({ "kid": kid, "activeFrom": rfc3339(active_from) }),
-    ))
+    Ok(Json(portico_wire::control::RotatedKey {
+        kid,
+        active_from: rfc3339(active_from),
+    }))
 }
 
 /// `POST /portico/v1/tenants/{tenant}/users/{user}/signInRisk`: the sign-in risk the user's next

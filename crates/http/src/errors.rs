@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use portico_app::AppError;
 use portico_store::StoreError;
-use portico_wire::error::{ErrorBody, ErrorEnvelope, InnerError};
+use portico_wire::error::{ErrorBody, ErrorDetail, ErrorEnvelope, InnerError};
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -31,6 +31,8 @@ pub enum ApiError {
         reason: &'static str,
         message: String,
     },
+    /// 400 `Request_BadRequest` naming the property at fault in `details[0].target`.
+    Invalid(portico_model::Invalid),
     /// 409: the object already exists.
     Conflict {
         code: &'static str,
@@ -69,6 +71,7 @@ impl From<portico_app::directory::GraphError> for ApiError {
             GraphError::BadRequest { code, reason: Some(reason), message } => Self::Rejected { code, reason, message },
             GraphError::BadRequest { code, reason: None, message } => Self::BadRequest { code, message },
             GraphError::Conflict { code, message } => Self::Conflict { code, message },
+            GraphError::Invalid(invalid) => Self::Invalid(invalid),
             GraphError::Internal(detail) => Self::Internal(detail),
         }
     }
@@ -77,7 +80,7 @@ impl From<portico_app::directory::GraphError> for ApiError {
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
-            AppError::Invalid(message) => Self::bad_request(message),
+            AppError::Invalid(invalid) => Self::Invalid(invalid),
             AppError::Store(StoreError::NotFound) => {
                 Self::NotFound("The resource does not exist.".into())
             }
@@ -90,6 +93,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut reason = None;
         let mut retry_after = None;
+        let mut details = Vec::new();
         let (status, code, message) = match self {
             Self::Rejected {
                 code,
@@ -128,6 +132,18 @@ impl IntoResponse for ApiError {
                 message,
             ),
             Self::BadRequest { code, message } => (StatusCode::BAD_REQUEST, code, message),
+            Self::Invalid(invalid) => {
+                details.push(ErrorDetail {
+                    code: "InvalidValue".into(),
+                    message: invalid.message.clone(),
+                    target: invalid.property,
+                });
+                (
+                    StatusCode::BAD_REQUEST,
+                    "Request_BadRequest",
+                    invalid.message,
+                )
+            }
             Self::Conflict { code, message } => (StatusCode::CONFLICT, code, message),
             Self::TooLarge { limit } => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -159,6 +175,7 @@ impl IntoResponse for ApiError {
             error: ErrorBody {
                 code: code.to_owned(),
                 message,
+                details,
                 inner_error: InnerError {
                     code: reason,
                     date: graph_date(),

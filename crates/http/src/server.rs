@@ -10,7 +10,7 @@ use portico_app::mail::{Dispatcher, SmtpTransport};
 use portico_app::retention::LogPurger;
 use portico_app::seed::SeedFile;
 use portico_app::tokens::master_key::{MasterKey, MasterKeyError, MasterKeySource};
-use portico_app::{App, AppConfig, AppError};
+use portico_app::{App, AppConfig, AppError, Sources};
 use portico_store::{SqlStore, Store, StoreConfig, StoreError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,6 +37,10 @@ pub struct ServerOptions {
     pub master_key: MasterKeySource,
     /// Graph throttling buckets.
     pub throttle: crate::throttle::ThrottleLimits,
+    /// Dev mode only: the clock stands still at this instant (it moves when set or advanced).
+    pub frozen_clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// Dev mode only: ids, secrets and codes come from a generator seeded with this number.
+    pub random_seed: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,8 +60,10 @@ pub enum StartError {
     Tls(#[from] TlsError),
     #[error(transparent)]
     MasterKey(#[from] MasterKeyError),
+    #[error("a frozen clock and a random seed are for dev mode only (--dev or --demo)")]
+    ReproducibleOutsideDevMode,
     #[error("invalid SMTP relay: {0}")]
-    Smtp(String),
+    Smtp(#[from] portico_app::mail::MailError),
 }
 
 /// A running server.
@@ -113,7 +119,12 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         extra_root_pem: Some(ca.cert_pem().as_bytes().to_vec()),
     };
     let master_key = MasterKey::load(&options.master_key)?;
-    let app = App::start(store.clone() as Arc<dyn Store>, config, master_key).await?;
+    let reproducible = options.frozen_clock.is_some() || options.random_seed.is_some();
+    if reproducible && !options.dev_mode {
+        return Err(StartError::ReproducibleOutsideDevMode);
+    }
+    let sources = Sources::reproducible(options.frozen_clock, options.random_seed);
+    let app = App::start_with(store.clone() as Arc<dyn Store>, config, master_key, sources).await?;
 
     let mut hosts = vec![
         "localhost".to_owned(),
@@ -129,7 +140,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let (background_stop, stop_signal) = watch::channel(false);
     let mut background = Vec::new();
     if let Some(url) = &options.smtp_url {
-        let transport = SmtpTransport::from_url(url).map_err(StartError::Smtp)?;
+        let transport = SmtpTransport::from_url(url)?;
         let dispatcher = Dispatcher::new(
             store.clone(),
             Arc::new(transport),

@@ -7,15 +7,16 @@ use axum::extract::State;
 use axum::Json;
 use portico_app::sign_in_policy::whatif::{WhatIfError, WhatIfRequest};
 use portico_model::conditional_access::RiskLevel;
+use portico_model::Invalid;
 use portico_wire::whatif::{WhatIfAnswer, WhatIfBody};
 
 /// The app's request from the wire body.
-pub fn request_of(body: WhatIfBody) -> Result<WhatIfRequest, String> {
+pub fn request_of(body: WhatIfBody) -> Result<WhatIfRequest, Invalid> {
     let sign_in_risk = body
         .sign_in_risk
         .map(|level| RiskLevel::parse(&level))
         .transpose()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Invalid::new("signInRisk", e.to_string()))?;
     Ok(WhatIfRequest {
         user: body.user,
         resource_tenant: body.resource_tenant,
@@ -39,7 +40,7 @@ pub async fn what_if(
             "Expected {{\"user\", \"resourceTenant\", \"appId\", \"ipAddress\"?, \"headers\"?, \"deviceCompliant\"?, \"deviceDomainJoined\"?, \"homeMfaSatisfied\"?, \"mfaSatisfied\"?, \"signInRisk\"?}}: {e}"
         ))
     })?;
-    let request = request_of(body).map_err(ApiError::bad_request)?;
+    let request = request_of(body).map_err(ApiError::Invalid)?;
     let answer = state
         .app
         .what_if(&request)

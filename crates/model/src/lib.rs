@@ -11,6 +11,7 @@ pub mod conditional_access;
 pub mod cross_tenant;
 pub mod group;
 pub mod ids;
+pub mod invalid;
 pub mod invitation;
 pub mod lockout;
 pub mod logs;
@@ -27,3 +28,4 @@ pub mod user;
 
 pub use address::{AddressError, DomainName, EmailAddress, ProxyAddress, Upn};
 pub use ids::{ClientId, IdError, ObjectId, TenantId};
+pub use invalid::Invalid;

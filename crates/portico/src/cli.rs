@@ -194,6 +194,14 @@ pub struct ServeArgs {
     /// Write logs as JSON lines.
     #[arg(long, env = "PORTICO_LOG_JSON")]
     pub log_json: bool,
+    /// Dev mode: the clock stands still at this RFC 3339 instant until the control API sets or
+    /// advances it, so every run sees the same times.
+    #[arg(long, value_name = "RFC3339")]
+    pub frozen_clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// Dev mode: ids, secrets and one-time codes come from a generator seeded with this number,
+    /// so every run sees the same ones. Never on a real server: secrets become predictable.
+    #[arg(long, value_name = "N")]
+    pub random_seed: Option<u64>,
 }
 
 impl ServeArgs {
@@ -310,6 +318,8 @@ pub struct MauArgs {
     pub store: StoreArgs,
 }
 
-fn parse_month(text: &str) -> Result<portico_model::month::Month, String> {
-    portico_model::month::Month::parse(text).map_err(|e| e.to_string())
+fn parse_month(
+    text: &str,
+) -> Result<portico_model::month::Month, portico_model::month::MonthError> {
+    portico_model::month::Month::parse(text)
 }

@@ -99,6 +99,8 @@ async fn serve(args: ServeArgs) -> Result<()> {
         dev_mode: args.demo || args.dev,
         ca_dir,
         smtp_url: args.smtp_url.clone(),
+        frozen_clock: args.frozen_clock,
+        random_seed: args.random_seed,
     };
     let stop = ShutdownSignal::install();
     let server = start(options).await?;

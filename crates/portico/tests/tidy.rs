@@ -81,6 +81,45 @@ const RULES: &[Rule] = &[
         ],
     },
     Rule {
+        what: "ids, secrets and one-time codes come from the app's Randomness (seedable in tests)",
+        pattern: "new_v4(",
+        home: &["crates/app/src/random.rs"],
+        exceptions: &[
+            (
+                "crates/http/src/context.rs",
+                2,
+                "request ids for the logs, drawn before any app is at hand",
+            ),
+            (
+                "crates/store/src/sql/backend.rs",
+                1,
+                "the name of a private in-memory database",
+            ),
+        ],
+    },
+    Rule {
+        what: "no ad-hoc random generators: the app's Randomness is the one source",
+        pattern: "thread_rng(",
+        home: &["crates/app/src/random.rs"],
+        exceptions: &[],
+    },
+    Rule {
+        what: "the operating system's generator is used directly only for key material",
+        pattern: "SystemRandom",
+        home: &[
+            "crates/app/src/tokens/jwt.rs",
+            "crates/app/src/tokens/master_key.rs",
+        ],
+        exceptions: &[],
+    },
+    Rule {
+        what: "errors are typed: a bad value is `Invalid {property, message}`, other failures \
+               their own error enums (no `Result<_, String>`)",
+        pattern: ", String> {",
+        home: &[],
+        exceptions: &[],
+    },
+    Rule {
         what: "SQL lives in the store",
         pattern: "sqlx::",
         home: &["crates/store/src/"],
@@ -105,29 +144,9 @@ const RULES: &[Rule] = &[
                 "discovery and JWKS documents: to move to wire",
             ),
             (
-                "crates/http/src/oidc/session.rs",
-                3,
-                "userinfo: to move to wire",
-            ),
-            (
                 "crates/http/src/oidc/token.rs",
                 1,
                 "the token endpoint's error body: to move to wire",
-            ),
-            (
-                "crates/http/src/graph/recipients.rs",
-                1,
-                "the recipients list: to move to wire",
-            ),
-            (
-                "crates/http/src/graph/invitations.rs",
-                1,
-                "@portico.warnings: to move to wire",
-            ),
-            (
-                "crates/http/src/control.rs",
-                1,
-                "the key rotation answer: to move to wire",
             ),
         ],
     },

@@ -92,3 +92,12 @@ pub struct Lockout {
     pub locked: bool,
     pub locked_until: Option<String>,
 }
+
+/// `POST /portico/v1/tenants/{tenant}/keys/rotate`: the new signing key and when it signs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RotatedKey {
+    pub kid: String,
+    /// RFC 3339; until then the current key keeps signing.
+    pub active_from: String,
+}

@@ -7,4 +7,5 @@ pub mod error;
 pub mod graph;
 pub mod me;
 pub mod reports;
+pub mod userinfo;
 pub mod whatif;

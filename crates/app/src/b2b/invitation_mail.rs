@@ -7,6 +7,8 @@ use portico_model::{EmailAddress, ObjectId, TenantId};
 
 /// What the message says and to whom.
 pub(crate) struct InvitationMail<'a> {
+    /// The message's id in the outbox.
+    pub id: ObjectId,
     pub language: crate::mail_bodies::Language,
     pub tenant: &'a Tenant,
     pub inviter: &'a str,
@@ -31,7 +33,7 @@ pub(crate) fn invitation_message(mail: InvitationMail<'_>) -> Option<OutboxMessa
     })
     .ok()?;
     Some(OutboxMessage {
-        id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+        id: mail.id,
         tenant_id: Some(TenantId::from_uuid(*mail.tenant.id.as_uuid())),
         from,
         to: vec![mail.to],

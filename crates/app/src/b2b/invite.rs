@@ -114,6 +114,7 @@ struct Invitee<'a> {
 /// The new guest object: pending acceptance, hidden from address lists, named by the request
 /// (or the address's local part).
 fn new_guest(
+    id: ObjectId,
     invitee: &Invitee<'_>,
     proxies: Vec<ProxyAddress>,
     suffix: u32,
@@ -132,7 +133,6 @@ fn new_guest(
         .clone()
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| address.local_part().to_owned());
-    let id = ObjectId::from_uuid(uuid::Uuid::new_v4());
     let mut user = User::member(id, upn.clone(), display_name, now);
     user.user_type = invitee.user_type;
     user.creation_type = Some(CreationType::Invitation);
@@ -449,11 +449,10 @@ impl App {
         redirect: &str,
         status: InvitationStatus,
     ) -> Result<(Invitation, String), GraphError> {
-        let ticket = crate::tokens::new_secret()
-            .ok_or_else(|| GraphError::Internal("no random source".into()))?;
+        let ticket = self.random().secret();
         let now = self.now();
         let invitation = Invitation {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             invited_user_id: guest.id,
             invited_email: address.clone(),
             invited_user_type: guest.user_type,
@@ -482,6 +481,7 @@ impl App {
         }
         let inviter = Self::inviter_name(caller);
         let mail = InvitationMail {
+            id: self.random().object_id(),
             language: super::request_checks::mail_language(request),
             tenant,
             inviter: &inviter,
@@ -517,7 +517,8 @@ impl App {
             ..
         } = invitee;
         let now = self.now();
-        let user = new_guest(invitee, proxies, suffix, now).map_err(CreateError::Graph)?;
+        let user = new_guest(self.random().object_id(), invitee, proxies, suffix, now)
+            .map_err(CreateError::Graph)?;
         let (invitation, ticket) = self
             .new_invitation(
                 settings,

@@ -68,10 +68,7 @@ impl App {
         login_hint: Option<String>,
     ) -> FlowOutcome {
         let now = self.now();
-        let (Some(secret), Some(csrf)) = (crate::tokens::new_secret(), crate::tokens::new_secret())
-        else {
-            return ErrorPage::server("no random source").into();
-        };
+        let (secret, csrf) = (self.random().secret(), self.random().secret());
         let request = AuthorizationRequest {
             client_id: ClientId::from_uuid(uuid::Uuid::nil()),
             redirect_uri: redirect_uri.clone(),

@@ -32,6 +32,9 @@ pub enum GraphError {
         reason: Option<&'static str>,
         message: String,
     },
+    /// 400 `Request_BadRequest`: a value breaks a rule; the property is named.
+    #[error(transparent)]
+    Invalid(#[from] portico_model::Invalid),
     /// 409: the object already exists (a key taken by an earlier create).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },

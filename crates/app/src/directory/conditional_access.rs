@@ -9,7 +9,7 @@ use portico_model::conditional_access::{
     GrantControls, GrantOperator, GuestsOrExternalUsers, LocationConditions, NamedLocation,
     PlatformConditions, PolicyState, TermsOfUse, UserConditions,
 };
-use portico_model::ObjectId;
+use portico_model::{Invalid, ObjectId};
 use portico_store::{StoreError, Write};
 
 /// A create or `PATCH` body: the properties present replace the stored ones (complex properties
@@ -45,64 +45,73 @@ const PLATFORMS: &[&str] = &[
 ];
 
 /// `value` spelled as in `allowed` (case-insensitively), or an error naming the property.
-fn canonical(property: &str, value: &str, allowed: &[&str]) -> Result<String, String> {
+fn canonical(property: &str, value: &str, allowed: &[&str]) -> Result<String, Invalid> {
     allowed
         .iter()
         .find(|a| a.eq_ignore_ascii_case(value))
         .map(|a| (*a).to_owned())
         .ok_or_else(|| {
-            format!(
-                "Invalid value '{value}' in '{property}'. Use one of: {}.",
-                allowed.join(", ")
+            Invalid::new(
+                property,
+                format!(
+                    "Invalid value '{value}' in '{property}'. Use one of: {}.",
+                    allowed.join(", ")
+                ),
             )
         })
 }
 
 /// Keywords are normalised to Graph's spelling; anything else must be an object id.
-fn keyword_or_id(property: &str, value: &str, keywords: &[&str]) -> Result<String, String> {
+fn keyword_or_id(property: &str, value: &str, keywords: &[&str]) -> Result<String, Invalid> {
     if let Ok(keyword) = canonical(property, value, keywords) {
         return Ok(keyword);
     }
     ObjectId::parse(value)
         .map(|id| id.to_string())
         .map_err(|_| {
-            if keywords.is_empty() {
-                format!("Invalid value '{value}' in '{property}': expected an object id (GUID).")
+            let expected = if keywords.is_empty() {
+                "an object id (GUID)".to_owned()
             } else {
-                format!(
-                    "Invalid value '{value}' in '{property}': expected {} or an object id (GUID).",
-                    keywords.join(", ")
-                )
-            }
+                format!("{} or an object id (GUID)", keywords.join(", "))
+            };
+            Invalid::new(
+                property,
+                format!("Invalid value '{value}' in '{property}': expected {expected}."),
+            )
         })
 }
 
-fn keywords_or_ids(property: &str, values: &mut [String], keywords: &[&str]) -> Result<(), String> {
+fn keywords_or_ids(
+    property: &str,
+    values: &mut [String],
+    keywords: &[&str],
+) -> Result<(), Invalid> {
     for value in values.iter_mut() {
         *value = keyword_or_id(property, value, keywords)?;
     }
     // A keyword that means "everyone" or "no one" stands alone.
     if values.len() > 1 {
         if let Some(alone) = values.iter().find(|v| *v == "All" || *v == "None") {
-            return Err(format!(
-                "'{alone}' in '{property}' cannot be combined with other values; send it alone."
+            return Err(Invalid::new(
+                property,
+                format!("'{alone}' in '{property}' cannot be combined with other values; send it alone."),
             ));
         }
     }
     Ok(())
 }
 
-fn check_guests(property: &str, guests: &GuestsOrExternalUsers) -> Result<(), String> {
+fn check_guests(property: &str, guests: &GuestsOrExternalUsers) -> Result<(), Invalid> {
     if guests.guest_or_external_user_types.is_empty() {
-        return Err(format!(
+        return Err(Invalid::new(format!("{property}.guestOrExternalUserTypes"), format!(
             "'{property}.guestOrExternalUserTypes' is empty: name at least one type (for example b2bCollaborationGuest), or send null for the whole property."
-        ));
+        )));
     }
     if let ExternalTenants::Enumerated { members } = &guests.external_tenants {
         if members.is_empty() {
-            return Err(format!(
+            return Err(Invalid::new(format!("{property}.externalTenants"), format!(
                 "'{property}.externalTenants' enumerates no tenants: list tenant ids in 'members', or use #microsoft.graph.conditionalAccessAllExternalTenants."
-            ));
+            )));
         }
     }
     Ok(())
@@ -115,9 +124,12 @@ pub fn validate_policy(
     policy: &mut ConditionalAccessPolicy,
     locations: &[NamedLocation],
     terms: &[TermsOfUse],
-) -> Result<(), String> {
+) -> Result<(), Invalid> {
     if policy.display_name.trim().is_empty() {
-        return Err("'displayName' is required and cannot be empty.".into());
+        return Err(Invalid::new(
+            "displayName",
+            "'displayName' is required and cannot be empty.",
+        ));
     }
     let conditions = &mut policy.conditions;
     check_users(&mut conditions.users)?;
@@ -133,7 +145,7 @@ pub fn validate_policy(
 }
 
 /// `conditions.users`: keywords spelled right, ids well formed, and someone included.
-fn check_users(users: &mut UserConditions) -> Result<(), String> {
+fn check_users(users: &mut UserConditions) -> Result<(), Invalid> {
     keywords_or_ids(
         "conditions.users.includeUsers",
         &mut users.include_users,
@@ -163,13 +175,13 @@ fn check_users(users: &mut UserConditions) -> Result<(), String> {
         && users.include_roles.is_empty()
         && users.include_guests_or_external_users.is_none()
     {
-        return Err("The policy applies to no users: set 'conditions.users' with includeUsers (for example [\"All\"] or [\"GuestsOrExternalUsers\"]), includeGroups, includeRoles or includeGuestsOrExternalUsers.".into());
+        return Err(Invalid::new("conditions.users", "The policy applies to no users: set 'conditions.users' with includeUsers (for example [\"All\"] or [\"GuestsOrExternalUsers\"]), includeGroups, includeRoles or includeGuestsOrExternalUsers."));
     }
     Ok(())
 }
 
 /// `conditions.applications`: keywords or app ids, and some app included.
-fn check_applications(apps: &mut ApplicationConditions) -> Result<(), String> {
+fn check_applications(apps: &mut ApplicationConditions) -> Result<(), Invalid> {
     keywords_or_ids(
         "conditions.applications.includeApplications",
         &mut apps.include_applications,
@@ -181,24 +193,24 @@ fn check_applications(apps: &mut ApplicationConditions) -> Result<(), String> {
         &["Office365", "MicrosoftAdminPortals"],
     )?;
     if apps.include_applications.is_empty() {
-        return Err("The policy applies to no applications: set 'conditions.applications.includeApplications' (for example [\"All\"] or app ids).".into());
+        return Err(Invalid::new("conditions.applications.includeApplications", "The policy applies to no applications: set 'conditions.applications.includeApplications' (for example [\"All\"] or app ids)."));
     }
     Ok(())
 }
 
 /// `conditions.clientAppTypes`: known types, `all` alone.
-fn check_client_app_types(kinds: &mut [String]) -> Result<(), String> {
+fn check_client_app_types(kinds: &mut [String]) -> Result<(), Invalid> {
     for kind in kinds.iter_mut() {
         *kind = canonical("conditions.clientAppTypes", kind, CLIENT_APP_TYPES)?;
     }
     if kinds.len() > 1 && kinds.iter().any(|k| k == "all") {
-        return Err("'all' in 'conditions.clientAppTypes' cannot be combined with other client app types; send it alone.".into());
+        return Err(Invalid::new("conditions.clientAppTypes", "'all' in 'conditions.clientAppTypes' cannot be combined with other client app types; send it alone."));
     }
     Ok(())
 }
 
 /// `conditions.platforms`: known platforms, some included.
-fn check_platforms(platforms: &mut PlatformConditions) -> Result<(), String> {
+fn check_platforms(platforms: &mut PlatformConditions) -> Result<(), Invalid> {
     for (property, list) in [
         (
             "conditions.platforms.includePlatforms",
@@ -214,7 +226,7 @@ fn check_platforms(platforms: &mut PlatformConditions) -> Result<(), String> {
         }
     }
     if platforms.include_platforms.is_empty() {
-        return Err("'conditions.platforms.includePlatforms' is required when 'conditions.platforms' is set (for example [\"all\"]); or send platforms: null.".into());
+        return Err(Invalid::new("conditions.platforms.includePlatforms", "'conditions.platforms.includePlatforms' is required when 'conditions.platforms' is set (for example [\"all\"]); or send platforms: null."));
     }
     Ok(())
 }
@@ -223,7 +235,7 @@ fn check_platforms(platforms: &mut PlatformConditions) -> Result<(), String> {
 fn check_locations(
     places: &mut LocationConditions,
     locations: &[NamedLocation],
-) -> Result<(), String> {
+) -> Result<(), Invalid> {
     for (property, list) in [
         (
             "conditions.locations.includeLocations",
@@ -239,40 +251,40 @@ fn check_locations(
             if !LOCATION_KEYWORDS.contains(&place.as_str())
                 && !locations.iter().any(|l| l.id.to_string() == *place)
             {
-                return Err(format!(
+                return Err(Invalid::new(property, format!(
                     "'{property}' refers to named location '{place}', which does not exist in this tenant. Create it first (POST /identity/conditionalAccess/namedLocations) or use All / AllTrusted."
-                ));
+                )));
             }
         }
     }
     if places.include_locations.is_empty() {
-        return Err("'conditions.locations.includeLocations' is required when 'conditions.locations' is set (for example [\"All\"]); or send locations: null.".into());
+        return Err(Invalid::new("conditions.locations.includeLocations", "'conditions.locations.includeLocations' is required when 'conditions.locations' is set (for example [\"All\"]); or send locations: null."));
     }
     Ok(())
 }
 
 /// `grantControls`: the tenant's own terms, at least one control, `block` alone, Entra's rule
 /// for `passwordChange`.
-fn check_grant(policy: &mut ConditionalAccessPolicy, terms: &[TermsOfUse]) -> Result<(), String> {
+fn check_grant(policy: &mut ConditionalAccessPolicy, terms: &[TermsOfUse]) -> Result<(), Invalid> {
     let Some(grant) = &mut policy.grant_controls else {
-        return Err("The policy has no grant controls: set 'grantControls' with builtInControls (for example [\"mfa\"] or [\"block\"]) or termsOfUse.".into());
+        return Err(Invalid::new("grantControls", "The policy has no grant controls: set 'grantControls' with builtInControls (for example [\"mfa\"] or [\"block\"]) or termsOfUse."));
     };
     for id in grant.terms_of_use.iter_mut() {
         *id = keyword_or_id("grantControls.termsOfUse", id, &[])?;
         if !terms.iter().any(|t| t.id.to_string() == *id) {
-            return Err(format!(
+            return Err(Invalid::new("grantControls.termsOfUse", format!(
                 "'grantControls.termsOfUse' refers to agreement '{id}', which does not exist in this tenant. Create it first (POST /identityGovernance/termsOfUse/agreements)."
-            ));
+            )));
         }
     }
     let controls = &grant.built_in_controls;
     if controls.is_empty() && grant.terms_of_use.is_empty() {
-        return Err("'grantControls' requires at least one control: set builtInControls (for example [\"mfa\"]) or termsOfUse.".into());
+        return Err(Invalid::new("grantControls", "'grantControls' requires at least one control: set builtInControls (for example [\"mfa\"]) or termsOfUse."));
     }
     if controls.contains(&BuiltInControl::Block)
         && (controls.len() > 1 || !grant.terms_of_use.is_empty())
     {
-        return Err("'block' cannot be combined with other controls: a policy either blocks access or grants it when controls are met. Remove 'block', or remove the other controls.".into());
+        return Err(Invalid::new("grantControls.builtInControls", "'block' cannot be combined with other controls: a policy either blocks access or grants it when controls are met. Remove 'block', or remove the other controls."));
     }
     if controls.contains(&BuiltInControl::PasswordChange) {
         check_password_change(&policy.conditions, grant)?;
@@ -282,7 +294,7 @@ fn check_grant(policy: &mut ConditionalAccessPolicy, terms: &[TermsOfUse]) -> Re
 
 /// Entra's rule for `passwordChange`: with `mfa` through AND, for user risk, on all apps, and
 /// with no other conditions.
-fn check_password_change(conditions: &Conditions, grant: &GrantControls) -> Result<(), String> {
+fn check_password_change(conditions: &Conditions, grant: &GrantControls) -> Result<(), Invalid> {
     let only_mfa_besides = grant
         .built_in_controls
         .iter()
@@ -292,20 +304,20 @@ fn check_password_change(conditions: &Conditions, grant: &GrantControls) -> Resu
         || !only_mfa_besides
         || !grant.terms_of_use.is_empty()
     {
-        return Err("'passwordChange' must be combined with 'mfa' and nothing else, with operator 'AND': set builtInControls [\"mfa\", \"passwordChange\"] and operator \"AND\".".into());
+        return Err(Invalid::new("grantControls.builtInControls", "'passwordChange' must be combined with 'mfa' and nothing else, with operator 'AND': set builtInControls [\"mfa\", \"passwordChange\"] and operator \"AND\"."));
     }
     if conditions.user_risk_levels.is_empty() {
-        return Err("'passwordChange' is only allowed in a user-risk policy: set 'conditions.userRiskLevels' (for example [\"high\"]).".into());
+        return Err(Invalid::new("conditions.userRiskLevels", "'passwordChange' is only allowed in a user-risk policy: set 'conditions.userRiskLevels' (for example [\"high\"])."));
     }
     if conditions.applications.include_applications != ["All"] {
-        return Err("'passwordChange' requires the policy to target all applications: set 'conditions.applications.includeApplications' to [\"All\"].".into());
+        return Err(Invalid::new("conditions.applications.includeApplications", "'passwordChange' requires the policy to target all applications: set 'conditions.applications.includeApplications' to [\"All\"]."));
     }
     let other_conditions = !conditions.sign_in_risk_levels.is_empty()
         || conditions.locations.is_some()
         || conditions.platforms.is_some()
         || conditions.client_app_types.iter().any(|k| k != "all");
     if other_conditions {
-        return Err("A 'passwordChange' policy may have no conditions besides users, applications and userRiskLevels: remove signInRiskLevels, locations, platforms and clientAppTypes.".into());
+        return Err(Invalid::new("conditions", "A 'passwordChange' policy may have no conditions besides users, applications and userRiskLevels: remove signInRiskLevels, locations, platforms and clientAppTypes."));
     }
     Ok(())
 }
@@ -352,7 +364,7 @@ impl App {
         let tenant = caller.tenant();
         let locations = self.store().list_named_locations(tenant).await?;
         let terms = self.store().list_terms_of_use(tenant).await?;
-        validate_policy(&mut policy, &locations, &terms).map_err(GraphError::bad_request)?;
+        validate_policy(&mut policy, &locations, &terms)?;
         let audit = self.directory_audit(
             caller,
             "Policy",
@@ -382,7 +394,7 @@ impl App {
             ))
         };
         let policy = ConditionalAccessPolicy {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             display_name: patch.display_name.ok_or_else(|| missing("displayName"))?,
             state: patch.state.ok_or_else(|| missing("state"))?,
             conditions: patch.conditions.ok_or_else(|| missing("conditions"))?,
@@ -516,8 +528,12 @@ mod tests {
             vec![BuiltInControl::Block, BuiltInControl::Mfa],
             GrantOperator::Or,
         );
-        let message = validate_policy(&mut mixed, &[], &[]).unwrap_err();
-        assert!(message.contains("'block' cannot be combined"), "{message}");
+        let invalid = validate_policy(&mut mixed, &[], &[]).unwrap_err();
+        assert!(
+            invalid.message.contains("'block' cannot be combined"),
+            "{invalid}"
+        );
+        assert_eq!(invalid.property, "grantControls.builtInControls");
     }
 
     #[test]
@@ -525,6 +541,7 @@ mod tests {
         let mut alone = policy(vec![BuiltInControl::PasswordChange], GrantOperator::And);
         assert!(validate_policy(&mut alone, &[], &[])
             .unwrap_err()
+            .message
             .contains("combined with 'mfa'"));
         let mut no_risk = policy(
             vec![BuiltInControl::Mfa, BuiltInControl::PasswordChange],
@@ -532,6 +549,7 @@ mod tests {
         );
         assert!(validate_policy(&mut no_risk, &[], &[])
             .unwrap_err()
+            .message
             .contains("userRiskLevels"));
         let mut good = no_risk.clone();
         good.conditions.user_risk_levels = vec![RiskLevel::High];
@@ -542,6 +560,7 @@ mod tests {
         });
         assert!(validate_policy(&mut good, &[], &[])
             .unwrap_err()
+            .message
             .contains("no conditions besides"));
     }
 
@@ -552,13 +571,14 @@ mod tests {
             include_locations: vec!["99999999-9999-4999-8999-999999999999".into()],
             exclude_locations: Vec::new(),
         });
-        assert!(validate_policy(&mut p, &[], &[])
-            .unwrap_err()
-            .contains("does not exist in this tenant"));
+        let invalid = validate_policy(&mut p, &[], &[]).unwrap_err();
+        assert!(invalid.message.contains("does not exist in this tenant"));
+        assert_eq!(invalid.property, "conditions.locations.includeLocations");
         let mut nobody = policy(vec![BuiltInControl::Mfa], GrantOperator::Or);
         nobody.conditions.users.include_users.clear();
         assert!(validate_policy(&mut nobody, &[], &[])
             .unwrap_err()
+            .message
             .contains("applies to no users"));
     }
 }

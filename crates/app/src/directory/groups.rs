@@ -101,7 +101,7 @@ impl App {
             None
         };
         let group = Group {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             display_name,
             description: new.description,
             mail_nickname: Some(nickname),
@@ -274,7 +274,7 @@ impl App {
             )
         })?;
         let contact = MailContact {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             display_name,
             proxy_addresses: vec![ProxyAddress::primary(mail.clone())],
             mail,

@@ -6,7 +6,7 @@ use super::countries::iso_alpha2;
 use super::permissions::Operation;
 use crate::App;
 use portico_model::conditional_access::{LocationKind, NamedLocation};
-use portico_model::ObjectId;
+use portico_model::{Invalid, ObjectId};
 use portico_store::{StoreError, Write};
 use std::str::FromStr;
 
@@ -37,29 +37,32 @@ fn type_of(location: &LocationKind) -> LocationType {
 }
 
 /// Checks ranges (with `ipnet`) and country codes, normalising codes to upper case.
-pub fn validate_location(location: &mut NamedLocation) -> Result<(), String> {
+pub fn validate_location(location: &mut NamedLocation) -> Result<(), Invalid> {
     if location.display_name.trim().is_empty() {
-        return Err("'displayName' is required and cannot be empty.".into());
+        return Err(Invalid::new(
+            "displayName",
+            "'displayName' is required and cannot be empty.",
+        ));
     }
     match &mut location.location {
         LocationKind::Ip { ranges, .. } => {
             if ranges.is_empty() {
-                return Err("'ipRanges' needs at least one range, such as {\"@odata.type\": \"#microsoft.graph.iPv4CidrRange\", \"cidrAddress\": \"203.0.113.0/24\"}.".into());
+                return Err(Invalid::new("ipRanges", "'ipRanges' needs at least one range, such as {\"@odata.type\": \"#microsoft.graph.iPv4CidrRange\", \"cidrAddress\": \"203.0.113.0/24\"}."));
             }
             for range in ranges.iter_mut() {
                 let net = ipnet::IpNet::from_str(range.trim()).map_err(|_| {
-                    format!("'{range}' in 'ipRanges' is not a CIDR range: write an address and a prefix length, such as 203.0.113.0/24 or 2001:db8::/32.")
+                    Invalid::new("ipRanges", format!("'{range}' in 'ipRanges' is not a CIDR range: write an address and a prefix length, such as 203.0.113.0/24 or 2001:db8::/32."))
                 })?;
                 *range = net.to_string();
             }
         }
         LocationKind::Country { countries, .. } => {
             if countries.is_empty() {
-                return Err("'countriesAndRegions' needs at least one ISO 3166-1 alpha-2 code, such as [\"JP\"].".into());
+                return Err(Invalid::new("countriesAndRegions", "'countriesAndRegions' needs at least one ISO 3166-1 alpha-2 code, such as [\"JP\"]."));
             }
             for country in countries.iter_mut() {
                 *country = iso_alpha2(country).ok_or_else(|| {
-                    format!("'{country}' in 'countriesAndRegions' is not an ISO 3166-1 alpha-2 country code (two letters, such as US or JP).")
+                    Invalid::new("countriesAndRegions", format!("'{country}' in 'countriesAndRegions' is not an ISO 3166-1 alpha-2 country code (two letters, such as US or JP)."))
                 })?;
             }
             let mut seen: Vec<String> = Vec::new();
@@ -74,7 +77,7 @@ pub fn validate_location(location: &mut NamedLocation) -> Result<(), String> {
 }
 
 /// Applies the patch's properties to `location`, refusing properties of the other type.
-fn apply_patch(location: &mut NamedLocation, patch: NamedLocationPatch) -> Result<(), String> {
+fn apply_patch(location: &mut NamedLocation, patch: NamedLocationPatch) -> Result<(), Invalid> {
     if let Some(name) = patch.display_name {
         location.display_name = name;
     }
@@ -83,7 +86,7 @@ fn apply_patch(location: &mut NamedLocation, patch: NamedLocationPatch) -> Resul
             if patch.countries_and_regions.is_some()
                 || patch.include_unknown_countries_and_regions.is_some()
             {
-                return Err("'countriesAndRegions' and 'includeUnknownCountriesAndRegions' belong to #microsoft.graph.countryNamedLocation, not to an ipNamedLocation.".into());
+                return Err(Invalid::new("countriesAndRegions", "'countriesAndRegions' and 'includeUnknownCountriesAndRegions' belong to #microsoft.graph.countryNamedLocation, not to an ipNamedLocation."));
             }
             if let Some(new) = patch.ip_ranges {
                 *ranges = new;
@@ -97,7 +100,7 @@ fn apply_patch(location: &mut NamedLocation, patch: NamedLocationPatch) -> Resul
             include_unknown,
         } => {
             if patch.ip_ranges.is_some() || patch.is_trusted.is_some() {
-                return Err("'ipRanges' and 'isTrusted' belong to #microsoft.graph.ipNamedLocation, not to a countryNamedLocation.".into());
+                return Err(Invalid::new("ipRanges", "'ipRanges' and 'isTrusted' belong to #microsoft.graph.ipNamedLocation, not to a countryNamedLocation."));
             }
             if let Some(new) = patch.countries_and_regions {
                 *countries = new;
@@ -175,13 +178,13 @@ impl App {
             None => return Err(GraphError::bad_request("'@odata.type' is required when creating a named location: use #microsoft.graph.ipNamedLocation or #microsoft.graph.countryNamedLocation.")),
         };
         let mut location = NamedLocation {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             display_name: String::new(),
             location: kind,
             created_at: self.now(),
             modified_at: None,
         };
-        apply_patch(&mut location, patch).map_err(GraphError::bad_request)?;
+        apply_patch(&mut location, patch)?;
         self.save_location(caller, location, "Add named location")
             .await
     }
@@ -200,7 +203,7 @@ impl App {
         {
             return Err(GraphError::bad_request("A named location's type cannot change: send the '@odata.type' it was created with, or delete it and create a new one."));
         }
-        apply_patch(&mut location, patch).map_err(GraphError::bad_request)?;
+        apply_patch(&mut location, patch)?;
         location.modified_at = Some(self.now());
         self.save_location(caller, location, "Update named location")
             .await
@@ -309,6 +312,7 @@ mod tests {
         };
         assert!(apply_patch(&mut ip, patch)
             .unwrap_err()
+            .message
             .contains("countryNamedLocation"));
     }
 }

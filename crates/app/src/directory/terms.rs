@@ -92,7 +92,7 @@ impl App {
             GraphError::bad_request("The agreement needs its text: send 'files' with one file whose 'fileData.data' is base64 of UTF-8 text.")
         })?;
         let terms = TermsOfUse {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             display_name,
             text: agreement_text(&data)?,
             created_at: self.now(),

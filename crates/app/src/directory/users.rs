@@ -182,12 +182,7 @@ impl App {
             .await
             .map_err(|e| GraphError::Internal(e.to_string()))?
             .map_err(|e| GraphError::Internal(e.to_string()))?;
-        let mut user = User::member(
-            ObjectId::from_uuid(uuid::Uuid::new_v4()),
-            upn,
-            display_name,
-            self.now(),
-        );
+        let mut user = User::member(self.random().object_id(), upn, display_name, self.now());
         user.account_enabled = account_enabled;
         let mut profile = new.profile;
         profile.push(("mailNickname".to_owned(), PatchValue::Text(nickname)));

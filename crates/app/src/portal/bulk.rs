@@ -5,6 +5,7 @@
 use crate::b2b::{InvitationOutcome, InvitationRequest};
 use crate::directory::{Caller, GraphError};
 use crate::App;
+use portico_model::{invalid, Invalid};
 
 /// The template offered for download: the header and an example row (skipped when read back).
 pub const TEMPLATE: &str = "version:v1.0\r\nEmail address to invite [inviteeEmail] Required,Redirection url [inviteRedirectURL] Required,Send invitation message (true or false) [sendEmail],Customized invitation message [customizedMessageBody]\r\nExample: someone@fabrikam.com,https://myapplications.microsoft.com,TRUE,Welcome to our projects.\r\n";
@@ -23,12 +24,15 @@ pub struct BulkRow {
     pub message: Option<String>,
 }
 
+/// The upload's form field, named in every error about its content.
+const FILE: &str = "file";
+
 fn column(headers: &csv::StringRecord, key: &str) -> Option<usize> {
     headers.iter().position(|h| h.contains(&format!("[{key}]")))
 }
 
 /// Reads the CSV; a file that is not the template's shape is refused with what is wrong.
-pub fn parse_bulk_csv(text: &str) -> Result<Vec<BulkRow>, String> {
+pub fn parse_bulk_csv(text: &str) -> Result<Vec<BulkRow>, Invalid> {
     let body = text.trim_start_matches('\u{feff}');
     // The version line is not CSV; rows are numbered as lines of the whole file.
     let (body, offset) = match body.split_once('\n') {
@@ -42,13 +46,13 @@ pub fn parse_bulk_csv(text: &str) -> Result<Vec<BulkRow>, String> {
         .from_reader(body.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| format!("The header row cannot be read: {e}"))?
+        .map_err(|e| invalid!(FILE, "The header row cannot be read: {e}"))?
         .clone();
     let (Some(email), Some(redirect)) = (
         column(&headers, "inviteeEmail"),
         column(&headers, "inviteRedirectURL"),
     ) else {
-        return Err("The header row must name the columns [inviteeEmail] and [inviteRedirectURL]: start from the template.".into());
+        return Err(Invalid::new(FILE, "The header row must name the columns [inviteeEmail] and [inviteRedirectURL]: start from the template."));
     };
     let (send, message) = (
         column(&headers, "sendEmail"),
@@ -56,7 +60,7 @@ pub fn parse_bulk_csv(text: &str) -> Result<Vec<BulkRow>, String> {
     );
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| format!("The file is not valid CSV: {e}"))?;
+        let record = record.map_err(|e| invalid!(FILE, "The file is not valid CSV: {e}"))?;
         let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).map(str::trim).unwrap_or("");
         let first = cell(Some(email));
         if first.is_empty() && record.iter().all(|c| c.trim().is_empty())
@@ -77,11 +81,14 @@ pub fn parse_bulk_csv(text: &str) -> Result<Vec<BulkRow>, String> {
             message: Some(cell(message).to_owned()).filter(|m| !m.is_empty()),
         });
         if rows.len() > MAX_ROWS {
-            return Err(format!("At most {MAX_ROWS} rows can be invited at once."));
+            return Err(invalid!(
+                FILE,
+                "At most {MAX_ROWS} rows can be invited at once."
+            ));
         }
     }
     if rows.is_empty() {
-        return Err("The file has no rows to invite.".into());
+        return Err(Invalid::new(FILE, "The file has no rows to invite."));
     }
     Ok(rows)
 }

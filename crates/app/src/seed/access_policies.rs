@@ -9,14 +9,14 @@ use portico_model::conditional_access::{
     ConditionalAccessPolicy, ExternalTenants, GuestOrExternalUserType, GuestsOrExternalUsers,
     LocationConditions, LocationKind, NamedLocation, PlatformConditions, TermsOfUse,
 };
-use portico_model::ObjectId;
+use portico_model::{Invalid, ObjectId};
 
 /// A named location from its seed; `id` is the seed's fixed id or a derived one.
 pub fn named_location(
     seed: &NamedLocationSeed,
     id: ObjectId,
     now: DateTime<Utc>,
-) -> Result<NamedLocation, String> {
+) -> Result<NamedLocation, Invalid> {
     let location = match (seed.ip_ranges.is_empty(), seed.countries.is_empty()) {
         (false, true) if !seed.include_unknown_countries => LocationKind::Ip {
             ranges: seed.ip_ranges.clone(),
@@ -27,9 +27,12 @@ pub fn named_location(
             include_unknown: seed.include_unknown_countries,
         },
         _ => {
-            return Err(format!(
-                "named location '{}': give either ip_ranges (with is_trusted) or countries (with include_unknown_countries)",
-                seed.display_name
+            return Err(Invalid::new(
+                "named_location",
+                format!(
+                    "named location '{}': give either ip_ranges (with is_trusted) or countries (with include_unknown_countries)",
+                    seed.display_name
+                ),
             ))
         }
     };
@@ -40,8 +43,12 @@ pub fn named_location(
         created_at: now,
         modified_at: None,
     };
-    validate_location(&mut built)
-        .map_err(|e| format!("named location '{}': {e}", seed.display_name))?;
+    validate_location(&mut built).map_err(|e| {
+        Invalid::new(
+            e.property,
+            format!("named location '{}': {}", seed.display_name, e.message),
+        )
+    })?;
     Ok(built)
 }
 
@@ -49,11 +56,11 @@ pub fn terms_of_use(
     seed: &TermsOfUseSeed,
     id: ObjectId,
     now: DateTime<Utc>,
-) -> Result<TermsOfUse, String> {
+) -> Result<TermsOfUse, Invalid> {
     if seed.text.trim().is_empty() {
-        return Err(format!(
-            "terms of use '{}': text is empty",
-            seed.display_name
+        return Err(Invalid::new(
+            "text",
+            format!("terms of use '{}': text is empty", seed.display_name),
         ));
     }
     Ok(TermsOfUse {
@@ -71,17 +78,17 @@ fn resolve<'a>(
     value: &str,
     keywords: &[&str],
     mut by_name: impl Iterator<Item = (&'a str, ObjectId)>,
-) -> Result<String, String> {
+) -> Result<String, Invalid> {
     if keywords.iter().any(|k| k.eq_ignore_ascii_case(value)) || ObjectId::parse(value).is_ok() {
         return Ok(value.to_owned());
     }
     by_name
         .find(|(name, _)| name.eq_ignore_ascii_case(value))
         .map(|(_, id)| id.to_string())
-        .ok_or_else(|| format!("no {what} '{value}' in this tenant"))
+        .ok_or_else(|| Invalid::new(what, format!("no {what} '{value}' in this tenant")))
 }
 
-fn guests(types: &[String]) -> Result<Option<GuestsOrExternalUsers>, String> {
+fn guests(types: &[String]) -> Result<Option<GuestsOrExternalUsers>, Invalid> {
     if types.is_empty() {
         return Ok(None);
     }
@@ -89,7 +96,7 @@ fn guests(types: &[String]) -> Result<Option<GuestsOrExternalUsers>, String> {
         .iter()
         .map(|t| {
             serde_json::from_value::<GuestOrExternalUserType>(serde_json::Value::String(t.clone()))
-                .map_err(|_| format!("guest or external user type '{t}' is not known (use b2bCollaborationGuest, b2bCollaborationMember, b2bDirectConnectUser, internalGuest, otherExternalUser or serviceProvider)"))
+                .map_err(|_| Invalid::new("guest_or_external_user_types", format!("guest or external user type '{t}' is not known (use b2bCollaborationGuest, b2bCollaborationMember, b2bDirectConnectUser, internalGuest, otherExternalUser or serviceProvider)")))
         })
         .collect::<Result<_, _>>()?;
     Ok(Some(GuestsOrExternalUsers {
@@ -105,15 +112,21 @@ pub fn complete_policy(
     seed: &ConditionalAccessSeed,
     locations: &[NamedLocation],
     terms: &[TermsOfUse],
-) -> Result<(), String> {
-    let context = |e: String| format!("conditional access policy '{}': {e}", seed.display_name);
+) -> Result<(), Invalid> {
+    let context = |e: Invalid| {
+        let message = format!(
+            "conditional access policy '{}': {}",
+            seed.display_name, e.message
+        );
+        Invalid::new(e.property, message)
+    };
     let users = &mut policy.conditions.users;
     users.include_guests_or_external_users =
         guests(&seed.include_guests_or_external_users).map_err(context)?;
     users.exclude_guests_or_external_users =
         guests(&seed.exclude_guests_or_external_users).map_err(context)?;
     let location_names = || locations.iter().map(|l| (l.display_name.as_str(), l.id));
-    let places = |list: &[String]| -> Result<Vec<String>, String> {
+    let places = |list: &[String]| -> Result<Vec<String>, Invalid> {
         list.iter()
             .map(|p| {
                 resolve(

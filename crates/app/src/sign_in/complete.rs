@@ -113,11 +113,7 @@ impl App {
             existing,
             persistent,
         } = session;
-        let (Some(code), Some(session_secret)) =
-            (crate::tokens::new_secret(), crate::tokens::new_secret())
-        else {
-            return ErrorPage::server("no random source").into();
-        };
+        let (code, session_secret) = (self.random().secret(), self.random().secret());
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
         let authorize = *purpose == FlowPurpose::Authorize;
         let issued = Issued {
@@ -181,7 +177,7 @@ impl App {
     ) -> Write {
         Write::InsertAuthorizationCode(AuthorizationCode {
             code_hash: digest_hex(code),
-            family_id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            family_id: self.random().object_id(),
             client_id: app.client_id,
             redirect_uri: request.redirect_uri.clone(),
             user_id: issued.user.id,

@@ -118,7 +118,7 @@ impl App {
     ) -> FlowOutcome {
         match &who.guest {
             None => {
-                let correlation = ObjectId::from_uuid(uuid::Uuid::new_v4());
+                let correlation = self.random().object_id();
                 self.finish_flow_for(
                     ctx.tenant,
                     ctx.app,

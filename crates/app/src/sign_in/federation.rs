@@ -16,6 +16,33 @@ use portico_store::Write;
 use serde::Deserialize;
 use serde_json::Value;
 
+/// Why an external provider's sign-in failed; the error page shows it.
+#[derive(Debug, thiserror::Error)]
+enum ProviderError {
+    #[error("{0}")]
+    Unreachable(#[from] reqwest::Error),
+    #[error("discovery answered {0}")]
+    Discovery(reqwest::StatusCode),
+    #[error("discovery names issuer {named}, not {expected}")]
+    WrongIssuer { named: String, expected: String },
+    #[error("Portico's client secret for it cannot be opened: {0}")]
+    Secret(#[from] crate::AppError),
+    #[error("the token request failed: {0}")]
+    TokenRequest(String),
+    #[error("no ID token in the answer")]
+    NoIdToken,
+    #[error("the provider's JWKS is not a key set: {0}")]
+    Jwks(serde_json::Error),
+    #[error("the ID token does not verify: {0}")]
+    Unverified(String),
+    #[error("the ID token's issuer is not the provider's")]
+    Issuer,
+    #[error("the ID token was not issued to Portico's client")]
+    Audience,
+    #[error("the ID token has expired")]
+    Expired,
+}
+
 #[derive(Debug, Deserialize)]
 struct Discovery {
     issuer: String,
@@ -48,26 +75,21 @@ impl App {
         )
     }
 
-    async fn discovery(&self, issuer: &str) -> Result<Discovery, String> {
+    async fn discovery(&self, issuer: &str) -> Result<Discovery, ProviderError> {
         let url = format!(
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
         );
-        let response = self
-            .http()
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        let response = self.http().get(&url).send().await?;
         if !response.status().is_success() {
-            return Err(format!("discovery answered {}", response.status()));
+            return Err(ProviderError::Discovery(response.status()));
         }
-        let discovery: Discovery = response.json().await.map_err(|e| e.to_string())?;
+        let discovery: Discovery = response.json().await?;
         if discovery.issuer != issuer {
-            return Err(format!(
-                "discovery names issuer {}, not {issuer}",
-                discovery.issuer
-            ));
+            return Err(ProviderError::WrongIssuer {
+                named: discovery.issuer,
+                expected: issuer.to_owned(),
+            });
         }
         Ok(discovery)
     }
@@ -85,13 +107,11 @@ impl App {
             Ok(discovery) => discovery,
             Err(error) => return provider_error(&federation.issuer, error),
         };
-        let (Some(state), Some(nonce), Some(verifier)) = (
-            crate::tokens::new_secret(),
-            crate::tokens::new_secret(),
-            crate::tokens::new_secret(),
-        ) else {
-            return ErrorPage::server("no random source").into();
-        };
+        let (state, nonce, verifier) = (
+            self.random().secret(),
+            self.random().secret(),
+            self.random().secret(),
+        );
         let challenge = URL_SAFE_NO_PAD.encode(crate::secrets::sha256(verifier.as_bytes()));
         flow.step = FlowStep::Federated {
             guest_id,
@@ -210,7 +230,7 @@ impl App {
             .await
         {
             Ok(claims) => claims,
-            Err(error) => return Ok(Err(failed(error))),
+            Err(error) => return Ok(Err(failed(error.to_string()))),
         };
         if claims.get("nonce").and_then(Value::as_str) != Some(nonce.as_str()) {
             return Ok(Err(failed(
@@ -232,11 +252,9 @@ impl App {
         federation: &DomainFederation,
         code: &str,
         verifier: &str,
-    ) -> Result<serde_json::Map<String, Value>, String> {
+    ) -> Result<serde_json::Map<String, Value>, ProviderError> {
         let discovery = self.discovery(&federation.issuer).await?;
-        let secret = self
-            .federation_secret(ctx.tenant.id, federation)
-            .map_err(|e| format!("Portico's client secret for it cannot be opened: {e}"))?;
+        let secret = self.federation_secret(ctx.tenant.id, federation)?;
         let form = [
             ("grant_type", "authorization_code"),
             ("client_id", federation.client_id.as_str()),
@@ -250,31 +268,26 @@ impl App {
             .post(&discovery.token_endpoint)
             .form(&form)
             .send()
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         let status = response.status();
-        let body: Value = response.json().await.map_err(|e| e.to_string())?;
+        let body: Value = response.json().await?;
         if !status.is_success() {
-            return Err(format!(
-                "the token request failed: {}",
-                body.get("error_description")
-                    .and_then(Value::as_str)
-                    .unwrap_or("no description")
+            let description = body.get("error_description").and_then(Value::as_str);
+            return Err(ProviderError::TokenRequest(
+                description.unwrap_or("no description").to_owned(),
             ));
         }
         let id_token = body
             .get("id_token")
             .and_then(Value::as_str)
-            .ok_or("no ID token in the answer")?;
+            .ok_or(ProviderError::NoIdToken)?;
         let jwks: Value = self
             .http()
             .get(&discovery.jwks_uri)
             .send()
-            .await
-            .map_err(|e| e.to_string())?
+            .await?
             .json()
-            .await
-            .map_err(|e| e.to_string())?;
+            .await?;
         verify_id_token(id_token, jwks, federation, self.now().timestamp())
     }
 }
@@ -290,20 +303,19 @@ fn verify_id_token(
     jwks: Value,
     federation: &DomainFederation,
     now: i64,
-) -> Result<serde_json::Map<String, Value>, String> {
+) -> Result<serde_json::Map<String, Value>, ProviderError> {
     use jsonwebtoken::{jwk::JwkSet, Algorithm, DecodingKey, Validation};
-    let invalid = |e: jsonwebtoken::errors::Error| format!("the ID token does not verify: {e}");
+    let invalid = |e: jsonwebtoken::errors::Error| ProviderError::Unverified(e.to_string());
     let header = jsonwebtoken::decode_header(id_token).map_err(invalid)?;
     if header.alg != Algorithm::RS256 {
-        return Err("the ID token does not verify: only RS256 is accepted".into());
+        return Err(ProviderError::Unverified("only RS256 is accepted".into()));
     }
-    let keys: JwkSet = serde_json::from_value(jwks)
-        .map_err(|e| format!("the provider's JWKS is not a key set: {e}"))?;
+    let keys: JwkSet = serde_json::from_value(jwks).map_err(ProviderError::Jwks)?;
     let key = header
         .kid
         .as_deref()
         .and_then(|kid| keys.find(kid))
-        .ok_or("the ID token does not verify: its key is not in the provider's JWKS")?;
+        .ok_or_else(|| ProviderError::Unverified("its key is not in the provider's JWKS".into()))?;
     let key = DecodingKey::from_jwk(key).map_err(invalid)?;
     let mut validation = Validation::new(Algorithm::RS256);
     validation.set_issuer(&[federation.issuer.as_str()]);
@@ -314,12 +326,8 @@ fn verify_id_token(
     let claims =
         jsonwebtoken::decode::<serde_json::Map<String, Value>>(id_token, &key, &validation)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::InvalidIssuer => {
-                    "the ID token's issuer is not the provider's".to_owned()
-                }
-                jsonwebtoken::errors::ErrorKind::InvalidAudience => {
-                    "the ID token was not issued to Portico's client".to_owned()
-                }
+                jsonwebtoken::errors::ErrorKind::InvalidIssuer => ProviderError::Issuer,
+                jsonwebtoken::errors::ErrorKind::InvalidAudience => ProviderError::Audience,
                 _ => invalid(e),
             })?
             .claims;
@@ -328,7 +336,7 @@ fn verify_id_token(
         .and_then(Value::as_i64)
         .is_none_or(|exp| now > exp + EXPIRY_LEEWAY_SECONDS)
     {
-        return Err("the ID token has expired".into());
+        return Err(ProviderError::Expired);
     }
     Ok(claims)
 }

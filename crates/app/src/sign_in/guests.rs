@@ -23,18 +23,10 @@ use portico_policy::decision::Decision;
 use portico_policy::facts::Stage;
 use portico_store::{StoreError, UserChanges, Write};
 
-const OTP_DIGITS: usize = 8;
+const OTP_DIGITS: u32 = 8;
 
 /// The tenant that stands for personal Microsoft accounts.
 pub const CONSUMERS: &str = crate::tokens::flow::CONSUMERS_TENANT;
-
-fn new_code() -> Option<String> {
-    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-    let mut bytes = [0u8; 8];
-    SystemRandom::new().fill(&mut bytes).ok()?;
-    let number = u64::from_be_bytes(bytes) % 100_000_000;
-    Some(format!("{number:0width$}", width = OTP_DIGITS))
-}
 
 /// The issuer a guest's tokens name as `idp`, and the identity issuer its user object shows.
 pub(crate) fn home_issuers(app: &App, binding: &GuestBinding) -> (String, String) {
@@ -67,9 +59,7 @@ impl App {
             return ErrorPage::passcodes_disabled(address.as_str(), &ctx.tenant.display_name)
                 .into();
         }
-        let Some(code) = new_code() else {
-            return ErrorPage::server("no random source").into();
-        };
+        let code = self.random().digits(OTP_DIGITS);
         let minutes = settings
             .entra_compat
             .otp_lifetime_minutes
@@ -82,7 +72,14 @@ impl App {
             code_sha256_hex: digest_hex(&code),
             expires_at: now + Duration::minutes(i64::from(minutes)),
         };
-        let mail = passcode_mail(ctx.tenant, address, &code, minutes, now);
+        let mail = passcode_mail(
+            self.random().object_id(),
+            ctx.tenant,
+            address,
+            &code,
+            minutes,
+            now,
+        );
         let mut writes = passcode_quotas(address, now);
         writes.push(Write::UpdateLoginFlow(flow.clone()));
         if let Some(mail) = mail {
@@ -239,7 +236,7 @@ impl App {
         judged: &Judged,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
-        let correlation = ObjectId::from_uuid(uuid::Uuid::new_v4());
+        let correlation = self.random().object_id();
         let outcome = self
             .finish_flow_for(
                 ctx.tenant,
@@ -400,6 +397,7 @@ fn passcode_quotas(address: &EmailAddress, now: DateTime<Utc>) -> Vec<Write> {
 }
 
 fn passcode_mail(
+    id: ObjectId,
     tenant: &Tenant,
     address: &EmailAddress,
     code: &str,
@@ -413,7 +411,7 @@ fn passcode_mail(
     .ok()?;
     let bodies = crate::mail_bodies::passcode(code, &tenant.display_name, minutes).ok()?;
     Some(OutboxMessage {
-        id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+        id,
         tenant_id: Some(TenantId::from_uuid(*tenant.id.as_uuid())),
         from,
         to: vec![address.clone()],
@@ -428,16 +426,4 @@ fn passcode_mail(
         last_error: None,
         sealed_body: None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passcodes_have_eight_digits() {
-        for _ in 0..100 {
-            let code = super::new_code().unwrap();
-            assert_eq!(code.len(), 8);
-            assert!(code.chars().all(|c| c.is_ascii_digit()));
-        }
-    }
 }

@@ -258,12 +258,12 @@ impl App {
             None => (0, None),
         };
         Write::InsertSignIn(SignInRecord {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             created_at: now,
             sign_in_event_type: attempt.kind.event_type().to_owned(),
             correlation_id: attempt
                 .correlation_id
-                .unwrap_or_else(|| ObjectId::from_uuid(uuid::Uuid::new_v4())),
+                .unwrap_or_else(|| self.random().object_id()),
             user_id: attempt.user_id,
             user_principal_name: attempt.user_principal_name,
             user_display_name: attempt.user_display_name,

@@ -52,7 +52,7 @@ impl App {
         kind: SignInKind,
         now: DateTime<Utc>,
     ) {
-        let correlation = ObjectId::from_uuid(uuid::Uuid::new_v4());
+        let correlation = self.random().object_id();
         let mut rows = Vec::new();
         match &judged.evaluation.log_tenant {
             Some(context) => {

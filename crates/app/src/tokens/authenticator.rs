@@ -25,8 +25,7 @@ impl App {
         tenant: TenantId,
         user: ObjectId,
     ) -> Result<(String, String), AppError> {
-        let plain =
-            totp::new_secret().ok_or_else(|| AppError::Invalid("no random source".into()))?;
+        let plain = totp::new_secret(self.random());
         let sealed = self.seal_totp_secret(tenant, user, &plain)?;
         Ok((plain, sealed))
     }
@@ -75,7 +74,7 @@ impl App {
             return Ok(None);
         }
         user.mfa_methods.push(MfaMethod::Totp {
-            id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
+            id: self.random().object_id(),
             secret_base32: self.seal_totp_secret(tenant, user.id, &plain)?,
             registered_at: now,
             last_used_step: None,

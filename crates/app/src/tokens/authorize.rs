@@ -18,7 +18,7 @@ use portico_model::oauth::{
 };
 use portico_model::tenant::Tenant;
 use portico_model::user::User;
-use portico_model::{ClientId, ObjectId};
+use portico_model::ClientId;
 use portico_policy::decision::Decision;
 use portico_store::Write;
 
@@ -124,9 +124,7 @@ impl App {
                 },
             ),
         };
-        let Some((flow, secret)) = self.new_flow(request, step, now) else {
-            return ErrorPage::server("no random source").into();
-        };
+        let (flow, secret) = self.new_flow(request, step, now);
         let insert = vec![Write::InsertLoginFlow(flow.clone())];
         attempt!(self.store().apply(tenant.id, insert).await);
         FlowOutcome::Show(Box::new(ShownPage {
@@ -208,7 +206,7 @@ impl App {
         judged: &crate::sign_in_policy::enforce::Judged,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
-        let correlation = ObjectId::from_uuid(uuid::Uuid::new_v4());
+        let correlation = self.random().object_id();
         let persistent = session.persistent;
         let outcome = self
             .complete(
@@ -247,9 +245,7 @@ impl App {
         who: Authenticated,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
-        let Some((flow, secret)) = self.new_flow(sso.request, FlowStep::Identify, now) else {
-            return ErrorPage::server("no random source").into();
-        };
+        let (flow, secret) = self.new_flow(sso.request, FlowStep::Identify, now);
         // The flow starts here: inserted once, then its steps are updates.
         let insert = vec![Write::InsertLoginFlow(flow.clone())];
         attempt!(self.store().apply(sso.tenant.id, insert).await);
@@ -268,8 +264,8 @@ impl App {
         request: &AuthorizationRequest,
         step: FlowStep,
         now: DateTime<Utc>,
-    ) -> Option<(LoginFlow, String)> {
-        let (secret, csrf) = (crate::tokens::new_secret()?, crate::tokens::new_secret()?);
+    ) -> (LoginFlow, String) {
+        let (secret, csrf) = (self.random().secret(), self.random().secret());
         let flow = LoginFlow {
             flow_hash: digest_hex(&secret),
             csrf_token: csrf,
@@ -281,7 +277,7 @@ impl App {
             created_at: now,
             expires_at: now + self.lifetimes().login_flow,
         };
-        Some((flow, secret))
+        (flow, secret)
     }
 
     /// Checks client and redirect URI (failures show a page), then the rest (failures redirect).

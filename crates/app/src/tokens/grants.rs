@@ -3,7 +3,7 @@
 
 use super::client::{Client, ClientCredentials};
 use super::errors::OAuthError;
-use super::issue::{graph_scopes, Subject, GRAPH_AUDIENCE};
+use super::issue::{graph_scopes, NotGraph, Subject, GRAPH_AUDIENCE};
 use crate::secrets::digest_hex;
 use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::sign_in_policy::enforce::{refusal_error, Judged};
@@ -364,7 +364,7 @@ impl App {
                 .as_deref()
                 .unwrap_or("openid profile offline_access"),
         );
-        let family = ObjectId::from_uuid(uuid::Uuid::new_v4());
+        let family = self.random().object_id();
         let amr = vec!["pwd".to_owned()];
         let judged = self
             .judge_at_token(
@@ -503,8 +503,9 @@ impl App {
         now: DateTime<Utc>,
         writes: &mut Vec<Write>,
     ) -> Result<TokenResponse, OAuthError> {
-        let granted = graph_scopes(scopes)
-            .map_err(|resource| OAuthError::unknown_resource(&resource, &tenant.display_name))?;
+        let granted = graph_scopes(scopes).map_err(|NotGraph(scope)| {
+            OAuthError::unknown_resource(&scope, &tenant.display_name)
+        })?;
         self.check_admin_consent(tenant.id, &client.app, user, &granted)
             .await?;
         let idp = self.token_idp(tenant, user).await?;
@@ -532,7 +533,7 @@ impl App {
         .map(|token| token.token);
         let refresh_token = match wants("offline_access") {
             true => {
-                let secret = super::new_secret().ok_or_else(OAuthError::server_error)?;
+                let secret = self.random().secret();
                 writes.push(Write::InsertRefreshToken(RefreshToken {
                     token_hash: digest_hex(&secret),
                     family_id,

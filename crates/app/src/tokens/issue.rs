@@ -7,7 +7,6 @@ use chrono::{DateTime, Duration, Utc};
 use portico_model::application::Application;
 use portico_model::user::{User, UserType};
 use portico_model::{ClientId, ObjectId, TenantId};
-use rand::Rng;
 use serde_json::{json, Map, Value};
 
 pub const GRAPH_AUDIENCE: &str = "https://graph.microsoft.com";
@@ -39,11 +38,6 @@ fn pairwise_sub(tenant: TenantId, user: ObjectId, client: ClientId) -> String {
         .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes()).as_ref())
 }
 
-fn uti() -> String {
-    let bytes: [u8; 16] = rand::thread_rng().gen();
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 fn base_claims(
     app: &App,
     tenant: TenantId,
@@ -58,7 +52,7 @@ fn base_claims(
     claims.insert("nbf".into(), json!(now.timestamp()));
     claims.insert("exp".into(), json!((now + lifetime).timestamp()));
     claims.insert("tid".into(), json!(tenant.to_string()));
-    claims.insert("uti".into(), json!(uti()));
+    claims.insert("uti".into(), json!(app.random().token(16)));
     claims.insert("ver".into(), json!("2.0"));
     claims
 }
@@ -116,7 +110,9 @@ impl App {
         let spread = (lifetimes.access_max - lifetimes.access_min)
             .num_seconds()
             .max(0);
-        lifetimes.access_min + Duration::seconds(rand::thread_rng().gen_range(0..=spread))
+        let spread = u64::try_from(spread).unwrap_or(0).saturating_add(1);
+        let drawn = i64::try_from(self.random().below(spread)).unwrap_or(0);
+        lifetimes.access_min + Duration::seconds(drawn)
     }
 
     async fn sign(
@@ -200,9 +196,13 @@ impl App {
     }
 }
 
+/// A requested scope names a resource other than Microsoft Graph (the scope as given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotGraph(pub String);
+
 /// Splits requested scopes into the Graph permissions granted and the OIDC scopes asked for.
 /// Graph scopes may be written bare (`User.Read`), with the Graph URI or with its app id.
-pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, String> {
+pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, NotGraph> {
     let mut granted = Vec::new();
     for scope in requested {
         if OIDC_SCOPES.contains(&scope.as_str()) {
@@ -213,7 +213,7 @@ pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, String> 
             .or_else(|| scope.strip_prefix("00000003-0000-0000-c000-000000000000/"))
             .unwrap_or(scope);
         if bare.contains('/') || bare.contains(':') {
-            return Err(scope.clone());
+            return Err(NotGraph(scope.clone()));
         }
         let bare = if bare == ".default" {
             "User.Read"
@@ -275,7 +275,7 @@ mod tests {
         );
         assert_eq!(
             scopes(&["api://other/access"]).unwrap_err(),
-            "api://other/access"
+            NotGraph("api://other/access".into())
         );
     }
 }

@@ -55,12 +55,3 @@ impl Default for TokenLifetimes {
         }
     }
 }
-
-/// A random secret handed to a client (code, refresh token, session, flow): 256 bits, base64url.
-pub fn new_secret() -> Option<String> {
-    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-    use base64::Engine;
-    let mut bytes = [0u8; 32];
-    SystemRandom::new().fill(&mut bytes).ok()?;
-    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}

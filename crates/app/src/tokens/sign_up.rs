@@ -6,7 +6,7 @@ use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::tenant::Tenant;
 use portico_model::user::{CreationType, User};
-use portico_model::{EmailAddress, ObjectId, ProxyAddress, Upn};
+use portico_model::{EmailAddress, ProxyAddress, Upn};
 use portico_store::{StoreError, Write};
 
 /// Entra's password rule: 8 to 256 characters, with three of lower case, upper case, digits and
@@ -79,14 +79,8 @@ impl App {
         }
         let hash = tokio::task::spawn_blocking(move || crate::secrets::hash_password(&password))
             .await
-            .map_err(|e| crate::AppError::Task(e.to_string()))?
-            .map_err(|e| crate::AppError::Invalid(e.to_string()))?;
-        let mut user = User::member(
-            ObjectId::from_uuid(uuid::Uuid::new_v4()),
-            upn,
-            display_name.to_owned(),
-            now,
-        );
+            .map_err(|e| crate::AppError::Task(e.to_string()))??;
+        let mut user = User::member(self.random().object_id(), upn, display_name.to_owned(), now);
         user.mail = Some(address.clone());
         user.proxy_addresses = vec![ProxyAddress::primary(address)];
         user.creation_type = Some(CreationType::SelfServiceSignUp);

@@ -15,7 +15,7 @@ use serde_json::Value;
 const CONTEXT: &str = "identity/conditionalAccess/policies";
 
 fn patch_from(body: PolicyBody) -> Result<PolicyPatch, ApiError> {
-    let fields = body.into_fields().map_err(ApiError::bad_request)?;
+    let fields = body.into_fields().map_err(ApiError::Invalid)?;
     Ok(PolicyPatch {
         display_name: fields.display_name,
         state: fields.state,

@@ -52,7 +52,7 @@ fn setting_input((users_and_groups, applications): Halves) -> B2bSettingInput {
 fn b2b_input(body: &B2bSettingBody, at: &str) -> Result<B2bSettingInput, ApiError> {
     body.halves(at)
         .map(setting_input)
-        .map_err(ApiError::bad_request)
+        .map_err(ApiError::Invalid)
 }
 
 fn restrictions_input(
@@ -61,11 +61,11 @@ fn restrictions_input(
 ) -> Result<B2bSettingInput, ApiError> {
     body.halves(at)
         .map(setting_input)
-        .map_err(ApiError::bad_request)
+        .map_err(ApiError::Invalid)
 }
 
 fn trust_input(body: &InboundTrustBody) -> Result<InboundTrustInput, ApiError> {
-    body.check("inboundTrust").map_err(ApiError::bad_request)?;
+    body.check("inboundTrust").map_err(ApiError::Invalid)?;
     Ok(InboundTrustInput {
         is_mfa_accepted: body.is_mfa_accepted,
         is_compliant_device_accepted: body.is_compliant_device_accepted,
@@ -75,7 +75,7 @@ fn trust_input(body: &InboundTrustBody) -> Result<InboundTrustInput, ApiError> {
 
 fn consent(body: &ConsentBody) -> Result<(), ApiError> {
     body.check("automaticUserConsentSettings")
-        .map_err(ApiError::bad_request)
+        .map_err(ApiError::Invalid)
 }
 
 // ---- the policy object -------------------------------------------------------------------
@@ -105,7 +105,7 @@ pub async fn patch_policy(
                 .iter()
                 .map(|n| parse_cloud_endpoint(n))
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(ApiError::bad_request)?,
+                .map_err(ApiError::Invalid)?,
         ),
         None => None,
     };

@@ -133,9 +133,6 @@ pub async fn create(
         .app
         .invitation_warnings(&outcome.invitation.invited_email)
         .await;
-    if !warnings.is_empty() {
-        // An OData instance annotation: clients that do not know it ignore it.
-        object.insert("@portico.warnings".into(), serde_json::json!(warnings));
-    }
+    portico_wire::graph::invitations::add_warnings(&mut object, warnings);
     Ok((StatusCode::CREATED, Json(entity("invitations", object))))
 }

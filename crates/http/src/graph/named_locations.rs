@@ -18,7 +18,7 @@ use serde_json::Value;
 const CONTEXT: &str = "identity/conditionalAccess/namedLocations";
 
 fn patch_from(body: NamedLocationBody) -> Result<NamedLocationPatch, ApiError> {
-    let fields = body.into_fields().map_err(ApiError::bad_request)?;
+    let fields = body.into_fields().map_err(ApiError::Invalid)?;
     Ok(NamedLocationPatch {
         location_type: fields.location_type.map(|t| match t {
             NamedLocationType::Ip => LocationType::Ip,

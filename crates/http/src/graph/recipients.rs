@@ -7,9 +7,11 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use portico_app::directory::{Caller, Recipient};
-use portico_wire::graph::recipients::{contact_recipient, group_recipient, user_recipient};
+use portico_wire::graph::recipients::{
+    contact_recipient, group_recipient, recipient_list, user_recipient,
+};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// The path's tenant must be the token's: another tenant's recipients do not exist for it.
 async fn check_tenant(state: &AppState, caller: &Caller, segment: &str) -> Result<(), ApiError> {
@@ -35,9 +37,9 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     check_tenant(&state, &caller, &tenant).await?;
     let recipients = state.app.list_recipients(&caller).await?;
-    Ok(Json(
-        json!({ "value": recipients.iter().map(json_of).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(recipient_list(
+        recipients.iter().map(json_of).collect(),
+    )))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -38,9 +38,7 @@ pub async fn create(
     GraphCaller(caller): GraphCaller,
     body: Result<Json<AgreementBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let fields = json_body(body)?
-        .into_fields()
-        .map_err(ApiError::bad_request)?;
+    let fields = json_body(body)?.into_fields().map_err(ApiError::Invalid)?;
     let new = NewAgreement {
         display_name: fields.display_name,
         is_viewing_before_acceptance_required: fields.is_viewing_before_acceptance_required,

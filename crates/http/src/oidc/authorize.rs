@@ -146,9 +146,9 @@ pub fn outcome_response(state: &AppState, outcome: FlowOutcome, jar: CookieJar) 
                 }
                 jar = jar.add(session);
             }
-            (jar, redirect_response(&redirect)).into_response()
+            (jar, redirect_response(state, &redirect)).into_response()
         }
-        FlowOutcome::Redirect(redirect) => redirect_response(&redirect),
+        FlowOutcome::Redirect(redirect) => redirect_response(state, &redirect),
         FlowOutcome::Location(url) => {
             (StatusCode::FOUND, [(header::LOCATION, url)]).into_response()
         }
@@ -168,7 +168,7 @@ pub fn outcome_response(state: &AppState, outcome: FlowOutcome, jar: CookieJar) 
     }
 }
 
-fn redirect_response(redirect: &Redirect) -> Response {
+fn redirect_response(state: &AppState, redirect: &Redirect) -> Response {
     match redirect {
         Redirect::Query(url) => (
             StatusCode::FOUND,
@@ -179,7 +179,7 @@ fn redirect_response(redirect: &Redirect) -> Response {
         )
             .into_response(),
         Redirect::FormPost { action, fields } => {
-            let nonce = uuid::Uuid::new_v4().simple().to_string();
+            let nonce = state.app.random().token(16);
             let target = origin_of(action);
             pages::render(
                 StatusCode::OK,

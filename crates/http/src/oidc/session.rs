@@ -11,8 +11,8 @@ use axum::{Form, Json};
 use axum_extra::extract::cookie::CookieJar;
 use portico_model::tenant::Tenant;
 use portico_model::{ClientId, TenantId};
+use portico_wire::userinfo::{BearerError, UserInfo};
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 #[derive(Debug, Deserialize)]
 pub struct LogoutRequest {
@@ -84,9 +84,7 @@ async fn confirm(
     jar: CookieJar,
     status: StatusCode,
 ) -> Response {
-    let Some(csrf) = portico_app::tokens::new_secret() else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
+    let csrf = state.app.random().secret();
     // The button's POST is answered with a redirect, which `form-action` must allow.
     let target = match request.redirect_uri() {
         Some(uri) => state
@@ -155,7 +153,7 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
         (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, challenge)],
-            Json(json!({"error": "invalid_token", "error_description": description})),
+            Json(BearerError::invalid_token(description)),
         )
             .into_response()
     };
@@ -175,17 +173,19 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
         Ok(_) => return unauthorized("The user account is disabled."),
         Err(_) => return unauthorized("The user no longer exists."),
     };
-    let mut body = json!({
-        "sub": claims.raw.get("sub").cloned().unwrap_or(Value::Null),
-        "name": user.display_name,
-        "family_name": user.surname,
-        "given_name": user.given_name,
-        "picture": Value::Null,
-    });
-    if let Some(mail) = &user.mail {
-        body["email"] = json!(mail.to_string());
-    }
-    Json(body).into_response()
+    Json(UserInfo {
+        sub: claims
+            .raw
+            .get("sub")
+            .and_then(|sub| sub.as_str())
+            .map(str::to_owned),
+        name: user.display_name,
+        family_name: user.surname,
+        given_name: user.given_name,
+        picture: None,
+        email: user.mail.as_ref().map(ToString::to_string),
+    })
+    .into_response()
 }
 
 /// The token of an `Authorization: Bearer …` header.

@@ -86,26 +86,30 @@ pub async fn template() -> Response {
         .into_response()
 }
 
+/// Why an upload could not be read; the page shows the message.
+#[derive(Debug, thiserror::Error)]
+enum UploadError {
+    #[error("The upload could not be read: {0}")]
+    Unreadable(#[from] axum::extract::multipart::MultipartError),
+    #[error("The file is not UTF-8 text: save it as CSV UTF-8.")]
+    NotUtf8,
+    #[error("Choose a CSV file.")]
+    NoFile,
+}
+
 /// The form's fields: the CSRF value and the file's text.
-async fn read_upload(mut multipart: Multipart) -> Result<(String, String), String> {
+async fn read_upload(mut multipart: Multipart) -> Result<(String, String), UploadError> {
     let (mut csrf, mut file) = (String::new(), None);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| format!("The upload could not be read: {e}"))?
-    {
+    while let Some(field) = multipart.next_field().await? {
         match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|e| e.to_string())?,
+            Some("csrf") => csrf = field.text().await?,
             Some("file") => {
-                file =
-                    Some(field.text().await.map_err(|_| {
-                        "The file is not UTF-8 text: save it as CSV UTF-8.".to_owned()
-                    })?)
+                file = Some(field.text().await.map_err(|_| UploadError::NotUtf8)?);
             }
             _ => {}
         }
     }
-    Ok((csrf, file.ok_or("Choose a CSV file.")?))
+    Ok((csrf, file.ok_or(UploadError::NoFile)?))
 }
 
 async fn refuse(
@@ -130,12 +134,12 @@ pub async fn upload(
     require(&session)?;
     let (csrf, text) = match read_upload(multipart).await {
         Ok(found) => found,
-        Err(message) => return refuse(&state, &session, message).await,
+        Err(error) => return refuse(&state, &session, error.to_string()).await,
     };
     session.check_csrf(&csrf)?;
     let rows = match parse_bulk_csv(&text) {
         Ok(rows) => rows,
-        Err(message) => return refuse(&state, &session, message).await,
+        Err(invalid) => return refuse(&state, &session, invalid.message).await,
     };
     let page = ResultsPage {
         chrome: Chrome::of(&state, &session, "invite").await,

@@ -65,6 +65,7 @@ fn refusal(error: &GraphError) -> Refusal {
         GraphError::Denied { reason, .. } => (*reason).to_owned(),
         GraphError::BadRequest { reason, code, .. } => reason.unwrap_or(code).to_owned(),
         GraphError::Conflict { code, .. } => (*code).to_owned(),
+        GraphError::Invalid(invalid) => invalid.property.clone(),
         GraphError::Forbidden => "Authorization_RequestDenied".to_owned(),
         GraphError::NotFound(_) | GraphError::Internal(_) => String::new(),
     };

@@ -110,7 +110,9 @@ impl From<GraphError> for PortalError {
             GraphError::NotFound(_) => Self::page(StatusCode::NOT_FOUND, "Not found", "This object does not exist, or was deleted."),
             GraphError::Forbidden => Self::page(StatusCode::FORBIDDEN, "You don't have access", "Your roles in this organization do not allow this page or action. An administrator of the organization can assign you a role that does."),
             GraphError::Denied { message, .. } => Self::page(StatusCode::FORBIDDEN, "Not allowed", &message),
-            GraphError::BadRequest { message, .. } | GraphError::Conflict { message, .. } => {
+            GraphError::BadRequest { message, .. }
+            | GraphError::Conflict { message, .. }
+            | GraphError::Invalid(portico_model::Invalid { message, .. }) => {
                 Self::page(StatusCode::BAD_REQUEST, "The request was refused", &message)
             }
             GraphError::Internal(message) => Self::internal(message),

@@ -169,13 +169,8 @@ pub async fn start(
                 &format!("No organization here has the id or domain '{segment}'. Check the spelling, or use its id."),
             )
         })?;
-    let (Some(verifier), Some(csrf_state), Some(nonce)) = (
-        portico_app::tokens::new_secret(),
-        portico_app::tokens::new_secret(),
-        portico_app::tokens::new_secret(),
-    ) else {
-        return Err(PortalError::internal("no randomness"));
-    };
+    let random = state.app.random();
+    let (verifier, csrf_state, nonce) = (random.secret(), random.secret(), random.secret());
     let return_to = query
         .return_to
         .filter(|r| r.starts_with("/portal/") && !r.starts_with("//"))
@@ -262,8 +257,7 @@ pub async fn callback(
         .token(&pending.tenant, request)
         .await
         .map_err(|e| PortalError::page(StatusCode::FORBIDDEN, "Sign-in failed", &e.to_string()))?;
-    let csrf =
-        portico_app::tokens::new_secret().ok_or_else(|| PortalError::internal("no randomness"))?;
+    let csrf = state.app.random().secret();
     let stored = Stored {
         csrf,
         token: tokens.access_token,

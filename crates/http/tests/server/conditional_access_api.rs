@@ -1,7 +1,7 @@
 //! Conditional Access through Graph: policies, named locations and terms of use — shapes,
 //! validation, permissions, audit and tenant isolation — and the seed keys behind them.
 
-use crate::harness::{spawn, spawn_demo, Spawn, TestServer};
+use crate::harness::{call, spawn, spawn_demo, Spawn, TestServer};
 use crate::oidc_client::*;
 use portico_model::TenantId;
 use serde_json::{json, Value};
@@ -22,25 +22,6 @@ pub async fn token_for(server: &TestServer, tenant: &str, app: &str, secret: &st
 
 pub async fn contoso_admin(server: &TestServer) -> String {
     token_for(server, "contoso.com", ADMIN_APP, "contoso-admin-secret").await
-}
-
-pub async fn call(
-    server: &TestServer,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = server
-        .client
-        .request(method.parse().unwrap(), server.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// A delegated token for a Contoso user through the sign-in pages, with the given scopes.
@@ -428,6 +409,25 @@ async fn invalid_policies_are_refused_with_what_to_change() {
     for (body, fragment) in cases {
         let (status, answer) = call(&server, "POST", &token, POLICIES, Some(body)).await;
         assert_bad_request(status, &answer, fragment);
+    }
+    // The value at fault is named where Graph names it: `error.details[0].target`, both for a
+    // body that does not parse (`state`) and for a policy that breaks a rule (`block` alone).
+    for (body, target) in [
+        (with(&["state"], json!("on")), "state"),
+        (
+            with(
+                &["grantControls", "builtInControls"],
+                json!(["block", "mfa"]),
+            ),
+            "grantControls.builtInControls",
+        ),
+    ] {
+        let (status, answer) = call(&server, "POST", &token, POLICIES, Some(body)).await;
+        assert_eq!(status, 400, "{answer}");
+        let detail = &answer["error"]["details"][0];
+        assert_eq!(detail["target"], target, "{answer}");
+        assert_eq!(detail["code"], "InvalidValue", "{answer}");
+        assert_eq!(detail["message"], answer["error"]["message"], "{answer}");
     }
     let mut missing = base.clone();
     missing.as_object_mut().unwrap().remove("state");

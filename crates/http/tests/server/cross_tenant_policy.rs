@@ -2,7 +2,7 @@
 //! changes, reset), partner entries (inheritance through `null`, overrides, 404 and 409), every
 //! validation rule, permissions, audit records and tenant isolation.
 
-use crate::harness::{spawn_demo, TestServer};
+use crate::harness::{call, spawn_demo, TestServer};
 use crate::oidc_client::*;
 use portico_model::logs::AuditRecord;
 use portico_model::TenantId;
@@ -42,25 +42,6 @@ async fn delegated(server: &TestServer, user: &str, scopes: &str) -> String {
         .await
         .unwrap();
     tokens["access_token"].as_str().unwrap().to_owned()
-}
-
-async fn call(
-    server: &TestServer,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = server
-        .client
-        .request(method.parse().unwrap(), server.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn get(server: &TestServer, token: &str, path: &str) -> (u16, Value) {

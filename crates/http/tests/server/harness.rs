@@ -27,6 +27,26 @@ impl TestServer {
     }
 }
 
+/// A JSON request with a bearer token: the status and the JSON body (`null` when there is none).
+pub async fn call(
+    server: &TestServer,
+    method: &str,
+    token: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut request = server
+        .client
+        .request(method.parse().expect("method"), server.url(path))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
 pub struct Spawn {
     pub demo: bool,
     pub dev_mode: bool,
@@ -37,6 +57,10 @@ pub struct Spawn {
     pub throttle: portico_http::ThrottleLimits,
     /// An SMTP relay (`smtp://127.0.0.1:port`): queued mail is delivered there.
     pub smtp_url: Option<String>,
+    /// A clock that stands still at this instant.
+    pub frozen_clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// Ids, secrets and codes from a generator seeded with this number.
+    pub random_seed: Option<u64>,
 }
 
 impl Default for Spawn {
@@ -49,6 +73,8 @@ impl Default for Spawn {
             seed: None,
             throttle: portico_http::ThrottleLimits::default(),
             smtp_url: None,
+            frozen_clock: None,
+            random_seed: None,
         }
     }
 }
@@ -73,6 +99,8 @@ pub async fn spawn(options: Spawn) -> TestServer {
         ca_dir: ca_dir.path().to_owned(),
         smtp_url: options.smtp_url,
         throttle: options.throttle,
+        frozen_clock: options.frozen_clock,
+        random_seed: options.random_seed,
         master_key: match &options.store {
             StoreConfig::SqliteFile(path) => MasterKeySource::File(path.with_extension("key")),
             _ => MasterKeySource::Ephemeral,

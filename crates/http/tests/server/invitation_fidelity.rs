@@ -3,8 +3,8 @@
 //! property, and app-only invitations when only admins and Guest Inviters may invite.
 
 use crate::b2b::{admin, invite};
-use crate::conditional_access_api::call;
-use crate::harness::{spawn_demo, TestServer};
+
+use crate::harness::{call, spawn_demo, TestServer};
 use crate::oidc_client::*;
 use serde_json::{json, Value};
 

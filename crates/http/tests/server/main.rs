@@ -28,6 +28,7 @@ mod permission_matrix;
 mod policy;
 mod portal;
 mod redirect_corpus;
+mod reproducible;
 mod risk_api;
 mod secrets_at_rest;
 mod tokens;

@@ -4,9 +4,10 @@
 //! raises sign-in risk.
 
 use crate::conditional_access_api::{
-    audit_activities, call, contoso_admin, delegated_token, token_for, ADATUM_ADMIN_APP,
+    audit_activities, contoso_admin, delegated_token, token_for, ADATUM_ADMIN_APP,
     FABRIKAM_ADMIN_APP, PERMISSIONS_SEED, WRITER_APP,
 };
+use crate::harness::call;
 use crate::harness::{spawn, spawn_demo, Spawn, TestServer};
 use crate::oidc_client::*;
 use portico_model::conditional_access::RiskLevel;

@@ -2,7 +2,7 @@
 //! (and Graph's 400 for names that are not properties), profile properties stored and PATCHed,
 //! `identities/any(…)`, and `signInActivity` after real sign-ins.
 
-use crate::harness::{spawn_demo, TestServer};
+use crate::harness::{call, spawn_demo, TestServer};
 use crate::oidc_client::*;
 use portico_model::user::ObjectIdentity;
 use portico_model::{ObjectId, TenantId};
@@ -17,25 +17,6 @@ async fn admin_token(server: &TestServer) -> String {
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-async fn call(
-    server: &TestServer,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = server
-        .client
-        .request(method.parse().unwrap(), server.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn get(server: &TestServer, token: &str, path: &str) -> (u16, Value) {

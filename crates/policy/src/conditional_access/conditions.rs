@@ -14,8 +14,12 @@ const NONE: &str = "None";
 const GUESTS: &str = "GuestsOrExternalUsers";
 const ALL_TRUSTED: &str = "AllTrusted";
 
+/// Why a policy does not apply: the condition that did not match, for the trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotApplicable(pub String);
+
 /// `Ok` if the policy applies; `Err` says which condition did not match.
-pub fn applies(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Result<(), String> {
+pub fn applies(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Result<(), NotApplicable> {
     let conditions = &policy.conditions;
     users(&conditions.users, sign_in)?;
     applications(policy, sign_in)?;
@@ -80,7 +84,7 @@ fn listed(list: &[String], id: &str) -> bool {
     list.iter().any(|entry| entry.eq_ignore_ascii_case(id))
 }
 
-fn users(conditions: &UserConditions, sign_in: &SignIn) -> Result<(), String> {
+fn users(conditions: &UserConditions, sign_in: &SignIn) -> Result<(), NotApplicable> {
     let user = &sign_in.user;
     let id = user.id.to_string();
     let guest = is_guest_or_external(sign_in);
@@ -95,7 +99,10 @@ fn users(conditions: &UserConditions, sign_in: &SignIn) -> Result<(), String> {
             .as_ref()
             .is_some_and(|c| matches_guests(c, sign_in));
     if excluded {
-        return Err(format!("{} is excluded from the policy's users", user.name));
+        return Err(NotApplicable(format!(
+            "{} is excluded from the policy's users",
+            user.name
+        )));
     }
     let included = listed(&conditions.include_users, ALL)
         || (guest && listed(&conditions.include_users, GUESTS))
@@ -109,37 +116,40 @@ fn users(conditions: &UserConditions, sign_in: &SignIn) -> Result<(), String> {
     if included && !listed(&conditions.include_users, NONE) {
         Ok(())
     } else {
-        Err(format!("{} is not among the policy's users", user.name))
+        Err(NotApplicable(format!(
+            "{} is not among the policy's users",
+            user.name
+        )))
     }
 }
 
-fn applications(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Result<(), String> {
+fn applications(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Result<(), NotApplicable> {
     let apps = &policy.conditions.applications;
     let client_id = sign_in.app.client_id.to_string();
     if listed(&apps.exclude_applications, &client_id) {
-        return Err(format!(
+        return Err(NotApplicable(format!(
             "{} is excluded from the policy's apps",
             sign_in.app.display_name
-        ));
+        )));
     }
     if listed(&apps.include_applications, ALL) || listed(&apps.include_applications, &client_id) {
         Ok(())
     } else {
-        Err(format!(
+        Err(NotApplicable(format!(
             "{} is not among the policy's apps",
             sign_in.app.display_name
-        ))
+        )))
     }
 }
 
-fn client_app_types(types: &[String], sign_in: &SignIn) -> Result<(), String> {
+fn client_app_types(types: &[String], sign_in: &SignIn) -> Result<(), NotApplicable> {
     let name = sign_in.client.app_type.graph_name();
     if types.is_empty() || listed(types, "all") || listed(types, name) {
         Ok(())
     } else {
-        Err(format!(
+        Err(NotApplicable(format!(
             "the client app type {name} is not among the policy's"
-        ))
+        )))
     }
 }
 
@@ -177,7 +187,7 @@ fn locations(
     conditions: &LocationConditions,
     named: &[NamedLocation],
     sign_in: &SignIn,
-) -> Result<(), String> {
+) -> Result<(), NotApplicable> {
     let here = locations_of(named, sign_in);
     let trusted = here.iter().any(|l| is_trusted(l));
     let names = |list: &[String]| {
@@ -186,12 +196,14 @@ fn locations(
             .map(|l| l.display_name.clone())
     };
     if let Some(name) = names(&conditions.exclude_locations) {
-        return Err(format!(
+        return Err(NotApplicable(format!(
             "the request comes from the excluded location {name}"
-        ));
+        )));
     }
     if trusted && listed(&conditions.exclude_locations, ALL_TRUSTED) {
-        return Err("the request comes from a trusted location, which the policy excludes".into());
+        return Err(NotApplicable(
+            "the request comes from a trusted location, which the policy excludes".into(),
+        ));
     }
     let included = listed(&conditions.include_locations, ALL)
         || (trusted && listed(&conditions.include_locations, ALL_TRUSTED))
@@ -203,20 +215,20 @@ fn locations(
             .client
             .ip
             .map_or("an unknown address".to_owned(), |ip| ip.to_string());
-        Err(format!(
+        Err(NotApplicable(format!(
             "{ip} is in none of the policy's locations (only {}'s named locations count)",
             sign_in.resource.tenant.display_name
-        ))
+        )))
     }
 }
 
-fn platforms(conditions: &PlatformConditions, sign_in: &SignIn) -> Result<(), String> {
+fn platforms(conditions: &PlatformConditions, sign_in: &SignIn) -> Result<(), NotApplicable> {
     let platform = sign_in.client.platform.map(|p| p.graph_name());
     if let Some(name) = platform {
         if listed(&conditions.exclude_platforms, name)
             || listed(&conditions.exclude_platforms, "all")
         {
-            return Err(format!("the platform {name} is excluded"));
+            return Err(NotApplicable(format!("the platform {name} is excluded")));
         }
     }
     let included = listed(&conditions.include_platforms, "all")
@@ -224,20 +236,20 @@ fn platforms(conditions: &PlatformConditions, sign_in: &SignIn) -> Result<(), St
     if included {
         Ok(())
     } else {
-        Err(format!(
+        Err(NotApplicable(format!(
             "the platform {} is not among the policy's",
             platform.unwrap_or("(unknown)")
-        ))
+        )))
     }
 }
 
-fn risk(levels: &[RiskLevel], level: RiskLevel, what: &str) -> Result<(), String> {
+fn risk(levels: &[RiskLevel], level: RiskLevel, what: &str) -> Result<(), NotApplicable> {
     if levels.is_empty() || levels.contains(&level) {
         Ok(())
     } else {
-        Err(format!(
+        Err(NotApplicable(format!(
             "the {what} ({}) is not among the policy's levels",
             level.name()
-        ))
+        )))
     }
 }

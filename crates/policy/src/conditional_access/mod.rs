@@ -25,7 +25,7 @@ enum Verdict {
 }
 
 fn judge(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Verdict {
-    if let Err(why) = conditions::applies(policy, sign_in) {
+    if let Err(conditions::NotApplicable(why)) = conditions::applies(policy, sign_in) {
         return Verdict::NotApplied(why);
     }
     let Some(grant) = &policy.grant_controls else {

@@ -9,7 +9,7 @@ use portico_model::conditional_access::{
     GrantControls, GrantOperator, GuestOrExternalUserType, GuestsOrExternalUsers,
     LocationConditions, PlatformConditions, PolicyState, RiskLevel, UserConditions,
 };
-use portico_model::TenantId;
+use portico_model::{invalid, Invalid, TenantId};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Map, Value};
 
@@ -17,11 +17,11 @@ const ALL_EXTERNAL_TENANTS: &str = "conditionalAccessAllExternalTenants";
 const ENUMERATED_EXTERNAL_TENANTS: &str = "conditionalAccessEnumeratedExternalTenants";
 
 /// Whether a nested `@odata.type` names `expected` (no casts to other types, P6).
-pub(crate) fn check_type(given: Option<&str>, expected: &str, at: &str) -> Result<(), String> {
+pub(crate) fn check_type(given: Option<&str>, expected: &str, at: &str) -> Result<(), Invalid> {
     match given {
         None => Ok(()),
         Some(name) if is_type(name, expected) => Ok(()),
-        Some(name) => Err(format!(
+        Some(name) => Err(invalid!(at,
             "The type '{name}' is not valid for '{at}'; expected '#microsoft.graph.{expected}' or no @odata.type."
         )),
     }
@@ -41,17 +41,18 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// Read-only properties may be echoed back only as `null`.
-pub(crate) fn refuse_read_only(name: &str, value: &Option<Value>) -> Result<(), String> {
+pub(crate) fn refuse_read_only(name: &str, value: &Option<Value>) -> Result<(), Invalid> {
     match value {
         None | Some(Value::Null) => Ok(()),
-        Some(_) => Err(format!(
+        Some(_) => Err(invalid!(
+            name,
             "Property '{name}' is read-only and cannot be set; leave it out of the request."
         )),
     }
 }
 
 /// Settings Portico cannot evaluate are refused unless empty, rather than silently ignored.
-fn refuse_unsupported(name: &str, value: &Option<Value>) -> Result<(), String> {
+fn refuse_unsupported(name: &str, value: &Option<Value>) -> Result<(), Invalid> {
     let empty = match value {
         None | Some(Value::Null) => true,
         Some(Value::Array(items)) => items.is_empty(),
@@ -60,7 +61,7 @@ fn refuse_unsupported(name: &str, value: &Option<Value>) -> Result<(), String> {
     if empty {
         Ok(())
     } else {
-        Err(format!(
+        Err(invalid!(name,
             "Portico does not support '{name}' in Conditional Access policies; leave it out or send null."
         ))
     }
@@ -71,9 +72,10 @@ fn enum_value<T: serde::de::DeserializeOwned>(
     property: &str,
     value: &str,
     allowed: &[&str],
-) -> Result<T, String> {
+) -> Result<T, Invalid> {
     let invalid = || {
-        format!(
+        invalid!(
+            property,
             "Invalid value '{value}' for '{property}'. Use one of: {}.",
             allowed.join(", ")
         )
@@ -105,7 +107,7 @@ const GUEST_TYPES: &[&str] = &[
     "serviceProvider",
 ];
 
-fn risk_levels(property: &str, values: Option<Vec<String>>) -> Result<Vec<RiskLevel>, String> {
+fn risk_levels(property: &str, values: Option<Vec<String>>) -> Result<Vec<RiskLevel>, Invalid> {
     values
         .unwrap_or_default()
         .iter()
@@ -239,7 +241,7 @@ pub struct PolicyFields {
 }
 
 impl PolicyBody {
-    pub fn into_fields(self) -> Result<PolicyFields, String> {
+    pub fn into_fields(self) -> Result<PolicyFields, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "conditionalAccessPolicy",
@@ -270,7 +272,7 @@ impl PolicyBody {
 }
 
 impl ConditionsBody {
-    fn into_model(self) -> Result<Conditions, String> {
+    fn into_model(self) -> Result<Conditions, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "conditionalAccessConditionSet",
@@ -297,7 +299,7 @@ impl ConditionsBody {
                     "conditionalAccessLocations",
                     "conditions.locations",
                 )?;
-                Ok::<_, String>(LocationConditions {
+                Ok::<_, Invalid>(LocationConditions {
                     include_locations: l.include_locations.unwrap_or_default(),
                     exclude_locations: l.exclude_locations.unwrap_or_default(),
                 })
@@ -311,7 +313,7 @@ impl ConditionsBody {
                     "conditionalAccessPlatforms",
                     "conditions.platforms",
                 )?;
-                Ok::<_, String>(PlatformConditions {
+                Ok::<_, Invalid>(PlatformConditions {
                     include_platforms: p.include_platforms.unwrap_or_default(),
                     exclude_platforms: p.exclude_platforms.unwrap_or_default(),
                 })
@@ -333,7 +335,7 @@ impl ConditionsBody {
 }
 
 impl UsersBody {
-    fn into_model(self) -> Result<UserConditions, String> {
+    fn into_model(self) -> Result<UserConditions, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "conditionalAccessUsers",
@@ -365,7 +367,7 @@ impl UsersBody {
 
 impl GuestsBody {
     /// `None` when no type is named (`""` or `"none"`): the condition is off.
-    fn into_model(self, at: &str) -> Result<Option<GuestsOrExternalUsers>, String> {
+    fn into_model(self, at: &str) -> Result<Option<GuestsOrExternalUsers>, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "conditionalAccessGuestsOrExternalUsers",
@@ -389,7 +391,7 @@ impl GuestsBody {
         let tenants_property = format!("{at}.externalTenants");
         if types.is_empty() {
             if self.external_tenants.is_some() {
-                return Err(format!("'{tenants_property}' can only be set when '{types_property}' names at least one type (for example \"b2bCollaborationGuest\")."));
+                return Err(invalid!(&tenants_property, "'{tenants_property}' can only be set when '{types_property}' names at least one type (for example \"b2bCollaborationGuest\")."));
             }
             return Ok(None);
         }
@@ -405,16 +407,17 @@ impl GuestsBody {
 }
 
 impl ExternalTenantsBody {
-    fn into_model(self, at: &str) -> Result<ExternalTenants, String> {
+    fn into_model(self, at: &str) -> Result<ExternalTenants, Invalid> {
         let by_type = match self.odata_type.as_deref() {
             None => None,
             Some(t) if is_type(t, ALL_EXTERNAL_TENANTS) => Some("all"),
             Some(t) if is_type(t, ENUMERATED_EXTERNAL_TENANTS) => Some("enumerated"),
-            Some(t) => return Err(format!("The type '{t}' is not valid for '{at}'; expected '#microsoft.graph.{ALL_EXTERNAL_TENANTS}' or '#microsoft.graph.{ENUMERATED_EXTERNAL_TENANTS}'.")),
+            Some(t) => return Err(invalid!(at, "The type '{t}' is not valid for '{at}'; expected '#microsoft.graph.{ALL_EXTERNAL_TENANTS}' or '#microsoft.graph.{ENUMERATED_EXTERNAL_TENANTS}'.")),
         };
         let kind = match (by_type, self.membership_kind.as_deref()) {
             (None, None) => {
-                return Err(format!(
+                return Err(invalid!(
+                    at,
                     "'{at}' needs 'membershipKind' (all or enumerated) or an '@odata.type'."
                 ))
             }
@@ -422,10 +425,11 @@ impl ExternalTenantsBody {
             (by_type, Some(given)) => {
                 let given = given.to_ascii_lowercase();
                 if given != "all" && given != "enumerated" {
-                    return Err(format!("Invalid value '{given}' for '{at}.membershipKind'. Use one of: all, enumerated."));
+                    return Err(invalid!(format!("{at}.membershipKind"), "Invalid value '{given}' for '{at}.membershipKind'. Use one of: all, enumerated."));
                 }
                 if by_type.is_some_and(|t| t != given) {
-                    return Err(format!(
+                    return Err(invalid!(
+                        format!("{at}.membershipKind"),
                         "'{at}.membershipKind' '{given}' does not match its '@odata.type'."
                     ));
                 }
@@ -434,7 +438,7 @@ impl ExternalTenantsBody {
         };
         if kind == "all" {
             if self.members.is_some() {
-                return Err(format!("'{at}.members' is only for membershipKind 'enumerated' (#microsoft.graph.{ENUMERATED_EXTERNAL_TENANTS})."));
+                return Err(invalid!(format!("{at}.members"), "'{at}.members' is only for membershipKind 'enumerated' (#microsoft.graph.{ENUMERATED_EXTERNAL_TENANTS})."));
             }
             return Ok(ExternalTenants::All);
         }
@@ -443,8 +447,12 @@ impl ExternalTenantsBody {
             .unwrap_or_default()
             .iter()
             .map(|m| {
-                TenantId::parse(m)
-                    .map_err(|_| format!("'{m}' in '{at}.members' is not a tenant id (GUID)."))
+                TenantId::parse(m).map_err(|_| {
+                    invalid!(
+                        format!("{at}.members"),
+                        "'{m}' in '{at}.members' is not a tenant id (GUID)."
+                    )
+                })
             })
             .collect::<Result<_, _>>()?;
         Ok(ExternalTenants::Enumerated { members })
@@ -452,7 +460,7 @@ impl ExternalTenantsBody {
 }
 
 impl ApplicationsBody {
-    fn into_model(self) -> Result<ApplicationConditions, String> {
+    fn into_model(self) -> Result<ApplicationConditions, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "conditionalAccessApplications",
@@ -478,7 +486,7 @@ impl ApplicationsBody {
 }
 
 impl GrantControlsBody {
-    fn into_model(self) -> Result<GrantControls, String> {
+    fn into_model(self) -> Result<GrantControls, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "conditionalAccessGrantControls",
@@ -497,7 +505,8 @@ impl GrantControlsBody {
             Some(o) if o.eq_ignore_ascii_case("OR") => GrantOperator::Or,
             Some(o) if o.eq_ignore_ascii_case("AND") => GrantOperator::And,
             Some(other) => {
-                return Err(format!(
+                return Err(invalid!(
+                    "grantControls.operator",
                     "Invalid value '{other}' for 'grantControls.operator'. Use one of: AND, OR."
                 ))
             }
@@ -613,6 +622,7 @@ mod tests {
         serde_json::from_value::<PolicyBody>(body)
             .map_err(|e| e.to_string())?
             .into_fields()
+            .map_err(|e| e.to_string())
     }
 
     #[test]

@@ -6,7 +6,7 @@ use portico_model::cross_tenant::{
     CrossTenantAccessSettings, CrossTenantPolicy, InboundTrust, PartnerConfiguration, Target,
     TargetType, Targets,
 };
-use portico_model::TenantId;
+use portico_model::{invalid, Invalid, TenantId};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Map, Value};
 
@@ -51,7 +51,7 @@ impl<T> Field<T> {
 }
 
 /// Whether a nested `@odata.type` names `expected` (no casts to other types, P6).
-fn check_type(given: Option<&str>, expected: &str, at: &str) -> Result<(), String> {
+fn check_type(given: Option<&str>, expected: &str, at: &str) -> Result<(), Invalid> {
     match given {
         None => Ok(()),
         Some(name)
@@ -61,7 +61,7 @@ fn check_type(given: Option<&str>, expected: &str, at: &str) -> Result<(), Strin
         {
             Ok(())
         }
-        Some(name) => Err(format!(
+        Some(name) => Err(invalid!(at,
             "The type '{name}' is not valid for {at}; expected '#microsoft.graph.{expected}' or no @odata.type."
         )),
     }
@@ -92,7 +92,7 @@ pub fn cloud_endpoint_name(value: CloudEndpoint) -> &'static str {
     }
 }
 
-pub fn parse_cloud_endpoint(name: &str) -> Result<CloudEndpoint, String> {
+pub fn parse_cloud_endpoint(name: &str) -> Result<CloudEndpoint, Invalid> {
     [
         CloudEndpoint::MicrosoftOnlineCom,
         CloudEndpoint::MicrosoftOnlineUs,
@@ -101,7 +101,7 @@ pub fn parse_cloud_endpoint(name: &str) -> Result<CloudEndpoint, String> {
     .into_iter()
     .find(|v| cloud_endpoint_name(*v).eq_ignore_ascii_case(name))
     .ok_or_else(|| {
-        format!("'{name}' is not a supported value for allowedCloudEndpoints; use microsoftonline.com, microsoftonline.us or partner.microsoftonline.cn.")
+        invalid!("allowedCloudEndpoints", "'{name}' is not a supported value for allowedCloudEndpoints; use microsoftonline.com, microsoftonline.us or partner.microsoftonline.cn.")
     })
 }
 
@@ -235,7 +235,7 @@ pub struct TargetConfigurationBody {
 impl TargetConfigurationBody {
     /// The whole target configuration; `at` names it in messages (e.g.
     /// `b2bCollaborationInbound.usersAndGroups`).
-    pub fn to_model(&self, at: &str) -> Result<Targets, String> {
+    pub fn to_model(&self, at: &str) -> Result<Targets, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "crossTenantAccessPolicyTargetConfiguration",
@@ -245,18 +245,20 @@ impl TargetConfigurationBody {
             Some(name) if name.eq_ignore_ascii_case("allowed") => AccessType::Allowed,
             Some(name) if name.eq_ignore_ascii_case("blocked") => AccessType::Blocked,
             Some(other) => {
-                return Err(format!(
+                return Err(invalid!(
+                    format!("{at}.accessType"),
                     "'{other}' is not a valid accessType for {at}; use 'allowed' or 'blocked'."
                 ))
             }
             None => {
-                return Err(format!(
+                return Err(invalid!(
+                    format!("{at}.accessType"),
                     "{at} needs an accessType ('allowed' or 'blocked') and its targets."
                 ))
             }
         };
         let Some(list) = &self.targets else {
-            return Err(format!(
+            return Err(invalid!(format!("{at}.targets"),
                 "{at} needs its targets, e.g. [{{\"target\": \"AllUsers\", \"targetType\": \"user\"}}]."
             ));
         };
@@ -271,14 +273,14 @@ impl TargetConfigurationBody {
     }
 }
 
-fn target_to_model(body: &TargetBody, at: &str) -> Result<Target, String> {
+fn target_to_model(body: &TargetBody, at: &str) -> Result<Target, Invalid> {
     check_type(
         body.odata_type.as_deref(),
         "crossTenantAccessPolicyTarget",
         &format!("a target of {at}"),
     )?;
     let Some(target) = body.target.as_deref().filter(|t| !t.trim().is_empty()) else {
-        return Err(format!(
+        return Err(invalid!(format!("{at}.targets"),
             "A target of {at} has no 'target': give an object id, an appId or a keyword such as AllUsers."
         ));
     };
@@ -287,12 +289,12 @@ fn target_to_model(body: &TargetBody, at: &str) -> Result<Target, String> {
         Some(name) if name.eq_ignore_ascii_case("group") => TargetType::Group,
         Some(name) if name.eq_ignore_ascii_case("application") => TargetType::Application,
         Some(other) => {
-            return Err(format!(
+            return Err(invalid!(format!("{at}.targets"),
                 "'{other}' is not a valid targetType for target '{target}' in {at}; use 'user', 'group' or 'application'."
             ))
         }
         None => {
-            return Err(format!(
+            return Err(invalid!(format!("{at}.targets"),
                 "Target '{target}' in {at} has no targetType; use 'user', 'group' or 'application'."
             ))
         }
@@ -323,7 +325,7 @@ fn halves(
     users_and_groups: &Field<TargetConfigurationBody>,
     applications: &Field<TargetConfigurationBody>,
     at: &str,
-) -> Result<Halves, String> {
+) -> Result<Halves, Invalid> {
     let half = |field: &Field<TargetConfigurationBody>, name: &str| match field {
         Field::Value(body) => body.to_model(&format!("{at}.{name}")).map(Some),
         Field::Absent | Field::Null => Ok(None),
@@ -335,7 +337,7 @@ fn halves(
 }
 
 impl B2bSettingBody {
-    pub fn halves(&self, at: &str) -> Result<Halves, String> {
+    pub fn halves(&self, at: &str) -> Result<Halves, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "crossTenantAccessPolicyB2BSetting",
@@ -360,14 +362,14 @@ pub struct TenantRestrictionsBody {
 }
 
 impl TenantRestrictionsBody {
-    pub fn halves(&self, at: &str) -> Result<Halves, String> {
+    pub fn halves(&self, at: &str) -> Result<Halves, Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "crossTenantAccessPolicyTenantRestrictions",
             at,
         )?;
         if let Field::Value(_) = self.devices {
-            return Err(format!(
+            return Err(invalid!(format!("{at}.devices"),
                 "{at}.devices is not supported: Portico's tenant restrictions apply to users, groups and applications. Leave devices out or null."
             ));
         }
@@ -388,7 +390,7 @@ pub struct InboundTrustBody {
 }
 
 impl InboundTrustBody {
-    pub fn check(&self, at: &str) -> Result<(), String> {
+    pub fn check(&self, at: &str) -> Result<(), Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "crossTenantAccessPolicyInboundTrust",
@@ -410,7 +412,7 @@ pub struct ConsentBody {
 }
 
 impl ConsentBody {
-    pub fn check(&self, at: &str) -> Result<(), String> {
+    pub fn check(&self, at: &str) -> Result<(), Invalid> {
         check_type(
             self.odata_type.as_deref(),
             "inboundOutboundPolicyConfiguration",
@@ -522,9 +524,14 @@ mod tests {
             Targets::all(AccessType::Blocked, "AllUsers", TargetType::User)
         );
         let bad = parse(json!({"accessType": "unknownFutureValue", "targets": []})).unwrap_err();
-        assert!(bad.contains("'allowed' or 'blocked'"), "{bad}");
+        assert!(bad.message.contains("'allowed' or 'blocked'"), "{bad}");
+        assert_eq!(bad.property, "x.usersAndGroups.accessType");
         let bad = parse(json!({"accessType": "allowed", "targets": [{"target": "AllUsers", "targetType": "device"}]})).unwrap_err();
-        assert!(bad.contains("'user', 'group' or 'application'"), "{bad}");
+        assert!(
+            bad.message.contains("'user', 'group' or 'application'"),
+            "{bad}"
+        );
+        assert_eq!(bad.property, "x.usersAndGroups.targets");
         assert!(parse(json!({"accessType": "allowed"})).is_err());
     }
 

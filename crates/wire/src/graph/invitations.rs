@@ -47,3 +47,14 @@ pub fn invitation_json(view: InvitationView<'_>) -> Map<String, Value> {
         _ => Map::new(),
     }
 }
+
+/// Adds Portico's warnings about an invitation as an OData instance annotation
+/// (`@portico.warnings`): clients that do not know it ignore it.
+pub fn add_warnings(object: &mut Map<String, Value>, warnings: Vec<String>) {
+    if !warnings.is_empty() {
+        object.insert(
+            "@portico.warnings".into(),
+            Value::Array(warnings.into_iter().map(Value::String).collect()),
+        );
+    }
+}

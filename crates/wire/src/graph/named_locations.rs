@@ -4,6 +4,7 @@
 use super::conditional_access::{is_type, refuse_read_only};
 use super::timestamp;
 use portico_model::conditional_access::{LocationKind, NamedLocation};
+use portico_model::{invalid, Invalid};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -56,19 +57,19 @@ pub struct NamedLocationFields {
 }
 
 impl IpRangeBody {
-    fn into_cidr(self) -> Result<String, String> {
+    fn into_cidr(self) -> Result<String, Invalid> {
         let looks_v6 = self.cidr_address.contains(':');
         match self.odata_type.as_deref() {
             None => {}
             Some(t) if is_type(t, IPV4_RANGE) && looks_v6 => {
-                return Err(format!("'{}' is an IPv6 range: send it as #microsoft.graph.{IPV6_RANGE}.", self.cidr_address))
+                return Err(invalid!("ipRanges", "'{}' is an IPv6 range: send it as #microsoft.graph.{IPV6_RANGE}.", self.cidr_address))
             }
             Some(t) if is_type(t, IPV6_RANGE) && !looks_v6 => {
-                return Err(format!("'{}' is not an IPv6 range: send it as #microsoft.graph.{IPV4_RANGE}.", self.cidr_address))
+                return Err(invalid!("ipRanges", "'{}' is not an IPv6 range: send it as #microsoft.graph.{IPV4_RANGE}.", self.cidr_address))
             }
             Some(t) if is_type(t, IPV4_RANGE) || is_type(t, IPV6_RANGE) => {}
             Some(t) => {
-                return Err(format!("The type '{t}' is not valid in 'ipRanges'; use '#microsoft.graph.{IPV4_RANGE}' or '#microsoft.graph.{IPV6_RANGE}'."))
+                return Err(invalid!("ipRanges", "The type '{t}' is not valid in 'ipRanges'; use '#microsoft.graph.{IPV4_RANGE}' or '#microsoft.graph.{IPV6_RANGE}'."))
             }
         }
         Ok(self.cidr_address)
@@ -76,7 +77,7 @@ impl IpRangeBody {
 }
 
 impl NamedLocationBody {
-    pub fn into_fields(self) -> Result<NamedLocationFields, String> {
+    pub fn into_fields(self) -> Result<NamedLocationFields, Invalid> {
         refuse_read_only("id", &self.id)?;
         refuse_read_only("createdDateTime", &self.created_date_time)?;
         refuse_read_only("modifiedDateTime", &self.modified_date_time)?;
@@ -84,11 +85,11 @@ impl NamedLocationBody {
             None => None,
             Some(t) if is_type(t, IP_LOCATION) => Some(NamedLocationType::Ip),
             Some(t) if is_type(t, COUNTRY_LOCATION) => Some(NamedLocationType::Country),
-            Some(t) => return Err(format!("The type '{t}' is not a named location type; use '#microsoft.graph.{IP_LOCATION}' or '#microsoft.graph.{COUNTRY_LOCATION}'.")),
+            Some(t) => return Err(invalid!("@odata.type", "The type '{t}' is not a named location type; use '#microsoft.graph.{IP_LOCATION}' or '#microsoft.graph.{COUNTRY_LOCATION}'.")),
         };
         if let Some(method) = self.country_lookup_method.as_deref() {
             if !method.eq_ignore_ascii_case("clientIpAddress") {
-                return Err(format!("Portico looks countries up by the client's IP address only: 'countryLookupMethod' '{method}' is not supported; send clientIpAddress or leave it out."));
+                return Err(invalid!("countryLookupMethod", "Portico looks countries up by the client's IP address only: 'countryLookupMethod' '{method}' is not supported; send clientIpAddress or leave it out."));
             }
         }
         let ip_ranges = self
@@ -161,6 +162,7 @@ mod tests {
         serde_json::from_value::<NamedLocationBody>(body)
             .map_err(|e| e.to_string())?
             .into_fields()
+            .map_err(|e| e.to_string())
     }
 
     #[test]

@@ -77,3 +77,8 @@ pub fn contact_recipient(contact: &MailContact) -> Map<String, Value> {
         "externalEmailAddress": format!("SMTP:{}", contact.mail),
     }))
 }
+
+/// The list's body: `{"value": [...]}` (the Exchange view has no OData context).
+pub fn recipient_list(recipients: Vec<Map<String, Value>>) -> Value {
+    json!({ "value": recipients })
+}

@@ -3,6 +3,7 @@
 
 use super::conditional_access::{check_type, refuse_read_only};
 use portico_model::conditional_access::TermsOfUse;
+use portico_model::{invalid, Invalid};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -56,7 +57,7 @@ pub struct AgreementFields {
 }
 
 impl AgreementBody {
-    pub fn into_fields(self) -> Result<AgreementFields, String> {
+    pub fn into_fields(self) -> Result<AgreementFields, Invalid> {
         check_type(self.odata_type.as_deref(), "agreement", "agreement")?;
         refuse_read_only("id", &self.id)?;
         for (name, value) in [
@@ -67,7 +68,7 @@ impl AgreementBody {
             ),
         ] {
             if !matches!(value, None | Some(Value::Null)) {
-                return Err(format!("Portico does not support '{name}': users accept an agreement once. Leave it out or send null."));
+                return Err(invalid!(name, "Portico does not support '{name}': users accept an agreement once. Leave it out or send null."));
             }
         }
         let mut files = self.files.unwrap_or_default();
