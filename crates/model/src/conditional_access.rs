@@ -170,6 +170,9 @@ pub struct GrantControls {
 pub struct ConditionalAccessPolicy {
     pub id: ObjectId,
     pub display_name: String,
+    /// What the policy is for, in the administrator's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub state: PolicyState,
     pub conditions: Conditions,
     pub grant_controls: Option<GrantControls>,

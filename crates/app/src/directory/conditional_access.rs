@@ -9,7 +9,7 @@ use portico_model::conditional_access::{
     GrantControls, GrantOperator, GuestsOrExternalUsers, LocationConditions, NamedLocation,
     PlatformConditions, PolicyState, TermsOfUse, UserConditions,
 };
-use portico_model::{Invalid, ObjectId};
+use portico_model::{invalid, Invalid, ObjectId};
 use portico_store::{StoreError, Write};
 
 /// A create or `PATCH` body: the properties present replace the stored ones (complex properties
@@ -17,6 +17,8 @@ use portico_store::{StoreError, Write};
 #[derive(Debug, Clone, Default)]
 pub struct PolicyPatch {
     pub display_name: Option<String>,
+    /// `Some(None)` clears it.
+    pub description: Option<Option<String>>,
     pub state: Option<PolicyState>,
     pub conditions: Option<Conditions>,
     /// `Some(None)` is an explicit `null`.
@@ -389,13 +391,15 @@ impl App {
     ) -> Result<ConditionalAccessPolicy, GraphError> {
         caller.require(Operation::CreateConditionalAccessPolicy)?;
         let missing = |name: &str| {
-            GraphError::bad_request(format!(
+            invalid!(
+                name,
                 "Property '{name}' is required when creating a conditionalAccessPolicy."
-            ))
+            )
         };
         let policy = ConditionalAccessPolicy {
             id: self.random().object_id(),
             display_name: patch.display_name.ok_or_else(|| missing("displayName"))?,
+            description: patch.description.flatten(),
             state: patch.state.ok_or_else(|| missing("state"))?,
             conditions: patch.conditions.ok_or_else(|| missing("conditions"))?,
             grant_controls: patch.grant_controls.flatten(),
@@ -416,6 +420,9 @@ impl App {
         let mut policy = self.graph_get_conditional_access_policy(caller, id).await?;
         if let Some(name) = patch.display_name {
             policy.display_name = name;
+        }
+        if let Some(description) = patch.description {
+            policy.description = description;
         }
         if let Some(state) = patch.state {
             policy.state = state;
@@ -497,6 +504,7 @@ mod tests {
         ConditionalAccessPolicy {
             id: ObjectId::from_uuid(uuid::Uuid::nil()),
             display_name: "P".into(),
+            description: None,
             state: PolicyState::Enabled,
             conditions: Conditions {
                 users: UserConditions {

@@ -457,6 +457,7 @@ impl Builder<'_> {
                 &format!("ca:{}", seed.display_name.to_lowercase()),
             )?,
             display_name: seed.display_name.clone(),
+            description: seed.description.clone(),
             state: by_name(key, "state", &seed.state)?,
             conditions: Conditions {
                 users: UserConditions {

@@ -180,6 +180,8 @@ pub struct CrossTenantDefaultSeed {
 pub struct ConditionalAccessSeed {
     pub display_name: String,
     pub id: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
     /// `enabled`, `disabled` or `enabledForReportingButNotEnforced`.
     pub state: String,
     #[serde(default)]

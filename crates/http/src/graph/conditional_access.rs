@@ -18,6 +18,7 @@ fn patch_from(body: PolicyBody) -> Result<PolicyPatch, ApiError> {
     let fields = body.into_fields().map_err(ApiError::Invalid)?;
     Ok(PolicyPatch {
         display_name: fields.display_name,
+        description: fields.description,
         state: fields.state,
         conditions: fields.conditions,
         grant_controls: fields.grant_controls,

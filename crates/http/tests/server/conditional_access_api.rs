@@ -69,6 +69,7 @@ fn assert_bad_request(status: u16, body: &Value, fragment: &str) {
 fn guest_mfa_policy(location: &str) -> Value {
     json!({
         "displayName": "Partner guests need MFA outside the office",
+        "description": "Guests from Fabrikam prove MFA away from the office.",
         "state": "enabledForReportingButNotEnforced",
         "conditions": {
             "users": {
@@ -226,9 +227,14 @@ async fn policies_are_created_read_updated_and_deleted_with_one_audit_record_eac
         json!(["mfa", "compliantDevice"])
     );
     assert!(created["createdDateTime"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(
+        created["description"],
+        "Guests from Fabrikam prove MFA away from the office."
+    );
 
     let (_, read) = call(&server, "GET", &token, &format!("{POLICIES}/{id}"), None).await;
     assert_eq!(read["conditions"], created["conditions"]);
+    assert_eq!(read["description"], created["description"]);
 
     // PATCH replaces the properties it names and keeps the rest.
     let (status, body) = call(
@@ -245,6 +251,22 @@ async fn policies_are_created_read_updated_and_deleted_with_one_audit_record_eac
     assert_eq!(read["displayName"], "Renamed");
     assert_eq!(read["conditions"], created["conditions"]);
     assert!(read["modifiedDateTime"].is_string());
+    assert_eq!(
+        read["description"], created["description"],
+        "kept when not named"
+    );
+    let path = format!("{POLICIES}/{id}");
+    let (status, _) = call(
+        &server,
+        "PATCH",
+        &token,
+        &path,
+        Some(json!({"description": null})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, read) = call(&server, "GET", &token, &path, None).await;
+    assert_eq!(read["description"], Value::Null, "null clears it");
     let (status, _) = call(
         &server,
         "PATCH",
@@ -280,6 +302,7 @@ async fn policies_are_created_read_updated_and_deleted_with_one_audit_record_eac
         [
             "Add named location",
             "Add conditional access policy",
+            "Update conditional access policy",
             "Update conditional access policy",
             "Delete conditional access policy"
         ]

@@ -160,6 +160,7 @@ pub fn policy(n: u32, name: &str, controls: &[BuiltInControl]) -> ConditionalAcc
     ConditionalAccessPolicy {
         id: oid(900 + n),
         display_name: name.into(),
+        description: None,
         state: PolicyState::Enabled,
         conditions: Conditions {
             users: UserConditions {

@@ -940,6 +940,7 @@ fn ca_policy(n: u32) -> ConditionalAccessPolicy {
     ConditionalAccessPolicy {
         id: oid(n),
         display_name: "Block high-risk users".into(),
+        description: Some("Users at high risk are refused until they reset their password.".into()),
         state: PolicyState::Enabled,
         conditions: Conditions {
             users: UserConditions {

@@ -128,6 +128,8 @@ pub struct PolicyBody {
     modified_date_time: Option<Value>,
     template_id: Option<Value>,
     display_name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    description: Option<Option<String>>,
     state: Option<String>,
     conditions: Option<ConditionsBody>,
     #[serde(default, deserialize_with = "present")]
@@ -234,6 +236,8 @@ struct GrantControlsBody {
 #[derive(Debug, Default)]
 pub struct PolicyFields {
     pub display_name: Option<String>,
+    /// `Some(None)`: sent as `null` (cleared).
+    pub description: Option<Option<String>>,
     pub state: Option<PolicyState>,
     pub conditions: Option<Conditions>,
     /// `Some(None)`: sent as `null`.
@@ -254,6 +258,7 @@ impl PolicyBody {
         refuse_unsupported("sessionControls", &self.session_controls)?;
         Ok(PolicyFields {
             display_name: self.display_name,
+            description: self.description,
             state: self
                 .state
                 .map(|s| enum_value("state", &s, STATES))
@@ -571,6 +576,7 @@ pub fn policy_json(policy: &ConditionalAccessPolicy) -> Map<String, Value> {
         "id": policy.id.to_string(),
         "templateId": null,
         "displayName": policy.display_name,
+        "description": policy.description,
         "createdDateTime": timestamp(policy.created_at),
         "modifiedDateTime": policy.modified_at.map_or(Value::Null, timestamp),
         "state": name_of(&policy.state),
