@@ -3,7 +3,7 @@
 use super::access::{Caller, GraphError};
 use super::permissions::{Operation, Reach, Target};
 use crate::App;
-use portico_model::group::{Group, MailContact};
+use portico_model::group::{DynamicMembership, Group, GroupKind, MailContact};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress};
 use portico_store::{Conflict, StoreError, Write};
 
@@ -15,6 +15,98 @@ pub struct NewGroup {
     pub mail_nickname: Option<String>,
     pub mail_enabled: Option<bool>,
     pub security_enabled: Option<bool>,
+    /// `groupTypes`: `Unified`, `DynamicMembership`.
+    pub group_types: Vec<String>,
+    pub membership_rule: Option<String>,
+    /// `membershipRuleProcessingState`: `On` or `Paused`.
+    pub membership_rule_processing_state: Option<String>,
+    pub visibility: Option<String>,
+}
+
+/// `PATCH /groups/{id}`: only the properties present change.
+#[derive(Debug, Clone, Default)]
+pub struct GroupPatch {
+    pub display_name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub membership_rule: Option<String>,
+    pub membership_rule_processing_state: Option<String>,
+    pub visibility: Option<String>,
+}
+
+fn invalid_group_value(property: &str) -> GraphError {
+    GraphError::bad_request(format!(
+        "Invalid value specified for property '{property}' of resource 'Group'."
+    ))
+}
+
+/// A rule as Entra checks it, with the reason it was refused.
+fn checked_rule(rule: &str) -> Result<String, GraphError> {
+    portico_model::membership_rule::MembershipRule::parse(rule)
+        .map(|_| rule.to_owned())
+        .map_err(|e| {
+            GraphError::bad_request(format!(
+                "Invalid value specified for property 'membershipRule' of resource 'Group'. {e}"
+            ))
+        })
+}
+
+/// `On` → running, `Paused` → paused (any letter case).
+fn processing_paused(state: &str) -> Result<bool, GraphError> {
+    match state {
+        s if s.eq_ignore_ascii_case("On") => Ok(false),
+        s if s.eq_ignore_ascii_case("Paused") => Ok(true),
+        _ => Err(invalid_group_value("membershipRuleProcessingState")),
+    }
+}
+
+/// `Public`, `Private` or `HiddenMembership`, in Graph's spelling.
+fn checked_visibility(visibility: &str) -> Result<String, GraphError> {
+    ["Public", "Private", "HiddenMembership"]
+        .iter()
+        .find(|v| v.eq_ignore_ascii_case(visibility))
+        .map(|v| (*v).to_owned())
+        .ok_or_else(|| invalid_group_value("visibility"))
+}
+
+/// The kind a `POST /groups` body asks for: `groupTypes` with the rule and visibility that go
+/// with them. A Microsoft 365 group is mail-enabled and public unless told otherwise.
+fn new_group_kind(new: &NewGroup, mail_enabled: bool) -> Result<GroupKind, GraphError> {
+    let mut kind = GroupKind::default();
+    for group_type in &new.group_types {
+        match group_type.as_str() {
+            t if t.eq_ignore_ascii_case("Unified") => kind.unified = true,
+            t if t.eq_ignore_ascii_case("DynamicMembership") => {
+                let rule = new.membership_rule.as_deref().ok_or_else(|| {
+                    GraphError::bad_request(
+                        "Property 'membershipRule' is required when creating the entity.",
+                    )
+                })?;
+                let paused = match new.membership_rule_processing_state.as_deref() {
+                    Some(state) => processing_paused(state)?,
+                    None => false,
+                };
+                kind.dynamic = Some(DynamicMembership {
+                    rule: checked_rule(rule)?,
+                    paused,
+                });
+            }
+            _ => return Err(invalid_group_value("groupTypes")),
+        }
+    }
+    if kind.dynamic.is_none()
+        && (new.membership_rule.is_some() || new.membership_rule_processing_state.is_some())
+    {
+        return Err(GraphError::bad_request("The membershipRule property can only be set on a group whose groupTypes include DynamicMembership."));
+    }
+    if kind.unified && !mail_enabled {
+        return Err(invalid_group_value("mailEnabled"));
+    }
+    kind.visibility = match new.visibility.as_deref() {
+        Some(visibility) => Some(checked_visibility(visibility)?),
+        None if kind.unified => Some("Public".to_owned()),
+        None => None,
+    };
+    Ok(kind)
 }
 
 fn conflict(error: StoreError, what: &str) -> GraphError {
@@ -26,6 +118,14 @@ fn conflict(error: StoreError, what: &str) -> GraphError {
         StoreError::Conflict(Conflict::ObjectId(_)) => GraphError::bad_request(format!("One or more added object references already exist for the following modified properties: '{what}'.")),
         other => other.into(),
     }
+}
+
+/// Members of a dynamic group come from its rule: adding or removing one by hand is refused.
+fn refuse_dynamic(group: &Group) -> Result<(), GraphError> {
+    if group.kind.dynamic.is_some() {
+        return Err(GraphError::bad_request("Insufficient privileges to complete the operation: the members of a group with dynamic membership are managed by its membershipRule and cannot be added or removed."));
+    }
+    Ok(())
 }
 
 impl App {
@@ -50,8 +150,7 @@ impl App {
         };
         let caller_is_member = match (reach, caller.user_id()) {
             (Reach::RestrictedGuest, Some(user)) => self
-                .store()
-                .list_groups_of(caller.tenant(), user)
+                .groups_of_id(caller.tenant(), user)
                 .await?
                 .contains(&group.id),
             _ => false,
@@ -74,16 +173,19 @@ impl App {
         };
         let display_name = new
             .display_name
+            .clone()
             .filter(|d| !d.trim().is_empty())
             .ok_or_else(|| missing("displayName"))?;
         let nickname = new
             .mail_nickname
+            .clone()
             .filter(|n| !n.is_empty())
             .ok_or_else(|| missing("mailNickname"))?;
         let mail_enabled = new.mail_enabled.ok_or_else(|| missing("mailEnabled"))?;
         let security_enabled = new
             .security_enabled
             .ok_or_else(|| missing("securityEnabled"))?;
+        let kind = new_group_kind(&new, mail_enabled)?;
         let tenant = self
             .store()
             .find_tenant(caller.tenant())
@@ -103,13 +205,14 @@ impl App {
         let group = Group {
             id: ObjectId::from_uuid(uuid::Uuid::new_v4()),
             display_name,
-            description: new.description,
+            description: new.description.clone(),
             mail_nickname: Some(nickname),
             proxy_addresses: mail.iter().cloned().map(ProxyAddress::primary).collect(),
             mail,
             mail_enabled,
             security_enabled,
             created_at: self.now(),
+            kind,
         };
         let audit = self.directory_audit(
             caller,
@@ -128,7 +231,92 @@ impl App {
             .map_err(|e| conflict(e, "proxyAddresses"))?;
         Ok(group)
     }
+}
 
+/// Applies a `PATCH` to `group`; says whether the rule's processing changed (paused or resumed).
+fn patch_group(group: &mut Group, patch: GroupPatch) -> Result<Option<bool>, GraphError> {
+    if let Some(name) = patch.display_name {
+        if name.trim().is_empty() {
+            return Err(invalid_group_value("displayName"));
+        }
+        group.display_name = name;
+    }
+    if let Some(description) = patch.description {
+        group.description = description;
+    }
+    if let Some(visibility) = patch.visibility {
+        group.kind.visibility = Some(checked_visibility(&visibility)?);
+    }
+    let rule_change =
+        patch.membership_rule.is_some() || patch.membership_rule_processing_state.is_some();
+    let Some(dynamic) = group.kind.dynamic.as_mut() else {
+        return match rule_change {
+            true => Err(GraphError::bad_request("The membershipRule property can only be set on a group whose groupTypes include DynamicMembership.")),
+            false => Ok(None),
+        };
+    };
+    if let Some(rule) = patch.membership_rule {
+        dynamic.rule = checked_rule(&rule)?;
+    }
+    let mut processing = None;
+    if let Some(state) = patch.membership_rule_processing_state {
+        let paused = processing_paused(&state)?;
+        if paused != dynamic.paused {
+            processing = Some(paused);
+        }
+        dynamic.paused = paused;
+    }
+    Ok(processing)
+}
+
+impl App {
+    /// `PATCH /groups/{id}`: names, visibility and a dynamic group's rule and processing state.
+    /// Pausing freezes the members the rule matches now; resuming lets the rule decide again.
+    pub async fn graph_update_group(
+        &self,
+        caller: &Caller,
+        id: &str,
+        patch: GroupPatch,
+    ) -> Result<Group, GraphError> {
+        let mut group = self.group_for(caller, Operation::UpdateGroup, id).await?;
+        let processing = patch_group(&mut group, patch)?;
+        let mut writes = vec![Write::UpdateGroup(group.clone())];
+        match processing {
+            Some(true) => {
+                let rule = group.kind.dynamic.as_ref().map(|d| d.rule.as_str());
+                let members = match rule.map(portico_model::membership_rule::MembershipRule::parse)
+                {
+                    Some(Ok(rule)) => self.rule_matches(caller.tenant(), &rule).await?,
+                    _ => Vec::new(),
+                };
+                writes.push(Write::SetGroupMembers {
+                    group: group.id,
+                    members,
+                });
+            }
+            Some(false) => writes.push(Write::SetGroupMembers {
+                group: group.id,
+                members: Vec::new(),
+            }),
+            None => {}
+        }
+        writes.push(self.directory_audit(
+            caller,
+            "GroupManagement",
+            "Update group",
+            "Group",
+            group.id,
+            &group.display_name,
+        ));
+        match self.store().apply(caller.tenant(), writes).await {
+            Err(StoreError::NotFound) => Err(GraphError::NotFound(id.to_owned())),
+            other => other.map_err(|e| conflict(e, "members")),
+        }?;
+        Ok(group)
+    }
+}
+
+impl App {
     pub async fn graph_delete_group(&self, caller: &Caller, id: &str) -> Result<(), GraphError> {
         let group = self.group_for(caller, Operation::DeleteGroup, id).await?;
         let audit = self.directory_audit(
@@ -153,10 +341,7 @@ impl App {
         let group = self
             .group_for(caller, Operation::ListGroupMembers, id)
             .await?;
-        let ids = self
-            .store()
-            .list_group_members(caller.tenant(), group.id)
-            .await?;
+        let ids = self.member_ids(caller.tenant(), &group).await?;
         self.directory_objects(caller.tenant(), ids).await
     }
 
@@ -169,6 +354,7 @@ impl App {
         let group = self
             .group_for(caller, Operation::AddGroupMember, group)
             .await?;
+        refuse_dynamic(&group)?;
         let member =
             ObjectId::parse(member).map_err(|_| GraphError::NotFound(member.to_owned()))?;
         let audit = self.directory_audit(
@@ -207,6 +393,7 @@ impl App {
         let group = self
             .group_for(caller, Operation::RemoveGroupMember, group)
             .await?;
+        refuse_dynamic(&group)?;
         let member =
             ObjectId::parse(member).map_err(|_| GraphError::NotFound(member.to_owned()))?;
         let audit = self.directory_audit(
