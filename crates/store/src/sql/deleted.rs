@@ -7,6 +7,7 @@ use super::codec::{db_error, micros, Columns};
 use super::users;
 use crate::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
+use portico_model::invitation::GuestBinding;
 use portico_model::user::User;
 use portico_model::{ObjectId, TenantId};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,9 @@ struct DeletedUser {
     /// Users this one sponsored, and this user's own sponsors.
     sponsored: Vec<ObjectId>,
     sponsors: Vec<ObjectId>,
+    /// A guest's home account (the binding row goes with the user row).
+    #[serde(default)]
+    binding: Option<GuestBinding>,
 }
 
 async fn ids(
@@ -64,6 +68,7 @@ pub(crate) async fn soft_delete_user(
         apps: ids(conn, "SELECT app_id AS id FROM app_assignments WHERE tenant_id = $1 AND principal_id = $2 ORDER BY app_id", tenant, id).await?,
         sponsored: ids(conn, "SELECT user_id AS id FROM user_sponsors WHERE tenant_id = $1 AND sponsor_id = $2 ORDER BY user_id", tenant, id).await?,
         sponsors: ids(conn, "SELECT sponsor_id AS id FROM user_sponsors WHERE tenant_id = $1 AND user_id = $2 ORDER BY sponsor_id", tenant, id).await?,
+        binding: super::guests::find_of_guest_in(conn, tenant, id).await?,
     };
     let json = serde_json::to_string(&document).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     users::delete(conn, tenant, id).await?;
@@ -117,6 +122,18 @@ pub(crate) async fn restore_user(
                 .await
                 .map_err(db_error)?;
         }
+    }
+    if let Some(binding) = &document.binding {
+        // Unless the home account was invited again meanwhile: then the new guest keeps it.
+        sqlx::query("INSERT INTO guest_bindings (tenant_id, guest_id, issuer, subject, confirmed) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+            .bind(tenant.to_string())
+            .bind(id.to_string())
+            .bind(binding.issuer.clone())
+            .bind(binding.subject.clone())
+            .bind(binding.confirmed)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
     }
     purge(conn, tenant, id).await
 }

@@ -3,6 +3,7 @@
 
 use crate::fixtures::*;
 use portico_model::group::{DynamicMembership, Group, GroupKind};
+use portico_model::invitation::GuestBinding;
 use portico_store::{Conflict, StoreError, Write};
 
 fn group(n: u32, kind: GroupKind) -> Group {
@@ -22,6 +23,12 @@ fn group(n: u32, kind: GroupKind) -> Group {
 
 pub async fn deleted_users_restore_with_their_links_or_purge(store: DynStore) {
     two_tenants(&store).await;
+    let binding = GuestBinding {
+        guest_id: oid(1),
+        issuer: GuestBinding::MAIL_ISSUER.into(),
+        subject: "dana@home.example".into(),
+        confirmed: true,
+    };
     let mut dana = member(1, "dana@a.example.com");
     dana.profile.insert(
         "department".into(),
@@ -47,6 +54,7 @@ pub async fn deleted_users_restore_with_their_links_or_purge(store: DynStore) {
                     user: oid(1),
                     sponsor: oid(2),
                 },
+                Write::PutGuestBinding(binding.clone()),
             ],
         )
         .await
@@ -70,6 +78,11 @@ pub async fn deleted_users_restore_with_their_links_or_purge(store: DynStore) {
         .await
         .unwrap()
         .is_empty());
+    assert!(store
+        .find_guest_by_home(tenant_a(), &binding.issuer, &binding.subject)
+        .await
+        .unwrap()
+        .is_none());
     let deleted = store.list_deleted_users(tenant_a()).await.unwrap();
     assert_eq!(deleted.len(), 1);
     assert_eq!(deleted[0].deleted_at, Some(at(5)));
