@@ -9,6 +9,7 @@ mod countries;
 mod cross_tenant_policy;
 mod cross_tenant_rules;
 mod dynamic_groups;
+mod group_kinds;
 mod groups;
 mod lifecycle;
 mod listing;
