@@ -570,3 +570,49 @@ async fn microsoft_365_groups_are_shaped_as_graph() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_deleted_user_cannot_sign_in_until_restored_with_their_password() {
+    let server = spawn_demo().await;
+    let code = sign_in_megan(&server, &browser(&server)).await["code"].clone();
+    let tokens: Value = redeem(&server, &code, VERIFIER).await.json().await.unwrap();
+    let admin = admin_token(&server).await;
+    let (_, megan) = get(&server, &admin, "/v1.0/users/megan@contoso.com").await;
+    let id = megan["id"].as_str().unwrap().to_owned();
+    let (status, _) = send(
+        &server,
+        "DELETE",
+        &admin,
+        &format!("/v1.0/users/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+
+    let refresh_token = tokens["refresh_token"].as_str().unwrap();
+    let (status, _, code) = error_code(refresh(&server, refresh_token).await).await;
+    assert_eq!((status, code), (400, 50173));
+    let client = browser(&server);
+    let page = client
+        .get(authorize_url(&server, ""))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = post_form(&client, &page, &[("login", "megan@contoso.com")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("This username may be incorrect"), "{page}");
+
+    let restore = format!("/v1.0/directory/deletedItems/{id}/restore");
+    assert_eq!(send(&server, "POST", &admin, &restore, None).await.0, 200);
+    let again = sign_in_megan(&server, &browser(&server)).await;
+    assert!(
+        again.contains_key("code"),
+        "the password came back: {again:?}"
+    );
+}
