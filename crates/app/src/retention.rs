@@ -22,7 +22,12 @@ pub struct PurgedLogs {
     pub audit_records: u64,
     /// Familiar addresses (smart lockout) past `FAMILIAR_ADDRESS_DAYS`.
     pub familiar_addresses: u64,
+    /// Deleted items (soft-deleted users) past [`DELETED_ITEM_DAYS`].
+    pub deleted_objects: u64,
 }
+
+/// How long Entra keeps a deleted user restorable.
+pub const DELETED_ITEM_DAYS: i64 = 30;
 
 /// The first instant that is kept: `days` before `now`. `None` (keep everything) for 0 days,
 /// which a seed cannot set but an edited document might: never purge a whole log by mistake.
@@ -54,12 +59,18 @@ impl App {
                     .purge_in_batches(tenant.id, before, Log::FamiliarAddresses)
                     .await?;
             }
+            if let Some(before) = now.checked_sub_signed(Duration::days(DELETED_ITEM_DAYS)) {
+                purged.deleted_objects += self
+                    .purge_in_batches(tenant.id, before, Log::DeletedObjects)
+                    .await?;
+            }
         }
         if purged != PurgedLogs::default() {
             tracing::info!(
                 sign_ins = purged.sign_ins,
                 audit_records = purged.audit_records,
                 familiar_addresses = purged.familiar_addresses,
+                deleted_objects = purged.deleted_objects,
                 "purged log rows past their retention"
             );
         }
@@ -86,6 +97,11 @@ impl App {
                         .purge_familiar_addresses(tenant, before, BATCH)
                         .await?
                 }
+                Log::DeletedObjects => {
+                    self.store()
+                        .purge_deleted_objects(tenant, before, BATCH)
+                        .await?
+                }
             };
             total += deleted;
             if deleted < u64::from(BATCH) {
@@ -102,6 +118,7 @@ enum Log {
     SignIns,
     Audit,
     FamiliarAddresses,
+    DeletedObjects,
 }
 
 /// The background purge a server runs: once at start, then every [`PURGE_INTERVAL`].

@@ -15,6 +15,44 @@ pub struct Group {
     pub security_enabled: bool,
     pub proxy_addresses: Vec<ProxyAddress>,
     pub created_at: DateTime<Utc>,
+    /// Graph `groupTypes`, the dynamic membership rule and a Microsoft 365 group's visibility.
+    #[serde(default)]
+    pub kind: GroupKind,
+}
+
+/// What kind of group it is: Graph `groupTypes` (`Unified`, `DynamicMembership`) and the
+/// properties that go with them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupKind {
+    /// A Microsoft 365 group (`Unified`).
+    pub unified: bool,
+    /// Members come from a rule (`DynamicMembership`) instead of being added by hand.
+    pub dynamic: Option<DynamicMembership>,
+    /// `Public`, `Private` or `HiddenMembership` (Microsoft 365 groups).
+    pub visibility: Option<String>,
+}
+
+/// A dynamic group's rule (`membershipRule`, checked by
+/// [`crate::membership_rule::MembershipRule::parse`]) and `membershipRuleProcessingState`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DynamicMembership {
+    pub rule: String,
+    /// `Paused`: the members are frozen as they were when processing stopped.
+    pub paused: bool,
+}
+
+impl GroupKind {
+    /// Graph's `groupTypes`.
+    pub fn group_types(&self) -> Vec<&'static str> {
+        let mut types = Vec::new();
+        if self.unified {
+            types.push("Unified");
+        }
+        if self.dynamic.is_some() {
+            types.push("DynamicMembership");
+        }
+        types
+    }
 }
 
 /// An Exchange mail contact (Graph `orgContact`): an external address in the address book.

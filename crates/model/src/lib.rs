@@ -16,6 +16,7 @@ pub mod invitation;
 pub mod lockout;
 pub mod logs;
 pub mod mail;
+pub mod membership_rule;
 pub mod month;
 pub mod oauth;
 pub mod redirect;

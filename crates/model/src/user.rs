@@ -100,6 +100,13 @@ pub struct User {
     pub profile: UserProfile,
     /// Boxed: rarely read, and it would double the size of every enum holding a user.
     pub sign_in_activity: Box<SignInActivity>,
+    /// Graph `signInSessionsValidFromDateTime`: refresh tokens and sessions issued before it no
+    /// longer work. Moved by the store with every revocation of the user's tokens.
+    #[serde(default)]
+    pub sign_in_sessions_valid_from: Option<DateTime<Utc>>,
+    /// Graph `deletedDateTime`: set only on a user read from the deleted items.
+    #[serde(default)]
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
 impl User {
@@ -127,6 +134,8 @@ impl User {
             created_at,
             profile: UserProfile::new(),
             sign_in_activity: Box::default(),
+            sign_in_sessions_valid_from: None,
+            deleted_at: None,
         }
     }
 

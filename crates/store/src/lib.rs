@@ -306,6 +306,21 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<u64>;
 
+    /// Deleted items (soft-deleted users) deleted before `before`: past their 30 days.
+    async fn purge_deleted_objects(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<u64>;
+
+    // Deleted items (Graph `/directory/deletedItems`): users as they were, with `deleted_at`.
+    /// Most recently deleted first.
+    async fn list_deleted_users(&self, tenant: TenantId) -> StoreResult<Vec<User>>;
+    async fn find_deleted_user(&self, tenant: TenantId, id: ObjectId) -> StoreResult<Option<User>>;
+    /// Groups whose members come from a membership rule.
+    async fn list_dynamic_groups(&self, tenant: TenantId) -> StoreResult<Vec<Group>>;
+
     // Guests and their home accounts.
     async fn find_guest_by_home(
         &self,

@@ -40,8 +40,27 @@ pub enum Write {
         id: ObjectId,
         changes: UserChanges,
     },
+    /// Deletes a user for good (with its memberships, assignments and sponsorships).
     DeleteUser(ObjectId),
+    /// Graph's `DELETE /users/{id}`: moves the user, with its memberships, app assignments and
+    /// sponsorships, into the deleted items (`NotFound` if absent).
+    SoftDeleteUser {
+        id: ObjectId,
+        at: DateTime<Utc>,
+    },
+    /// Restores a deleted user with the same id and what it belonged to; `NotFound` if it is not
+    /// among the deleted items, `Conflict` when its UPN or a proxy address was taken since.
+    RestoreDeletedUser(ObjectId),
+    /// Deletes a deleted item for good (`NotFound` if absent).
+    PurgeDeletedObject(ObjectId),
     InsertGroup(Group),
+    /// Sets a group's name, description, kind and rule (`NotFound` if absent).
+    UpdateGroup(Group),
+    /// Replaces a group's stored members: a paused dynamic group's frozen membership.
+    SetGroupMembers {
+        group: ObjectId,
+        members: Vec<ObjectId>,
+    },
     DeleteGroup(ObjectId),
     AddGroupMember {
         group: ObjectId,

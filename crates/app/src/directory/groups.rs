@@ -1,6 +1,7 @@
 //! Groups and mail contacts through Graph.
 
 use super::access::{Caller, GraphError};
+use super::group_kinds::{new_group_kind, patch_group};
 use super::permissions::{Operation, Reach, Target};
 use crate::App;
 use portico_model::group::{Group, MailContact};
@@ -15,6 +16,22 @@ pub struct NewGroup {
     pub mail_nickname: Option<String>,
     pub mail_enabled: Option<bool>,
     pub security_enabled: Option<bool>,
+    /// `groupTypes`: `Unified`, `DynamicMembership`.
+    pub group_types: Vec<String>,
+    pub membership_rule: Option<String>,
+    /// `membershipRuleProcessingState`: `On` or `Paused`.
+    pub membership_rule_processing_state: Option<String>,
+    pub visibility: Option<String>,
+}
+
+/// `PATCH /groups/{id}`: only the properties present change.
+#[derive(Debug, Clone, Default)]
+pub struct GroupPatch {
+    pub display_name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub membership_rule: Option<String>,
+    pub membership_rule_processing_state: Option<String>,
+    pub visibility: Option<String>,
 }
 
 fn conflict(error: StoreError, what: &str) -> GraphError {
@@ -26,6 +43,14 @@ fn conflict(error: StoreError, what: &str) -> GraphError {
         StoreError::Conflict(Conflict::ObjectId(_)) => GraphError::bad_request(format!("One or more added object references already exist for the following modified properties: '{what}'.")),
         other => other.into(),
     }
+}
+
+/// Members of a dynamic group come from its rule: adding or removing one by hand is refused.
+fn refuse_dynamic(group: &Group) -> Result<(), GraphError> {
+    if group.kind.dynamic.is_some() {
+        return Err(GraphError::bad_request("The members of a group with dynamic membership come from its membershipRule: they cannot be added or removed by hand."));
+    }
+    Ok(())
 }
 
 impl App {
@@ -50,8 +75,7 @@ impl App {
         };
         let caller_is_member = match (reach, caller.user_id()) {
             (Reach::RestrictedGuest, Some(user)) => self
-                .store()
-                .list_groups_of(caller.tenant(), user)
+                .groups_of_id(caller.tenant(), user)
                 .await?
                 .contains(&group.id),
             _ => false,
@@ -74,16 +98,19 @@ impl App {
         };
         let display_name = new
             .display_name
+            .clone()
             .filter(|d| !d.trim().is_empty())
             .ok_or_else(|| missing("displayName"))?;
         let nickname = new
             .mail_nickname
+            .clone()
             .filter(|n| !n.is_empty())
             .ok_or_else(|| missing("mailNickname"))?;
         let mail_enabled = new.mail_enabled.ok_or_else(|| missing("mailEnabled"))?;
         let security_enabled = new
             .security_enabled
             .ok_or_else(|| missing("securityEnabled"))?;
+        let kind = new_group_kind(&new, mail_enabled)?;
         let tenant = self
             .store()
             .find_tenant(caller.tenant())
@@ -103,13 +130,14 @@ impl App {
         let group = Group {
             id: self.random().object_id(),
             display_name,
-            description: new.description,
+            description: new.description.clone(),
             mail_nickname: Some(nickname),
             proxy_addresses: mail.iter().cloned().map(ProxyAddress::primary).collect(),
             mail,
             mail_enabled,
             security_enabled,
             created_at: self.now(),
+            kind,
         };
         let audit = self.directory_audit(
             caller,
@@ -128,7 +156,56 @@ impl App {
             .map_err(|e| conflict(e, "proxyAddresses"))?;
         Ok(group)
     }
+}
 
+impl App {
+    /// `PATCH /groups/{id}`: names, visibility and a dynamic group's rule and processing state.
+    /// Pausing freezes the members the rule matches now; resuming lets the rule decide again.
+    pub async fn graph_update_group(
+        &self,
+        caller: &Caller,
+        id: &str,
+        patch: GroupPatch,
+    ) -> Result<Group, GraphError> {
+        let mut group = self.group_for(caller, Operation::UpdateGroup, id).await?;
+        let processing = patch_group(&mut group, patch)?;
+        let mut writes = vec![Write::UpdateGroup(group.clone())];
+        match processing {
+            Some(true) => {
+                let rule = group.kind.dynamic.as_ref().map(|d| d.rule.as_str());
+                let members = match rule.map(portico_model::membership_rule::MembershipRule::parse)
+                {
+                    Some(Ok(rule)) => self.rule_matches(caller.tenant(), &rule).await?,
+                    _ => Vec::new(),
+                };
+                writes.push(Write::SetGroupMembers {
+                    group: group.id,
+                    members,
+                });
+            }
+            Some(false) => writes.push(Write::SetGroupMembers {
+                group: group.id,
+                members: Vec::new(),
+            }),
+            None => {}
+        }
+        writes.push(self.directory_audit(
+            caller,
+            "GroupManagement",
+            "Update group",
+            "Group",
+            group.id,
+            &group.display_name,
+        ));
+        match self.store().apply(caller.tenant(), writes).await {
+            Err(StoreError::NotFound) => Err(GraphError::NotFound(id.to_owned())),
+            other => other.map_err(|e| conflict(e, "members")),
+        }?;
+        Ok(group)
+    }
+}
+
+impl App {
     pub async fn graph_delete_group(&self, caller: &Caller, id: &str) -> Result<(), GraphError> {
         let group = self.group_for(caller, Operation::DeleteGroup, id).await?;
         let audit = self.directory_audit(
@@ -153,10 +230,7 @@ impl App {
         let group = self
             .group_for(caller, Operation::ListGroupMembers, id)
             .await?;
-        let ids = self
-            .store()
-            .list_group_members(caller.tenant(), group.id)
-            .await?;
+        let ids = self.member_ids(caller.tenant(), &group).await?;
         self.directory_objects(caller.tenant(), ids).await
     }
 
@@ -169,6 +243,7 @@ impl App {
         let group = self
             .group_for(caller, Operation::AddGroupMember, group)
             .await?;
+        refuse_dynamic(&group)?;
         let member =
             ObjectId::parse(member).map_err(|_| GraphError::NotFound(member.to_owned()))?;
         let audit = self.directory_audit(
@@ -207,6 +282,7 @@ impl App {
         let group = self
             .group_for(caller, Operation::RemoveGroupMember, group)
             .await?;
+        refuse_dynamic(&group)?;
         let member =
             ObjectId::parse(member).map_err(|_| GraphError::NotFound(member.to_owned()))?;
         let audit = self.directory_audit(

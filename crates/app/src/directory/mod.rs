@@ -8,7 +8,10 @@ mod conditional_access;
 mod countries;
 mod cross_tenant_policy;
 mod cross_tenant_rules;
+mod dynamic_groups;
+mod group_kinds;
 mod groups;
+mod lifecycle;
 mod listing;
 mod named_locations;
 mod objects;
@@ -31,7 +34,8 @@ pub use conditional_access::{validate_policy, PolicyPatch};
 pub use cross_tenant_policy::{
     B2bSettingInput, Change, CrossTenantPolicyPatch, DefaultPatch, InboundTrustInput, PartnerPatch,
 };
-pub use groups::NewGroup;
+pub use groups::{GroupPatch, NewGroup};
+pub use lifecycle::{DeletedOrder, DeletedQuery};
 pub use listing::Listing;
 pub use named_locations::{validate_location, LocationType, NamedLocationPatch};
 pub use objects::DirectoryObject;

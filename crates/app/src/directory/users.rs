@@ -300,7 +300,11 @@ impl App {
                 user_id: user.id,
                 at: self.now(),
             },
-            Write::DeleteUser(user.id),
+            // Graph's delete is soft: restorable from /directory/deletedItems for 30 days.
+            Write::SoftDeleteUser {
+                id: user.id,
+                at: self.now(),
+            },
             audit,
         ];
         self.store()

@@ -366,6 +366,7 @@ impl Builder<'_> {
             proxy_addresses: mail.iter().cloned().map(ProxyAddress::primary).collect(),
             mail,
             created_at: self.now,
+            kind: Default::default(),
         })
     }
 

@@ -112,7 +112,8 @@ impl App {
         user: &User,
         name: String,
     ) -> Result<Account, StoreError> {
-        let groups = self.store().list_groups_of(tenant, user.id).await?;
+        // Assigned and dynamic groups alike: CA conditions and app assignment see both.
+        let groups = self.groups_of(tenant, user).await?;
         let roles = self
             .store()
             .list_role_assignments(tenant)

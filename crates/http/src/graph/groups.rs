@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use portico_app::directory::NewGroup;
+use portico_app::directory::{GroupPatch, NewGroup};
 use portico_odata::{GROUP, ORG_CONTACT};
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::directory::{contact_json, group_json};
@@ -59,6 +59,32 @@ pub struct CreateGroupBody {
     security_enabled: Option<bool>,
     #[serde(default)]
     group_types: Vec<String>,
+    membership_rule: Option<String>,
+    membership_rule_processing_state: Option<String>,
+    visibility: Option<String>,
+}
+
+/// `PATCH /groups/{id}`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PatchGroupBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    display_name: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Option<String>")]
+    description: Option<Option<String>>,
+    membership_rule: Option<String>,
+    membership_rule_processing_state: Option<String>,
+    visibility: Option<String>,
+}
+
+/// A property that is present (possibly `null`) as `Some`.
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
 }
 
 pub async fn create(
@@ -68,17 +94,16 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let body = json_body(body)?;
     super::query::check_odata_type(body.odata_type.as_deref(), "group")?;
-    if !body.group_types.is_empty() {
-        return Err(ApiError::bad_request(
-            "Only security and mail-enabled groups without groupTypes are supported.",
-        ));
-    }
     let new = NewGroup {
         display_name: body.display_name,
         description: body.description,
         mail_nickname: body.mail_nickname,
         mail_enabled: body.mail_enabled,
         security_enabled: body.security_enabled,
+        group_types: body.group_types,
+        membership_rule: body.membership_rule,
+        membership_rule_processing_state: body.membership_rule_processing_state,
+        visibility: body.visibility,
     };
     let group = state.app.graph_create_group(&caller, new).await?;
     Ok((
@@ -86,6 +111,26 @@ pub async fn create(
         Json(entity("groups", group_json(&group, None))),
     )
         .into_response())
+}
+
+/// `PATCH /groups/{id}`: 204, as Graph.
+pub async fn patch(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(id): Path<String>,
+    body: Result<Json<PatchGroupBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let body = json_body(body)?;
+    super::query::check_odata_type(body.odata_type.as_deref(), "group")?;
+    let patch = GroupPatch {
+        display_name: body.display_name,
+        description: body.description,
+        membership_rule: body.membership_rule,
+        membership_rule_processing_state: body.membership_rule_processing_state,
+        visibility: body.visibility,
+    };
+    state.app.graph_update_group(&caller, &id, patch).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn delete(

@@ -6,6 +6,7 @@ mod audit_logs;
 pub(crate) mod auth;
 mod conditional_access;
 mod cross_tenant;
+mod deleted_items;
 mod directory;
 mod groups;
 mod invitations;
@@ -53,13 +54,19 @@ pub(crate) fn json_body<T>(
 }
 
 pub fn routes() -> Router<AppState> {
-    ENDPOINTS.iter().fold(Router::new(), |router, endpoint| {
+    let routes = ENDPOINTS.iter().fold(Router::new(), |router, endpoint| {
         let method = method_filter(endpoint.method);
         match handler(endpoint.operation, method) {
             Some(route) => router.route(endpoint.path, route.layer(Extension(endpoint.operation))),
             None => router,
         }
-    })
+    });
+    // The Graph SDKs spell the cast `graph.user` (Graph accepts both): the same operation.
+    routes.route(
+        "/v1.0/directory/deletedItems/graph.user",
+        on(MethodFilter::GET, deleted_items::list_users)
+            .layer(Extension(Operation::ListDeletedUsers)),
+    )
 }
 
 fn method_filter(method: &str) -> MethodFilter {
@@ -81,6 +88,12 @@ fn handler(operation: Operation, method: MethodFilter) -> Option<MethodRouter<Ap
         GetUser => on(method, users::get),
         UpdateUser => on(method, users::patch),
         DeleteUser => on(method, users::delete),
+        RevokeSignInSessions => on(method, users::revoke_sign_in_sessions),
+        ListDeletedUsers => on(method, deleted_items::list_users),
+        GetDeletedItem => on(method, deleted_items::get),
+        RestoreDeletedItem => on(method, deleted_items::restore),
+        PurgeDeletedItem => on(method, deleted_items::purge),
+        UpdateGroup => on(method, groups::patch),
         ClearLockout => on(method, crate::lockouts::graph_clear),
         GetMe => on(method, users::me),
         ChangeOwnPassword => on(method, passwords::change_password),

@@ -36,6 +36,9 @@ const fn op(
     }
 }
 
+/// Graph actions that answer 200 with a result.
+const ACTIONS_WITH_RESULT: &[&str] = &["/revokeSignInSessions", "/restore"];
+
 /// Graph actions that answer 204 No Content.
 const ACTIONS_WITHOUT_CONTENT: &[&str] = &[
     "/dismiss",
@@ -85,6 +88,41 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "delete",
         "/v1.0/users/{id}",
         "Delete a user",
+        false,
+    ),
+    op(
+        Operation::RevokeSignInSessions,
+        "post",
+        "/v1.0/users/{id}/revokeSignInSessions",
+        "Invalidate every refresh token and sign-in session of the user (answers value: true)",
+        false,
+    ),
+    op(
+        Operation::ListDeletedUsers,
+        "get",
+        "/v1.0/directory/deletedItems/microsoft.graph.user",
+        "List deleted users ($filter on user properties, $orderby=deletedDateTime, $top, $count, $select); also at …/graph.user, as the SDKs spell the cast",
+        true,
+    ),
+    op(
+        Operation::GetDeletedItem,
+        "get",
+        "/v1.0/directory/deletedItems/{id}",
+        "Get a deleted user",
+        false,
+    ),
+    op(
+        Operation::RestoreDeletedItem,
+        "post",
+        "/v1.0/directory/deletedItems/{id}/restore",
+        "Restore a deleted user with the same id, properties, groups, app assignments and sponsors",
+        false,
+    ),
+    op(
+        Operation::PurgeDeletedItem,
+        "delete",
+        "/v1.0/directory/deletedItems/{id}",
+        "Permanently delete a deleted user",
         false,
     ),
     op(
@@ -155,6 +193,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "get",
         "/v1.0/groups/{id}",
         "Get a group",
+        false,
+    ),
+    op(
+        Operation::UpdateGroup,
+        "patch",
+        "/v1.0/groups/{id}",
+        "Update a group (displayName, description, visibility, membershipRule, membershipRuleProcessingState)",
         false,
     ),
     op(
@@ -622,8 +667,15 @@ pub fn permissions(rule: &Rule) -> Value {
 fn success_response(operation: Operation) -> Value {
     let user = json!({"$ref": "#/components/schemas/microsoft.graph.user"});
     let schema = match operation {
-        Operation::GetUser | Operation::GetMe | Operation::CreateUser => user,
-        Operation::ListUsers => {
+        Operation::GetUser
+        | Operation::GetMe
+        | Operation::CreateUser
+        | Operation::GetDeletedItem
+        | Operation::RestoreDeletedItem => user,
+        Operation::RevokeSignInSessions => {
+            json!({"type": "object", "properties": {"value": {"type": "boolean"}}})
+        }
+        Operation::ListUsers | Operation::ListDeletedUsers => {
             json!({"type": "object", "properties": {"value": {"type": "array", "items": user}}})
         }
         _ => return json!({"description": "Success"}),
@@ -649,6 +701,13 @@ pub fn document() -> Value {
                     .any(|a| endpoint.path.ends_with(a)) =>
             {
                 "204"
+            }
+            "post"
+                if ACTIONS_WITH_RESULT
+                    .iter()
+                    .any(|a| endpoint.path.ends_with(a)) =>
+            {
+                "200"
             }
             "post" => "201",
             "patch" if endpoint.path.contains("recipients") => "200",

@@ -41,6 +41,7 @@ fn body_schema(operation: Operation) -> Option<Value> {
         Invite => schema::<invitations::InvitationBody>(),
         UpdateRecipient => schema::<recipients::RecipientPatch>(),
         CreateGroup => schema::<groups::CreateGroupBody>(),
+        UpdateGroup => schema::<groups::PatchGroupBody>(),
         AddGroupMember | AddSponsor | AssignDirectoryRole => schema::<groups::Reference>(),
         CreateContact => schema::<groups::CreateContactBody>(),
         AssignApp => schema::<directory::AssignmentBody>(),
@@ -71,7 +72,12 @@ mod tests {
         for endpoint in super::super::openapi::ENDPOINTS {
             let has_body = body_schema(endpoint.operation).is_some();
             let writes = matches!(endpoint.method, "post" | "patch");
-            let bodiless = [Operation::ClearLockout, Operation::ResetCrossTenantDefault];
+            let bodiless = [
+                Operation::ClearLockout,
+                Operation::ResetCrossTenantDefault,
+                Operation::RevokeSignInSessions,
+                Operation::RestoreDeletedItem,
+            ];
             assert_eq!(
                 has_body,
                 writes && !bodiless.contains(&endpoint.operation),

@@ -24,6 +24,11 @@ impl GraphQuery {
         Self { params }
     }
 
+    /// Takes an option out (a handler that reads it itself), lower-case name without `$`.
+    pub fn take(&mut self, name: &str) -> Option<String> {
+        self.params.remove(name)
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.params.get(name).map(String::as_str)
     }

@@ -243,3 +243,17 @@ pub async fn delete(
     state.app.graph_delete_user(&caller, &key).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// `POST /users/{id}/revokeSignInSessions`: `{"value": true}` once every refresh token and session
+/// of the user is dead.
+pub async fn revoke_sign_in_sessions(
+    State(state): State<AppState>,
+    GraphCaller(caller): GraphCaller,
+    Path(key): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state
+        .app
+        .graph_revoke_sign_in_sessions(&caller, &key)
+        .await?;
+    Ok(Json(portico_wire::graph::collection::boolean_result(true)))
+}

@@ -8,6 +8,7 @@ mod concurrent_updates;
 mod conditional_access_api;
 mod control_api;
 mod cross_tenant_policy;
+mod directory_lifecycle;
 mod fuzz_findings;
 mod graph;
 mod graph_permissions;

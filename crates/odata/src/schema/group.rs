@@ -67,5 +67,10 @@ pub static GROUP: Entity = Entity {
             .default_select(),
         // Graph's documented example of an unindexed property: any filter on it is refused.
         Property::new("createdDateTime", Kind::DateTime).default_select(),
+        // Selectable, not filterable in Portico (Graph filters `groupTypes/any(…)`).
+        Property::new("groupTypes", Kind::StringCollection).default_select(),
+        Property::new("membershipRule", Kind::String).default_select(),
+        Property::new("membershipRuleProcessingState", Kind::String).default_select(),
+        Property::new("visibility", Kind::String).default_select(),
     ],
 };

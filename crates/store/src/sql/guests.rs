@@ -78,6 +78,21 @@ pub(crate) async fn find_by_home(
     row.as_ref().map(from_row).transpose()
 }
 
+/// [`find_of_guest`] inside a transaction.
+pub(crate) async fn find_of_guest_in(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    guest: ObjectId,
+) -> StoreResult<Option<GuestBinding>> {
+    let row = sqlx::query("SELECT guest_id, issuer, subject, confirmed FROM guest_bindings WHERE tenant_id = $1 AND guest_id = $2")
+        .bind(tenant.to_string())
+        .bind(guest.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    row.as_ref().map(from_row).transpose()
+}
+
 pub(crate) async fn find_of_guest(
     pool: &AnyPool,
     tenant: TenantId,

@@ -6,6 +6,7 @@ mod apps;
 mod backend;
 mod codec;
 mod counters;
+mod deleted;
 mod documents;
 mod filter;
 #[cfg(test)]
@@ -84,7 +85,8 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 32] = [
+const ALL_TABLES: [&str; 33] = [
+    "deleted_objects",
     "totp_steps",
     "sign_in_lockouts",
     "familiar_addresses",
@@ -136,6 +138,13 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         Write::UpdateUser(user) => users::update(conn, tenant, user).await,
         Write::PatchUser { id, changes } => user_patch::apply(conn, tenant, *id, changes).await,
         Write::DeleteUser(id) => users::delete(conn, tenant, *id).await,
+        Write::SoftDeleteUser { id, at } => deleted::soft_delete_user(conn, tenant, *id, *at).await,
+        Write::RestoreDeletedUser(id) => deleted::restore_user(conn, tenant, *id).await,
+        Write::PurgeDeletedObject(id) => deleted::purge(conn, tenant, *id).await,
+        Write::UpdateGroup(group) => recipients::update_group(conn, tenant, group).await,
+        Write::SetGroupMembers { group, members } => {
+            recipients::set_group_members(conn, tenant, *group, members).await
+        }
         Write::InsertGroup(group) => recipients::insert_group(conn, tenant, group).await,
         Write::DeleteGroup(id) => recipients::delete_group(conn, tenant, *id).await,
         Write::AddGroupMember { group, member } => {
@@ -635,6 +644,25 @@ impl Store for SqlStore {
     ) -> StoreResult<u64> {
         use retention::PurgedLog::FamiliarAddresses;
         retention::purge(&self.pools.write, FamiliarAddresses, tenant, before, limit).await
+    }
+
+    async fn purge_deleted_objects(
+        &self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<u64> {
+        use retention::PurgedLog::DeletedObjects;
+        retention::purge(&self.pools.write, DeletedObjects, tenant, before, limit).await
+    }
+    async fn list_deleted_users(&self, tenant: TenantId) -> StoreResult<Vec<User>> {
+        deleted::list_users(&self.pools.read, tenant).await
+    }
+    async fn find_deleted_user(&self, tenant: TenantId, id: ObjectId) -> StoreResult<Option<User>> {
+        deleted::find_user(&self.pools.read, tenant, id).await
+    }
+    async fn list_dynamic_groups(&self, tenant: TenantId) -> StoreResult<Vec<Group>> {
+        recipients::list_dynamic_groups(&self.pools.read, tenant).await
     }
 
     async fn find_guest_by_home(

@@ -303,6 +303,16 @@ pub(crate) async fn revoke_refresh(
         .await
         .map_err(db_error)?;
     if let RevokeBy::User = by {
+        // Graph's signInSessionsValidFromDateTime: what was issued before `at` is dead.
+        sqlx::query(
+            "UPDATE users SET sign_in_sessions_valid_from = $3 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .bind(micros(at))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
         sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
             .bind(tenant.to_string())
             .bind(id.to_string())

@@ -3,7 +3,7 @@
 
 use super::codec::{db_error, micros, to_json, to_name, unique_or_db, Columns};
 use crate::{Conflict, Page, StoreError, StoreResult};
-use portico_model::group::{Group, MailContact, RecipientKind};
+use portico_model::group::{DynamicMembership, Group, GroupKind, MailContact, RecipientKind};
 use portico_model::{EmailAddress, ObjectId, ProxyAddress, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool};
@@ -62,14 +62,16 @@ pub(crate) async fn find_proxy_owner(
 }
 
 pub(crate) const GROUP_COLUMNS: &str =
-    "id, display_name, description, mail_nickname, mail, mail_enabled, security_enabled, proxy_addresses, created_at";
+    "id, display_name, description, mail_nickname, mail, mail_enabled, security_enabled, proxy_addresses, created_at, \
+    group_types, membership_rule, membership_rule_paused, visibility";
 
 pub(crate) async fn insert_group(
     conn: &mut AnyConnection,
     tenant: TenantId,
     group: &Group,
 ) -> StoreResult<()> {
-    let sql = format!("INSERT INTO directory_groups (tenant_id, mail_key, {GROUP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+    let sql = format!("INSERT INTO directory_groups (tenant_id, mail_key, {GROUP_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)");
+    let dynamic = group.kind.dynamic.as_ref();
     sqlx::query(&sql)
         .bind(tenant.to_string())
         .bind(group.mail.as_ref().map(EmailAddress::normalized))
@@ -82,6 +84,10 @@ pub(crate) async fn insert_group(
         .bind(group.security_enabled)
         .bind(to_json(&group.proxy_addresses)?)
         .bind(micros(group.created_at))
+        .bind(to_json(&group.kind.group_types())?)
+        .bind(dynamic.map(|d| d.rule.clone()))
+        .bind(dynamic.is_some_and(|d| d.paused))
+        .bind(group.kind.visibility.clone())
         .execute(&mut *conn)
         .await
         .map_err(unique_or_db(Conflict::ObjectId(group.id.to_string())))?;
@@ -252,6 +258,20 @@ pub(crate) async fn list_groups(
     rows.iter().map(group_from_row).collect()
 }
 
+/// Groups whose members come from a rule (`groupTypes` has `DynamicMembership`).
+pub(crate) async fn list_dynamic_groups(
+    pool: &AnyPool,
+    tenant: TenantId,
+) -> StoreResult<Vec<Group>> {
+    let sql = format!("SELECT {GROUP_COLUMNS} FROM directory_groups WHERE tenant_id = $1 AND membership_rule IS NOT NULL ORDER BY id");
+    let rows = sqlx::query(&sql)
+        .bind(tenant.to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(db_error)?;
+    rows.iter().map(group_from_row).collect()
+}
+
 pub(crate) async fn list_groups_by_address(
     pool: &AnyPool,
     tenant: TenantId,
@@ -299,7 +319,81 @@ pub(crate) fn group_from_row(row: &AnyRow) -> StoreResult<Group> {
         security_enabled: c.flag("security_enabled")?,
         proxy_addresses: c.json("proxy_addresses")?,
         created_at: c.time("created_at")?,
+        kind: group_kind(&c)?,
     })
+}
+
+/// `groupTypes`, the rule and visibility columns.
+fn group_kind(c: &Columns<'_>) -> StoreResult<GroupKind> {
+    let types: Vec<String> = c.json("group_types")?;
+    let has = |name: &str| types.iter().any(|t| t == name);
+    let dynamic = match c.opt_text("membership_rule")? {
+        Some(rule) if has("DynamicMembership") => Some(DynamicMembership {
+            rule,
+            paused: c.flag("membership_rule_paused")?,
+        }),
+        _ => None,
+    };
+    Ok(GroupKind {
+        unified: has("Unified"),
+        dynamic,
+        visibility: c.opt_text("visibility")?,
+    })
+}
+
+/// A group's own properties after a `PATCH` (its addresses are not changed here).
+pub(crate) async fn update_group(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    group: &Group,
+) -> StoreResult<()> {
+    let dynamic = group.kind.dynamic.as_ref();
+    let done = sqlx::query(
+        "UPDATE directory_groups SET display_name = $3, description = $4, group_types = $5, \
+         membership_rule = $6, membership_rule_paused = $7, visibility = $8 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant.to_string())
+    .bind(group.id.to_string())
+    .bind(group.display_name.clone())
+    .bind(group.description.clone())
+    .bind(to_json(&group.kind.group_types())?)
+    .bind(dynamic.map(|d| d.rule.clone()))
+    .bind(dynamic.is_some_and(|d| d.paused))
+    .bind(group.kind.visibility.clone())
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// Replaces a group's stored members (a dynamic group's frozen members while it is paused).
+pub(crate) async fn set_group_members(
+    conn: &mut AnyConnection,
+    tenant: TenantId,
+    group: ObjectId,
+    members: &[ObjectId],
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM group_members WHERE tenant_id = $1 AND group_id = $2")
+        .bind(tenant.to_string())
+        .bind(group.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    for member in members {
+        sqlx::query(
+            "INSERT INTO group_members (tenant_id, group_id, member_id) VALUES ($1, $2, $3)",
+        )
+        .bind(tenant.to_string())
+        .bind(group.to_string())
+        .bind(member.to_string())
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
 }
 
 pub(crate) const CONTACT_COLUMNS: &str =

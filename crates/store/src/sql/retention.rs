@@ -13,6 +13,8 @@ pub(crate) enum PurgedLog {
     SignIns,
     Audit,
     FamiliarAddresses,
+    /// Deleted items (soft-deleted users) past their 30 days.
+    DeletedObjects,
 }
 
 /// Deletes up to `limit` rows of `tenant` dated before `before`, oldest first; returns how many.
@@ -37,6 +39,10 @@ pub(crate) async fn purge(
             "DELETE FROM familiar_addresses WHERE tenant_id = $1 AND (account, address) IN \
              (SELECT account, address FROM familiar_addresses \
              WHERE tenant_id = $2 AND last_seen < $3 ORDER BY last_seen, account, address LIMIT $4)"
+        }
+        PurgedLog::DeletedObjects => {
+            "DELETE FROM deleted_objects WHERE tenant_id = $1 AND id IN (SELECT id FROM deleted_objects \
+             WHERE tenant_id = $2 AND deleted_at < $3 ORDER BY deleted_at, id LIMIT $4)"
         }
     };
     let done = sqlx::query(sql)

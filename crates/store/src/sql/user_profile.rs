@@ -39,15 +39,19 @@ const ACTIVITY: [(&str, &str); 3] = [
     ),
 ];
 
-/// `, job_title, …` for the profile columns, then the activity columns.
+/// `, job_title, …` for the profile columns, then the activity columns and the sessions' valid-from.
 pub(crate) static EXTRA_COLUMNS: LazyLock<String> = LazyLock::new(|| {
     let profile = profile_columns().map(|(_, column)| column);
     let activity = ACTIVITY.iter().flat_map(|(at, id)| [*at, *id]);
     profile
         .chain(activity)
+        .chain([VALID_FROM_COLUMN])
         .map(|column| format!(", {column}"))
         .collect()
 });
+
+/// `signInSessionsValidFromDateTime`: moved only by revocations (`Write::RevokeUserTokens`).
+pub(crate) const VALID_FROM_COLUMN: &str = "sign_in_sessions_valid_from";
 
 /// How many profile columns there are.
 pub(crate) fn profile_count() -> usize {

@@ -5,7 +5,7 @@ use super::codec::{db_error, micros, opt_micros, to_json, to_name, Columns};
 use super::recipients::{claim_proxies, release_proxies};
 use super::user_profile::{
     activity_values, bind_value, index_identities, profile_columns, profile_count, profile_values,
-    read_activity, read_profile, EXTRA_COLUMNS,
+    read_activity, read_profile, EXTRA_COLUMNS, VALID_FROM_COLUMN,
 };
 use crate::{Conflict, Page, StoreError, StoreResult};
 use portico_model::group::RecipientKind;
@@ -30,7 +30,7 @@ pub(crate) async fn insert(
     tenant: TenantId,
     user: &User,
 ) -> StoreResult<()> {
-    let count = 22 + profile_count() + 6;
+    let count = 22 + profile_count() + 6 + 1;
     let placeholders: Vec<String> = (1..=count).map(|n| format!("${n}")).collect();
     let sql = format!(
         "INSERT INTO users (tenant_id, upn_key, mail_key, {}) VALUES ({})",
@@ -42,6 +42,7 @@ pub(crate) async fn insert(
         query = bind_value(query, value);
     }
     query
+        .bind(opt_micros(user.sign_in_sessions_valid_from))
         .execute(&mut *conn)
         .await
         .map_err(|e| insert_conflict(e, user))?;
@@ -311,5 +312,7 @@ pub(crate) fn from_row(row: &AnyRow) -> StoreResult<User> {
         created_at: c.time("created_at")?,
         profile: read_profile(&c)?,
         sign_in_activity: Box::new(read_activity(&c)?),
+        sign_in_sessions_valid_from: c.opt_time(VALID_FROM_COLUMN)?,
+        deleted_at: None,
     })
 }

@@ -15,6 +15,10 @@ pub use crate::durability::{
 };
 use crate::fixtures::*;
 pub use crate::generated_filters::generated_filter_text_runs_and_agrees_with_the_evaluator;
+pub use crate::lifecycle::{
+    deleted_users_restore_with_their_links_or_purge,
+    group_kinds_round_trip_and_members_can_be_frozen, revocation_moves_the_sessions_valid_from,
+};
 pub use crate::logs::{
     audit_log_pages_and_filters_agree_with_the_evaluator,
     sign_in_log_pages_and_filters_agree_with_the_evaluator,
@@ -282,6 +286,7 @@ pub async fn proxy_addresses_are_unique_across_recipients(store: DynStore) {
             ProxyAddress::secondary(email("USER1_TOKYO@a.example.com")),
         ],
         created_at: at(2),
+        kind: Default::default(),
     };
     assert_conflict(
         store
@@ -484,6 +489,7 @@ pub async fn tenant_scoping_never_leaks_rows(store: DynStore) {
         security_enabled: true,
         proxy_addresses: vec![],
         created_at: at(2),
+        kind: Default::default(),
     };
     let app = app(30, "c0c0a001-0000-4000-8000-000000000001");
     store
@@ -682,6 +688,7 @@ pub async fn groups_and_members(store: DynStore) {
         security_enabled: true,
         proxy_addresses: vec![ProxyAddress::primary(email("outer@a.example.com"))],
         created_at: at(2),
+        kind: Default::default(),
     };
     let inner = Group {
         id: oid(11),
@@ -693,6 +700,7 @@ pub async fn groups_and_members(store: DynStore) {
         security_enabled: true,
         proxy_addresses: vec![],
         created_at: at(2),
+        kind: Default::default(),
     };
     store
         .apply(

@@ -11,6 +11,7 @@ mod differential;
 mod durability;
 mod fixtures;
 mod generated_filters;
+mod lifecycle;
 mod logs;
 mod mau;
 mod sponsors;
@@ -84,6 +85,9 @@ conformance!(
     user_profiles_round_trip_and_patch_by_name,
     identities_and_profile_filters_agree_with_the_evaluator,
     sign_in_rows_move_the_users_sign_in_activity,
+    deleted_users_restore_with_their_links_or_purge,
+    revocation_moves_the_sessions_valid_from,
+    group_kinds_round_trip_and_members_can_be_frozen,
 );
 
 #[tokio::test]

@@ -15,6 +15,7 @@ fn group(n: u32) -> Group {
         security_enabled: true,
         proxy_addresses: vec![],
         created_at: at(2),
+        kind: Default::default(),
     }
 }
 

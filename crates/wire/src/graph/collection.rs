@@ -38,3 +38,14 @@ pub fn entity(context: &str, mut object: Map<String, Value>) -> Value {
     body.append(&mut object);
     Value::Object(body)
 }
+
+/// The answer of an action returning `Edm.Boolean` (`revokeSignInSessions`).
+pub fn boolean_result(value: bool) -> Value {
+    let mut body = Map::new();
+    body.insert(
+        "@odata.context".into(),
+        Value::String(format!("{CONTEXT_BASE}Edm.Boolean")),
+    );
+    body.insert("value".into(), Value::Bool(value));
+    Value::Object(body)
+}

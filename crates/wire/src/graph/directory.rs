@@ -22,24 +22,32 @@ pub const DEFAULT_GROUP_PROPERTIES: &[&str] = &[
     "mail",
     "mailEnabled",
     "mailNickname",
+    "membershipRule",
+    "membershipRuleProcessingState",
     "proxyAddresses",
     "securityEnabled",
     "visibility",
 ];
 
 pub fn group_json(group: &Group, select: Option<&[&str]>) -> Map<String, Value> {
+    let dynamic = group.kind.dynamic.as_ref();
     let all = vec![
         ("id", json!(group.id.to_string())),
         ("createdDateTime", timestamp(group.created_at)),
         ("description", json!(group.description)),
         ("displayName", json!(group.display_name)),
-        ("groupTypes", json!([])),
+        ("groupTypes", json!(group.kind.group_types())),
         ("mail", json!(group.mail.as_ref().map(ToString::to_string))),
         ("mailEnabled", json!(group.mail_enabled)),
         ("mailNickname", json!(group.mail_nickname)),
+        ("membershipRule", json!(dynamic.map(|d| d.rule.clone()))),
+        (
+            "membershipRuleProcessingState",
+            json!(dynamic.map(|d| if d.paused { "Paused" } else { "On" })),
+        ),
         ("proxyAddresses", strings(&group.proxy_addresses)),
         ("securityEnabled", json!(group.security_enabled)),
-        ("visibility", Value::Null),
+        ("visibility", json!(group.kind.visibility)),
     ];
     project(all, DEFAULT_GROUP_PROPERTIES, select)
 }

@@ -59,6 +59,8 @@ fn user_value(user: &User, property: &Property) -> Value {
         "showInAddressList" => json!(!user.hidden_from_address_lists),
         "userType" => json!(user_type(user.user_type)),
         "signInActivity" => sign_in_activity(&user.sign_in_activity),
+        "signInSessionsValidFromDateTime" => user.sign_in_sessions_valid_from.map_or(Value::Null, timestamp),
+        "deletedDateTime" => user.deleted_at.map_or(Value::Null, timestamp),
         "securityIdentifier" => json!(security_identifier(user)),
         // Intune's default enrollment limit.
         "deviceEnrollmentLimit" => json!(5),
@@ -131,6 +133,14 @@ pub fn user_json(
     if let Some(visible) = visible {
         object.retain(|name, _| visible.contains(&name.as_str()));
     }
+    object
+}
+
+/// A user in a `directoryObject` answer (`/directory/deletedItems`): typed with `@odata.type`.
+pub fn directory_object_user_json(user: &User, select: Option<&[&str]>) -> Map<String, Value> {
+    let mut object = Map::new();
+    object.insert("@odata.type".into(), "#microsoft.graph.user".into());
+    object.append(&mut user_json(user, select, None));
     object
 }
 

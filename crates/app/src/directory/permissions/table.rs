@@ -23,6 +23,44 @@ const USERS_READ: &[&str] = &[
 ];
 const USERS_WRITE_APP: &[&str] = &["User.ReadWrite.All", "Directory.ReadWrite.All"];
 const USERS_WRITE: &[&str] = &["User.ReadWrite.All", "Directory.ReadWrite.All", AS_USER];
+/// Reading deleted users (`/directory/deletedItems`), as Graph's reference lists it.
+const DELETED_READ_APP: &[&str] = &[
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const DELETED_READ: &[&str] = &[
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+    AS_USER,
+];
+/// Restoring and permanently deleting users: `User.DeleteRestore.All` is the least privileged.
+const USERS_RESTORE_APP: &[&str] = &[
+    "User.DeleteRestore.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
+const USERS_RESTORE: &[&str] = &[
+    "User.DeleteRestore.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+    AS_USER,
+];
+/// `revokeSignInSessions`: `User.RevokeSessions.All` is the least privileged.
+const REVOKE_SESSIONS_APP: &[&str] = &[
+    "User.RevokeSessions.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
+const REVOKE_SESSIONS: &[&str] = &[
+    "User.RevokeSessions.All",
+    "User.ReadWrite.All",
+    "Directory.ReadWrite.All",
+    AS_USER,
+];
 const SELF_READ: &[&str] = &["User.Read", "User.ReadWrite"];
 const SELF_WRITE: &[&str] = &["User.ReadWrite", "User.ReadWrite.All"];
 const ME: &[&str] = &[
@@ -277,6 +315,9 @@ impl Operation {
                 own: SELF_WRITE,
                 ..user_admins(USERS_WRITE_APP, USERS_WRITE)
             },
+            ListDeletedUsers | GetDeletedItem => user_admins(DELETED_READ_APP, DELETED_READ),
+            RestoreDeletedItem | PurgeDeletedItem => user_admins(USERS_RESTORE_APP, USERS_RESTORE),
+            RevokeSignInSessions => user_admins(REVOKE_SESSIONS_APP, REVOKE_SESSIONS),
             GetMe => me(ME),
             ChangeOwnPassword => me(CHANGE_PASSWORD),
             Invite => members(INVITE_APP, INVITE, Always),
@@ -285,7 +326,7 @@ impl Operation {
             ListGroups => members(GROUPS_READ_APP, GROUPS_READ, SameAsMembers),
             GetGroup | ListGroupMembers => members(GROUPS_READ_APP, GROUPS_READ, ById),
             CreateGroup => members(GROUP_CREATE_APP, GROUP_CREATE, Never),
-            DeleteGroup => user_admins(GROUP_DELETE_APP, GROUP_DELETE),
+            UpdateGroup | DeleteGroup => user_admins(GROUP_DELETE_APP, GROUP_DELETE),
             AddGroupMember | RemoveGroupMember => user_admins(MEMBERS_WRITE_APP, MEMBERS_WRITE),
             ListContacts => members(CONTACTS_READ_APP, CONTACTS_READ, SameAsMembers),
             GetContact => members(CONTACTS_READ_APP, CONTACTS_READ, ById),
