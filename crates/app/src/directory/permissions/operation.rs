@@ -39,6 +39,8 @@ operations! {
     Invite,
     ListSignIns,
     GetSignIn,
+    ListBetaSignIns,
+    GetBetaSignIn,
     ListDirectoryAudits,
     GetDirectoryAudit,
     ListGroups,
