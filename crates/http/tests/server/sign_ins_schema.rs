@@ -98,6 +98,10 @@ async fn list(server: &TestServer, token: &str, path: &str, query: &[(&str, &str
         .unwrap();
     assert_eq!(response.status(), 200, "{path} {query:?}");
     let body: Value = response.json().await.unwrap();
+    // Each version's body names its own metadata.
+    let version = path.split('/').nth(1).unwrap();
+    let context = format!("https://graph.microsoft.com/{version}/$metadata#auditLogs/signIns");
+    assert_eq!(body["@odata.context"], context);
     body["value"].as_array().unwrap().clone()
 }
 
