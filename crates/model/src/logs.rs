@@ -57,19 +57,33 @@ pub struct SignInRecord {
     pub resource_id: Option<String>,
     #[serde(default)]
     pub resource_display_name: Option<String>,
-    /// The user risk the policies saw (`none` … `high`).
+    /// The sign-in risk the policies saw (`none` … `high`). Rows written before
+    /// `risk_level_aggregated` existed hold the user risk here.
     #[serde(default)]
     pub risk_level_during_sign_in: Option<crate::conditional_access::RiskLevel>,
+    /// The user risk the policies saw (Graph's `riskLevelAggregated`).
+    #[serde(default)]
+    pub risk_level_aggregated: Option<crate::conditional_access::RiskLevel>,
     #[serde(default)]
     pub risk_state: Option<crate::risk::RiskState>,
     /// The request carried tenant restrictions (v1 or v2 headers).
     #[serde(default)]
     pub is_tenant_restricted: bool,
+    /// The client's `User-Agent` header, when the request had one.
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// A service principal sign-in's principal (Portico's application object stands for it).
+    #[serde(default)]
+    pub service_principal_id: Option<ObjectId>,
 }
 
 impl SignInRecord {
     pub fn is_interactive(&self) -> bool {
         self.sign_in_event_type == "interactiveUser"
+    }
+
+    pub fn is_service_principal(&self) -> bool {
+        self.sign_in_event_type == "servicePrincipal"
     }
 }
 

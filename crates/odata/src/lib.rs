@@ -48,6 +48,6 @@ pub use print::{print_filter, print_literal};
 pub use query::{check_count_segment, parse_query, parse_select, QueryOptions, RawQuery};
 pub use schema::{
     Entity, FilterSupport, Kind, Property, SearchMode, Stored, Support, DIRECTORY_AUDIT, GROUP,
-    ORG_CONTACT, SIGN_IN, USER,
+    ORG_CONTACT, SIGN_IN, SIGN_IN_BETA, USER,
 };
 pub use search::{matches_search, parse_search, search_tokens};

@@ -87,7 +87,7 @@ pub struct LogPosition {
 }
 
 /// A filtered page of a log (sign-ins, audit records), ordered by time then id: newest first
-/// unless `oldest_first`. The filter is a checked tree over `portico_odata::SIGN_IN` or
+/// unless `oldest_first`. The filter is a checked tree over `portico_odata::SIGN_IN_BETA` (the superset) or
 /// `portico_odata::DIRECTORY_AUDIT`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogQuery {

@@ -151,7 +151,7 @@ fn stored_time(at: chrono::DateTime<chrono::Utc>) -> Field {
         .map_or(Field::Null, Field::DateTime)
 }
 
-/// A sign-in log entry as an OData record over `portico_odata::SIGN_IN`; keep in step with the
+/// A sign-in log entry as an OData record over `portico_odata::SIGN_IN_BETA` (the superset); keep in step with the
 /// column map in `sql/logs.rs`.
 pub struct SignInLogRecord<'a>(pub &'a SignInRecord);
 
@@ -172,6 +172,7 @@ impl Record for SignInLogRecord<'_> {
             "homeTenantId" => text(record.home_tenant_id.map(|t| t.to_string())),
             "resourceTenantId" => Field::String(record.resource_tenant_id.to_string()),
             "status/errorCode" => Field::Int(i64::from(record.error_code)),
+            "signInEventTypes" => Field::Strings(vec![record.sign_in_event_type.clone()]),
             _ => Field::Null,
         }
     }

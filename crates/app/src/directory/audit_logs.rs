@@ -9,7 +9,7 @@ use super::permissions::Operation;
 use crate::App;
 use portico_model::logs::{Actor, AuditRecord, SignInRecord};
 use portico_model::{ClientId, ObjectId, TenantId};
-use portico_odata::{Direction, QueryOptions};
+use portico_odata::{CmpOp, Direction, Expr, Literal, QueryOptions};
 use portico_store::{LogPosition, LogQuery};
 use std::collections::HashMap;
 
@@ -104,16 +104,64 @@ pub fn status_details(record: &SignInRecord, tenant_name: Option<&str>) -> Optio
     Some(sentence)
 }
 
+/// Which sign-ins a listing holds, as Entra's versions of the API give them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInScope {
+    /// v1.0: interactive user sign-ins only.
+    Interactive,
+    /// Beta: interactive ones, unless the filter names `signInEventTypes` (then what it asks).
+    ByEventType,
+    /// Every row (the portal, which has its own interactive filter).
+    All,
+}
+
+/// Whether `expr` says anything about `signInEventTypes`.
+fn names_event_types(expr: &Expr) -> bool {
+    match expr {
+        Expr::Any { collection, .. } | Expr::Count { collection, .. } => {
+            collection.eq_ignore_ascii_case(EVENT_TYPES)
+        }
+        Expr::Not(inner) => names_event_types(inner),
+        Expr::And(a, b) | Expr::Or(a, b) => names_event_types(a) || names_event_types(b),
+        _ => false,
+    }
+}
+
+const EVENT_TYPES: &str = "signInEventTypes";
+
+/// The caller's filter with the scope's own condition added.
+fn scoped_filter(filter: Option<&Expr>, scope: SignInScope) -> Option<Expr> {
+    let interactive_only = match scope {
+        SignInScope::Interactive => true,
+        SignInScope::ByEventType => !filter.is_some_and(names_event_types),
+        SignInScope::All => false,
+    };
+    if !interactive_only {
+        return filter.cloned();
+    }
+    let interactive = Expr::Compare {
+        property: "isInteractive".into(),
+        op: CmpOp::Eq,
+        value: Literal::Bool(true),
+    };
+    Some(match filter {
+        Some(expr) => Expr::And(Box::new(interactive), Box::new(expr.clone())),
+        None => interactive,
+    })
+}
+
 impl App {
     /// `GET /auditLogs/signIns`; `cursor` comes from a verified skip token.
     pub async fn graph_list_sign_ins(
         &self,
         caller: &Caller,
         options: &QueryOptions,
+        scope: SignInScope,
         cursor: Option<&str>,
     ) -> Result<Listing<SignInView>, GraphError> {
         caller.require(Operation::ListSignIns)?;
-        let query = log_query(options, cursor)?;
+        let mut query = log_query(options, cursor)?;
+        query.filter = scoped_filter(options.filter.as_ref(), scope);
         let rows = self.store().query_sign_ins(caller.tenant(), &query).await?;
         let (rows, next) = page(rows, options.top, |r| cursor_of(r.created_at, r.id));
         Ok(Listing {
@@ -279,6 +327,9 @@ mod tests {
             risk_level_during_sign_in: None,
             risk_state: None,
             is_tenant_restricted: false,
+            risk_level_aggregated: None,
+            user_agent: None,
+            service_principal_id: None,
         }
     }
 

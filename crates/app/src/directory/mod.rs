@@ -29,7 +29,7 @@ mod user_profile;
 mod users;
 
 pub use access::{Caller, GraphError};
-pub use audit_logs::{status_details, AuditView, SignInView};
+pub use audit_logs::{status_details, AuditView, SignInScope, SignInView};
 pub use conditional_access::{validate_policy, PolicyPatch};
 pub use cross_tenant_policy::{
     B2bSettingInput, Change, CrossTenantPolicyPatch, DefaultPatch, InboundTrustInput, PartnerPatch,

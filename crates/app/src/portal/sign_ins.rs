@@ -3,11 +3,11 @@
 //! of the store (`status/errorCode` takes only `eq`), so those rows are picked here, examining
 //! at most `SCAN_LIMIT` rows per page. And the diagnosis: what-if for the caller's own tenant.
 
-use crate::directory::{Caller, GraphError, Operation, SignInView};
+use crate::directory::{Caller, GraphError, Operation, SignInScope, SignInView};
 use crate::sign_in_policy::whatif::{WhatIf, WhatIfError, WhatIfRequest};
 use crate::App;
 use chrono::{DateTime, Utc};
-use portico_odata::{parse_query, RawQuery, SIGN_IN};
+use portico_odata::{parse_query, RawQuery, SIGN_IN_BETA};
 
 const SCAN_LIMIT: usize = 5_000;
 const BATCH: u32 = 200;
@@ -92,14 +92,14 @@ impl App {
             top: Some(BATCH.to_string()),
             ..RawQuery::default()
         };
-        let options = parse_query(&SIGN_IN, &raw, false)
+        let options = parse_query(&SIGN_IN_BETA, &raw, false)
             .map_err(|e| GraphError::bad_request(e.to_string()))?;
         let mut cursor = cursor.map(str::to_owned);
         let mut rows = Vec::new();
         let mut examined = 0;
         loop {
             let listing = self
-                .graph_list_sign_ins(caller, &options, cursor.as_deref())
+                .graph_list_sign_ins(caller, &options, SignInScope::All, cursor.as_deref())
                 .await?;
             for view in listing.items {
                 examined += 1;

@@ -226,11 +226,20 @@ impl App {
                 None => attempt,
             };
         }
-        let binding = self.store().find_binding_of_guest(tenant.id, user.id).await;
-        match binding.ok().flatten().map(|b| TenantId::parse(&b.issuer)) {
-            Some(Ok(home)) => attempt.cross_tenant(home, tenant.id),
-            _ => attempt,
+        match self.bound_home(tenant.id, user).await {
+            Some(home) => attempt.cross_tenant(home, tenant.id),
+            None => attempt,
         }
+    }
+
+    /// A guest's home tenant in Portico, from their binding (`None` for members, and for guests
+    /// whose home is a mail address or another identity provider).
+    pub(crate) async fn bound_home(&self, tenant: TenantId, user: &User) -> Option<TenantId> {
+        if user.user_type != portico_model::user::UserType::Guest {
+            return None;
+        }
+        let binding = self.store().find_binding_of_guest(tenant, user.id).await;
+        TenantId::parse(&binding.ok().flatten()?.issuer).ok()
     }
 
     /// Commits a completion; a flow finished (or an invitation redeemed) by a parallel request

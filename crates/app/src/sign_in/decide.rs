@@ -82,6 +82,8 @@ impl App {
                 writes,
                 log,
             } => {
+                let mut writes = writes;
+                writes.extend(self.interrupt_row(&attempt, &judged, now));
                 let shown = Shown {
                     page,
                     error,

@@ -305,6 +305,7 @@ impl App {
             Some(guest) => SignInAttempt::user(guest, ctx.app, SignInKind::Interactive),
             None => SignInAttempt::unknown_user("", ctx.app),
         }
+        .from_request(&ctx.request)
         .cross_tenant(home.id, ctx.tenant.id);
         if let Some((code, reason)) = failure {
             resource = resource
@@ -317,7 +318,9 @@ impl App {
         }
         if let Some(user) = home_user {
             let mut at_home = SignInAttempt::user(user, ctx.app, SignInKind::Interactive)
-                .cross_tenant(home.id, ctx.tenant.id);
+                .from_request(&ctx.request)
+                .cross_tenant(home.id, ctx.tenant.id)
+                .at_home();
             if let Some((code, reason)) = failure {
                 at_home = at_home.failed(code, reason);
             }

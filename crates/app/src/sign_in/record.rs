@@ -6,6 +6,7 @@
 //! columns, never backwards).
 
 use crate::sign_in_policy::judged::Judged;
+use crate::sign_in_policy::ClientRequest;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::application::Application;
@@ -14,7 +15,7 @@ use portico_model::logs::{AppliedPolicy, CrossTenantAccessType, SignInRecord};
 use portico_model::risk::RiskState;
 use portico_model::user::{User, UserType};
 use portico_model::{ObjectId, TenantId};
-use portico_policy::decision::{Decision, Evaluation, Party};
+use portico_policy::decision::{Decision, Evaluation, InterruptKind, Party};
 use portico_store::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +57,14 @@ pub struct SignInAttempt {
     correlation_id: Option<ObjectId>,
     /// The resource the token is for: (app id, name).
     resource: Option<(String, String)>,
-    risk_level: Option<RiskLevel>,
+    /// User risk (`riskLevelAggregated`) and sign-in risk (`riskLevelDuringSignIn`).
+    risk: Option<(RiskLevel, RiskLevel)>,
     tenant_restricted: bool,
+    user_agent: Option<String>,
+    service_principal: Option<ObjectId>,
+    /// The home tenant's copy of a guest's sign-in: without the resource tenant's app name and
+    /// Conditional Access policies.
+    home_copy: bool,
 }
 
 /// Microsoft Graph, the resource of every non-OIDC scope Portico grants.
@@ -96,8 +103,11 @@ impl SignInAttempt {
             policy: None,
             correlation_id: None,
             resource: None,
-            risk_level: None,
+            risk: None,
             tenant_restricted: false,
+            user_agent: None,
+            service_principal: None,
+            home_copy: false,
             client_app_used: if kind == SignInKind::Interactive {
                 "Browser"
             } else {
@@ -124,13 +134,22 @@ impl SignInAttempt {
             policy: None,
             correlation_id: None,
             resource: None,
-            risk_level: None,
+            risk: None,
             tenant_restricted: false,
+            user_agent: None,
+            service_principal: None,
+            home_copy: false,
             client_app_used: "Browser",
         }
     }
 
     pub fn service_principal(app: &Application) -> Self {
+        let mut attempt = Self::app_only(app);
+        attempt.service_principal = Some(app.id);
+        attempt
+    }
+
+    fn app_only(app: &Application) -> Self {
         Self {
             kind: SignInKind::ServicePrincipal,
             user_id: None,
@@ -145,8 +164,11 @@ impl SignInAttempt {
             policy: None,
             correlation_id: None,
             resource: None,
-            risk_level: None,
+            risk: None,
             tenant_restricted: false,
+            user_agent: None,
+            service_principal: None,
+            home_copy: false,
             client_app_used: "Client credentials",
         }
     }
@@ -173,6 +195,20 @@ impl SignInAttempt {
         self
     }
 
+    /// The client's address and `User-Agent`.
+    pub fn from_request(mut self, request: &ClientRequest) -> Self {
+        self.ip_address = request.ip.map(|ip| ip.to_string());
+        self.user_agent = request.user_agent.clone();
+        self
+    }
+
+    /// The home tenant's copy of a guest's sign-in elsewhere: the resource tenant's app name and
+    /// Conditional Access policies are the resource tenant's own, not shown at home.
+    pub fn at_home(mut self) -> Self {
+        self.home_copy = true;
+        self
+    }
+
     /// The scopes asked for: Graph's when any is not an OpenID Connect scope, else the app's own.
     pub fn for_scopes(mut self, scopes: &[String]) -> Self {
         let oidc = ["openid", "profile", "email", "offline_access"];
@@ -185,9 +221,12 @@ impl SignInAttempt {
     /// The policy engine's answer together with the facts it judged (risk, restrictions).
     pub fn judged(self, judged: &Judged) -> Self {
         let mut attempt = self.evaluated(&judged.evaluation);
-        attempt.risk_level = Some(judged.facts.risk.user);
+        attempt.risk = Some((judged.facts.risk.user, judged.facts.risk.sign_in));
         attempt.tenant_restricted =
             judged.facts.restrictions.v1.is_some() || judged.facts.restrictions.v2.is_some();
+        if attempt.user_agent.is_none() {
+            attempt.user_agent = judged.user_agent.clone();
+        }
         attempt
     }
 
@@ -218,7 +257,13 @@ impl SignInAttempt {
         match &evaluation.decision {
             Decision::Allow { .. } => {}
             Decision::Interrupt(interrupt) => {
-                self.error = Some((interrupt.code, interrupt.reason.clone()));
+                // On the pages, Entra logs an MFA prompt as 50074; token requests get 50076.
+                self.error = Some(match interrupt.kind {
+                    InterruptKind::ChallengeMfa if self.kind == SignInKind::Interactive => {
+                        (50074, "Strong Authentication is required.".to_owned())
+                    }
+                    _ => (interrupt.code, interrupt.reason.clone()),
+                });
                 self.responsible = Some(format!("user: {}", interrupt.reason));
                 outcome.party = Some(Party::User.name());
                 outcome.setting = Some(interrupt.setting.clone());
@@ -244,6 +289,49 @@ impl SignInAttempt {
     }
 }
 
+/// `riskState` as Entra derives it from the user risk: `atRisk` while any remains.
+fn risk_state(user_risk: RiskLevel) -> RiskState {
+    if user_risk == RiskLevel::None {
+        RiskState::None
+    } else {
+        RiskState::AtRisk
+    }
+}
+
+impl SignInAttempt {
+    /// The app (id, name) as this tenant's row shows it: the home tenant's copy of a guest's
+    /// sign-in names no resource-tenant app.
+    fn shown_app(&self) -> (Option<portico_model::ClientId>, Option<String>) {
+        let id = self.app.as_ref().map(|(id, _)| *id);
+        let name = self.app.as_ref().map(|(_, name)| name.clone());
+        (id, name.filter(|_| !self.home_copy))
+    }
+
+    /// The resource the token is for: Graph, else the app itself.
+    fn resource_shown(&self) -> (Option<String>, Option<String>) {
+        match &self.resource {
+            Some((id, name)) => (Some(id.clone()), Some(name.clone())),
+            None => (
+                self.app.as_ref().map(|(id, _)| id.to_string()),
+                self.shown_app().1,
+            ),
+        }
+    }
+
+    /// Conditional Access status and applied policies: the home copy shows none (they are the
+    /// resource tenant's).
+    fn conditional_access(&self) -> (Option<String>, Vec<AppliedPolicy>) {
+        match &self.policy {
+            _ if self.home_copy => (Some("notApplied".to_owned()), Vec::new()),
+            Some(policy) => (
+                Some(policy.conditional_access_status.to_owned()),
+                policy.applied.clone(),
+            ),
+            None => (None, Vec::new()),
+        }
+    }
+}
+
 impl App {
     /// The log row for `attempt` in `tenant`, to commit with the attempt's other writes.
     pub fn sign_in_record(
@@ -253,10 +341,13 @@ impl App {
         now: DateTime<Utc>,
     ) -> Write {
         let policy = attempt.policy.clone();
-        let (error_code, failure_reason) = match attempt.error {
+        let (error_code, failure_reason) = match attempt.error.clone() {
             Some((code, reason)) => (code, Some(reason)),
             None => (0, None),
         };
+        let (app_id, app_display_name) = attempt.shown_app();
+        let (resource_id, resource_display_name) = attempt.resource_shown();
+        let (conditional_access_status, applied) = attempt.conditional_access();
         Write::InsertSignIn(SignInRecord {
             id: self.random().object_id(),
             created_at: now,
@@ -268,8 +359,8 @@ impl App {
             user_principal_name: attempt.user_principal_name,
             user_display_name: attempt.user_display_name,
             user_type: attempt.user_type,
-            app_id: attempt.app.as_ref().map(|(id, _)| *id),
-            app_display_name: attempt.app.as_ref().map(|(_, name)| name.clone()),
+            app_id,
+            app_display_name,
             ip_address: attempt.ip_address,
             client_app_used: Some(attempt.client_app_used.to_owned()),
             cross_tenant_access_type: if attempt.cross_tenant.is_some() {
@@ -287,29 +378,16 @@ impl App {
             responsible_party: policy.as_ref().and_then(|p| p.party).map(str::to_owned),
             responsible_tenant_id: policy.as_ref().and_then(|p| p.tenant),
             decided_by: policy.as_ref().and_then(|p| p.setting.clone()),
-            conditional_access_status: policy
-                .as_ref()
-                .map(|p| p.conditional_access_status.to_owned()),
-            applied_conditional_access_policies: policy.map(|p| p.applied).unwrap_or_default(),
-            resource_id: attempt
-                .resource
-                .as_ref()
-                .map(|(id, _)| id.clone())
-                .or_else(|| attempt.app.as_ref().map(|(id, _)| id.to_string())),
-            resource_display_name: attempt
-                .resource
-                .as_ref()
-                .map(|(_, name)| name.clone())
-                .or_else(|| attempt.app.as_ref().map(|(_, name)| name.clone())),
-            risk_level_during_sign_in: attempt.risk_level,
-            risk_state: attempt.risk_level.map(|level| {
-                if level == RiskLevel::None {
-                    RiskState::None
-                } else {
-                    RiskState::AtRisk
-                }
-            }),
+            conditional_access_status,
+            applied_conditional_access_policies: applied,
+            resource_id,
+            resource_display_name,
+            risk_level_during_sign_in: attempt.risk.map(|(_, sign_in)| sign_in),
+            risk_level_aggregated: attempt.risk.map(|(user, _)| user),
+            risk_state: attempt.risk.map(|(user, _)| risk_state(user)),
             is_tenant_restricted: attempt.tenant_restricted,
+            user_agent: attempt.user_agent,
+            service_principal_id: attempt.service_principal,
         })
     }
 }

@@ -96,9 +96,19 @@ impl App {
             (Subject::Unknown(name), _) => SignInAttempt::unknown_user(&name, ctx.app),
             (Subject::Account { with_ip }, Some(user)) => {
                 let attempt = SignInAttempt::user(user, ctx.app, SignInKind::Interactive);
-                match with_ip {
-                    true => attempt.from_ip(ctx.request.ip.map(|ip| ip.to_string())),
+                let attempt = match with_ip {
+                    true => attempt.from_request(&ctx.request),
                     false => attempt,
+                };
+                // A guest's failure here (a wrong MFA code in the resource tenant) is still a
+                // cross-tenant sign-in from their home tenant.
+                let home = match &subjects.home {
+                    Some((home, _)) => Some(home.id),
+                    None => self.bound_home(ctx.tenant.id, user).await,
+                };
+                match home {
+                    Some(home) => attempt.cross_tenant(home, ctx.tenant.id),
+                    None => attempt,
                 }
             }
             (Subject::Guest, _) => {

@@ -8,7 +8,7 @@ use crate::tokens::errors::OAuthError;
 use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::ObjectId;
-use portico_policy::decision::{Decision, Denial, Interrupt, Party};
+use portico_policy::decision::{Decision, Denial, Interrupt, InterruptKind, Party};
 use portico_policy::facts::{Origin, SignIn};
 use portico_store::StoreError;
 
@@ -19,7 +19,11 @@ impl App {
     pub(crate) async fn judge(&self, attempt: &Attempt<'_>) -> Result<Judged, StoreError> {
         let facts = self.sign_in_facts(attempt).await?;
         let evaluation = portico_policy::evaluate(&facts);
-        Ok(Judged { evaluation, facts })
+        Ok(Judged {
+            evaluation,
+            facts,
+            user_agent: attempt.request.user_agent.clone(),
+        })
     }
 
     /// The sign-in row for `attempt` in the resource tenant, with the engine's verdict.
@@ -33,12 +37,32 @@ impl App {
     ) -> portico_store::Write {
         let mut row = SignInAttempt::user(attempt.user, attempt.app, kind)
             .judged(judged)
-            .from_ip(attempt.request.ip.map(|ip| ip.to_string()))
+            .from_request(attempt.request)
             .correlated(correlation);
         if let Some(home) = judged.facts.origin.home_tenant() {
             row = row.cross_tenant(home.id, attempt.resource.id);
         }
         self.sign_in_record(attempt.resource.id, row, now)
+    }
+
+    /// The row Entra writes when Conditional Access interrupts an interactive sign-in to ask for
+    /// MFA (50074) or its registration (50079): the prompt is a logged failure, and the sign-in
+    /// that goes on after it is a row of its own.
+    pub(crate) fn interrupt_row(
+        &self,
+        attempt: &Attempt<'_>,
+        judged: &Judged,
+        now: DateTime<Utc>,
+    ) -> Option<portico_store::Write> {
+        let Decision::Interrupt(interrupt) = &judged.evaluation.decision else {
+            return None;
+        };
+        let mfa = [InterruptKind::ChallengeMfa, InterruptKind::RegisterMfa];
+        if !mfa.contains(&interrupt.kind) {
+            return None;
+        }
+        let correlation = self.random().object_id();
+        Some(self.judged_row(attempt, judged, SignInKind::Interactive, correlation, now))
     }
 
     /// Logs a refused sign-in: in the resource tenant and, for a guest from another Portico
@@ -58,7 +82,7 @@ impl App {
             Some(context) => {
                 let row = SignInAttempt::user(attempt.user, attempt.app, kind)
                     .judged(judged)
-                    .from_ip(attempt.request.ip.map(|ip| ip.to_string()))
+                    .from_request(attempt.request)
                     .correlated(correlation)
                     .cross_tenant(
                         judged
@@ -106,9 +130,10 @@ impl App {
             .ok()?;
         let row = SignInAttempt::user(&home_user, attempt.app, kind)
             .judged(judged)
-            .from_ip(attempt.request.ip.map(|ip| ip.to_string()))
+            .from_request(attempt.request)
             .correlated(correlation)
-            .cross_tenant(home.tenant.id, attempt.resource.id);
+            .cross_tenant(home.tenant.id, attempt.resource.id)
+            .at_home();
         Some((
             home.tenant.id,
             self.sign_in_record(home.tenant.id, row, now),

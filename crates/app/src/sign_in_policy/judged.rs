@@ -8,4 +8,6 @@ use portico_policy::facts::SignIn;
 pub struct Judged {
     pub evaluation: Evaluation,
     pub facts: SignIn,
+    /// The client's `User-Agent`, for the log rows.
+    pub user_agent: Option<String>,
 }

@@ -129,7 +129,7 @@ impl App {
             .map_err(server_error)?;
         let log = self.sign_in_record(
             tenant.id,
-            SignInAttempt::service_principal(&client.app),
+            SignInAttempt::service_principal(&client.app).from_request(&request.client_request),
             now,
         );
         self.store()
@@ -268,7 +268,7 @@ impl App {
         let mut attempt = SignInAttempt::user(&user, &client.app, SignInKind::NonInteractive)
             .judged(&judged)
             .for_scopes(&token.scopes)
-            .from_ip(request.client_request.ip.map(|ip| ip.to_string()));
+            .from_request(&request.client_request);
         if let Some(home) = judged.facts.origin.home_tenant() {
             attempt = attempt.cross_tenant(home.id, tenant.id);
         }
@@ -380,7 +380,7 @@ impl App {
         let attempt = attempt
             .judged(&judged)
             .for_scopes(&scopes)
-            .from_ip(request.client_request.ip.map(|ip| ip.to_string()));
+            .from_request(&request.client_request);
         let mut writes = vec![self.sign_in_record(tenant.id, attempt, now)];
         let account = portico_model::lockout::LockoutAccount::User(user.id);
         writes.extend(
@@ -609,7 +609,8 @@ impl App {
         let attempt = match &user {
             Some(user) => SignInAttempt::user(user, &client.app, SignInKind::Interactive),
             None => SignInAttempt::unknown_user(&username, &client.app),
-        };
+        }
+        .from_request(&request.client_request);
         if let Some(error) = failure {
             let log =
                 self.sign_in_record(tenant.id, attempt.failed(error.code, &error.message), now);

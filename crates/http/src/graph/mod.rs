@@ -118,6 +118,8 @@ fn handler(operation: Operation, method: MethodFilter) -> Option<MethodRouter<Ap
         Invite => on(method, invitations::create),
         ListSignIns => on(method, audit_logs::list_sign_ins),
         GetSignIn => on(method, audit_logs::get_sign_in),
+        ListBetaSignIns => on(method, audit_logs::list_beta_sign_ins),
+        GetBetaSignIn => on(method, audit_logs::get_beta_sign_in),
         ListDirectoryAudits => on(method, audit_logs::list_directory_audits),
         GetDirectoryAudit => on(method, audit_logs::get_directory_audit),
         ListRecipients => on(method, recipients::list),

@@ -150,7 +150,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Operation::ListSignIns,
         "get",
         "/v1.0/auditLogs/signIns",
-        "List this tenant's sign-ins, newest first ($filter, $top up to 1000, default 1000)",
+        "List this tenant's interactive sign-ins, newest first ($filter, $top up to 1000, default 1000)",
         true,
     ),
     op(
@@ -158,6 +158,21 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "get",
         "/v1.0/auditLogs/signIns/{id}",
         "Get a sign-in",
+        false,
+    ),
+    op(
+        Operation::ListBetaSignIns,
+        "get",
+        "/beta/auditLogs/signIns",
+        "List this tenant's sign-ins in beta's shape: interactive ones, or the event types \
+         `$filter=signInEventTypes/any(t: t eq '…')` asks for",
+        true,
+    ),
+    op(
+        Operation::GetBetaSignIn,
+        "get",
+        "/beta/auditLogs/signIns/{id}",
+        "Get a sign-in in beta's shape",
         false,
     ),
     op(

@@ -43,6 +43,18 @@ impl GraphQuery {
         })
     }
 
+    /// `$select` on a single read, checked against `entity` as on a list: Graph's 400 for a
+    /// name that is not one of its properties.
+    pub fn select_of(
+        &self,
+        entity: &portico_odata::Entity,
+    ) -> Result<Option<Vec<&'static str>>, ApiError> {
+        self.get("select")
+            .map(|text| portico_odata::parse_select(entity, text))
+            .transpose()
+            .map_err(odata_error)
+    }
+
     /// The query a skip token is bound to: everything but the token itself, in a stable order.
     pub fn canonical(&self) -> String {
         let mut pairs: Vec<(&String, &String)> = self

@@ -15,6 +15,7 @@ const FABRIKAM: &str = "22222222-2222-4222-8222-222222222222";
 const WOODGROVE: &str = "44444444-4444-4444-8444-444444444444";
 const CONTOSO_ADMIN_APP: &str = "c0c0a001-0000-4000-8000-000000000001";
 const SIGN_INS: &str = "/v1.0/auditLogs/signIns";
+const BETA_SIGN_INS: &str = "/beta/auditLogs/signIns";
 const AUDITS: &str = "/v1.0/auditLogs/directoryAudits";
 
 fn alice() -> Person {
@@ -49,9 +50,10 @@ async fn rows(server: &TestServer, token: &str, path: &str, filter: &str) -> Vec
 async fn all_pages(
     server: &TestServer,
     token: &str,
+    path: &str,
     first: &[(&str, &str)],
 ) -> (Vec<Value>, usize) {
-    let (status, mut body) = get(server, token, SIGN_INS, first).await;
+    let (status, mut body) = get(server, token, path, first).await;
     assert_eq!(status, 200, "{body}");
     let mut items = Vec::new();
     let mut pages = 1;
@@ -106,10 +108,19 @@ async fn s10_a_guest_sign_in_is_logged_in_both_tenants_with_one_correlation_id()
     let (walk, _) = redeem(&server, &invitation, &alice(), &[]).await;
     assert_eq!(walk.error_code(), None, "{walk:?}");
 
-    let b2b = rows(
+    // The seed's cross-tenant filter is beta's: v1.0 has no `crossTenantAccessType`.
+    let (status, _) = get(
         &server,
         &contoso,
         SIGN_INS,
+        &[("$filter", "crossTenantAccessType eq 'b2bCollaboration'")],
+    )
+    .await;
+    assert_eq!(status, 400);
+    let b2b = rows(
+        &server,
+        &contoso,
+        BETA_SIGN_INS,
         "crossTenantAccessType eq 'b2bCollaboration'",
     )
     .await;
@@ -154,6 +165,20 @@ async fn s10_a_guest_sign_in_is_logged_in_both_tenants_with_one_correlation_id()
         "https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns/$entity"
     );
     assert_eq!(single["correlationId"], row["correlationId"]);
+    // v1.0's row is v1.0's signIn: none of beta's properties, nor Portico's.
+    for beta_only in [
+        "userType",
+        "crossTenantAccessType",
+        "homeTenantName",
+        "isTenantRestricted",
+        "signInEventTypes",
+        "responsibleParty",
+        "decidedBy",
+    ] {
+        assert!(single.get(beta_only).is_none(), "{beta_only}: {single}");
+    }
+    assert_eq!(single["homeTenantId"], FABRIKAM);
+    assert_eq!(single["riskEventTypes"], json!([]));
     let report_only = single["appliedConditionalAccessPolicies"]
         .as_array()
         .unwrap()
@@ -189,12 +214,18 @@ async fn s10_a_guest_sign_in_is_logged_in_both_tenants_with_one_correlation_id()
     let home = rows(
         &server,
         &fabrikam,
-        SIGN_INS,
+        BETA_SIGN_INS,
         &format!("correlationId eq '{correlation}'"),
     )
     .await;
     assert_eq!(home.len(), 1, "{home:?}");
     assert_eq!(home[0]["homeTenantId"], FABRIKAM);
+    assert_eq!(home[0]["crossTenantAccessType"], "b2bCollaboration");
+    // Contoso's app registration and its Conditional Access policies are Contoso's own.
+    assert_eq!(home[0]["appId"], row["appId"]);
+    assert_eq!(home[0]["appDisplayName"], Value::Null);
+    assert_eq!(home[0]["appliedConditionalAccessPolicies"], json!([]));
+    assert_eq!(home[0]["conditionalAccessStatus"], "notApplied");
     assert_eq!(home[0]["resourceTenantId"], CONTOSO);
     assert_eq!(home[0]["userPrincipalName"], "alice@fabrikam.com");
     assert_ne!(home[0]["id"], row["id"]);
@@ -229,9 +260,12 @@ async fn failures_carry_their_code_and_who_must_act() {
         details.starts_with("Who must act: home (Woodgrove Bank). Decided by: Woodgrove Bank › cross-tenant access › partner Contoso"),
         "{details}"
     );
-    assert_eq!(row["responsibleParty"], "home");
-    assert_eq!(row["responsibleTenantId"], WOODGROVE);
-    assert!(row["decidedBy"]
+    // Portico's diagnosis is an instance annotation, not a property.
+    assert!(row.get("responsibleParty").is_none());
+    let diagnosis = &row["@portico.diagnosis"];
+    assert_eq!(diagnosis["responsibleParty"], "home");
+    assert_eq!(diagnosis["responsibleTenantId"], WOODGROVE);
+    assert!(diagnosis["decidedBy"]
         .as_str()
         .unwrap()
         .contains("B2B collaboration outbound"));
@@ -251,7 +285,14 @@ async fn failures_carry_their_code_and_who_must_act() {
     let failed = rows(&server, &contoso, SIGN_INS, "status/errorCode ne 0").await;
     assert!(failed.iter().all(|r| r["status"]["errorCode"] != 0));
     assert!(failed.iter().any(|r| r["id"] == row["id"]));
-    let succeeded = rows(&server, &contoso, SIGN_INS, "status/errorCode eq 0").await;
+    // (Contoso's successes so far are its admin app's: beta's service principal sign-ins.)
+    let succeeded = rows(
+        &server,
+        &contoso,
+        BETA_SIGN_INS,
+        "status/errorCode eq 0 and signInEventTypes/any(t: t eq 'servicePrincipal')",
+    )
+    .await;
     assert!(!succeeded.is_empty() && succeeded.iter().all(|r| r["status"]["errorCode"] == 0));
 
     // S11: tenant restrictions are logged in the restricting tenant (Fabrikam) only.
@@ -260,6 +301,7 @@ async fn failures_carry_their_code_and_who_must_act() {
         &[
             ("Restrict-Access-To-Tenants", "fabrikam.com"),
             ("Restrict-Access-Context", FABRIKAM),
+            ("User-Agent", "PorticoTest/1.0"),
         ],
     );
     let walk = sign_in(
@@ -271,10 +313,20 @@ async fn failures_carry_their_code_and_who_must_act() {
     .await;
     assert_eq!(walk.error_code(), Some(500021), "{walk:?}");
     let fabrikam = admin(&server, "fabrikam").await;
-    let network = rows(&server, &fabrikam, SIGN_INS, "status/errorCode eq 500021").await;
+    let network = rows(
+        &server,
+        &fabrikam,
+        BETA_SIGN_INS,
+        "status/errorCode eq 500021",
+    )
+    .await;
     assert_eq!(network.len(), 1, "{network:?}");
     assert_eq!(network[0]["isTenantRestricted"], true);
-    assert_eq!(network[0]["responsibleParty"], "network");
+    assert_eq!(network[0]["userAgent"], "PorticoTest/1.0");
+    assert_eq!(
+        network[0]["@portico.diagnosis"]["responsibleParty"],
+        "network"
+    );
     assert!(network[0]["status"]["additionalDetails"]
         .as_str()
         .unwrap()
@@ -313,7 +365,11 @@ async fn failures_carry_their_code_and_who_must_act() {
     let risky = rows(&server, &contoso, SIGN_INS, "status/errorCode eq 530032").await;
     assert_eq!(risky.len(), 1, "{risky:?}");
     assert_eq!(risky[0]["userId"], invitation["invitedUser"]["id"]);
-    assert_eq!(risky[0]["responsibleParty"], "home");
+    assert_eq!(risky[0]["@portico.diagnosis"]["responsibleParty"], "home");
+    // Rick's user risk is the aggregated risk; the sign-in itself was not risky.
+    assert_eq!(risky[0]["riskLevelAggregated"], "high");
+    assert_eq!(risky[0]["riskLevelDuringSignIn"], "none");
+    assert_eq!(risky[0]["riskState"], "atRisk");
     assert!(risky[0]["status"]["additionalDetails"]
         .as_str()
         .unwrap()
@@ -331,25 +387,38 @@ async fn a_row_is_listed_as_soon_as_its_token_response_is_sent() {
         .json()
         .await
         .unwrap();
-    let megan = "userPrincipalName eq 'megan@contoso.com' and isInteractive eq false";
-    let before = rows(&server, &contoso, SIGN_INS, megan).await.len();
+    let megan = "userPrincipalName eq 'megan@contoso.com' \
+        and signInEventTypes/any(t: t eq 'nonInteractiveUser')";
+    let before = rows(&server, &contoso, BETA_SIGN_INS, megan).await.len();
     let mut refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
     for round in 1..=3 {
         let refreshed = refresh(&server, &refresh_token).await;
         assert_eq!(refreshed.status(), 200);
         let body: Value = refreshed.json().await.unwrap();
         // No sleep, no retry: the row was committed before the response was sent.
-        let after = rows(&server, &contoso, SIGN_INS, megan).await;
+        let after = rows(&server, &contoso, BETA_SIGN_INS, megan).await;
         assert_eq!(after.len(), before + round);
         assert_eq!(after[0]["appId"], CLI_APP);
         assert_eq!(after[0]["status"]["errorCode"], 0);
+        assert_eq!(after[0]["isInteractive"], false);
         // Refresh tokens rotate: the next round uses the new one.
         refresh_token = body["refresh_token"].as_str().unwrap().to_owned();
     }
+    // v1.0 lists Megan's interactive sign-in only.
+    let v1 = rows(
+        &server,
+        &contoso,
+        SIGN_INS,
+        "userPrincipalName eq 'megan@contoso.com'",
+    )
+    .await;
+    assert!(!v1.is_empty() && v1.iter().all(|r| r["isInteractive"] == true));
 }
 
 #[tokio::test]
 async fn filters_time_ranges_paging_isolation_and_permissions() {
+    // Service principal sign-ins are beta's (as in Entra, v1.0 lists interactive ones only).
+    const SIGN_INS: &str = BETA_SIGN_INS;
     let server = spawn_demo().await;
     // Seven app sign-ins by Contoso's admin app, the clock ten minutes further for the last four.
     let mut contoso = String::new();
@@ -361,12 +430,28 @@ async fn filters_time_ranges_paging_isolation_and_permissions() {
     for _ in 0..4 {
         contoso = admin(&server, "contoso").await;
     }
-    let app = format!("appId eq '{CONTOSO_ADMIN_APP}'");
+    let app = format!(
+        "signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '{CONTOSO_ADMIN_APP}'"
+    );
     let all = rows(&server, &contoso, SIGN_INS, &app).await;
     assert_eq!(all.len(), 7, "{all:?}");
-    assert!(all
-        .iter()
-        .all(|r| r["isInteractive"] == false && r["userId"].is_null()));
+    assert!(all.iter().all(|r| r["isInteractive"] == false
+        && r["userId"] == ""
+        && r["signInEventTypes"] == json!(["servicePrincipal"])
+        && r["servicePrincipalName"] == r["appDisplayName"]
+        && r["servicePrincipalId"]
+            .as_str()
+            .is_some_and(|id| id.len() == 36)));
+    // Without a filter on the event type, beta lists interactive sign-ins only; so does v1.0.
+    let app_only = format!("appId eq '{CONTOSO_ADMIN_APP}'");
+    assert!(rows(&server, &contoso, SIGN_INS, &app_only)
+        .await
+        .is_empty());
+    assert!(
+        rows(&server, &contoso, "/v1.0/auditLogs/signIns", &app_only)
+            .await
+            .is_empty()
+    );
     let times: Vec<&str> = all
         .iter()
         .map(|r| r["createdDateTime"].as_str().unwrap())
@@ -394,7 +479,9 @@ async fn filters_time_ranges_paging_isolation_and_permissions() {
         &server,
         &contoso,
         SIGN_INS,
-        &format!("createdDateTime eq {newest}"),
+        &format!(
+            "signInEventTypes/any(t: t eq 'servicePrincipal') and createdDateTime eq {newest}"
+        ),
     )
     .await;
     assert!(exactly.iter().any(|r| r["id"] == all[0]["id"]));
@@ -403,6 +490,7 @@ async fn filters_time_ranges_paging_isolation_and_permissions() {
     let (oldest, _) = all_pages(
         &server,
         &contoso,
+        SIGN_INS,
         &[
             ("$filter", &app),
             ("$orderby", "createdDateTime asc"),
@@ -417,7 +505,13 @@ async fn filters_time_ranges_paging_isolation_and_permissions() {
     assert_eq!(status, 400);
 
     // Paging: $top 3 over 7 rows is three pages, each row once, in the same order.
-    let (paged, pages) = all_pages(&server, &contoso, &[("$filter", &app), ("$top", "3")]).await;
+    let (paged, pages) = all_pages(
+        &server,
+        &contoso,
+        SIGN_INS,
+        &[("$filter", &app), ("$top", "3")],
+    )
+    .await;
     assert_eq!(pages, 3);
     let ids = |list: &[Value]| list.iter().map(|r| r["id"].clone()).collect::<Vec<_>>();
     assert_eq!(ids(&paged), ids(&all));
@@ -499,7 +593,16 @@ async fn filters_time_ranges_paging_isolation_and_permissions() {
     // Another tenant sees none of Contoso's rows.
     let fabrikam = admin(&server, "fabrikam").await;
     assert!(rows(&server, &fabrikam, SIGN_INS, &app).await.is_empty());
-    let (_, everything) = get(&server, &fabrikam, SIGN_INS, &[]).await;
+    let (_, everything) = get(
+        &server,
+        &fabrikam,
+        SIGN_INS,
+        &[(
+            "$filter",
+            "signInEventTypes/any(t: t eq 'servicePrincipal')",
+        )],
+    )
+    .await;
     let theirs = everything["value"].as_array().unwrap();
     assert!(!theirs.is_empty());
     assert!(theirs
@@ -522,9 +625,68 @@ async fn filters_time_ranges_paging_isolation_and_permissions() {
         .await
         .unwrap();
     let user_token = tokens["access_token"].as_str().unwrap();
-    for path in [SIGN_INS, AUDITS] {
+    for path in [SIGN_INS, "/v1.0/auditLogs/signIns", AUDITS] {
         let (status, body) = get(&server, user_token, path, &[]).await;
         assert_eq!(status, 403, "{path}: {body}");
         assert_eq!(body["error"]["code"], "Authorization_RequestDenied");
+    }
+}
+
+#[tokio::test]
+async fn a_guests_mfa_in_the_resource_tenant_is_logged_as_a_cross_tenant_sign_in() {
+    let server = spawn_demo().await;
+    let contoso = admin(&server, "contoso").await;
+    // Contoso enforces its "Guests must use MFA" policy; it does not trust Fabrikam's MFA.
+    let (_, policies) = graph(
+        &server,
+        &contoso,
+        Method::GET,
+        "/v1.0/identity/conditionalAccess/policies",
+        None,
+    )
+    .await;
+    let id = policies["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["displayName"] == "Guests must use MFA")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/v1.0/identity/conditionalAccess/policies/{id}");
+    let (status, _) = graph(
+        &server,
+        &contoso,
+        Method::PATCH,
+        &path,
+        Some(json!({"state": "enabled"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let invitation = invite(&server, &contoso, "alice@fabrikam.com").await;
+    let (walk, _) = redeem(&server, &invitation, &alice(), &[]).await;
+    assert_eq!(walk.error_code(), None, "{walk:?}");
+    assert!(walk.pages.contains(&"registerMfa"), "{walk:?}");
+    // Next time Alice answers with her home authenticator's code: wrong for Contoso's.
+    sign_in(&server, &browser_with(&server, &[]), CLI_APP, &alice()).await;
+
+    let guest = format!(
+        "userId eq '{}'",
+        invitation["invitedUser"]["id"].as_str().unwrap()
+    );
+    let rows = rows(&server, &contoso, BETA_SIGN_INS, &guest).await;
+    let codes: Vec<i64> = rows
+        .iter()
+        .map(|r| r["status"]["errorCode"].as_i64().unwrap())
+        .collect();
+    for code in [50079, 50074, 500121] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+    for row in rows.iter().filter(|r| r["status"]["errorCode"] != 0) {
+        assert_eq!(row["homeTenantId"], FABRIKAM, "{row}");
+        assert_eq!(row["resourceTenantId"], CONTOSO, "{row}");
+        assert_eq!(row["crossTenantAccessType"], "b2bCollaboration", "{row}");
+        assert_eq!(row["userType"], "guest", "{row}");
     }
 }

@@ -641,6 +641,38 @@ async fn security_defaults_require_totp_registration_then_challenge() {
         redirect_params(&post_form(&browser, &replay, &[("otp", &next)]).await)
             .contains_key("code")
     );
+
+    // The log tells it as Entra does: each interrupt is a row (50079 to register, 50074 to
+    // prove), beside the wrong codes (500121) and the successes.
+    let log: Value = server
+        .client
+        .get(server.url("/v1.0/auditLogs/signIns"))
+        .query(&[("$filter", "userPrincipalName eq 'megan@contoso.com'")])
+        .bearer_auth(admin["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut codes: Vec<i64> = log["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["status"]["errorCode"].as_i64().unwrap())
+        .collect();
+    codes.sort_unstable();
+    assert_eq!(codes, [0, 0, 50074, 50079, 500121, 500121], "{log}");
+    let interrupt = log["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["status"]["errorCode"] == 50074)
+        .unwrap();
+    assert_eq!(
+        interrupt["status"]["failureReason"],
+        "Strong Authentication is required."
+    );
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 use crate::harness::{spawn_demo, TestServer};
 use crate::oidc_client::*;
+use crate::schema_metadata::{check, parse, Metadata};
 use portico_model::user::ObjectIdentity;
 use portico_model::{ObjectId, TenantId};
 use portico_odata::USER;
@@ -13,57 +14,8 @@ use std::collections::BTreeMap;
 
 const METADATA: &str = include_str!("metadata/user-v1.0.xml");
 
-/// One declared property: its type and whether it may be null.
-#[derive(Debug, Clone)]
-struct Declared {
-    type_name: String,
-    nullable: bool,
-}
-
-/// Types by name (`user`, `signInActivity` …): their own properties, with base types' merged.
-fn metadata() -> BTreeMap<String, BTreeMap<String, Declared>> {
-    let mut types: BTreeMap<String, (Option<String>, BTreeMap<String, Declared>)> = BTreeMap::new();
-    let mut current: Option<String> = None;
-    for line in METADATA.lines().map(str::trim) {
-        let attribute = |name: &str| {
-            let start = line.find(&format!("{name}=\""))? + name.len() + 2;
-            let end = line[start..].find('"')? + start;
-            Some(line[start..end].to_owned())
-        };
-        if line.starts_with("<EntityType ") || line.starts_with("<ComplexType ") {
-            let name = attribute("Name").unwrap();
-            let base = attribute("BaseType").map(|b| b.trim_start_matches("graph.").to_owned());
-            types.insert(name.clone(), (base, BTreeMap::new()));
-            current = (!line.ends_with("/>")).then_some(name);
-        } else if line.starts_with("<Property ") {
-            let owner = current.as_ref().unwrap();
-            let declared = Declared {
-                type_name: attribute("Type")
-                    .unwrap()
-                    .replace("graph.", "microsoft.graph."),
-                nullable: attribute("Nullable").as_deref() != Some("false"),
-            };
-            types
-                .get_mut(owner)
-                .unwrap()
-                .1
-                .insert(attribute("Name").unwrap(), declared);
-        } else if line.starts_with("</EntityType>") || line.starts_with("</ComplexType>") {
-            current = None;
-        }
-    }
-    let mut merged = BTreeMap::new();
-    for name in types.keys() {
-        let mut properties = BTreeMap::new();
-        let mut next = Some(name.clone());
-        while let Some(type_name) = next {
-            let (base, own) = &types[&type_name];
-            properties.extend(own.clone());
-            next = base.clone();
-        }
-        merged.insert(name.clone(), properties);
-    }
-    merged
+fn metadata() -> Metadata {
+    parse(METADATA)
 }
 
 #[test]
@@ -94,70 +46,6 @@ fn the_user_table_declares_every_v1_property_with_its_metadata_type() {
         let type_name = &user[complex].type_name;
         let short = type_name.trim_start_matches("microsoft.graph.");
         assert!(metadata[short].contains_key(member), "{}", property.name);
-    }
-}
-
-/// Whether `value` is a valid `declared` value; the failure says where.
-fn check(
-    metadata: &BTreeMap<String, BTreeMap<String, Declared>>,
-    path: &str,
-    type_name: &str,
-    nullable: bool,
-    value: &Value,
-) -> Result<(), String> {
-    let fail = || Err(format!("{path}: {value} is not {type_name}"));
-    if value.is_null() {
-        return if nullable { Ok(()) } else { fail() };
-    }
-    if let Some(element) = type_name
-        .strip_prefix("Collection(")
-        .and_then(|t| t.strip_suffix(')'))
-    {
-        let Some(items) = value.as_array() else {
-            return fail();
-        };
-        for (n, item) in items.iter().enumerate() {
-            check(metadata, &format!("{path}[{n}]"), element, false, item)?;
-        }
-        return Ok(());
-    }
-    let ok = match type_name {
-        "Edm.String" => value.is_string(),
-        "Edm.Boolean" => value.is_boolean(),
-        "Edm.Int32" => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
-        "Edm.Guid" => value
-            .as_str()
-            .is_some_and(|s| uuid::Uuid::parse_str(s).is_ok()),
-        "Edm.DateTimeOffset" => value
-            .as_str()
-            .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
-        complex => {
-            let short = complex.trim_start_matches("microsoft.graph.");
-            let Some(members) = metadata.get(short) else {
-                return Err(format!("{path}: unknown type {complex}"));
-            };
-            let Some(object) = value.as_object() else {
-                return fail();
-            };
-            for (name, member) in object {
-                let Some(declared) = members.get(name) else {
-                    return Err(format!("{path}/{name} is not a member of {complex}"));
-                };
-                check(
-                    metadata,
-                    &format!("{path}/{name}"),
-                    &declared.type_name,
-                    declared.nullable,
-                    member,
-                )?;
-            }
-            true
-        }
-    };
-    if ok {
-        Ok(())
-    } else {
-        fail()
     }
 }
 

@@ -1,8 +1,9 @@
-//! `signIn` (GET /auditLogs/signIns): the properties Portico serves. Filters follow the signIn
-//! resource page (`eq` and `startsWith` where it lists them, `eq`/`ge`/`le` on the time) plus the
-//! B2B columns the portal filters by (`crossTenantAccessType`, `homeTenantId`,
-//! `resourceTenantId`, `userType`, `isInteractive`). Graph's sign-in log has no advanced-query
-//! rule: `ne` and `not` work wherever `eq` does.
+//! `signIn` (GET /auditLogs/signIns) in v1.0 ([`SIGN_IN`]) and beta ([`SIGN_IN_BETA`]): the
+//! properties of each version's metadata that Portico serves. Filters follow the signIn resource
+//! page (`eq` and `startsWith` where it lists them, `eq`/`ge`/`le` on the time) plus the B2B
+//! columns the portal filters by (`homeTenantId`, `resourceTenantId`, `isInteractive`; in beta
+//! `crossTenantAccessType`, `userType` and `signInEventTypes/any`). Graph's sign-in log has no
+//! advanced-query rule: `ne` and `not` work wherever `eq` does.
 
 use super::shorthand::D;
 use super::{Entity, FilterSupport, Kind, Property};
@@ -36,6 +37,104 @@ const fn shown(name: &'static str, kind: Kind) -> Property {
     Property::new(name, kind).default_select()
 }
 
+const CREATED: Property = Property::new("createdDateTime", Kind::DateTime)
+    .filter(FilterSupport {
+        eq: D,
+        range: D,
+        ..FilterSupport::NONE
+    })
+    .order_by(D)
+    .default_select()
+    .not_null();
+
+/// What v1.0 and beta share, filters included.
+const COMMON: [Property; 29] = [
+    Property::new("id", Kind::String)
+        .filter(EQ)
+        .default_select()
+        .not_null(),
+    CREATED,
+    shown("userDisplayName", Kind::String),
+    shown("userPrincipalName", Kind::String).filter(EQ_STARTS_WITH),
+    shown("userId", Kind::String).filter(EQ).not_null(),
+    shown("appId", Kind::String).filter(EQ),
+    shown("appDisplayName", Kind::String).filter(EQ_STARTS_WITH),
+    shown("ipAddress", Kind::String),
+    shown("clientAppUsed", Kind::String),
+    shown("userAgent", Kind::String),
+    shown("correlationId", Kind::String).filter(EQ),
+    shown("conditionalAccessStatus", Kind::String),
+    shown("isInteractive", Kind::Bool).filter(EQ),
+    shown("resourceDisplayName", Kind::String),
+    shown("resourceId", Kind::String),
+    shown("resourceTenantId", Kind::String).filter(EQ),
+    shown("homeTenantId", Kind::String).filter(EQ),
+    shown("servicePrincipalId", Kind::String),
+    shown("servicePrincipalName", Kind::String),
+    shown("riskDetail", Kind::String),
+    shown("riskLevelAggregated", Kind::String),
+    shown("riskLevelDuringSignIn", Kind::String),
+    shown("riskState", Kind::String),
+    shown("riskEventTypes_v2", Kind::StringCollection),
+    // `status` as a whole is selectable; only its error code is filterable.
+    shown("status", Kind::Complex("microsoft.graph.signInStatus")),
+    Property::new("status/errorCode", Kind::Int)
+        .filter(EQ)
+        .filter_only(),
+    shown(
+        "deviceDetail",
+        Kind::Complex("microsoft.graph.deviceDetail"),
+    ),
+    shown("location", Kind::Complex("microsoft.graph.signInLocation")),
+    shown(
+        "appliedConditionalAccessPolicies",
+        Kind::ComplexCollection("microsoft.graph.appliedConditionalAccessPolicy"),
+    ),
+];
+
+const fn concat<const A: usize, const B: usize, const N: usize>(
+    first: [Property; A],
+    second: [Property; B],
+) -> [Property; N] {
+    let mut out = [first[0]; N];
+    let mut i = 0;
+    while i < A {
+        out[i] = first[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = second[i - A];
+        i += 1;
+    }
+    out
+}
+
+const V1_ONLY: [Property; 2] = [
+    shown("riskEventTypes", Kind::StringCollection),
+    shown(
+        "authenticationAppDeviceDetails",
+        Kind::Complex("microsoft.graph.authenticationAppDeviceDetails"),
+    ),
+];
+
+const BETA_ONLY: [Property; 5] = [
+    shown("userType", Kind::Enum(SIGN_IN_USER_TYPES)).filter(EQ),
+    shown("homeTenantName", Kind::String),
+    shown(
+        "crossTenantAccessType",
+        Kind::Enum(CROSS_TENANT_ACCESS_TYPES),
+    )
+    .filter(EQ),
+    shown("isTenantRestricted", Kind::Bool),
+    // `signInEventTypes/any(t: t eq 'nonInteractiveUser')`: a row has exactly one.
+    shown("signInEventTypes", Kind::StringCollection).filter(EQ),
+];
+
+static V1_PROPERTIES: [Property; 31] = concat(COMMON, V1_ONLY);
+static BETA_PROPERTIES: [Property; 34] = concat(COMMON, BETA_ONLY);
+
+/// v1.0's `signIn`: exactly the properties of the v1.0 metadata. The list holds interactive
+/// sign-ins only (the use case adds the condition).
 pub static SIGN_IN: Entity = Entity {
     name: "signIn",
     resource: "SignIn",
@@ -44,75 +143,20 @@ pub static SIGN_IN: Entity = Entity {
     default_top: 1000,
     max_top: 1000,
     advanced_queries: false,
-    properties: &[
-        Property::new("id", Kind::String)
-            .filter(EQ)
-            .default_select(),
-        Property::new("createdDateTime", Kind::DateTime)
-            .filter(FilterSupport {
-                eq: D,
-                range: D,
-                ..FilterSupport::NONE
-            })
-            .order_by(D)
-            .default_select(),
-        Property::new("userDisplayName", Kind::String).default_select(),
-        Property::new("userPrincipalName", Kind::String)
-            .filter(EQ_STARTS_WITH)
-            .default_select(),
-        Property::new("userId", Kind::String)
-            .filter(EQ)
-            .default_select(),
-        Property::new("userType", Kind::Enum(SIGN_IN_USER_TYPES))
-            .filter(EQ)
-            .default_select(),
-        Property::new("appId", Kind::String)
-            .filter(EQ)
-            .default_select(),
-        Property::new("appDisplayName", Kind::String)
-            .filter(EQ_STARTS_WITH)
-            .default_select(),
-        shown("ipAddress", Kind::String),
-        shown("clientAppUsed", Kind::String),
-        Property::new("correlationId", Kind::String)
-            .filter(EQ)
-            .default_select(),
-        shown("conditionalAccessStatus", Kind::String),
-        Property::new("isInteractive", Kind::Bool)
-            .filter(EQ)
-            .default_select(),
-        shown("resourceDisplayName", Kind::String),
-        shown("resourceId", Kind::String),
-        Property::new("resourceTenantId", Kind::String)
-            .filter(EQ)
-            .default_select(),
-        Property::new("homeTenantId", Kind::String)
-            .filter(EQ)
-            .default_select(),
-        shown("homeTenantName", Kind::String),
-        Property::new(
-            "crossTenantAccessType",
-            Kind::Enum(CROSS_TENANT_ACCESS_TYPES),
-        )
-        .filter(EQ)
-        .default_select(),
-        shown("isTenantRestricted", Kind::Bool),
-        shown("riskDetail", Kind::String),
-        shown("riskLevelAggregated", Kind::String),
-        shown("riskLevelDuringSignIn", Kind::String),
-        shown("riskState", Kind::String),
-        shown("riskEventTypes_v2", Kind::StringCollection),
-        // `status` as a whole is selectable; only its error code is filterable.
-        shown("status", Kind::String),
-        Property::new("status/errorCode", Kind::Int).filter(EQ),
-        shown("deviceDetail", Kind::String),
-        shown("location", Kind::String),
-        shown("appliedConditionalAccessPolicies", Kind::String),
-        // Portico's own: who must act on a failure and the setting that decided it.
-        shown("responsibleParty", Kind::String),
-        shown("responsibleTenantId", Kind::String),
-        shown("decidedBy", Kind::String),
-    ],
+    properties: &V1_PROPERTIES,
+};
+
+/// Beta's `signIn`: v1.0's plus the cross-tenant columns the portal and the seed's filter use
+/// (`crossTenantAccessType`, `userType`, …) and `signInEventTypes`, which selects the
+/// non-interactive and service principal rows.
+pub static SIGN_IN_BETA: Entity = Entity {
+    name: "signIn",
+    resource: "SignIn",
+    type_name: "microsoft.graph.signIn",
+    default_top: 1000,
+    max_top: 1000,
+    advanced_queries: false,
+    properties: &BETA_PROPERTIES,
 };
 
 #[cfg(test)]
@@ -121,7 +165,7 @@ mod tests {
     use crate::{parse_filter, parse_query, print_filter, CmpOp, Expr, Literal, RawQuery};
 
     fn filter(text: &str) -> Expr {
-        parse_filter(&SIGN_IN, text)
+        parse_filter(&SIGN_IN_BETA, text)
             .unwrap_or_else(|e| panic!("{text}: {e:?}"))
             .0
     }
@@ -142,6 +186,29 @@ mod tests {
         assert!(parse_filter(&SIGN_IN, "status/errorCode eq '0'").is_err());
         assert!(parse_filter(&SIGN_IN, "status/failureReason eq 'x'").is_err());
         assert!(parse_filter(&SIGN_IN, "status eq 'x'").is_err());
+    }
+
+    #[test]
+    fn beta_columns_are_not_v1_properties() {
+        for text in [
+            "crossTenantAccessType eq 'b2bCollaboration'",
+            "userType eq 'guest'",
+            "signInEventTypes/any(t: t eq 'nonInteractiveUser')",
+        ] {
+            assert!(parse_filter(&SIGN_IN, text).is_err(), "{text}");
+            filter(text);
+        }
+        assert_eq!(
+            filter("signInEventTypes/any(t: t eq 'servicePrincipal')"),
+            Expr::Any {
+                collection: "signInEventTypes".into(),
+                predicate: Box::new(Expr::Compare {
+                    property: Expr::ELEMENT.into(),
+                    op: CmpOp::Eq,
+                    value: Literal::String("servicePrincipal".into()),
+                }),
+            }
+        );
     }
 
     #[test]

@@ -50,6 +50,17 @@ fn sign_in_column(property: &str) -> Option<Column> {
         "homeTenantId" => Column::Text("home_tenant_id"),
         "resourceTenantId" => Column::Text("resource_tenant_id"),
         "status/errorCode" => Column::Int("error_code"),
+        // Each row has exactly one event type, told by columns it already has: interactive rows
+        // are flagged, and only service principal rows have no user. A "collection" of the row
+        // itself keeps `signInEventTypes/any(t: …)` on the compiler's one lambda path.
+        "signInEventTypes" => Column::Collection {
+            table: "sign_ins",
+            owner: "id",
+            element:
+                "(CASE WHEN c.is_interactive THEN 'interactiveuser' \
+                      WHEN c.user_id IS NULL THEN 'serviceprincipal' ELSE 'noninteractiveuser' END)",
+            extra: "",
+        },
         _ => return None,
     })
 }

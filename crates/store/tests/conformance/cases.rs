@@ -1002,6 +1002,9 @@ pub(crate) fn sign_in(n: u32, resource: TenantId, day: u32) -> SignInRecord {
         risk_level_during_sign_in: None,
         risk_state: None,
         is_tenant_restricted: false,
+        risk_level_aggregated: None,
+        user_agent: None,
+        service_principal_id: None,
     }
 }
 

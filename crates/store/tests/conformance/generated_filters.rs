@@ -10,7 +10,7 @@ use portico_model::user::User;
 use portico_model::ObjectId;
 use portico_odata::generate::{garbage, valid_tree, SeedableRng, StdRng};
 use portico_odata::{evaluate, parse_filter, print_filter, Entity, Expr, Record};
-use portico_odata::{DIRECTORY_AUDIT, GROUP, ORG_CONTACT, SIGN_IN, USER};
+use portico_odata::{DIRECTORY_AUDIT, GROUP, ORG_CONTACT, SIGN_IN_BETA, USER};
 use portico_store::records::{AuditLogRecord, SignInLogRecord, UserRecord};
 use portico_store::{DirectoryQuery, LogQuery, Start, Write};
 
@@ -98,7 +98,7 @@ async fn groups_and_contacts_run(store: &DynStore, rng: &mut StdRng) {
 async fn logs_agree(store: &DynStore, rng: &mut StdRng) {
     let signs = sign_ins();
     let rows: Vec<_> = signs.iter().map(|r| (r.id, SignInLogRecord(r))).collect();
-    for (text, expr) in accepted_filters(rng, &SIGN_IN) {
+    for (text, expr) in accepted_filters(rng, &SIGN_IN_BETA) {
         let found = store.query_sign_ins(tenant_a(), &log_query(&expr)).await;
         let found = found.unwrap_or_else(|e| panic!("sign-ins {text:?}: {e}"));
         let mut ids: Vec<ObjectId> = found.iter().map(|r| r.id).collect();

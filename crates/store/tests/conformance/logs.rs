@@ -7,7 +7,7 @@ use chrono::Duration;
 use portico_model::logs::{Actor, AuditRecord, AuditTarget, CrossTenantAccessType, SignInRecord};
 use portico_model::user::UserType;
 use portico_model::ClientId;
-use portico_odata::{evaluate, parse_filter, DIRECTORY_AUDIT, SIGN_IN};
+use portico_odata::{evaluate, parse_filter, DIRECTORY_AUDIT, SIGN_IN_BETA};
 use portico_store::records::{AuditLogRecord, SignInLogRecord};
 use portico_store::{LogPosition, LogQuery, Write};
 
@@ -89,7 +89,7 @@ pub async fn sign_in_log_pages_and_filters_agree_with_the_evaluator(store: DynSt
                 &LogQuery {
                     after,
                     limit: 5,
-                    ..query(None, &SIGN_IN)
+                    ..query(None, &SIGN_IN_BETA)
                 },
             )
             .await
@@ -108,7 +108,7 @@ pub async fn sign_in_log_pages_and_filters_agree_with_the_evaluator(store: DynSt
             &LogQuery {
                 oldest_first: true,
                 limit: 3,
-                ..query(None, &SIGN_IN)
+                ..query(None, &SIGN_IN_BETA)
             },
         )
         .await
@@ -153,10 +153,10 @@ pub async fn sign_in_log_pages_and_filters_agree_with_the_evaluator(store: DynSt
     ];
     for text in &filters {
         let found = store
-            .query_sign_ins(tenant_a(), &query(Some(text), &SIGN_IN))
+            .query_sign_ins(tenant_a(), &query(Some(text), &SIGN_IN_BETA))
             .await
             .unwrap_or_else(|e| panic!("{text}: {e}"));
-        let (expr, _) = parse_filter(&SIGN_IN, text).unwrap();
+        let (expr, _) = parse_filter(&SIGN_IN_BETA, text).unwrap();
         let wanted: Vec<SignInRecord> = expected
             .iter()
             .filter(|row| evaluate(&expr, &SignInLogRecord(row)))
@@ -182,7 +182,7 @@ pub async fn sign_in_log_pages_and_filters_agree_with_the_evaluator(store: DynSt
     let correlated = format!("correlationId eq '{}'", rows[0].correlation_id);
     assert_eq!(
         store
-            .query_sign_ins(tenant_b(), &query(Some(&correlated), &SIGN_IN))
+            .query_sign_ins(tenant_b(), &query(Some(&correlated), &SIGN_IN_BETA))
             .await
             .unwrap(),
         vec![foreign]

@@ -3,6 +3,17 @@
 use serde_json::{Map, Value};
 
 pub const CONTEXT_BASE: &str = "https://graph.microsoft.com/v1.0/$metadata#";
+pub const BETA_CONTEXT_BASE: &str = "https://graph.microsoft.com/beta/$metadata#";
+
+/// A body built for v1.0, as beta answers it: its `@odata.context` names beta's metadata.
+pub fn in_beta(mut body: Value) -> Value {
+    if let Some(Value::String(context)) = body.get_mut("@odata.context") {
+        if let Some(rest) = context.strip_prefix(CONTEXT_BASE) {
+            *context = format!("{BETA_CONTEXT_BASE}{rest}");
+        }
+    }
+    body
+}
 
 pub fn collection(
     context: &str,

@@ -1,13 +1,14 @@
 //! Graph shapes of the logs: `signIn` (with `signInStatus` and `appliedConditionalAccessPolicy`)
 //! and `directoryAudit` (with `auditActivityInitiator` and `targetResource`).
 //!
-//! Properties Portico has no data for are present and `null` (`location`, `deviceDetail`,
-//! `homeTenantName`, `riskDetail`, `riskLevelAggregated`, an audit's `resultReason`), or their
-//! documented empty value (`riskEventTypes_v2`, `enforcedSessionControls`, `modifiedProperties`,
-//! `additionalDetails`: `[]`). Three properties are Portico's own and sit beside Graph's on a
-//! `signIn`: `responsibleParty` (`home`, `resource`, `network` or `user`), `responsibleTenantId`
-//! and `decidedBy` (the setting that decided a failure); Graph SDKs keep unknown properties in
-//! their additional data, so clients are unaffected.
+//! A `signIn` comes in two shapes, v1.0's and beta's ([`SignInShape`]), each exactly the
+//! properties of that version's metadata. Properties Portico has no data for are present and
+//! `null` (`location`, `deviceDetail`, `homeTenantName`, `riskDetail`, an audit's
+//! `resultReason`), or their documented empty value (`riskEventTypes`, `riskEventTypes_v2`,
+//! `enforcedSessionControls`, `modifiedProperties`, `additionalDetails`: `[]`). Portico's own
+//! facts — who must act on a failure (`responsibleParty`: `home`, `resource`, `network` or
+//! `user`), `responsibleTenantId` and the setting that decided (`decidedBy`) — are not
+//! properties: they ride in the `@portico.diagnosis` instance annotation.
 
 use super::project;
 use portico_model::logs::{Actor, AppliedPolicy, AuditRecord, AuditTarget, SignInRecord};
@@ -67,28 +68,46 @@ fn applied_policy_json(policy: &AppliedPolicy, members: EnumMembers) -> Value {
     })
 }
 
-/// A `signIn`; `additional_details` is `status.additionalDetails` as the app wrote it out.
-pub fn sign_in_json(
+/// Which Graph version's `signIn` to write: v1.0 has no cross-tenant or event-type properties,
+/// beta has them (and no `riskEventTypes`, only `riskEventTypes_v2`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInShape {
+    V1,
+    Beta,
+}
+
+/// The instance annotation that carries Portico's diagnosis of a sign-in (who must act, the
+/// setting that decided); OData clients keep or ignore annotations they do not know.
+pub const DIAGNOSIS_ANNOTATION: &str = "@portico.diagnosis";
+
+/// An id Graph declares non-nullable but the row has none of (a service principal's `userId`, a
+/// user's `servicePrincipalId`): Entra writes an empty string.
+fn id_or_empty<T: ToString>(id: Option<T>) -> Value {
+    Value::String(id.map(|id| id.to_string()).unwrap_or_default())
+}
+
+fn risk_value<T: serde::Serialize>(value: &Option<T>) -> Value {
+    value.as_ref().map_or(Value::Null, name_of)
+}
+
+/// The properties v1.0 and beta share, in Graph's order.
+fn common_properties(
     record: &SignInRecord,
     additional_details: Option<&str>,
     members: EnumMembers,
-    select: Option<&[&str]>,
-) -> Map<String, Value> {
-    let access_type = match name_of(&record.cross_tenant_access_type) {
-        Value::String(name) => members.gate(&name, &["passthrough"]),
-        other => other,
-    };
-    let all: Vec<(&'static str, Value)> = vec![
+) -> Vec<(&'static str, Value)> {
+    let service_principal = record.is_service_principal();
+    vec![
         ("id", json!(record.id.to_string())),
         ("createdDateTime", log_time(record.created_at)),
         ("userDisplayName", json!(record.user_display_name)),
         ("userPrincipalName", json!(record.user_principal_name)),
-        ("userId", json!(record.user_id.map(|id| id.to_string()))),
-        ("userType", sign_in_user_type(record.user_type)),
+        ("userId", id_or_empty(record.user_id)),
         ("appId", json!(record.app_id.map(|id| id.to_string()))),
         ("appDisplayName", json!(record.app_display_name)),
         ("ipAddress", json!(record.ip_address)),
         ("clientAppUsed", json!(record.client_app_used)),
+        ("userAgent", json!(record.user_agent)),
         ("correlationId", json!(record.correlation_id.to_string())),
         (
             "conditionalAccessStatus",
@@ -108,22 +127,27 @@ pub fn sign_in_json(
             "homeTenantId",
             json!(record.home_tenant_id.map(|id| id.to_string())),
         ),
-        ("homeTenantName", Value::Null),
-        ("crossTenantAccessType", access_type),
-        ("isTenantRestricted", json!(record.is_tenant_restricted)),
+        (
+            "servicePrincipalId",
+            id_or_empty(record.service_principal_id),
+        ),
+        (
+            "servicePrincipalName",
+            json!(record
+                .app_display_name
+                .as_ref()
+                .filter(|_| service_principal)),
+        ),
         ("riskDetail", Value::Null),
-        ("riskLevelAggregated", Value::Null),
+        (
+            "riskLevelAggregated",
+            risk_value(&record.risk_level_aggregated),
+        ),
         (
             "riskLevelDuringSignIn",
-            record
-                .risk_level_during_sign_in
-                .as_ref()
-                .map_or(Value::Null, name_of),
+            risk_value(&record.risk_level_during_sign_in),
         ),
-        (
-            "riskState",
-            record.risk_state.as_ref().map_or(Value::Null, name_of),
-        ),
+        ("riskState", risk_value(&record.risk_state)),
         ("riskEventTypes_v2", json!([])),
         (
             "status",
@@ -145,15 +169,59 @@ pub fn sign_in_json(
                     .collect(),
             ),
         ),
-        ("responsibleParty", json!(record.responsible_party)),
-        (
-            "responsibleTenantId",
-            json!(record.responsible_tenant_id.map(|id| id.to_string())),
-        ),
-        ("decidedBy", json!(record.decided_by)),
-    ];
+    ]
+}
+
+/// Beta's own: the cross-tenant columns and the event type.
+fn beta_properties(record: &SignInRecord, members: EnumMembers) -> Vec<(&'static str, Value)> {
+    let access_type = match name_of(&record.cross_tenant_access_type) {
+        Value::String(name) => members.gate(&name, &["passthrough"]),
+        other => other,
+    };
+    vec![
+        ("userType", sign_in_user_type(record.user_type)),
+        ("homeTenantName", Value::Null),
+        ("crossTenantAccessType", access_type),
+        ("isTenantRestricted", json!(record.is_tenant_restricted)),
+        ("signInEventTypes", json!([record.sign_in_event_type])),
+    ]
+}
+
+/// Portico's diagnosis of a failure, `None` when the row has none.
+fn diagnosis_json(record: &SignInRecord) -> Option<Value> {
+    let any = record.responsible_party.is_some() || record.decided_by.is_some();
+    any.then(|| {
+        json!({
+            "responsibleParty": record.responsible_party,
+            "responsibleTenantId": record.responsible_tenant_id.map(|id| id.to_string()),
+            "decidedBy": record.decided_by,
+        })
+    })
+}
+
+/// A `signIn` of `shape`; `additional_details` is `status.additionalDetails` as the app wrote it
+/// out. Portico's diagnosis rides along as the [`DIAGNOSIS_ANNOTATION`], whatever `$select` says.
+pub fn sign_in_json(
+    record: &SignInRecord,
+    additional_details: Option<&str>,
+    members: EnumMembers,
+    shape: SignInShape,
+    select: Option<&[&str]>,
+) -> Map<String, Value> {
+    let mut all = common_properties(record, additional_details, members);
+    match shape {
+        SignInShape::V1 => {
+            all.push(("riskEventTypes", json!([])));
+            all.push(("authenticationAppDeviceDetails", Value::Null));
+        }
+        SignInShape::Beta => all.extend(beta_properties(record, members)),
+    }
     let names: Vec<&str> = all.iter().map(|(name, _)| *name).collect();
-    project(all, &names, select)
+    let mut object = project(all, &names, select);
+    if let Some(diagnosis) = diagnosis_json(record) {
+        object.insert(DIAGNOSIS_ANNOTATION.to_owned(), diagnosis);
+    }
+    object
 }
 
 /// Which Entra service logs an activity, from its name and category.

@@ -44,6 +44,8 @@ operations! {
     Invite,
     ListSignIns,
     GetSignIn,
+    ListBetaSignIns,
+    GetBetaSignIn,
     ListDirectoryAudits,
     GetDirectoryAudit,
     ListGroups,

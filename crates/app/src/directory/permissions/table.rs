@@ -321,8 +321,8 @@ impl Operation {
             GetMe => me(ME),
             ChangeOwnPassword => me(CHANGE_PASSWORD),
             Invite => members(INVITE_APP, INVITE, Always),
-            ListSignIns | GetSignIn | ListDirectoryAudits | GetDirectoryAudit | ReadMauReport
-            | ReadSignInActivity => admins(AUDIT_LOGS),
+            ListSignIns | GetSignIn | ListBetaSignIns | GetBetaSignIn | ListDirectoryAudits
+            | GetDirectoryAudit | ReadMauReport | ReadSignInActivity => admins(AUDIT_LOGS),
             ListGroups => members(GROUPS_READ_APP, GROUPS_READ, SameAsMembers),
             GetGroup | ListGroupMembers => members(GROUPS_READ_APP, GROUPS_READ, ById),
             CreateGroup => members(GROUP_CREATE_APP, GROUP_CREATE, Never),

@@ -12,10 +12,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use portico_app::b2b::InvitationRequest;
-use portico_app::directory::{GraphError, Operation, UserPatch};
+use portico_app::directory::{GraphError, Operation, SignInScope, UserPatch};
 use portico_app::portal::UserSource;
 use portico_model::user::{User, UserType};
-use portico_odata::{parse_query, RawQuery, SIGN_IN};
+use portico_odata::{parse_query, RawQuery, SIGN_IN_BETA};
 use serde::Deserialize;
 
 /// What the caller may do to users, from the permission table.
@@ -135,10 +135,10 @@ async fn recent_sign_ins(
         top: Some("10".into()),
         ..RawQuery::default()
     };
-    let options = parse_query(&SIGN_IN, &raw, false).ok()?;
+    let options = parse_query(&SIGN_IN_BETA, &raw, false).ok()?;
     let listing = state
         .app
-        .graph_list_sign_ins(&session.caller, &options, None)
+        .graph_list_sign_ins(&session.caller, &options, SignInScope::All, None)
         .await
         .ok()?;
     Some(listing.items.iter().map(SignInRow::of).collect())
