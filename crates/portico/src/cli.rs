@@ -40,7 +40,11 @@ pub enum Command {
     /// Reports read from the store a server uses.
     Report(ReportArgs),
     /// Print the OpenAPI description of Portico's Graph subset (docs/openapi/graph.json).
-    Openapi,
+    Openapi {
+        /// Print the endpoint table instead (docs/endpoints.md).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Print the local CA certificate (PEM) that clients must trust.
     CaCert {
         /// Print the certificate file's path instead of its content.

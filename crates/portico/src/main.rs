@@ -32,8 +32,14 @@ fn main() -> Result<()> {
             Command::Import(args) => directory::import(args).await,
             Command::WhatIf(args) => whatif::what_if(*args).await,
             Command::Report(args) => report::report(args).await,
-            Command::Openapi => {
-                print!("{}", portico_http::graph::openapi::document_text());
+            Command::Openapi { markdown } => {
+                use portico_http::graph::openapi::{document_text, endpoint_table_text};
+                let text = if markdown {
+                    endpoint_table_text()
+                } else {
+                    document_text()
+                };
+                print!("{text}");
                 Ok(())
             }
         }

@@ -3,7 +3,10 @@
 //! rows (`graph::routes`), so every route names its operation. The committed copy
 //! (`docs/openapi/graph.json`) is checked against it by the tests.
 
+mod endpoint_table;
 mod entities;
+
+pub use endpoint_table::endpoint_table_text;
 
 use portico_app::directory::permissions::{Guests, Rule, Users};
 use portico_app::directory::Operation;
