@@ -6,5 +6,6 @@ pub mod control;
 pub mod error;
 pub mod graph;
 pub mod me;
+pub mod oauth;
 pub mod reports;
 pub mod whatif;

@@ -126,9 +126,7 @@ impl App {
             auth_time,
             now,
         };
-        if authorize {
-            writes.push(self.code_write(&issued, app, request, &code));
-        }
+        writes.extend(self.purpose_write(purpose, &issued, app, request, &code));
         let new_session = existing.is_none().then(|| {
             writes.push(self.session_write(&issued, persistent, &session_secret));
             session_secret
@@ -168,6 +166,28 @@ impl App {
             session_secret: new_session,
             persistent,
             tenant: tenant.id,
+        }
+    }
+
+    /// What the flow's purpose issues: an authorization code for `/authorize`, the approval
+    /// of a device code for the device code flow.
+    fn purpose_write(
+        &self,
+        purpose: &FlowPurpose,
+        issued: &Issued<'_>,
+        app: &Application,
+        request: &AuthorizationRequest,
+        code: &str,
+    ) -> Option<Write> {
+        match purpose {
+            FlowPurpose::Authorize => Some(self.code_write(issued, app, request, code)),
+            FlowPurpose::DeviceCode { device_code_hash } => Some(crate::tokens::device_approval(
+                device_code_hash,
+                issued.user.id,
+                issued.auth_time,
+                issued.amr,
+            )),
+            FlowPurpose::Redeem { .. } | FlowPurpose::Portal => None,
         }
     }
 
@@ -276,7 +296,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<Option<Application>, portico_store::StoreError> {
         match flow.purpose {
-            FlowPurpose::Authorize => {
+            FlowPurpose::Authorize | FlowPurpose::DeviceCode { .. } => {
                 self.store()
                     .find_application(tenant.id, flow.request.client_id)
                     .await

@@ -2,6 +2,7 @@
 //! resource-owner password grant for apps that enable it.
 
 use super::client::{Client, ClientCredentials};
+use super::device::tenant_of_device_code;
 use super::errors::OAuthError;
 use super::issue::{graph_scopes, Subject, GRAPH_AUDIENCE};
 use crate::secrets::digest_hex;
@@ -33,6 +34,8 @@ pub struct TokenRequest {
     pub refresh_token: Option<String>,
     pub username: Option<String>,
     pub password: Option<String>,
+    /// The device code flow's poll.
+    pub device_code: Option<String>,
     /// MSAL sends `client_info=1` to receive the account's home identifiers.
     pub client_info: bool,
     /// The request's address, software and tenant-restriction headers.
@@ -67,6 +70,15 @@ fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, OAuthE
         .ok_or_else(|| OAuthError::missing_parameter(name))
 }
 
+/// RFC 8628's grant type.
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+fn is_multi_tenant(segment: &str) -> bool {
+    ["common", "organizations"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(segment))
+}
+
 fn split_scopes(scope: &str) -> Vec<String> {
     scope.split_whitespace().map(str::to_owned).collect()
 }
@@ -79,6 +91,17 @@ impl App {
         request: TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
         let now = self.now();
+        // A device code names its tenant, so `/common` and `/organizations` can poll.
+        let device_tenant = match request.grant_type.as_deref() {
+            Some(DEVICE_CODE_GRANT) => request
+                .device_code
+                .as_deref()
+                .and_then(tenant_of_device_code),
+            _ => None,
+        }
+        .filter(|_| is_multi_tenant(tenant_segment))
+        .map(|tenant| tenant.to_string());
+        let tenant_segment = device_tenant.as_deref().unwrap_or(tenant_segment);
         let tenant = self
             .resolve_tenant(tenant_segment)
             .await
@@ -99,6 +122,10 @@ impl App {
                     .await
             }
             "password" => self.password_grant(&tenant, &client, &request, now).await,
+            DEVICE_CODE_GRANT => {
+                self.redeem_device_code(&tenant, &client, &request, now)
+                    .await
+            }
             other => Err(OAuthError::unsupported_grant_type(other)),
         }
     }
@@ -443,7 +470,7 @@ impl App {
     /// The policies decide again at the token endpoint (T9: a block reaches refresh too). A
     /// refusal is logged and answered with `invalid_grant` or `interaction_required`.
     #[allow(clippy::too_many_arguments)]
-    async fn judge_at_token(
+    pub(super) async fn judge_at_token(
         &self,
         tenant: &Tenant,
         app: &Application,
@@ -474,7 +501,11 @@ impl App {
     }
 
     /// The user behind a code or refresh token, if they may still sign in.
-    async fn active_user(&self, tenant: &Tenant, user_id: ObjectId) -> Result<User, OAuthError> {
+    pub(super) async fn active_user(
+        &self,
+        tenant: &Tenant,
+        user_id: ObjectId,
+    ) -> Result<User, OAuthError> {
         let user = match self.store().get_user(tenant.id, user_id).await {
             Ok(user) => user,
             Err(StoreError::NotFound) => return Err(OAuthError::refresh_revoked()),
@@ -489,7 +520,7 @@ impl App {
     /// Access token, ID token (with `openid`) and a refresh token (with `offline_access`), whose
     /// row is appended to `writes`.
     #[allow(clippy::too_many_arguments)]
-    async fn user_tokens(
+    pub(super) async fn user_tokens(
         &self,
         tenant: &Tenant,
         client: &Client,

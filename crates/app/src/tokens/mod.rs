@@ -12,6 +12,7 @@ mod authenticator;
 mod authorize;
 mod client;
 mod consent;
+mod device;
 mod grants;
 mod issue;
 pub(crate) mod lockout;
@@ -19,7 +20,9 @@ mod logout;
 mod sign_up;
 mod verify;
 
-pub use grants::{TokenRequest, TokenResponse};
+pub(crate) use device::approve_write as device_approval;
+pub use device::{refusal as device_refusal, DeviceAuthorization, DeviceLogin, DeviceLoginAction};
+pub use grants::{TokenRequest, TokenResponse, DEVICE_CODE_GRANT};
 pub use issue::GRAPH_AUDIENCE;
 pub use lockout::LockoutView;
 pub use logout::LogoutHint;

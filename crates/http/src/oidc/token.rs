@@ -66,6 +66,7 @@ pub async fn token(
         refresh_token: get("refresh_token"),
         username: get("username"),
         password: get("password"),
+        device_code: get("device_code"),
         client_info: get("client_info").as_deref() == Some("1"),
         client_request,
         ..Default::default()

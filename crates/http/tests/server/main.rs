@@ -8,6 +8,7 @@ mod concurrent_updates;
 mod conditional_access_api;
 mod control_api;
 mod cross_tenant_policy;
+mod device_code;
 mod fuzz_findings;
 mod graph;
 mod graph_permissions;

@@ -8,6 +8,7 @@ pub use crate::counters::{
     familiar_addresses_and_quotas, flow_attempts_are_claimed_atomically,
     lockout_claims_lock_at_the_threshold_and_grow,
 };
+pub use crate::device_codes::device_codes_settle_once_and_polls_keep_their_interval;
 pub use crate::differential::filters_agree_with_the_evaluator;
 pub use crate::durability::{
     cancelled_callers_do_not_lose_data, narrow_user_writes_keep_a_concurrent_disable,

@@ -7,6 +7,7 @@
 mod cases;
 mod claims;
 mod counters;
+mod device_codes;
 mod differential;
 mod durability;
 mod fixtures;
@@ -84,6 +85,7 @@ conformance!(
     user_profiles_round_trip_and_patch_by_name,
     identities_and_profile_filters_agree_with_the_evaluator,
     sign_in_rows_move_the_users_sign_in_activity,
+    device_codes_settle_once_and_polls_keep_their_interval,
 );
 
 #[tokio::test]
