@@ -317,6 +317,7 @@ pub(crate) fn portal_app(tenant: &Tenant, now: DateTime<Utc>) -> Application {
         allow_password_grant: false,
         graph_app_permissions: Vec::new(),
         secrets: Vec::new(),
+        key_credentials: Vec::new(),
         created_at: now,
     }
 }

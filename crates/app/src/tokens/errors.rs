@@ -61,6 +61,13 @@ impl OAuthError {
     pub fn secret_required() -> Self {
         Self { status: 401, ..Self::new("invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.") }
     }
+    /// A client assertion (`private_key_jwt`) that does not authenticate the client.
+    pub fn invalid_client_assertion(code: u32, message: impl Into<String>) -> Self {
+        Self {
+            status: 401,
+            ..Self::new("invalid_client", code, message)
+        }
+    }
     pub fn public_client_with_secret() -> Self {
         Self { status: 401, ..Self::new("invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.") }
     }

@@ -73,6 +73,8 @@ pub async fn token(
     };
     request.client.client_id = get("client_id");
     request.client.client_secret = get("client_secret");
+    request.client.client_assertion = get("client_assertion");
+    request.client.client_assertion_type = get("client_assertion_type");
     if let Some((id, secret)) = basic_credentials(&headers) {
         if request
             .client

@@ -4,6 +4,7 @@
 
 mod availability;
 mod b2b;
+mod client_assertion;
 mod concurrent_updates;
 mod conditional_access_api;
 mod control_api;

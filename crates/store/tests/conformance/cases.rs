@@ -835,6 +835,13 @@ fn app(n: u32, client_id: &str) -> Application {
             sha256_hex: "ab".repeat(32),
             expires_at: None,
         }],
+        key_credentials: vec![portico_model::application::KeyCredential {
+            key_id: oid(n + 2000),
+            display_name: Some("CN=app".into()),
+            certificate_base64: "MIIB".into(),
+            start_at: Some(at(1)),
+            end_at: None,
+        }],
         created_at: at(2),
     }
 }
