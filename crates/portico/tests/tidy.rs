@@ -59,11 +59,6 @@ const RULES: &[Rule] = &[
                 "Graph's innerError.date is wall-clock",
             ),
             (
-                "crates/http/src/oidc/token.rs",
-                1,
-                "AADSTS timestamp is wall-clock",
-            ),
-            (
                 "crates/http/src/server.rs",
                 1,
                 "the local CA's certificate validity",

@@ -538,7 +538,10 @@ impl App {
             .map_err(|resource| OAuthError::unknown_resource(&resource, &tenant.display_name))?;
         self.check_admin_consent(tenant.id, &client.app, user, &granted)
             .await?;
-        let idp = self.token_idp(tenant, user).await?;
+        let binding = self.token_binding(tenant, user).await?;
+        let idp = binding
+            .as_ref()
+            .map(|b| crate::sign_in::home_issuers(self, b).0);
         let subject = Subject {
             tenant: tenant.id,
             user,
@@ -583,7 +586,8 @@ impl App {
         };
         let scope = scope_granted(&granted, scopes);
         let client_info = client_info.then(|| {
-            URL_SAFE_NO_PAD.encode(format!(r#"{{"uid":"{}","utid":"{}"}}"#, user.id, tenant.id))
+            let (uid, utid) = home_account_ids(binding.as_ref(), user, tenant);
+            URL_SAFE_NO_PAD.encode(format!(r#"{{"uid":"{uid}","utid":"{utid}"}}"#))
         });
         Ok(TokenResponse {
             token_type: "Bearer",
@@ -676,16 +680,18 @@ impl App {
         }
     }
 
-    /// The `idp` a guest's tokens name: its home, once the guest has redeemed.
-    async fn token_idp(&self, tenant: &Tenant, user: &User) -> Result<Option<String>, OAuthError> {
+    /// A guest's confirmed home binding (once redeemed): its tokens name that home.
+    async fn token_binding(
+        &self,
+        tenant: &Tenant,
+        user: &User,
+    ) -> Result<Option<portico_model::invitation::GuestBinding>, OAuthError> {
         let binding = self
             .store()
             .find_binding_of_guest(tenant.id, user.id)
             .await
             .map_err(server_error)?;
-        Ok(binding
-            .filter(|b| b.confirmed)
-            .map(|b| crate::sign_in::home_issuers(self, &b).0))
+        Ok(binding.filter(|b| b.confirmed))
     }
 
     pub(crate) async fn check_password(
@@ -699,6 +705,22 @@ impl App {
         tokio::task::spawn_blocking(move || crate::secrets::verify_password(&password, &hash))
             .await
             .map_err(|e| crate::AppError::Task(e.to_string()))
+    }
+}
+
+/// `client_info`'s `uid` and `utid`, from which MSAL builds the account's home id: a guest whose
+/// home is a tenant is that tenant's account (home object id, home tenant id), as in Entra;
+/// anyone else is the account here.
+fn home_account_ids(
+    binding: Option<&portico_model::invitation::GuestBinding>,
+    user: &User,
+    tenant: &Tenant,
+) -> (String, String) {
+    match binding {
+        Some(b) if portico_model::TenantId::parse(&b.issuer).is_ok() => {
+            (b.subject.clone(), b.issuer.clone())
+        }
+        _ => (user.id.to_string(), tenant.id.to_string()),
     }
 }
 

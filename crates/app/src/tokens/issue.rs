@@ -101,6 +101,19 @@ impl App {
         format!("{}{tenant}/v2.0", self.public_base())
     }
 
+    /// The keys `/common` and `/organizations` publish: every tenant's, so a multi-tenant
+    /// app that validates tokens with the authority's `jwks_uri` finds the key of any issuer
+    /// (Entra publishes one key set for all its tenants).
+    pub async fn multi_tenant_jwks(&self) -> Result<Vec<super::keys::Jwk>, crate::AppError> {
+        let now = self.now();
+        let mut keys = Vec::new();
+        for tenant in self.store().list_tenants().await? {
+            let published = self.keys().jwks(tenant.id, now).await;
+            keys.extend(published.map_err(|e| crate::AppError::Invalid(e.to_string()))?);
+        }
+        Ok(keys)
+    }
+
     /// The public URL, always ending in `/`.
     pub fn public_base(&self) -> String {
         let url = self.config().public_url.as_str();

@@ -39,7 +39,7 @@ pub async fn device_code(
             };
             ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
         }
-        Err(error) => error_response(&error),
+        Err(error) => error_response(&error, state.app.now()),
     }
 }
 

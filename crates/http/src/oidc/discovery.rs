@@ -68,15 +68,17 @@ pub async fn jwks(
     State(state): State<AppState>,
     Path(segment): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let tenant = tenant_id(&state, &segment)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("Keys are published per tenant.".into()))?;
-    let keys = state
-        .app
-        .keys()
-        .jwks(tenant, state.app.now())
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let keys = match tenant_id(&state, &segment).await? {
+        Some(tenant) => state
+            .app
+            .keys()
+            .jwks(tenant, state.app.now())
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        // `/common` and `/organizations` (what their discovery advertises): every tenant's keys.
+        None if !segment.eq_ignore_ascii_case("consumers") => state.app.multi_tenant_jwks().await?,
+        None => return Err(ApiError::NotFound("Keys are published per tenant.".into())),
+    };
     Ok(Json(json!({ "keys": keys })))
 }
 

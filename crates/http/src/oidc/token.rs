@@ -54,7 +54,7 @@ pub async fn token(
 ) -> Response {
     let form = match single_values(pairs) {
         Ok(form) => form,
-        Err(error) => return error_response(&error),
+        Err(error) => return error_response(&error, state.app.now()),
     };
     let get = |name: &str| form.get(name).filter(|v| !v.is_empty()).cloned();
     let mut request = TokenRequest {
@@ -82,9 +82,12 @@ pub async fn token(
             .as_deref()
             .is_some_and(|form_id| form_id != id)
         {
-            return error_response(&OAuthError::invalid_request(
-                "client_id in the form and in the Authorization header differ.",
-            ));
+            return error_response(
+                &OAuthError::invalid_request(
+                    "client_id in the form and in the Authorization header differ.",
+                ),
+                state.app.now(),
+            );
         }
         request.client.client_id = Some(id);
         request.client.client_secret = Some(secret);
@@ -106,16 +109,16 @@ pub async fn token(
             Json(response),
         )
             .into_response(),
-        Err(error) => error_response(&error),
+        Err(error) => error_response(&error, state.app.now()),
     }
 }
 
 /// Entra's token error body: the AADSTS code in `error_description` and `error_codes`, with
-/// trace and correlation ids and a timestamp.
-pub fn error_response(error: &OAuthError) -> Response {
+/// trace and correlation ids and a timestamp (the server's clock, so it agrees with the logs and
+/// with a clock moved in dev mode).
+pub fn error_response(error: &OAuthError, now: chrono::DateTime<chrono::Utc>) -> Response {
     let request = context::current();
-    #[allow(clippy::disallowed_methods)] // Diagnostic timestamp, as Entra prints it: wall clock.
-    let timestamp = chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string();
+    let timestamp = now.format("%Y-%m-%d %H:%M:%SZ").to_string();
     let description = format!(
         "AADSTS{}: {}\r\nTrace ID: {}\r\nCorrelation ID: {}\r\nTimestamp: {timestamp}",
         error.code, error.message, request.request_id, request.client_request_id

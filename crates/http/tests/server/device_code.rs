@@ -268,3 +268,45 @@ async fn declined_expired_and_guessed_codes_answer_as_entra() {
         .unwrap();
     assert_eq!(error_code(other).await.1, "bad_verification_code");
 }
+
+#[tokio::test]
+async fn multi_tenant_keys_and_error_timestamps_follow_entra() {
+    let server = spawn_demo().await;
+    // `/common` and `/organizations` publish every tenant's keys: a Contoso token verifies there.
+    let token = crate::oidc_client::app_token(
+        &server,
+        "contoso.com",
+        crate::oidc_client::ADMIN_APP,
+        "contoso-admin-secret",
+    )
+    .await;
+    let access = token["access_token"].as_str().unwrap();
+    for authority in ["common", "organizations"] {
+        let claims = verify_with_jwks(&server, authority, access).await.unwrap();
+        assert_eq!(claims["tid"], CONTOSO);
+    }
+    // An error's timestamp is the server's clock (moved a year here), as in its logs.
+    advance(&server, 365 * 24 * 3600).await;
+    let clock: Value = server
+        .client
+        .get(server.url("/portico/v1/clock"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let body: Value = poll(&server, "contoso.com", "nope")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let now = chrono::DateTime::parse_from_rfc3339(clock["now"].as_str().unwrap()).unwrap();
+    let stamp = body["timestamp"].as_str().unwrap();
+    assert_eq!(
+        &stamp[..13],
+        &now.format("%Y-%m-%d %H").to_string(),
+        "{body}"
+    );
+    assert!(body["error_description"].as_str().unwrap().ends_with(stamp));
+}
