@@ -93,7 +93,7 @@ impl App {
         let now = self.now();
         // A device code names its tenant, so `/common` and `/organizations` can poll.
         let device_tenant = match request.grant_type.as_deref() {
-            Some(DEVICE_CODE_GRANT) => request
+            Some(DEVICE_CODE_GRANT | "device_code") => request
                 .device_code
                 .as_deref()
                 .and_then(tenant_of_device_code),
@@ -122,7 +122,8 @@ impl App {
                     .await
             }
             "password" => self.password_grant(&tenant, &client, &request, now).await,
-            DEVICE_CODE_GRANT => {
+            // msal-node sends the short name, which Entra accepts too.
+            DEVICE_CODE_GRANT | "device_code" => {
                 self.redeem_device_code(&tenant, &client, &request, now)
                     .await
             }
