@@ -189,6 +189,9 @@ pub struct AuthorizationCode {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub redeemed_at: Option<DateTime<Utc>>,
+    /// The session the code was issued in (`session_state`), for the ID token's `sid`.
+    #[serde(default)]
+    pub session_id: Option<String>,
 }
 
 /// An issued refresh token. Rotation marks it used and issues the next of the family.

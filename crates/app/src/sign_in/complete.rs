@@ -120,11 +120,17 @@ impl App {
         };
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
         let authorize = *purpose == FlowPurpose::Authorize;
+        let session_id = session_guid(
+            &existing
+                .as_ref()
+                .map_or_else(|| digest_hex(&session_secret), |s| s.session_hash.clone()),
+        );
         let issued = Issued {
             user,
             amr,
             auth_time,
             now,
+            session_id: &session_id,
         };
         writes.extend(self.purpose_write(purpose, &issued, app, request, &code));
         let new_session = existing.is_none().then(|| {
@@ -157,7 +163,7 @@ impl App {
             true => respond(
                 request,
                 &self.issuer(tenant.id),
-                vec![("code".into(), code)],
+                vec![("code".into(), code), ("session_state".into(), session_id)],
             ),
             false => Redirect::Query(request.redirect_uri.clone()),
         };
@@ -213,6 +219,7 @@ impl App {
             created_at: issued.now,
             expires_at: issued.now + self.lifetimes().code,
             redeemed_at: None,
+            session_id: Some(issued.session_id.to_owned()),
         })
     }
 
@@ -282,6 +289,18 @@ struct Issued<'a> {
     amr: &'a [String],
     auth_time: DateTime<Utc>,
     now: DateTime<Utc>,
+    session_id: &'a str,
+}
+
+/// A session's public id (`session_state`, `sid`): a GUID derived from its stored hash, so it
+/// is stable for the session and reveals nothing of its secret.
+fn session_guid(session_hash: &str) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, session_hash.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest.as_ref()[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// The stand-in "application" of sign-ins that are not for an app: redemption and the tenant's

@@ -423,7 +423,7 @@ impl App {
                 client,
                 &user,
                 &code.scopes,
-                None,
+                (None, None),
                 approval.auth_time,
                 &approval.amr,
                 family_id,

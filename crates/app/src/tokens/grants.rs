@@ -228,7 +228,7 @@ impl App {
                 client,
                 &user,
                 &code.scopes,
-                code.nonce.as_deref(),
+                (code.nonce.as_deref(), code.session_id.as_deref()),
                 code.auth_time,
                 &code.amr,
                 code.family_id,
@@ -307,7 +307,7 @@ impl App {
                 client,
                 &user,
                 &token.scopes,
-                None,
+                (None, None),
                 token.auth_time,
                 &token.amr,
                 token.family_id,
@@ -422,7 +422,7 @@ impl App {
                 client,
                 &user,
                 &scopes,
-                None,
+                (None, None),
                 now,
                 &amr,
                 family,
@@ -527,7 +527,7 @@ impl App {
         client: &Client,
         user: &User,
         scopes: &[String],
-        nonce: Option<&str>,
+        (nonce, sid): (Option<&str>, Option<&str>),
         auth_time: DateTime<Utc>,
         amr: &[String],
         family_id: ObjectId,
@@ -540,16 +540,16 @@ impl App {
         self.check_admin_consent(tenant.id, &client.app, user, &granted)
             .await?;
         let binding = self.token_binding(tenant, user).await?;
-        let idp = binding
-            .as_ref()
-            .map(|b| crate::sign_in::home_issuers(self, b).0);
         let subject = Subject {
             tenant: tenant.id,
             user,
             client_id: client.app.client_id,
             auth_time,
             amr,
-            idp,
+            idp: binding
+                .as_ref()
+                .map(|b| crate::sign_in::home_issuers(self, b).0),
+            sid: sid.map(str::to_owned),
         };
         let access = self
             .user_access_token(&subject, &granted, client.confidential, now)

@@ -30,6 +30,9 @@ pub(crate) struct Subject<'a> {
     pub amr: &'a [String],
     /// A guest's home identity provider (`docs/decisions.md` 15); `None` for members.
     pub idp: Option<String>,
+    /// The browser session the sign-in belongs to (the ID token's `sid`, the redirect's
+    /// `session_state`), when there is one.
+    pub sid: Option<String>,
 }
 
 /// `sub` is pairwise, as in Entra: stable per (tenant, user, app), different across apps.
@@ -203,8 +206,10 @@ impl App {
             lifetime,
         );
         user_claims(&mut claims, subject);
-        claims.remove("uti");
         claims.insert("auth_time".into(), json!(subject.auth_time.timestamp()));
+        if let Some(sid) = &subject.sid {
+            claims.insert("sid".into(), json!(sid));
+        }
         if let Some(nonce) = nonce {
             claims.insert("nonce".into(), json!(nonce));
         }

@@ -1476,6 +1476,7 @@ fn code(hash: &str, family: u32) -> portico_model::oauth::AuthorizationCode {
         created_at: at(2),
         expires_at: at(3),
         redeemed_at: None,
+        session_id: Some("5e55i0n".into()),
     }
 }
 
