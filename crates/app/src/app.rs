@@ -33,6 +33,8 @@ pub enum AppError {
     Config(String),
     #[error(transparent)]
     Hash(#[from] crate::secrets::HashError),
+    #[error(transparent)]
+    Keys(#[from] crate::tokens::keys::KeyError),
     #[error("background task failed: {0}")]
     Task(String),
     #[error(transparent)]

@@ -176,3 +176,51 @@ pub async fn set_sign_in_risk(
         risk_detail: risk.risk_detail,
     }))
 }
+
+/// `POST /portico/v1/tenants/{tenant}/applications/{appId}/keyCredentials`: registers a
+/// certificate on an app for `private_key_jwt` client assertions.
+pub async fn add_key_credential(
+    State(state): State<AppState>,
+    Path((segment, client_id)): Path<(String, String)>,
+    body: Result<
+        Json<portico_wire::control::KeyCredentialAdd>,
+        axum::extract::rejection::JsonRejection,
+    >,
+) -> Result<(StatusCode, Json<portico_wire::control::KeyCredentialAdded>), ApiError> {
+    use base64::Engine;
+    let Json(add) = body.map_err(|e| {
+        ApiError::bad_request(format!("Expected {{\"key\": \"<certificate>\"}}: {e}"))
+    })?;
+    let tenant = state.app.resolve_tenant(&segment).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "No tenant has the id or verified domain '{segment}'."
+        ))
+    })?;
+    record_tenant(&tenant.id);
+    let (credential, key) = state
+        .app
+        .add_key_credential(tenant.id, &client_id, &add.key, add.display_name)
+        .await
+        .map_err(|e| match e {
+            portico_app::AppError::Store(portico_store::StoreError::NotFound) => {
+                ApiError::NotFound(format!(
+                    "Tenant '{segment}' has no application with the appId '{client_id}'."
+                ))
+            }
+            other => other.into(),
+        })?;
+    let sha1 = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&key.x5t)
+        .unwrap_or_default();
+    let hex: String = sha1.iter().map(|b| format!("{b:02X}")).collect();
+    let added = portico_wire::control::KeyCredentialAdded {
+        key_id: credential.key_id.to_string(),
+        display_name: credential.display_name,
+        custom_key_identifier: hex,
+        kind: "AsymmetricX509Cert".into(),
+        usage: "Verify".into(),
+        start_date_time: credential.start_at.map(rfc3339),
+        end_date_time: credential.end_at.map(rfc3339),
+    };
+    Ok((StatusCode::CREATED, Json(added)))
+}

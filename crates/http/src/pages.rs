@@ -132,6 +132,33 @@ pub struct FormPostPage<'a> {
     pub nonce: &'a str,
 }
 
+/// The device code flow's verification page: the code form.
+#[derive(Template)]
+#[template(path = "device_login.html")]
+pub struct DeviceLoginPage<'a> {
+    pub tenant_name: &'a str,
+    pub action: &'a str,
+    pub error: Option<&'a str>,
+}
+
+/// "Are you trying to sign in to …?" for a typed code.
+#[derive(Template)]
+#[template(path = "device_confirm.html")]
+pub struct DeviceConfirmPage<'a> {
+    pub tenant_name: &'a str,
+    pub app_name: &'a str,
+    pub action: &'a str,
+    pub user_code: &'a str,
+}
+
+/// The end of a device sign-in (approved or declined).
+#[derive(Template)]
+#[template(path = "device_done.html")]
+pub struct DeviceDonePage<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
 #[derive(Template)]
 #[template(path = "signed_out.html")]
 pub struct SignedOutPage;

@@ -73,6 +73,10 @@ fn json_apis(dev_mode: bool) -> Router<AppState> {
                 post(control::set_sign_in_risk),
             )
             .route(
+                "/portico/v1/tenants/{tenant}/applications/{app}/keyCredentials",
+                post(control::add_key_credential),
+            )
+            .route(
                 "/portico/v1/tenants/{tenant}/lockouts",
                 get(crate::lockouts::list),
             )

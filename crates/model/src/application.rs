@@ -19,6 +19,19 @@ pub struct ClientSecret {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// A certificate registered for client assertions (Graph's `keyCredential` of type
+/// `AsymmetricX509Cert`, usage `Verify`). Only the public certificate is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyCredential {
+    pub key_id: ObjectId,
+    pub display_name: Option<String>,
+    /// The certificate, DER in standard base64 (Graph's `key`).
+    pub certificate_base64: String,
+    /// Assertions signed with it are accepted from `start_at` until `end_at`.
+    pub start_at: Option<DateTime<Utc>>,
+    pub end_at: Option<DateTime<Utc>>,
+}
+
 /// An application registered in a tenant, together with its service principal's settings there.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Application {
@@ -34,5 +47,8 @@ pub struct Application {
     /// Microsoft Graph application permissions granted to the app (e.g. `User.Read.All`).
     pub graph_app_permissions: Vec<String>,
     pub secrets: Vec<ClientSecret>,
+    /// Certificates for `private_key_jwt` client assertions.
+    #[serde(default)]
+    pub key_credentials: Vec<KeyCredential>,
     pub created_at: DateTime<Utc>,
 }

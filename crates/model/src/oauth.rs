@@ -114,6 +114,9 @@ pub enum FlowPurpose {
     Redeem { invitation_id: ObjectId },
     /// The tenant's direct sign-in link (`/{tenant}`): ends on a signed-in page.
     Portal,
+    /// The device code flow's verification page: ends by approving the device code (its
+    /// SHA-256 hex) for the signed-in user, on a "you may close this window" page.
+    DeviceCode { device_code_hash: String },
 }
 
 /// An authorization request being served by the sign-in pages.
@@ -186,6 +189,9 @@ pub struct AuthorizationCode {
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub redeemed_at: Option<DateTime<Utc>>,
+    /// The session the code was issued in (`session_state`), for the ID token's `sid`.
+    #[serde(default)]
+    pub session_id: Option<String>,
 }
 
 /// An issued refresh token. Rotation marks it used and issues the next of the family.
@@ -203,4 +209,65 @@ pub struct RefreshToken {
     pub expires_at: DateTime<Utc>,
     pub rotated_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Where a device code (RFC 8628) stands. The store's `status` column is the truth and moves
+/// only forward, by compare-and-set: pending → approved or declined, approved → redeemed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeviceCodeStatus {
+    Pending,
+    Approved,
+    Declined,
+    Redeemed,
+}
+
+impl DeviceCodeStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+            Self::Redeemed => "redeemed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Pending,
+            Self::Approved,
+            Self::Declined,
+            Self::Redeemed,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+/// Who approved a device code, and how they signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceApproval {
+    pub user_id: ObjectId,
+    pub auth_time: DateTime<Utc>,
+    pub amr: Vec<String>,
+}
+
+/// A device authorization request: the device polls with the device code (stored as its
+/// SHA-256), the user types the user code (stored as the SHA-256 of its normalised form).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceCode {
+    pub device_code_hash: String,
+    pub user_code_hash: String,
+    pub client_id: ClientId,
+    pub scopes: Vec<String>,
+    /// The polling interval the device was told, in seconds.
+    pub interval_seconds: i64,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// Read from the store's column; ignored in the stored document.
+    pub status: DeviceCodeStatus,
+    pub approval: Option<DeviceApproval>,
+    pub polled_at: Option<DateTime<Utc>>,
 }

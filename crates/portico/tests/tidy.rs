@@ -59,11 +59,6 @@ const RULES: &[Rule] = &[
                 "Graph's innerError.date is wall-clock",
             ),
             (
-                "crates/http/src/oidc/token.rs",
-                1,
-                "AADSTS timestamp is wall-clock",
-            ),
-            (
                 "crates/http/src/server.rs",
                 1,
                 "the local CA's certificate validity",
@@ -137,18 +132,7 @@ const RULES: &[Rule] = &[
             "crates/http/src/graph/openapi/",
             "crates/http/src/graph/openapi_bodies.rs",
         ],
-        exceptions: &[
-            (
-                "crates/http/src/oidc/discovery.rs",
-                3,
-                "discovery and JWKS documents: to move to wire",
-            ),
-            (
-                "crates/http/src/oidc/token.rs",
-                1,
-                "the token endpoint's error body: to move to wire",
-            ),
-        ],
+        exceptions: &[],
     },
 ];
 

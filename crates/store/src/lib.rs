@@ -35,7 +35,7 @@ use portico_model::lockout::{LockoutAccount, LockoutState};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
 use portico_model::month::Month;
-use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
+use portico_model::oauth::{AuthorizationCode, DeviceCode, LoginFlow, RefreshToken, Session};
 use portico_model::risk::RiskyUser;
 use portico_model::role::RoleAssignment;
 use portico_model::settings::TenantSettings;
@@ -375,6 +375,18 @@ pub trait Store: Send + Sync + 'static {
         tenant: TenantId,
         token_hash: &str,
     ) -> StoreResult<Option<RefreshToken>>;
+    /// A device code by the SHA-256 of the device code (the device's poll).
+    async fn find_device_code(
+        &self,
+        tenant: TenantId,
+        device_code_hash: &str,
+    ) -> StoreResult<Option<DeviceCode>>;
+    /// A device code by the SHA-256 of its normalised user code (the verification page).
+    async fn find_device_code_by_user_code(
+        &self,
+        tenant: TenantId,
+        user_code_hash: &str,
+    ) -> StoreResult<Option<DeviceCode>>;
 
     // The outbox (not tenant-scoped: it is the server's mail queue, read by the control API).
     /// Newest first; only messages to or cc `to` when given.

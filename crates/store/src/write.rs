@@ -13,7 +13,10 @@ use portico_model::invitation::{GuestBinding, Invitation};
 use portico_model::lockout::{LockoutAccount, LockoutKey};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
-use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
+use portico_model::oauth::{
+    AuthorizationCode, DeviceApproval, DeviceCode, DeviceCodeStatus, LoginFlow, RefreshToken,
+    Session,
+};
 use portico_model::risk::RiskyUser;
 use portico_model::role::RoleAssignment;
 use portico_model::settings::TenantSettings;
@@ -189,6 +192,23 @@ pub enum Write {
         at: DateTime<Utc>,
     },
     InsertRefreshToken(RefreshToken),
+    /// A new device code, pending (`Conflict` if its user code is taken in the tenant).
+    InsertDeviceCode(DeviceCode),
+    /// Moves a device code on: `Conflict::Precondition` unless it is still at `from` (pending
+    /// → approved with `approval`, or declined; approved → redeemed: single use).
+    SettleDeviceCode {
+        device_code_hash: String,
+        from: DeviceCodeStatus,
+        to: DeviceCodeStatus,
+        approval: Option<DeviceApproval>,
+    },
+    /// One poll of a device code at `at`: `Conflict::Precondition` when the last poll was after
+    /// `not_before` (the device polls faster than its interval).
+    PollDeviceCode {
+        device_code_hash: String,
+        at: DateTime<Utc>,
+        not_before: DateTime<Utc>,
+    },
     /// Single use: fails with `Conflict::Precondition` when already rotated or revoked.
     RotateRefreshToken {
         token_hash: String,

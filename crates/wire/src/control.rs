@@ -101,3 +101,28 @@ pub struct RotatedKey {
     /// RFC 3339; until then the current key keeps signing.
     pub active_from: String,
 }
+
+/// `POST /portico/v1/tenants/{tenant}/applications/{appId}/keyCredentials`: a certificate for
+/// `private_key_jwt` client assertions — `key` is the certificate (base64 DER, as Graph's
+/// `keyCredential.key`, or PEM).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KeyCredentialAdd {
+    pub key: String,
+    pub display_name: Option<String>,
+}
+
+/// The registered key credential, in Graph's `keyCredential` names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyCredentialAdded {
+    pub key_id: String,
+    pub display_name: Option<String>,
+    /// The certificate's SHA-1 thumbprint, upper-case hex (what the Entra portal shows).
+    pub custom_key_identifier: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub usage: String,
+    pub start_date_time: Option<String>,
+    pub end_date_time: Option<String>,
+}

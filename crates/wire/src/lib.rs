@@ -6,6 +6,8 @@ pub mod control;
 pub mod error;
 pub mod graph;
 pub mod me;
+pub mod oauth;
+pub mod oidc;
 pub mod reports;
 pub mod userinfo;
 pub mod whatif;

@@ -35,13 +35,12 @@ impl App {
         let purpose = FlowPurpose::Redeem {
             invitation_id: invitation.id,
         };
-        self.start_flow(
-            &tenant,
-            purpose,
+        let request = portal_request(
             invitation.invite_redirect_url.clone(),
             Some(invitation.invited_email.to_string()),
-        )
-        .await
+        );
+        let app_name = portal_app(&tenant, self.now()).display_name;
+        self.start_flow(&tenant, purpose, request, app_name).await
     }
 
     /// `GET /{tenant}`: sign in to the tenant without an app (direct-link redemption).
@@ -56,30 +55,24 @@ impl App {
             self.public_base(),
             tenant.id
         );
-        self.start_flow(&tenant, FlowPurpose::Portal, target, None)
+        let request = portal_request(target, None);
+        let app_name = portal_app(&tenant, self.now()).display_name;
+        self.start_flow(&tenant, FlowPurpose::Portal, request, app_name)
             .await
     }
 
-    async fn start_flow(
+    /// A new flow at the account-name page for `request` (its `redirect_uri` is where a
+    /// completed sign-in goes), signing in to `app_name`.
+    pub(crate) async fn start_flow(
         &self,
         tenant: &Tenant,
         purpose: FlowPurpose,
-        redirect_uri: String,
-        login_hint: Option<String>,
+        request: AuthorizationRequest,
+        app_name: String,
     ) -> FlowOutcome {
         let now = self.now();
         let (secret, csrf) = (self.random().secret(), self.random().secret());
-        let request = AuthorizationRequest {
-            client_id: ClientId::from_uuid(uuid::Uuid::nil()),
-            redirect_uri: redirect_uri.clone(),
-            scopes: vec!["openid".into()],
-            state: None,
-            nonce: None,
-            code_challenge: None,
-            response_mode: "query".into(),
-            login_hint: login_hint.clone(),
-            max_age: None,
-        };
+        let (redirect_uri, login_hint) = (request.redirect_uri.clone(), request.login_hint.clone());
         let flow = LoginFlow {
             flow_hash: digest_hex(&secret),
             csrf_token: csrf.clone(),
@@ -101,11 +94,26 @@ impl App {
         FlowOutcome::Show(Box::new(ShownPage {
             page: Page::Identify { login_hint },
             tenant: tenant.clone(),
-            app_name: portal_app(tenant, now).display_name,
+            app_name,
             flow_secret: secret,
             csrf,
             error: None,
             redirect_uri,
         }))
+    }
+}
+
+/// The request of a sign-in that is not for an app: it ends at `redirect_uri`.
+fn portal_request(redirect_uri: String, login_hint: Option<String>) -> AuthorizationRequest {
+    AuthorizationRequest {
+        client_id: ClientId::from_uuid(uuid::Uuid::nil()),
+        redirect_uri,
+        scopes: vec!["openid".into()],
+        state: None,
+        nonce: None,
+        code_challenge: None,
+        response_mode: "query".into(),
+        login_hint,
+        max_age: None,
     }
 }

@@ -46,6 +46,7 @@ pub fn portal_application(
         allow_password_grant: false,
         graph_app_permissions: PORTAL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
         secrets: Vec::new(),
+        key_credentials: Vec::new(),
         created_at: now,
     })
 }

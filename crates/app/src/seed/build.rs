@@ -404,6 +404,7 @@ impl Builder<'_> {
             allow_password_grant: seed.allow_password_grant,
             graph_app_permissions: seed.graph_permissions.clone(),
             secrets,
+            key_credentials: key_credentials(key, tenant, seed, self.now)?,
             created_at: self.now,
         })
     }
@@ -624,6 +625,43 @@ fn settings(key: &str, seed: &SettingsSeed) -> Result<TenantSettings, SeedError>
         settings.audit_retention_days,
     )?;
     Ok(settings)
+}
+
+/// The app's certificates, each checked to be an X.509 certificate with an RSA key.
+fn key_credentials(
+    key: &str,
+    tenant: TenantId,
+    seed: &AppSeed,
+    now: DateTime<Utc>,
+) -> Result<Vec<portico_model::application::KeyCredential>, SeedError> {
+    use base64::Engine;
+    seed.certificates
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            let (der, _) = crate::tokens::certificate::read_certificate(text).ok_or_else(|| {
+                invalid(
+                    key,
+                    format!(
+                        "app {}: certificate {index} is not an X.509 certificate with an RSA key",
+                        seed.client_id
+                    ),
+                )
+            })?;
+            Ok(portico_model::application::KeyCredential {
+                key_id: object_id(
+                    key,
+                    tenant,
+                    None,
+                    &format!("cert:{}:{index}", seed.client_id),
+                )?,
+                display_name: Some("seeded".into()),
+                certificate_base64: base64::engine::general_purpose::STANDARD.encode(der),
+                start_at: Some(now),
+                end_at: None,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -143,6 +143,9 @@ pub struct AppSeed {
     /// Users (by UPN) assigned to the app.
     #[serde(default)]
     pub assigned: Vec<String>,
+    /// Certificates (PEM, or base64 DER) for `private_key_jwt` client assertions.
+    #[serde(default)]
+    pub certificates: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -116,15 +116,19 @@ impl App {
         let (code, session_secret) = (self.random().secret(), self.random().secret());
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
         let authorize = *purpose == FlowPurpose::Authorize;
+        let session_id = session_guid(
+            &existing
+                .as_ref()
+                .map_or_else(|| digest_hex(&session_secret), |s| s.session_hash.clone()),
+        );
         let issued = Issued {
             user,
             amr,
             auth_time,
             now,
+            session_id: &session_id,
         };
-        if authorize {
-            writes.push(self.code_write(&issued, app, request, &code));
-        }
+        writes.extend(self.purpose_write(purpose, &issued, app, request, &code));
         let new_session = existing.is_none().then(|| {
             writes.push(self.session_write(&issued, persistent, &session_secret));
             session_secret
@@ -155,7 +159,7 @@ impl App {
             true => respond(
                 request,
                 &self.issuer(tenant.id),
-                vec![("code".into(), code)],
+                vec![("code".into(), code), ("session_state".into(), session_id)],
             ),
             false => Redirect::Query(request.redirect_uri.clone()),
         };
@@ -164,6 +168,28 @@ impl App {
             session_secret: new_session,
             persistent,
             tenant: tenant.id,
+        }
+    }
+
+    /// What the flow's purpose issues: an authorization code for `/authorize`, the approval
+    /// of a device code for the device code flow.
+    fn purpose_write(
+        &self,
+        purpose: &FlowPurpose,
+        issued: &Issued<'_>,
+        app: &Application,
+        request: &AuthorizationRequest,
+        code: &str,
+    ) -> Option<Write> {
+        match purpose {
+            FlowPurpose::Authorize => Some(self.code_write(issued, app, request, code)),
+            FlowPurpose::DeviceCode { device_code_hash } => Some(crate::tokens::device_approval(
+                device_code_hash,
+                issued.user.id,
+                issued.auth_time,
+                issued.amr,
+            )),
+            FlowPurpose::Redeem { .. } | FlowPurpose::Portal => None,
         }
     }
 
@@ -189,6 +215,7 @@ impl App {
             created_at: issued.now,
             expires_at: issued.now + self.lifetimes().code,
             redeemed_at: None,
+            session_id: Some(issued.session_id.to_owned()),
         })
     }
 
@@ -267,6 +294,18 @@ struct Issued<'a> {
     amr: &'a [String],
     auth_time: DateTime<Utc>,
     now: DateTime<Utc>,
+    session_id: &'a str,
+}
+
+/// A session's public id (`session_state`, `sid`): a GUID derived from its stored hash, so it
+/// is stable for the session and reveals nothing of its secret.
+fn session_guid(session_hash: &str) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, session_hash.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest.as_ref()[..16]);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// The stand-in "application" of sign-ins that are not for an app: redemption and the tenant's
@@ -281,7 +320,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<Option<Application>, portico_store::StoreError> {
         match flow.purpose {
-            FlowPurpose::Authorize => {
+            FlowPurpose::Authorize | FlowPurpose::DeviceCode { .. } => {
                 self.store()
                     .find_application(tenant.id, flow.request.client_id)
                     .await
@@ -302,6 +341,7 @@ pub(crate) fn portal_app(tenant: &Tenant, now: DateTime<Utc>) -> Application {
         allow_password_grant: false,
         graph_app_permissions: Vec::new(),
         secrets: Vec::new(),
+        key_credentials: Vec::new(),
         created_at: now,
     }
 }

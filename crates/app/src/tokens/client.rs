@@ -18,6 +18,9 @@ use portico_store::Write;
 pub struct ClientCredentials {
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+    /// `private_key_jwt`: the signed assertion and its type.
+    pub client_assertion: Option<String>,
+    pub client_assertion_type: Option<String>,
 }
 
 /// An authenticated client.
@@ -47,6 +50,12 @@ impl App {
             .await
             .map_err(|_| OAuthError::server_error())?
             .ok_or_else(unknown)?;
+        if let Some(assertion) = credentials.client_assertion.as_deref() {
+            let kind = credentials.client_assertion_type.as_deref();
+            return self
+                .assertion_client(tenant, app, kind, assertion, now)
+                .await;
+        }
         match credentials.client_secret.as_deref() {
             Some(secret) => {
                 if app.public_client && app.secrets.is_empty() {
@@ -102,7 +111,7 @@ impl App {
         }
     }
 
-    async fn log_client_failure(
+    pub(super) async fn log_client_failure(
         &self,
         tenant: &Tenant,
         app: &Application,

@@ -61,6 +61,13 @@ impl OAuthError {
     pub fn secret_required() -> Self {
         Self { status: 401, ..Self::new("invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.") }
     }
+    /// A client assertion (`private_key_jwt`) that does not authenticate the client.
+    pub fn invalid_client_assertion(code: u32, message: impl Into<String>) -> Self {
+        Self {
+            status: 401,
+            ..Self::new("invalid_client", code, message)
+        }
+    }
     pub fn public_client_with_secret() -> Self {
         Self { status: 401, ..Self::new("invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.") }
     }
@@ -160,6 +167,49 @@ impl OAuthError {
     /// A sign-in policy needs the user at a browser (MFA, registration, terms of use).
     pub fn interaction_required(code: u32, reason: &str) -> Self {
         Self::new("interaction_required", code, reason)
+    }
+    /// The device code flow's answers while polling (RFC 8628 §3.5, with Entra's AADSTS codes).
+    pub fn authorization_pending() -> Self {
+        Self::new(
+            "authorization_pending",
+            70016,
+            "The provided request has not yet been authorized by the user. The user must input their code.",
+        )
+    }
+    pub fn slow_down(interval: i64) -> Self {
+        Self::new(
+            "slow_down",
+            70016,
+            format!("The device is polling too fast. Wait at least {interval} seconds between requests."),
+        )
+    }
+    pub fn device_code_expired() -> Self {
+        Self::new(
+            "expired_token",
+            70019,
+            "Verification code expired. Have the user retry the sign-in.",
+        )
+    }
+    pub fn authorization_declined() -> Self {
+        Self::new(
+            "authorization_declined",
+            70000,
+            "The user declined the authorization request on the device login page.",
+        )
+    }
+    pub fn bad_verification_code() -> Self {
+        Self::new(
+            "bad_verification_code",
+            70018,
+            "The provided value for the input parameter 'device_code' is not valid.",
+        )
+    }
+    pub fn device_code_redeemed() -> Self {
+        Self::new(
+            "invalid_grant",
+            54005,
+            "The device code was already redeemed; start a new device code flow.",
+        )
     }
     pub fn server_error() -> Self {
         Self {

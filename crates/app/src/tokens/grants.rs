@@ -2,6 +2,7 @@
 //! resource-owner password grant for apps that enable it.
 
 use super::client::{Client, ClientCredentials};
+use super::device::tenant_of_device_code;
 use super::errors::OAuthError;
 use super::issue::{graph_scopes, NotGraph, Subject, GRAPH_AUDIENCE};
 use crate::secrets::digest_hex;
@@ -33,6 +34,8 @@ pub struct TokenRequest {
     pub refresh_token: Option<String>,
     pub username: Option<String>,
     pub password: Option<String>,
+    /// The device code flow's poll.
+    pub device_code: Option<String>,
     /// MSAL sends `client_info=1` to receive the account's home identifiers.
     pub client_info: bool,
     /// The request's address, software and tenant-restriction headers.
@@ -67,6 +70,15 @@ fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, OAuthE
         .ok_or_else(|| OAuthError::missing_parameter(name))
 }
 
+/// RFC 8628's grant type.
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+fn is_multi_tenant(segment: &str) -> bool {
+    ["common", "organizations"]
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(segment))
+}
+
 fn split_scopes(scope: &str) -> Vec<String> {
     scope.split_whitespace().map(str::to_owned).collect()
 }
@@ -79,6 +91,17 @@ impl App {
         request: TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
         let now = self.now();
+        // A device code names its tenant, so `/common` and `/organizations` can poll.
+        let device_tenant = match request.grant_type.as_deref() {
+            Some(DEVICE_CODE_GRANT | "device_code") => request
+                .device_code
+                .as_deref()
+                .and_then(tenant_of_device_code),
+            _ => None,
+        }
+        .filter(|_| is_multi_tenant(tenant_segment))
+        .map(|tenant| tenant.to_string());
+        let tenant_segment = device_tenant.as_deref().unwrap_or(tenant_segment);
         let tenant = self
             .resolve_tenant(tenant_segment)
             .await
@@ -99,6 +122,11 @@ impl App {
                     .await
             }
             "password" => self.password_grant(&tenant, &client, &request, now).await,
+            // msal-node sends the short name, which Entra accepts too.
+            DEVICE_CODE_GRANT | "device_code" => {
+                self.redeem_device_code(&tenant, &client, &request, now)
+                    .await
+            }
             other => Err(OAuthError::unsupported_grant_type(other)),
         }
     }
@@ -200,7 +228,7 @@ impl App {
                 client,
                 &user,
                 &code.scopes,
-                code.nonce.as_deref(),
+                (code.nonce.as_deref(), code.session_id.as_deref()),
                 code.auth_time,
                 &code.amr,
                 code.family_id,
@@ -279,7 +307,7 @@ impl App {
                 client,
                 &user,
                 &token.scopes,
-                None,
+                (None, None),
                 token.auth_time,
                 &token.amr,
                 token.family_id,
@@ -394,7 +422,7 @@ impl App {
                 client,
                 &user,
                 &scopes,
-                None,
+                (None, None),
                 now,
                 &amr,
                 family,
@@ -443,7 +471,7 @@ impl App {
     /// The policies decide again at the token endpoint (T9: a block reaches refresh too). A
     /// refusal is logged and answered with `invalid_grant` or `interaction_required`.
     #[allow(clippy::too_many_arguments)]
-    async fn judge_at_token(
+    pub(super) async fn judge_at_token(
         &self,
         tenant: &Tenant,
         app: &Application,
@@ -474,7 +502,11 @@ impl App {
     }
 
     /// The user behind a code or refresh token, if they may still sign in.
-    async fn active_user(&self, tenant: &Tenant, user_id: ObjectId) -> Result<User, OAuthError> {
+    pub(super) async fn active_user(
+        &self,
+        tenant: &Tenant,
+        user_id: ObjectId,
+    ) -> Result<User, OAuthError> {
         let user = match self.store().get_user(tenant.id, user_id).await {
             Ok(user) => user,
             Err(StoreError::NotFound) => return Err(OAuthError::refresh_revoked()),
@@ -489,13 +521,13 @@ impl App {
     /// Access token, ID token (with `openid`) and a refresh token (with `offline_access`), whose
     /// row is appended to `writes`.
     #[allow(clippy::too_many_arguments)]
-    async fn user_tokens(
+    pub(super) async fn user_tokens(
         &self,
         tenant: &Tenant,
         client: &Client,
         user: &User,
         scopes: &[String],
-        nonce: Option<&str>,
+        (nonce, sid): (Option<&str>, Option<&str>),
         auth_time: DateTime<Utc>,
         amr: &[String],
         family_id: ObjectId,
@@ -508,14 +540,17 @@ impl App {
         })?;
         self.check_admin_consent(tenant.id, &client.app, user, &granted)
             .await?;
-        let idp = self.token_idp(tenant, user).await?;
+        let binding = self.token_binding(tenant, user).await?;
         let subject = Subject {
             tenant: tenant.id,
             user,
             client_id: client.app.client_id,
             auth_time,
             amr,
-            idp,
+            idp: binding
+                .as_ref()
+                .map(|b| crate::sign_in::home_issuers(self, b).0),
+            sid: sid.map(str::to_owned),
         };
         let access = self
             .user_access_token(&subject, &granted, client.confidential, now)
@@ -552,9 +587,7 @@ impl App {
             false => None,
         };
         let scope = scope_granted(&granted, scopes);
-        let client_info = client_info.then(|| {
-            URL_SAFE_NO_PAD.encode(format!(r#"{{"uid":"{}","utid":"{}"}}"#, user.id, tenant.id))
-        });
+        let client_info = client_info.then(|| client_info_of(binding.as_ref(), user, tenant));
         Ok(TokenResponse {
             token_type: "Bearer",
             scope,
@@ -647,16 +680,18 @@ impl App {
         }
     }
 
-    /// The `idp` a guest's tokens name: its home, once the guest has redeemed.
-    async fn token_idp(&self, tenant: &Tenant, user: &User) -> Result<Option<String>, OAuthError> {
+    /// A guest's confirmed home binding (once redeemed): its tokens name that home.
+    async fn token_binding(
+        &self,
+        tenant: &Tenant,
+        user: &User,
+    ) -> Result<Option<portico_model::invitation::GuestBinding>, OAuthError> {
         let binding = self
             .store()
             .find_binding_of_guest(tenant.id, user.id)
             .await
             .map_err(server_error)?;
-        Ok(binding
-            .filter(|b| b.confirmed)
-            .map(|b| crate::sign_in::home_issuers(self, &b).0))
+        Ok(binding.filter(|b| b.confirmed))
     }
 
     pub(crate) async fn check_password(
@@ -670,6 +705,32 @@ impl App {
         tokio::task::spawn_blocking(move || crate::secrets::verify_password(&password, &hash))
             .await
             .map_err(|e| crate::AppError::Task(e.to_string()))
+    }
+}
+
+/// MSAL's `client_info`: the account's home object and tenant ids, base64url JSON.
+fn client_info_of(
+    binding: Option<&portico_model::invitation::GuestBinding>,
+    user: &User,
+    tenant: &Tenant,
+) -> String {
+    let (uid, utid) = home_account_ids(binding, user, tenant);
+    URL_SAFE_NO_PAD.encode(format!(r#"{{"uid":"{uid}","utid":"{utid}"}}"#))
+}
+
+/// `client_info`'s `uid` and `utid`, from which MSAL builds the account's home id: a guest whose
+/// home is a tenant is that tenant's account (home object id, home tenant id), as in Entra;
+/// anyone else is the account here.
+fn home_account_ids(
+    binding: Option<&portico_model::invitation::GuestBinding>,
+    user: &User,
+    tenant: &Tenant,
+) -> (String, String) {
+    match binding {
+        Some(b) if portico_model::TenantId::parse(&b.issuer).is_ok() => {
+            (b.subject.clone(), b.issuer.clone())
+        }
+        _ => (user.id.to_string(), tenant.id.to_string()),
     }
 }
 

@@ -29,6 +29,9 @@ pub(crate) struct Subject<'a> {
     pub amr: &'a [String],
     /// A guest's home identity provider (`docs/decisions.md` 15); `None` for members.
     pub idp: Option<String>,
+    /// The browser session the sign-in belongs to (the ID token's `sid`, the redirect's
+    /// `session_state`), when there is one.
+    pub sid: Option<String>,
 }
 
 /// `sub` is pairwise, as in Entra: stable per (tenant, user, app), different across apps.
@@ -93,6 +96,19 @@ impl App {
     /// `{public URL}{tenant id}/v2.0`.
     pub fn issuer(&self, tenant: TenantId) -> String {
         format!("{}{tenant}/v2.0", self.public_base())
+    }
+
+    /// The keys `/common` and `/organizations` publish: every tenant's, so a multi-tenant
+    /// app that validates tokens with the authority's `jwks_uri` finds the key of any issuer
+    /// (Entra publishes one key set for all its tenants).
+    pub async fn multi_tenant_jwks(&self) -> Result<Vec<super::keys::Jwk>, crate::AppError> {
+        let now = self.now();
+        let mut keys = Vec::new();
+        for tenant in self.store().list_tenants().await? {
+            let published = self.keys().jwks(tenant.id, now).await;
+            keys.extend(published?);
+        }
+        Ok(keys)
     }
 
     /// The public URL, always ending in `/`.
@@ -186,8 +202,10 @@ impl App {
             lifetime,
         );
         user_claims(&mut claims, subject);
-        claims.remove("uti");
         claims.insert("auth_time".into(), json!(subject.auth_time.timestamp()));
+        if let Some(sid) = &subject.sid {
+            claims.insert("sid".into(), json!(sid));
+        }
         if let Some(nonce) = nonce {
             claims.insert("nonce".into(), json!(nonce));
         }

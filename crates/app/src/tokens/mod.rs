@@ -1,6 +1,7 @@
 //! The token service: keys, JWTs, grants, `/authorize` and single sign-on. The interactive
 //! sign-in's pages are `crate::sign_in`.
 
+pub mod certificate;
 pub mod errors;
 pub mod flow;
 pub mod jwt;
@@ -8,10 +9,12 @@ pub mod keys;
 pub mod master_key;
 pub mod totp;
 
+mod assertion;
 mod authenticator;
 mod authorize;
 mod client;
 mod consent;
+mod device;
 mod grants;
 mod issue;
 pub(crate) mod lockout;
@@ -19,7 +22,10 @@ mod logout;
 mod sign_up;
 mod verify;
 
-pub use grants::{TokenRequest, TokenResponse};
+pub use assertion::JWT_BEARER;
+pub(crate) use device::approve_write as device_approval;
+pub use device::{refusal as device_refusal, DeviceAuthorization, DeviceLogin, DeviceLoginAction};
+pub use grants::{TokenRequest, TokenResponse, DEVICE_CODE_GRANT};
 pub use issue::GRAPH_AUDIENCE;
 pub use lockout::LockoutView;
 pub use logout::LogoutHint;

@@ -2,6 +2,7 @@
 
 mod authorize;
 mod client;
+mod device;
 mod discovery;
 mod session;
 mod token;
@@ -38,6 +39,15 @@ pub fn routes() -> Router<AppState> {
         .route("/{tenant}", get(authorize::portal))
         .route("/portico/signed-in", get(authorize::signed_in))
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(device::device_code),
+        )
+        .route(
+            "/{tenant}/devicelogin",
+            get(device::device_login_page).post(device::device_login),
+        )
+        .route("/{tenant}/devicelogin/done", get(device::device_login_done))
         .route(
             "/{tenant}/oauth2/v2.0/logout",
             get(session::logout).post(session::logout_confirmed),

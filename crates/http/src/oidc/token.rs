@@ -11,7 +11,7 @@ use base64::Engine;
 use portico_app::tokens::errors::OAuthError;
 use portico_app::tokens::flow::CONSUMERS_TENANT;
 use portico_app::tokens::TokenRequest;
-use serde_json::json;
+use portico_wire::oidc::TokenError;
 
 /// The form, with each parameter at most once (RFC 6749 §3.2).
 fn single_values(
@@ -54,7 +54,7 @@ pub async fn token(
 ) -> Response {
     let form = match single_values(pairs) {
         Ok(form) => form,
-        Err(error) => return error_response(&error),
+        Err(error) => return error_response(&error, state.app.now()),
     };
     let get = |name: &str| form.get(name).filter(|v| !v.is_empty()).cloned();
     let mut request = TokenRequest {
@@ -66,12 +66,15 @@ pub async fn token(
         refresh_token: get("refresh_token"),
         username: get("username"),
         password: get("password"),
+        device_code: get("device_code"),
         client_info: get("client_info").as_deref() == Some("1"),
         client_request,
         ..Default::default()
     };
     request.client.client_id = get("client_id");
     request.client.client_secret = get("client_secret");
+    request.client.client_assertion = get("client_assertion");
+    request.client.client_assertion_type = get("client_assertion_type");
     if let Some((id, secret)) = basic_credentials(&headers) {
         if request
             .client
@@ -79,9 +82,12 @@ pub async fn token(
             .as_deref()
             .is_some_and(|form_id| form_id != id)
         {
-            return error_response(&OAuthError::invalid_request(
-                "client_id in the form and in the Authorization header differ.",
-            ));
+            return error_response(
+                &OAuthError::invalid_request(
+                    "client_id in the form and in the Authorization header differ.",
+                ),
+                state.app.now(),
+            );
         }
         request.client.client_id = Some(id);
         request.client.client_secret = Some(secret);
@@ -103,29 +109,32 @@ pub async fn token(
             Json(response),
         )
             .into_response(),
-        Err(error) => error_response(&error),
+        Err(error) => error_response(&error, state.app.now()),
     }
 }
 
 /// Entra's token error body: the AADSTS code in `error_description` and `error_codes`, with
-/// trace and correlation ids and a timestamp.
-pub fn error_response(error: &OAuthError) -> Response {
+/// trace and correlation ids and a timestamp (the server's clock, so it agrees with the logs and
+/// with a clock moved in dev mode).
+pub fn error_response(error: &OAuthError, now: chrono::DateTime<chrono::Utc>) -> Response {
     let request = context::current();
-    #[allow(clippy::disallowed_methods)] // Diagnostic timestamp, as Entra prints it: wall clock.
-    let timestamp = chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ").to_string();
+    let timestamp = now.format("%Y-%m-%d %H:%M:%SZ").to_string();
     let description = format!(
         "AADSTS{}: {}\r\nTrace ID: {}\r\nCorrelation ID: {}\r\nTimestamp: {timestamp}",
         error.code, error.message, request.request_id, request.client_request_id
     );
-    let body = json!({
-        "error": error.error,
-        "error_description": description,
-        "error_codes": [error.code],
-        "timestamp": timestamp,
-        "trace_id": request.request_id,
-        "correlation_id": request.client_request_id,
-        "error_uri": format!("https://login.microsoftonline.com/error?code={}", error.code),
-    });
+    let body = TokenError {
+        error: error.error.to_string(),
+        error_description: description,
+        error_codes: vec![error.code],
+        timestamp,
+        trace_id: request.request_id,
+        correlation_id: request.client_request_id,
+        error_uri: format!(
+            "https://login.microsoftonline.com/error?code={}",
+            error.code
+        ),
+    };
     let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
     (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }

@@ -3,6 +3,7 @@
 
 use crate::harness::{spawn_demo, TestServer};
 use crate::oidc_client::*;
+use base64::Engine;
 use portico_model::{TenantId, Upn};
 use serde_json::{json, Value};
 
@@ -151,6 +152,29 @@ async fn s01_s17_a_guest_redeems_and_takes_the_home_display_name() {
     );
     assert_eq!(id_token["email"], "alice@fabrikam.com");
     assert_eq!(id_token["name"], "Alice (Fabrikam)");
+    // client_info names the home account (MSAL's home account id), as Entra does for a guest.
+    let fabrikam = portico_model::TenantId::parse("22222222-2222-4222-8222-222222222222").unwrap();
+    let alice = server
+        .running()
+        .app
+        .store_for_tests()
+        .find_user_by_upn(
+            fabrikam,
+            &portico_model::Upn::parse("alice@fabrikam.com").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let client_info: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(tokens["client_info"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        client_info,
+        json!({"uid": alice.id.to_string(), "utid": fabrikam.to_string()})
+    );
     assert_eq!(
         user(&server, &token, &id).await["displayName"],
         "Alice (Fabrikam)"

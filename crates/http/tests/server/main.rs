@@ -4,10 +4,12 @@
 
 mod availability;
 mod b2b;
+mod client_assertion;
 mod concurrent_updates;
 mod conditional_access_api;
 mod control_api;
 mod cross_tenant_policy;
+mod device_code;
 mod directory_lifecycle;
 mod fuzz_findings;
 mod graph;

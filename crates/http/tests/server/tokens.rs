@@ -1093,3 +1093,27 @@ async fn the_password_grant_works_only_for_members_of_apps_that_enable_it() {
         .count();
     assert!(failures >= 3, "failed attempts are logged");
 }
+
+#[tokio::test]
+async fn redirects_carry_session_state_and_id_tokens_name_the_session() {
+    let server = spawn_demo().await;
+    let browser = browser(&server);
+    let params = sign_in_megan(&server, &browser).await;
+    let session_state = params["session_state"].clone();
+    assert!(uuid::Uuid::parse_str(&session_state).is_ok(), "{params:?}");
+    let tokens: Value = redeem(&server, &params["code"], VERIFIER)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id_token = decode(tokens["id_token"].as_str().unwrap(), 1);
+    assert_eq!(id_token["sid"], session_state.as_str());
+    assert!(id_token["uti"].is_string(), "{id_token:?}");
+    // Single sign-on in the same session: the same session_state.
+    let again = browser
+        .get(authorize_url(&server, ""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redirect_params(&again)["session_state"], session_state);
+}

@@ -12,14 +12,14 @@ use sqlx::{AnyConnection, AnyPool};
 
 const COLUMNS: &str =
     "id, client_id, display_name, redirect_uris, public_client, assignment_required, \
-    allow_password_grant, graph_app_permissions, secrets, created_at";
+    allow_password_grant, graph_app_permissions, secrets, created_at, key_credentials";
 
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     tenant: TenantId,
     app: &Application,
 ) -> StoreResult<()> {
-    let sql = format!("INSERT INTO applications (tenant_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+    let sql = format!("INSERT INTO applications (tenant_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
     bind_app(sqlx::query(&sql).bind(tenant.to_string()), app)?
         .execute(&mut *conn)
         .await
@@ -34,7 +34,7 @@ pub(crate) async fn update(
 ) -> StoreResult<()> {
     let sql = "UPDATE applications SET id = $2, client_id = $3, display_name = $4, redirect_uris = $5, \
         public_client = $6, assignment_required = $7, allow_password_grant = $8, graph_app_permissions = $9, \
-        secrets = $10, created_at = $11 WHERE tenant_id = $1 AND id = $2";
+        secrets = $10, created_at = $11, key_credentials = $12 WHERE tenant_id = $1 AND id = $2";
     let done = bind_app(sqlx::query(sql).bind(tenant.to_string()), app)?
         .execute(&mut *conn)
         .await
@@ -59,7 +59,8 @@ fn bind_app<'q>(
         .bind(app.allow_password_grant)
         .bind(to_json(&app.graph_app_permissions)?)
         .bind(to_json(&app.secrets)?)
-        .bind(micros(app.created_at)))
+        .bind(micros(app.created_at))
+        .bind(to_json(&app.key_credentials)?))
 }
 
 fn conflict(error: sqlx::Error, app: &Application) -> StoreError {
@@ -141,6 +142,7 @@ fn from_row(row: &AnyRow) -> StoreResult<Application> {
         allow_password_grant: c.flag("allow_password_grant")?,
         graph_app_permissions: c.json("graph_app_permissions")?,
         secrets: c.json("secrets")?,
+        key_credentials: c.json("key_credentials")?,
         created_at: c.time("created_at")?,
     })
 }

@@ -7,6 +7,7 @@ mod backend;
 mod codec;
 mod counters;
 mod deleted;
+mod device_codes;
 mod documents;
 mod filter;
 #[cfg(test)]
@@ -47,7 +48,7 @@ use portico_model::lockout::{LockoutAccount, LockoutState};
 use portico_model::logs::{AuditRecord, SignInRecord};
 use portico_model::mail::OutboxMessage;
 use portico_model::month::Month;
-use portico_model::oauth::{AuthorizationCode, LoginFlow, RefreshToken, Session};
+use portico_model::oauth::{AuthorizationCode, DeviceCode, LoginFlow, RefreshToken, Session};
 use portico_model::risk::RiskyUser;
 use portico_model::role::RoleAssignment;
 use portico_model::settings::TenantSettings;
@@ -85,8 +86,9 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 33] = [
+const ALL_TABLES: [&str; 34] = [
     "deleted_objects",
+    "device_codes",
     "totp_steps",
     "sign_in_lockouts",
     "familiar_addresses",
@@ -247,6 +249,28 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
             oauth::redeem_code(conn, tenant, code_hash, *at).await
         }
         Write::InsertRefreshToken(token) => oauth::insert_refresh(conn, tenant, token).await,
+        Write::InsertDeviceCode(code) => device_codes::insert(conn, tenant, code).await,
+        Write::SettleDeviceCode {
+            device_code_hash,
+            from,
+            to,
+            approval,
+        } => {
+            device_codes::settle(
+                conn,
+                tenant,
+                device_code_hash,
+                *from,
+                *to,
+                approval.as_ref(),
+            )
+            .await
+        }
+        Write::PollDeviceCode {
+            device_code_hash,
+            at,
+            not_before,
+        } => device_codes::poll(conn, tenant, device_code_hash, *at, *not_before).await,
         Write::RotateRefreshToken { token_hash, at } => {
             oauth::rotate_refresh(conn, tenant, token_hash, *at).await
         }
@@ -733,6 +757,34 @@ impl Store for SqlStore {
         token_hash: &str,
     ) -> StoreResult<Option<RefreshToken>> {
         oauth::find_refresh(&self.pools.read, tenant, token_hash).await
+    }
+    async fn find_device_code(
+        &self,
+        tenant: TenantId,
+        device_code_hash: &str,
+    ) -> StoreResult<Option<DeviceCode>> {
+        use device_codes::DeviceKey;
+        device_codes::find(
+            &self.pools.read,
+            tenant,
+            DeviceKey::DeviceCode,
+            device_code_hash,
+        )
+        .await
+    }
+    async fn find_device_code_by_user_code(
+        &self,
+        tenant: TenantId,
+        user_code_hash: &str,
+    ) -> StoreResult<Option<DeviceCode>> {
+        use device_codes::DeviceKey;
+        device_codes::find(
+            &self.pools.read,
+            tenant,
+            DeviceKey::UserCode,
+            user_code_hash,
+        )
+        .await
     }
 
     async fn list_outbox(

@@ -8,6 +8,7 @@ pub use crate::counters::{
     familiar_addresses_and_quotas, flow_attempts_are_claimed_atomically,
     lockout_claims_lock_at_the_threshold_and_grow,
 };
+pub use crate::device_codes::device_codes_settle_once_and_polls_keep_their_interval;
 pub use crate::differential::filters_agree_with_the_evaluator;
 pub use crate::durability::{
     cancelled_callers_do_not_lose_data, narrow_user_writes_keep_a_concurrent_disable,
@@ -842,6 +843,13 @@ fn app(n: u32, client_id: &str) -> Application {
             sha256_hex: "ab".repeat(32),
             expires_at: None,
         }],
+        key_credentials: vec![portico_model::application::KeyCredential {
+            key_id: oid(n + 2000),
+            display_name: Some("CN=app".into()),
+            certificate_base64: "MIIB".into(),
+            start_at: Some(at(1)),
+            end_at: None,
+        }],
         created_at: at(2),
     }
 }
@@ -1480,6 +1488,7 @@ fn code(hash: &str, family: u32) -> portico_model::oauth::AuthorizationCode {
         created_at: at(2),
         expires_at: at(3),
         redeemed_at: None,
+        session_id: Some("5e55i0n".into()),
     }
 }
 

@@ -7,6 +7,7 @@
 mod cases;
 mod claims;
 mod counters;
+mod device_codes;
 mod differential;
 mod durability;
 mod fixtures;
@@ -88,6 +89,7 @@ conformance!(
     deleted_users_restore_with_their_links_or_purge,
     revocation_moves_the_sessions_valid_from,
     group_kinds_round_trip_and_members_can_be_frozen,
+    device_codes_settle_once_and_polls_keep_their_interval,
 );
 
 #[tokio::test]
