@@ -120,26 +120,11 @@ impl SignInAttempt {
     pub fn unknown_user(name: &str, app: &Application) -> Self {
         Self {
             kind: SignInKind::Interactive,
-            user_id: None,
             // The name as typed, but storable: PostgreSQL refuses U+0000 in text, and a sign-in
             // with it must be logged and refused like any other, not fail (found by fuzzing).
             user_principal_name: Some(name.replace('\0', "\u{fffd}")),
-            user_display_name: None,
-            user_type: None,
-            app: Some((app.client_id, app.display_name.clone())),
-            error: None,
-            ip_address: None,
-            cross_tenant: None,
-            responsible: None,
-            policy: None,
-            correlation_id: None,
-            resource: None,
-            risk: None,
-            tenant_restricted: false,
-            user_agent: None,
-            service_principal: None,
-            home_copy: false,
             client_app_used: "Browser",
+            ..Self::app_only(app)
         }
     }
 
