@@ -1,7 +1,7 @@
 //! The directory lifecycle: deleted items (soft delete, restore, purge, the 30-day retention),
 //! `revokeSignInSessions`, dynamic groups and Microsoft 365 groups.
 
-use crate::harness::{spawn_demo, TestServer};
+use crate::harness::{call, spawn_demo, TestServer};
 use crate::oidc_client::*;
 use serde_json::{json, Value};
 
@@ -14,32 +14,13 @@ async fn admin_token(server: &TestServer) -> String {
         .to_owned()
 }
 
-async fn send(
-    server: &TestServer,
-    method: &str,
-    token: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = server
-        .client
-        .request(method.parse().unwrap(), server.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 async fn get(server: &TestServer, token: &str, path: &str) -> (u16, Value) {
-    send(server, "GET", token, path, None).await
+    call(server, "GET", token, path, None).await
 }
 
 /// A new member of Contoso; returns its id.
 async fn create_user(server: &TestServer, token: &str, nickname: &str) -> String {
-    let (status, user) = send(
+    let (status, user) = call(
         server,
         "POST",
         token,
@@ -58,7 +39,7 @@ async fn create_user(server: &TestServer, token: &str, nickname: &str) -> String
 }
 
 async fn create_group(server: &TestServer, token: &str, body: Value) -> (u16, Value) {
-    send(server, "POST", token, "/v1.0/groups", Some(body)).await
+    call(server, "POST", token, "/v1.0/groups", Some(body)).await
 }
 
 fn ids(collection: &Value) -> Vec<String> {
@@ -81,13 +62,13 @@ async fn a_deleted_user_is_restored_with_the_same_id_and_groups() {
         json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{id}")});
     let path = format!("/v1.0/groups/{gid}/members/$ref");
     assert_eq!(
-        send(&server, "POST", &token, &path, Some(reference))
+        call(&server, "POST", &token, &path, Some(reference))
             .await
             .0,
         204
     );
 
-    let (status, _) = send(
+    let (status, _) = call(
         &server,
         "DELETE",
         &token,
@@ -130,7 +111,7 @@ async fn a_deleted_user_is_restored_with_the_same_id_and_groups() {
     // Someone else takes the name: the restore is refused, as Graph refuses it.
     let taker = create_user(&server, &token, "dana").await;
     let restore = format!("/v1.0/directory/deletedItems/{id}/restore");
-    let (status, refused) = send(&server, "POST", &token, &restore, None).await;
+    let (status, refused) = call(&server, "POST", &token, &restore, None).await;
     assert_eq!(status, 400, "{refused}");
     assert_eq!(refused["error"]["code"], "Request_BadRequest");
     assert!(refused["error"]["message"]
@@ -138,7 +119,7 @@ async fn a_deleted_user_is_restored_with_the_same_id_and_groups() {
         .unwrap()
         .contains("userPrincipalName"));
     // Deleting and purging the taker frees the name.
-    send(
+    call(
         &server,
         "DELETE",
         &token,
@@ -146,7 +127,7 @@ async fn a_deleted_user_is_restored_with_the_same_id_and_groups() {
         None,
     )
     .await;
-    let (status, _) = send(
+    let (status, _) = call(
         &server,
         "DELETE",
         &token,
@@ -166,7 +147,7 @@ async fn a_deleted_user_is_restored_with_the_same_id_and_groups() {
         404
     );
 
-    let (status, restored) = send(&server, "POST", &token, &restore, None).await;
+    let (status, restored) = call(&server, "POST", &token, &restore, None).await;
     assert_eq!(status, 200, "{restored}");
     assert_eq!(restored["id"], id.as_str());
     assert_eq!(restored["@odata.type"], "#microsoft.graph.user");
@@ -180,7 +161,7 @@ async fn a_deleted_user_is_restored_with_the_same_id_and_groups() {
     assert_eq!(ids(&members), [id.as_str()], "memberships come back");
     let (_, deleted) = get(&server, &token, "/v1.0/directory/deletedItems/graph.user").await;
     assert!(ids(&deleted).is_empty());
-    assert_eq!(send(&server, "POST", &token, &restore, None).await.0, 404);
+    assert_eq!(call(&server, "POST", &token, &restore, None).await.0, 404);
 }
 
 #[tokio::test]
@@ -190,7 +171,7 @@ async fn deleted_users_filter_order_and_need_their_permission() {
     let first = create_user(&server, &token, "first").await;
     let second = create_user(&server, &token, "second").await;
     for id in [&first, &second] {
-        send(
+        call(
             &server,
             "DELETE",
             &token,
@@ -244,7 +225,7 @@ async fn deleted_users_filter_order_and_need_their_permission() {
     let megan = tokens["access_token"].as_str().unwrap();
     assert_eq!(get(&server, megan, list).await.0, 403);
     let restore = format!("/v1.0/directory/deletedItems/{first}/restore");
-    assert_eq!(send(&server, "POST", megan, &restore, None).await.0, 403);
+    assert_eq!(call(&server, "POST", megan, &restore, None).await.0, 403);
 }
 
 #[tokio::test]
@@ -252,7 +233,7 @@ async fn deleted_users_are_purged_after_30_days_by_the_retention_job() {
     let server = spawn_demo().await;
     let token = admin_token(&server).await;
     let id = create_user(&server, &token, "gone").await;
-    send(
+    call(
         &server,
         "DELETE",
         &token,
@@ -307,7 +288,7 @@ async fn revoke_sign_in_sessions_ends_refresh_tokens_and_the_browser_session() {
     .await;
     assert_eq!(before["signInSessionsValidFromDateTime"], Value::Null);
 
-    let (status, answer) = send(
+    let (status, answer) = call(
         &server,
         "POST",
         &admin,
@@ -343,7 +324,7 @@ async fn revoke_sign_in_sessions_ends_refresh_tokens_and_the_browser_session() {
     let code = sign_in_megan(&server, &browser).await["code"].clone();
     let tokens: Value = redeem(&server, &code, VERIFIER).await.json().await.unwrap();
     let megan = tokens["access_token"].as_str().unwrap();
-    let (status, _) = send(
+    let (status, _) = call(
         &server,
         "POST",
         megan,
@@ -374,7 +355,7 @@ async fn a_dynamic_group_follows_its_rule_and_refuses_manual_members() {
 
     // A user who becomes a guest is a member at once; one who stops being one leaves.
     let patch = |kind: &'static str| json!({"userType": kind});
-    send(
+    call(
         &server,
         "PATCH",
         &token,
@@ -389,7 +370,7 @@ async fn a_dynamic_group_follows_its_rule_and_refuses_manual_members() {
 
     let reference =
         json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{dana}")});
-    let (status, refused) = send(
+    let (status, refused) = call(
         &server,
         "POST",
         &token,
@@ -402,7 +383,7 @@ async fn a_dynamic_group_follows_its_rule_and_refuses_manual_members() {
 
     // Paused: the members are frozen; On again: the rule decides.
     let group_path = format!("/v1.0/groups/{gid}");
-    let (status, _) = send(
+    let (status, _) = call(
         &server,
         "PATCH",
         &token,
@@ -411,7 +392,7 @@ async fn a_dynamic_group_follows_its_rule_and_refuses_manual_members() {
     )
     .await;
     assert_eq!(status, 204);
-    send(
+    call(
         &server,
         "PATCH",
         &token,
@@ -423,7 +404,7 @@ async fn a_dynamic_group_follows_its_rule_and_refuses_manual_members() {
         ids(&get(&server, &token, &members).await.1),
         [dana.as_str()]
     );
-    send(
+    call(
         &server,
         "PATCH",
         &token,
@@ -434,7 +415,7 @@ async fn a_dynamic_group_follows_its_rule_and_refuses_manual_members() {
     assert!(ids(&get(&server, &token, &members).await.1).is_empty());
 
     // "All users" includes guests (seed 003's warning).
-    send(
+    call(
         &server,
         "PATCH",
         &token,
@@ -442,7 +423,7 @@ async fn a_dynamic_group_follows_its_rule_and_refuses_manual_members() {
         Some(patch("Guest")),
     )
     .await;
-    let (status, _) = send(
+    let (status, _) = call(
         &server,
         "PATCH",
         &token,
@@ -459,7 +440,7 @@ async fn a_dynamic_group_follows_its_rule_and_refuses_manual_members() {
     );
     assert!(everyone.contains(&dana));
 
-    let (status, bad) = send(
+    let (status, bad) = call(
         &server,
         "PATCH",
         &token,
@@ -509,7 +490,7 @@ async fn app_assignment_sees_dynamic_members() {
         .find(|s| s["appId"] == PAYROLL)
         .unwrap()["id"]
         .clone();
-    let (status, body) = send(&server, "POST", &token, &format!("/v1.0/servicePrincipals/{}/appRoleAssignedTo", sp.as_str().unwrap()),
+    let (status, body) = call(&server, "POST", &token, &format!("/v1.0/servicePrincipals/{}/appRoleAssignedTo", sp.as_str().unwrap()),
         Some(json!({"principalId": group["id"], "resourceId": sp, "appRoleId": "00000000-0000-0000-0000-000000000000"}))).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(
@@ -517,7 +498,7 @@ async fn app_assignment_sees_dynamic_members() {
         50105,
         "the admin is not in Payroll"
     );
-    let (status, _) = send(
+    let (status, _) = call(
         &server,
         "PATCH",
         &token,
@@ -579,7 +560,7 @@ async fn a_deleted_user_cannot_sign_in_until_restored_with_their_password() {
     let admin = admin_token(&server).await;
     let (_, megan) = get(&server, &admin, "/v1.0/users/megan@contoso.com").await;
     let id = megan["id"].as_str().unwrap().to_owned();
-    let (status, _) = send(
+    let (status, _) = call(
         &server,
         "DELETE",
         &admin,
@@ -609,7 +590,7 @@ async fn a_deleted_user_cannot_sign_in_until_restored_with_their_password() {
     assert!(page.contains("This username may be incorrect"), "{page}");
 
     let restore = format!("/v1.0/directory/deletedItems/{id}/restore");
-    assert_eq!(send(&server, "POST", &admin, &restore, None).await.0, 200);
+    assert_eq!(call(&server, "POST", &admin, &restore, None).await.0, 200);
     let again = sign_in_megan(&server, &browser(&server)).await;
     assert!(
         again.contains_key("code"),
