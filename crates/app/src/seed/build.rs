@@ -484,6 +484,7 @@ impl Builder<'_> {
                     .collect::<Result<_, _>>()?,
                 terms_of_use: Vec::new(),
             }),
+            session_controls: None,
             created_at: self.now,
             modified_at: None,
         })

@@ -5,7 +5,7 @@
 use super::context::Ctx;
 use super::load::{broke, display_name_for, Subjects};
 use super::machine::{
-    advance, Authenticated, Decided, Facts, Input, Loaded, State, Transition, Verdict, Who,
+    advance, Authenticated, Consent, Decided, Facts, Input, Loaded, State, Transition, Verdict, Who,
 };
 use super::outcome::{attempt, AgreementView, ErrorPage, FlowOutcome};
 use super::show::Shown;
@@ -61,6 +61,7 @@ impl App {
             app: ctx.app,
             home: home.as_ref(),
             amr: &amr,
+            entered_at: None,
             request: &ctx.request,
             stage,
         };
@@ -160,6 +161,11 @@ impl App {
                     let (plain, sealed) = secret.map_err(broke)?;
                     Decided::RegisterMfa { plain, sealed }
                 }
+                // Credentials entered in this flow are never too old; a policy that says so
+                // anyway is answered with the page that asks to start again.
+                InterruptKind::Reauthenticate => {
+                    Decided::Deny(ErrorPage::session_too_old(&interrupt.reason))
+                }
                 InterruptKind::AcceptTerms { terms } => Decided::AcceptTerms {
                     terms: terms.clone(),
                     agreements: self.agreements(ctx, terms).await?,
@@ -170,8 +176,7 @@ impl App {
             decision,
             username: display_name_for(user, who.guest.is_some()),
             device_markers: device_markers(judged.facts.auth.device),
-            needs_consent: user.external_user_state == Some(ExternalUserState::PendingAcceptance)
-                || matches!(flow.purpose, FlowPurpose::Redeem { .. }),
+            consent: consent_step(user, flow, &judged.facts),
         })
     }
 
@@ -229,5 +234,20 @@ impl App {
                 display_name: Some(user.user_principal_name.to_string()),
             },
         )
+    }
+}
+
+/// A pending guest (or a redeem link) reviews permissions, unless both tenants' cross-tenant
+/// settings redeem automatically.
+fn consent_step(user: &User, flow: &LoginFlow, facts: &portico_policy::facts::SignIn) -> Consent {
+    let pending = user.external_user_state == Some(ExternalUserState::PendingAcceptance)
+        || matches!(flow.purpose, FlowPurpose::Redeem { .. });
+    match (
+        pending,
+        portico_policy::cross_tenant::automatic_redemption(facts),
+    ) {
+        (false, _) => Consent::NotNeeded,
+        (true, true) => Consent::Automatic,
+        (true, false) => Consent::Ask,
     }
 }

@@ -22,6 +22,7 @@ fn patch_from(body: PolicyBody) -> Result<PolicyPatch, ApiError> {
         state: fields.state,
         conditions: fields.conditions,
         grant_controls: fields.grant_controls,
+        session_controls: fields.session_controls,
     })
 }
 

@@ -35,6 +35,7 @@ mod reproducible;
 mod risk_api;
 mod schema_metadata;
 mod secrets_at_rest;
+mod session_controls;
 mod sign_ins_schema;
 mod tokens;
 mod users_schema;
