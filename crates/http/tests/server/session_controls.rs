@@ -225,3 +225,61 @@ async fn the_persistent_browser_policy_overrides_stay_signed_in() {
         &session_cookie(&server, &browser(&server), false).await
     ));
 }
+
+/// One tenant's partner entry for another, with automatic redemption in one direction.
+async fn automatic_redemption(server: &TestServer, tenant: &str, partner: &str, direction: &str) {
+    let token = admin(server, tenant).await;
+    let body = json!({
+        "tenantId": partner,
+        "automaticUserConsentSettings": {direction: true},
+    });
+    let (status, created) = call(
+        server,
+        "POST",
+        &token,
+        "/v1.0/policies/crossTenantAccessPolicy/partners",
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+}
+
+#[tokio::test]
+async fn automatic_redemption_skips_the_consent_page_only_when_both_tenants_allow_it() {
+    use crate::walk::{invite, redeem, Person};
+    const CONTOSO: &str = "11111111-1111-4111-8111-111111111111";
+    const FABRIKAM: &str = "22222222-2222-4222-8222-222222222222";
+    let server = spawn_demo().await;
+    let alice = Person {
+        totp: Some("JBSWY3DPEHPK3PXP".into()),
+        ..Person::new("alice@fabrikam.com")
+    };
+    // Contoso alone allowing it changes nothing: Alice still reviews permissions.
+    automatic_redemption(&server, "contoso", FABRIKAM, "inboundAllowed").await;
+    let token = admin(&server, "contoso").await;
+    let invitation = invite(&server, &token, "alice@fabrikam.com").await;
+    let (walk, _) = redeem(&server, &invitation, &alice, &[]).await;
+    assert!(walk.pages.contains(&"consent"), "{:?}", walk.pages);
+
+    // With Fabrikam's outbound consent too, the next guest redeems without the page.
+    automatic_redemption(&server, "fabrikam", CONTOSO, "outboundAllowed").await;
+    let invitation = invite(&server, &token, "bob@fabrikam.com").await;
+    let bob = Person::new("bob@fabrikam.com");
+    let (walk, _) = redeem(&server, &invitation, &bob, &[]).await;
+    assert!(!walk.pages.contains(&"consent"), "{:?}", walk.pages);
+    assert!(
+        walk.location().starts_with("https://myapps.example.com"),
+        "{walk:?}"
+    );
+    let guest = invitation["invitedUser"]["id"].as_str().unwrap();
+    let (status, user) = call(
+        &server,
+        "GET",
+        &token,
+        &format!("/v1.0/users/{guest}?$select=externalUserState"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{user}");
+    assert_eq!(user["externalUserState"], "Accepted");
+}
