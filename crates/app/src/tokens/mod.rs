@@ -5,6 +5,7 @@ pub mod certificate;
 pub mod errors;
 pub mod flow;
 pub mod jwt;
+pub mod key_certificate;
 pub mod keys;
 pub mod master_key;
 pub mod totp;
