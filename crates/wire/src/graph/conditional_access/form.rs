@@ -93,20 +93,21 @@ pub fn policy_body_from_form(pairs: &[(String, String)]) -> PolicyBody {
             application_filter: None,
         }),
         client_app_types: form.some_list("conditions.clientAppTypes"),
-        locations: (!include_locations.is_empty() || !exclude_locations.is_empty()).then(|| {
+        // Nothing ticked: the condition is not set (Graph's null).
+        locations: (!include_locations.is_empty() || !exclude_locations.is_empty()).then_some(
             LocationsBody {
                 odata_type: None,
                 include_locations: Some(include_locations),
                 exclude_locations: Some(exclude_locations),
-            }
-        }),
-        platforms: (!include_platforms.is_empty() || !exclude_platforms.is_empty()).then(|| {
+            },
+        ),
+        platforms: (!include_platforms.is_empty() || !exclude_platforms.is_empty()).then_some(
             PlatformsBody {
                 odata_type: None,
                 include_platforms: Some(include_platforms),
                 exclude_platforms: Some(exclude_platforms),
-            }
-        }),
+            },
+        ),
         sign_in_risk_levels: form.some_list("conditions.signInRiskLevels"),
         user_risk_levels: form.some_list("conditions.userRiskLevels"),
         service_principal_risk_levels: None,
