@@ -6,7 +6,7 @@
 use super::cross_tenant_form::{
     setting_change, setting_views, settings_pairs, trust_change, trust_view, SettingView, TrustView,
 };
-use super::form::{csrf_of, form_error, FormValues};
+use super::form::{csrf_of, form_error, ConfirmForm, FormValues};
 use super::{render, render_status, see_other, Chrome, PortalError, Session};
 use crate::state::AppState;
 use askama::Template;
@@ -292,29 +292,16 @@ pub async fn add_partner(
     }
 }
 
-#[derive(Deserialize)]
-pub struct RemoveForm {
-    csrf: String,
-    confirm: Option<String>,
-}
-
 /// `POST /portal/cross-tenant/partners/{tenantId}/delete`: the organization falls back to the
 /// default settings.
 pub async fn remove_partner(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Form(form): Form<RemoveForm>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PortalError> {
-    session.check_csrf(&form.csrf)?;
+    form.check(&session, "remove the organization's settings")?;
     let partner = partner_id(&id)?;
-    if form.confirm.as_deref() != Some("yes") {
-        return Err(PortalError::page(
-            StatusCode::BAD_REQUEST,
-            "Not removed",
-            "Tick the confirmation to remove the organization's settings.",
-        ));
-    }
     state
         .app
         .graph_delete_cross_tenant_partner(&session.caller, partner)

@@ -1,9 +1,11 @@
 //! What the portal's editing forms share: the submitted values to fill a form again, and a
 //! refusal of the use case as the `Invalid {property, message}` shown next to its field.
 
-use super::PortalError;
+use super::{PortalError, Session};
+use axum::http::StatusCode;
 use portico_app::directory::GraphError;
 use portico_model::Invalid;
+use serde::Deserialize;
 
 /// A form's values by field name (submitted, or from the stored object), without the CSRF value.
 #[derive(Debug, Default)]
@@ -83,4 +85,27 @@ pub fn error_at<'a>(error: &'a Option<Invalid>, prefix: &str) -> Option<&'a str>
                 || (e.property.starts_with(prefix) && e.property[prefix.len()..].starts_with('.'))
         })
         .map(|e| e.message.as_str())
+}
+
+/// A deletion's form: the CSRF value and the ticked confirmation.
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    csrf: String,
+    confirm: Option<String>,
+}
+
+impl ConfirmForm {
+    /// Refuses a forged form, and one whose confirmation `what` (e.g. "delete the policy") is
+    /// not ticked.
+    pub fn check(&self, session: &Session, what: &str) -> Result<(), PortalError> {
+        session.check_csrf(&self.csrf)?;
+        if self.confirm.as_deref() == Some("yes") {
+            return Ok(());
+        }
+        Err(PortalError::page(
+            StatusCode::BAD_REQUEST,
+            "Not done",
+            &format!("Tick the confirmation to {what}."),
+        ))
+    }
 }

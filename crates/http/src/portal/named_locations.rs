@@ -3,7 +3,7 @@
 //! client sends and goes through the same use case, so a refusal is the same
 //! `Invalid {property, message}`, shown next to its field.
 
-use super::form::{csrf_of, error_at, form_error, FormValues};
+use super::form::{csrf_of, error_at, form_error, ConfirmForm, FormValues};
 use super::{render, render_status, see_other, Chrome, PortalError, Session};
 use crate::graph::named_locations::location_patch;
 use crate::state::AppState;
@@ -228,27 +228,14 @@ pub async fn update(
     submit(state, session, Some(id), pairs).await
 }
 
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    csrf: String,
-    confirm: Option<String>,
-}
-
 /// `POST /portal/named-locations/{id}/delete`: refused (and said why) while a policy uses it.
 pub async fn delete(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Form(form): Form<DeleteForm>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PortalError> {
-    session.check_csrf(&form.csrf)?;
-    if form.confirm.as_deref() != Some("yes") {
-        return Err(PortalError::page(
-            StatusCode::BAD_REQUEST,
-            "Not deleted",
-            "Tick the confirmation to delete the named location.",
-        ));
-    }
+    form.check(&session, "delete the named location")?;
     let caller = &session.caller;
     match state.app.graph_delete_named_location(caller, &id).await {
         Ok(()) => Ok(see_other("/portal/named-locations?saved=deleted")),

@@ -4,7 +4,7 @@
 //! goes through the same use case, so a refusal is the same `Invalid {property, message}`, shown
 //! next to its field. Deleting asks for a confirmation.
 
-use super::form::{csrf_of, error_at, form_error, FormValues};
+use super::form::{csrf_of, error_at, form_error, ConfirmForm, FormValues};
 use super::{render, render_status, see_other, Chrome, PortalError, Session};
 use crate::graph::conditional_access::policy_patch;
 use crate::state::AppState;
@@ -16,7 +16,6 @@ use axum::Form;
 use portico_app::directory::{GraphError, Operation};
 use portico_model::Invalid;
 use portico_wire::graph::conditional_access::{policy_body_from_form, policy_form_pairs};
-use serde::Deserialize;
 
 type Choices = &'static [(&'static str, &'static str)];
 
@@ -231,27 +230,14 @@ pub async fn update(
     submit(state, session, Some(id), pairs).await
 }
 
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    csrf: String,
-    confirm: Option<String>,
-}
-
 /// `POST /portal/conditional-access/{id}/delete`: only with the confirmation ticked.
 pub async fn delete(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Form(form): Form<DeleteForm>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PortalError> {
-    session.check_csrf(&form.csrf)?;
-    if form.confirm.as_deref() != Some("yes") {
-        return Err(PortalError::page(
-            StatusCode::BAD_REQUEST,
-            "Not deleted",
-            "Tick the confirmation to delete the policy.",
-        ));
-    }
+    form.check(&session, "delete the policy")?;
     state
         .app
         .graph_delete_conditional_access_policy(&session.caller, &id)

@@ -2,7 +2,7 @@
 //! deleted — as Graph allows, no editing. The form becomes the same `AgreementBody` a Graph
 //! client sends (the text as the file's base64 data) and goes through the same use case.
 
-use super::form::{error_at, form_error};
+use super::form::{error_at, form_error, ConfirmForm};
 use super::{render, render_status, see_other, Chrome, PortalError, Session};
 use crate::graph::terms::new_agreement;
 use crate::state::AppState;
@@ -118,27 +118,14 @@ pub async fn create(
     }
 }
 
-#[derive(Deserialize)]
-pub struct DeleteForm {
-    csrf: String,
-    confirm: Option<String>,
-}
-
 /// `POST /portal/terms-of-use/{id}/delete`: refused (and said why) while a policy requires it.
 pub async fn delete(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
-    Form(form): Form<DeleteForm>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, PortalError> {
-    session.check_csrf(&form.csrf)?;
-    if form.confirm.as_deref() != Some("yes") {
-        return Err(PortalError::page(
-            StatusCode::BAD_REQUEST,
-            "Not deleted",
-            "Tick the confirmation to delete the terms of use.",
-        ));
-    }
+    form.check(&session, "delete the terms of use")?;
     match state.app.graph_delete_agreement(&session.caller, &id).await {
         Ok(()) => Ok(see_other("/portal/terms-of-use?saved=deleted")),
         Err(error) => {
