@@ -311,6 +311,7 @@ mod tests {
             state: fields.state.unwrap(),
             conditions,
             grant_controls: fields.grant_controls.unwrap(),
+            session_controls: None,
             created_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
             modified_at: None,
         };
