@@ -196,12 +196,28 @@ impl App {
         Ok(self.clock.advance(by))
     }
 
+    /// Freezes (`true`) the dev-mode clock where it stands, or lets it flow again (`false`)
+    /// from there.
+    pub fn freeze_clock(&self, frozen: bool) -> Result<DateTime<Utc>, AppError> {
+        self.require_dev_mode()?;
+        Ok(if frozen {
+            self.clock.freeze()
+        } else {
+            self.clock.unfreeze()
+        })
+    }
+
+    /// Whether the clock stands still.
+    pub fn clock_frozen(&self) -> bool {
+        self.clock.is_frozen()
+    }
+
     /// Dev mode (`--demo` / `--dev`): the control API and simulation knobs are on.
     pub fn dev_mode(&self) -> bool {
         self.config.dev_mode
     }
 
-    fn require_dev_mode(&self) -> Result<(), AppError> {
+    pub(crate) fn require_dev_mode(&self) -> Result<(), AppError> {
         if self.config.dev_mode {
             Ok(())
         } else {

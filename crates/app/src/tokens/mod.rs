@@ -6,7 +6,9 @@ pub mod errors;
 pub mod flow;
 pub mod jwt;
 pub mod keys;
+pub mod managed_identity;
 pub mod master_key;
+pub mod mint;
 pub mod totp;
 
 mod assertion;
