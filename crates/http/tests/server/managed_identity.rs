@@ -190,11 +190,14 @@ async fn imds_protocol_picks_identities_and_logs_a_service_principal_sign_in() {
     assert_eq!(body["client_id"], ADMIN_APP);
 }
 
+/// A request (path, headers) and the `error_description` it must get.
+type ImdsCase = (String, Vec<(&'static str, &'static str)>, &'static str);
+
 #[tokio::test]
 async fn imds_protocol_errors_are_imds_shaped() {
     let server = with_identities().await;
     let base = "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://graph.microsoft.com";
-    let cases: [(String, Vec<(&'static str, &str)>, &str); 6] = [
+    let cases: [ImdsCase; 6] = [
         (
             base.into(),
             vec![],
