@@ -238,9 +238,17 @@ impl App {
     }
 
     async fn seed_batches(&self) -> Result<Vec<TenantBatch>, AppError> {
-        let Some(seed) = self.config.seed.clone() else {
-            return Ok(Vec::new());
-        };
+        match self.config.seed.clone() {
+            Some(seed) => self.build_seed(seed).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// A seed's writes, with the secrets it holds in the clear sealed for the store.
+    pub(crate) async fn build_seed(
+        &self,
+        seed: crate::seed::SeedFile,
+    ) -> Result<Vec<TenantBatch>, AppError> {
         let public_url = self.config.public_url.as_str().to_owned();
         let now = self.now();
         // Argon2 hashing is CPU-bound: keep it off the async workers.

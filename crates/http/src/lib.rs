@@ -24,6 +24,7 @@ mod test_tokens;
 mod throttle;
 pub mod tls;
 pub mod whatif;
+mod world;
 
 pub use router::router;
 

@@ -108,6 +108,10 @@ fn json_apis(dev_mode: bool) -> Router<AppState> {
                     .delete(crate::faults::clear),
             )
             .route(
+                "/portico/v1/world",
+                get(crate::world::export).put(crate::world::import),
+            )
+            .route(
                 "/portico/v1/faults/{id}",
                 axum::routing::delete(crate::faults::remove),
             );

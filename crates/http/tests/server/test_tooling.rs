@@ -1,5 +1,5 @@
-//! The test tooling of `docs/test-tooling.md`: minted tokens, injected faults, the frozen clock —
-//! in dev mode, and absent (404) outside it.
+//! The test tooling of `docs/test-tooling.md`: minted tokens, injected faults, the frozen clock,
+//! the world's snapshot and restore — in dev mode, and absent (404) outside it.
 
 use crate::harness::{call, spawn, spawn_demo, Spawn, TestServer};
 use crate::oidc_client::{app_token, ADMIN_APP, CONTOSO};
@@ -325,6 +325,8 @@ async fn the_test_tooling_is_absent_outside_dev_mode() {
         ),
         ("GET", "/portico/v1/clock"),
         ("POST", "/portico/v1/clock"),
+        ("GET", "/portico/v1/world"),
+        ("PUT", "/portico/v1/world"),
     ] {
         let body = json!({"path": "/**", "kind": "error", "frozen": true});
         let (status, _) = call(&server, method, token, path, Some(body)).await;
@@ -351,5 +353,106 @@ async fn the_test_tooling_is_absent_outside_dev_mode() {
             .await
             .0,
         200
+    );
+}
+
+async fn export_world(server: &TestServer) -> String {
+    let response = server
+        .client
+        .get(server.url("/portico/v1/world"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/toml"));
+    response.text().await.unwrap()
+}
+
+async fn import_world(server: &TestServer, seed: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .put(server.url("/portico/v1/world"))
+        .header("content-type", "application/toml")
+        .body(seed.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_world_is_exported_as_a_seed_and_restored_all_or_nothing() {
+    let server = spawn_demo().await;
+    let snapshot = export_world(&server).await;
+    let parsed = portico_app::seed::parse(&snapshot).expect("the export is a valid seed");
+    let demo = portico_app::seed::demo().unwrap();
+    assert_eq!(
+        parsed.tenants.len(),
+        demo.tenants.len(),
+        "every demo tenant"
+    );
+    assert!(
+        !snapshot.contains("contoso-admin-secret"),
+        "no secret in the clear"
+    );
+    assert!(
+        !snapshot.contains("Portico-dev-1"),
+        "no password in the clear"
+    );
+    assert!(snapshot.contains("password_hash = \"$argon2"));
+    assert!(snapshot.contains("[[tenant.app.secret_digest]]"));
+
+    // A change after the snapshot.
+    let body = app_token(&server, "contoso.com", ADMIN_APP, "contoso-admin-secret").await;
+    let admin = body["access_token"].as_str().unwrap().to_owned();
+    let new_user = json!({"accountEnabled": true, "displayName": "After the snapshot",
+        "mailNickname": "after", "userPrincipalName": "after@contoso.com",
+        "passwordProfile": {"password": "Portico-dev-2-long"}});
+    let (status, created) = call(&server, "POST", &admin, "/v1.0/users", Some(new_user)).await;
+    assert_eq!(status, 201, "{created}");
+
+    // A seed that does not build (its last tenant names an unknown role) changes nothing.
+    let broken = format!(
+        "{snapshot}\n[[tenant]]\nkey = \"x\"\nid = \"77777777-7777-4777-8777-777777777777\"\n\
+         display_name = \"X\"\ndomains = [\"x.example.com\"]\n\n[[tenant.user]]\n\
+         upn = \"a@x.example.com\"\ndisplay_name = \"A\"\nroles = [\"Emperor\"]\n"
+    );
+    let (status, error) = import_world(&server, &broken).await;
+    assert_eq!(status, 400, "{error}");
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Emperor"));
+    let (status, _) = import_world(&server, "this is = not [toml").await;
+    assert_eq!(status, 400);
+    let user_path = "/v1.0/users/after@contoso.com";
+    assert_eq!(
+        call(&server, "GET", &admin, user_path, None).await.0,
+        200,
+        "unchanged"
+    );
+
+    // The snapshot restored: the change is gone, the same secrets and passwords work.
+    let (status, _) = import_world(&server, &snapshot).await;
+    assert_eq!(status, 204);
+    let body = app_token(&server, "contoso.com", ADMIN_APP, "contoso-admin-secret").await;
+    let admin = body["access_token"]
+        .as_str()
+        .expect("the same client secret works");
+    assert_eq!(call(&server, "GET", admin, user_path, None).await.0, 404);
+    let megan =
+        crate::oidc_client::sign_in_megan(&server, &crate::oidc_client::browser(&server)).await;
+    assert!(
+        megan.contains_key("code"),
+        "the same password works: {megan:?}"
+    );
+    assert_eq!(
+        export_world(&server).await,
+        snapshot,
+        "export, import, export is stable"
     );
 }
