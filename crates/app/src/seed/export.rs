@@ -148,9 +148,9 @@ impl App {
         let mut upns = HashMap::new();
         for user in store.list_users(tenant.id, Page::first(u32::MAX)).await? {
             // MfaMethod has one kind today: a TOTP authenticator.
-            let totp = user.mfa_methods.iter().find_map(|method| {
+            let totp = user.mfa_methods.first().map(|method| {
                 let MfaMethod::Totp { secret_base32, .. } = method;
-                Some(secret_base32.clone())
+                secret_base32.clone()
             });
             let totp_secret = totp
                 .map(|sealed| self.open_totp_secret(tenant.id, user.id, &sealed))
