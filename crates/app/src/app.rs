@@ -222,8 +222,11 @@ impl App {
             Ok(())
         } else {
             Err(
-                portico_model::Invalid::new("clock", "the clock can only be changed in dev mode")
-                    .into(),
+                portico_model::Invalid::new(
+                    "devMode",
+                    "only in dev mode (--dev or --demo): the clock, test tokens and the world's import and export",
+                )
+                .into(),
             )
         }
     }

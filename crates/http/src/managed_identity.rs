@@ -107,11 +107,16 @@ async fn app_service(
         };
         no_store(status, body)
     };
-    let expected = options(&state).map(|o| o.identity_header.as_bytes());
     let given = headers
         .get("x-identity-header")
-        .map(|value| value.as_bytes());
-    if expected.is_none() || given != expected {
+        .and_then(|value| value.to_str().ok());
+    let matches = match (options(&state), given) {
+        (Some(options), Some(given)) => {
+            portico_app::secrets::constant_time_eq(given, &options.identity_header)
+        }
+        _ => false,
+    };
+    if !matches {
         return refuse(
             StatusCode::UNAUTHORIZED,
             "The X-IDENTITY-HEADER header is missing or does not match IDENTITY_HEADER.".into(),

@@ -42,7 +42,7 @@ pub struct FaultSpec {
     pub method: Option<String>,
     /// `latency`, `throttle` (429), `error` (500) or `aadsts` (an OAuth error body).
     pub kind: String,
-    /// `latency`: milliseconds before the request goes on (at most 30000).
+    /// `latency`: milliseconds before the request goes on (at most 25000).
     pub latency_ms: Option<u64>,
     /// `throttle`: the `Retry-After` seconds (default 1).
     pub retry_after_seconds: Option<u64>,
