@@ -255,6 +255,31 @@ async fn imds_protocol_errors_are_imds_shaped() {
         .starts_with("AADSTS500011"));
 }
 
+/// The error `start` gives for the demo world with these managed identities.
+async fn refused_start(
+    dev_mode: bool,
+    managed_identity: ManagedIdentityOptions,
+) -> portico_http::StartError {
+    let ca_dir = tempfile::tempdir().unwrap();
+    portico_http::start(portico_http::ServerOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        public_url: None,
+        store: portico_store::StoreConfig::SqliteMemory,
+        seed: Some(portico_app::seed::demo().unwrap()),
+        dev_mode,
+        ca_dir: ca_dir.path().to_owned(),
+        smtp_url: None,
+        master_key: portico_http::MasterKeySource::Ephemeral,
+        throttle: portico_http::ThrottleLimits::default(),
+        frozen_clock: None,
+        random_seed: None,
+        managed_identity: Some(managed_identity),
+    })
+    .await
+    .err()
+    .expect("the server is refused")
+}
+
 #[tokio::test]
 async fn the_endpoints_exist_only_in_dev_mode_with_identities_configured() {
     // Dev mode without configured identities: not mounted.
@@ -269,54 +294,20 @@ async fn the_endpoints_exist_only_in_dev_mode_with_identities_configured() {
         assert_eq!(status, 404, "{path}");
     }
     // Outside dev mode a server with identities configured does not start.
-    let ca_dir = tempfile::tempdir().unwrap();
-    let error = portico_http::start(portico_http::ServerOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        public_url: None,
-        store: portico_store::StoreConfig::SqliteMemory,
-        seed: Some(portico_app::seed::demo().unwrap()),
-        dev_mode: false,
-        ca_dir: ca_dir.path().to_owned(),
-        smtp_url: None,
-        master_key: portico_http::MasterKeySource::Ephemeral,
-        throttle: portico_http::ThrottleLimits::default(),
-        frozen_clock: None,
-        random_seed: None,
-        managed_identity: Some(options()),
-    })
-    .await
-    .err()
-    .expect("refused outside dev mode");
     assert!(matches!(
-        error,
+        refused_start(false, options()).await,
         portico_http::StartError::ManagedIdentityOutsideDevMode
     ));
     // An identity whose app does not exist is refused at start.
-    let error = portico_http::start(portico_http::ServerOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        public_url: None,
-        store: portico_store::StoreConfig::SqliteMemory,
-        seed: Some(portico_app::seed::demo().unwrap()),
-        dev_mode: true,
-        ca_dir: ca_dir.path().to_owned(),
-        smtp_url: None,
-        master_key: portico_http::MasterKeySource::Ephemeral,
-        throttle: portico_http::ThrottleLimits::default(),
-        frozen_clock: None,
-        random_seed: None,
-        managed_identity: Some(ManagedIdentityOptions {
-            identities: vec![ManagedIdentity::parse(
-                "contoso.com/00000000-0000-4000-8000-00000000beef",
-            )
-            .unwrap()],
-            identity_header: HEADER.into(),
-        }),
-    })
-    .await
-    .err()
-    .expect("an unknown app is refused");
+    let unknown = ManagedIdentityOptions {
+        identities: vec![ManagedIdentity::parse(
+            "contoso.com/00000000-0000-4000-8000-00000000beef",
+        )
+        .unwrap()],
+        identity_header: HEADER.into(),
+    };
     assert!(matches!(
-        error,
+        refused_start(true, unknown).await,
         portico_http::StartError::ManagedIdentityNotFound(_)
     ));
 }
