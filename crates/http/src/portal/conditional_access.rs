@@ -1,6 +1,6 @@
 //! `/portal/conditional-access`: the tenant's Conditional Access policies with their conditions
 //! and controls in words, and each one's state (on, report-only, off) changed through the Graph
-//! use case. Creating and editing conditions stays with Graph for now.
+//! use case. Creating, editing and deleting a policy is `policy_editor.rs`.
 
 use super::{render, see_other, Chrome, PortalError, Session};
 use crate::state::AppState;
@@ -113,7 +113,8 @@ struct PoliciesPage {
     chrome: Chrome,
     policies: Vec<PolicyRow>,
     can_edit: bool,
-    saved: bool,
+    can_create: bool,
+    notice: Option<&'static str>,
 }
 
 #[derive(Deserialize, Default)]
@@ -143,7 +144,14 @@ pub async fn show(
         can_edit: session
             .caller
             .administers(Operation::UpdateConditionalAccessPolicy),
-        saved: q.saved.is_some(),
+        can_create: session
+            .caller
+            .administers(Operation::CreateConditionalAccessPolicy),
+        notice: q.saved.as_deref().map(|what| match what {
+            "policy" => "Saved the policy. The next sign-ins are evaluated with it.",
+            "deleted" => "Deleted the policy.",
+            _ => "Saved the policy's state. The next sign-ins are evaluated with it.",
+        }),
     }))
 }
 

@@ -31,6 +31,7 @@ mod organizations;
 mod permission_matrix;
 mod policy;
 mod portal;
+mod portal_editing;
 mod redirect_corpus;
 mod reproducible;
 mod risk_api;

@@ -13,6 +13,9 @@ use portico_model::{invalid, Invalid, TenantId};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Map, Value};
 
+mod form;
+pub use form::{policy_body_from_form, policy_form_pairs};
+
 const ALL_EXTERNAL_TENANTS: &str = "conditionalAccessAllExternalTenants";
 const ENUMERATED_EXTERNAL_TENANTS: &str = "conditionalAccessEnumeratedExternalTenants";
 

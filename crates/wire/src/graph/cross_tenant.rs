@@ -1,6 +1,8 @@
 //! Graph shapes of cross-tenant access settings: `crossTenantAccessPolicy`, its `default`
 //! configuration and its `partners`, and the request bodies that change them.
 
+mod form;
+
 use portico_model::cross_tenant::{
     default_configuration_id, policy_id, AccessType, B2bSetting, CloudEndpoint,
     CrossTenantAccessSettings, CrossTenantPolicy, InboundTrust, PartnerConfiguration, Target,
