@@ -142,6 +142,21 @@ impl App {
             return Err(OAuthError::secret_required());
         }
         let scope = required(&request.scope, "scope")?;
+        self.app_only_token(tenant, &client.app, scope, &request.client_request, now)
+            .await
+    }
+
+    /// The client credentials grant once the client is known: the app-only token for `scope`
+    /// (`<resource>/.default`) and its service principal sign-in row. The managed identity
+    /// endpoints (`managed_identity.rs`) issue their tokens here too.
+    pub(crate) async fn app_only_token(
+        &self,
+        tenant: &Tenant,
+        app: &Application,
+        scope: &str,
+        client_request: &crate::sign_in_policy::ClientRequest,
+        now: DateTime<Utc>,
+    ) -> Result<TokenResponse, OAuthError> {
         let resource = scope
             .strip_suffix("/.default")
             .ok_or_else(|| OAuthError::scope_not_default(scope))?;
@@ -152,12 +167,12 @@ impl App {
             return Err(OAuthError::unknown_resource(resource, &tenant.display_name));
         }
         let signed = self
-            .app_access_token(tenant.id, &client.app, now)
+            .app_access_token(tenant.id, app, now)
             .await
             .map_err(server_error)?;
         let log = self.sign_in_record(
             tenant.id,
-            SignInAttempt::service_principal(&client.app).from_request(&request.client_request),
+            SignInAttempt::service_principal(app).from_request(client_request),
             now,
         );
         self.store()

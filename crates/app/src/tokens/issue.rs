@@ -41,7 +41,7 @@ fn pairwise_sub(tenant: TenantId, user: ObjectId, client: ClientId) -> String {
         .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes()).as_ref())
 }
 
-fn base_claims(
+pub(super) fn base_claims(
     app: &App,
     tenant: TenantId,
     audience: &str,
