@@ -86,6 +86,7 @@ fn row(policy: &ConditionalAccessPolicy) -> PolicyRow {
     if conditions.is_empty() {
         conditions.push("No conditions".into());
     }
+    conditions.extend(session_summary(policy));
     let grant = policy.grant_controls.as_ref().map_or_else(
         || "No grant controls".to_owned(),
         |g| {
@@ -105,6 +106,37 @@ fn row(policy: &ConditionalAccessPolicy) -> PolicyRow {
         conditions,
         grant,
     }
+}
+
+/// The policy's session controls in words, one line each.
+fn session_summary(policy: &ConditionalAccessPolicy) -> Vec<String> {
+    use portico_model::conditional_access::{FrequencyInterval, FrequencyUnit};
+    let Some(session) = policy.session_controls else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    if let Some(frequency) = session.sign_in_frequency.filter(|f| f.is_enabled) {
+        lines.push(match frequency.interval {
+            FrequencyInterval::TimeBased { value, unit } => {
+                let unit = match unit {
+                    FrequencyUnit::Hours => "hours",
+                    FrequencyUnit::Days => "days",
+                };
+                format!("Sign-in frequency: every {value} {unit}")
+            }
+            FrequencyInterval::EveryTime => "Sign-in frequency: every time".to_owned(),
+        });
+    }
+    if let Some(browser) = session.persistent_browser.filter(|b| b.is_enabled) {
+        lines.push(format!(
+            "Persistent browser session: {}",
+            match browser.mode {
+                portico_model::conditional_access::PersistentBrowserMode::Always => "always",
+                portico_model::conditional_access::PersistentBrowserMode::Never => "never",
+            }
+        ));
+    }
+    lines
 }
 
 #[derive(Template)]

@@ -821,3 +821,78 @@ async fn a_guest_inviter_and_a_member_reach_none_of_the_editors() {
     .await;
     assert_eq!(status, 200, "Fabrikam's partner entry is still there");
 }
+
+#[tokio::test]
+async fn session_controls_are_edited_with_graphs_rules() {
+    let server = spawn_demo().await;
+    let token = contoso_admin(&server).await;
+    let (client, csrf) = portal_session(&server, "admin@contoso.com").await;
+    let (_, page) = get(&server, &client, "/portal/conditional-access/new").await;
+    assert!(page.contains("id=\"frequency-timeBased\""), "{page}");
+    assert!(page.contains("id=\"browser-never\""));
+
+    // 30 hours: Graph's range, next to the field.
+    let frequency = "sessionControls.signInFrequency";
+    let mut form = guest_policy_form(&csrf, &[]);
+    form.extend([
+        (
+            "sessionControls.signInFrequency.frequencyInterval",
+            "timeBased",
+        ),
+        ("sessionControls.signInFrequency.value", "30"),
+        ("sessionControls.signInFrequency.type", "hours"),
+        ("sessionControls.persistentBrowser.mode", "off"),
+    ]);
+    let (status, _, page) = post(&server, &client, "/portal/conditional-access/new", &form).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("id=\"error-signInFrequency\""), "{page}");
+    assert!(page.contains("between 1 and 23 hours"), "{page}");
+    assert!(page.contains(&format!("name=\"{frequency}.value\"")));
+
+    // Eight hours with no grant controls: a session-only policy, as Graph stores it.
+    let form: Vec<(&str, &str)> = form
+        .into_iter()
+        .map(|(name, value)| match name {
+            "sessionControls.signInFrequency.value" => (name, "8"),
+            _ => (name, value),
+        })
+        .collect();
+    let (status, location, page) =
+        post(&server, &client, "/portal/conditional-access/new", &form).await;
+    assert_eq!(status, 303, "{page}");
+    assert_eq!(location, "/portal/conditional-access?saved=policy");
+    let (_, policies) = call(&server, "GET", &token, POLICIES, None).await;
+    let policy = policies["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["displayName"] == "Guests need MFA")
+        .unwrap()
+        .clone();
+    assert_eq!(policy["grantControls"], Value::Null);
+    let frequency_json = &policy["sessionControls"]["signInFrequency"];
+    assert_eq!(frequency_json["value"], 8);
+    assert_eq!(frequency_json["type"], "hours");
+    assert_eq!(policy["sessionControls"]["persistentBrowser"], Value::Null);
+    let (_, list) = get(&server, &client, "/portal/conditional-access").await;
+    assert!(list.contains("Sign-in frequency: every 8 hours"), "{list}");
+
+    // The editor shows what is stored; a persistent browser session then needs all apps.
+    let id = policy["id"].as_str().unwrap();
+    let edit = format!("/portal/conditional-access/{id}/edit");
+    let (_, page) = get(&server, &client, &edit).await;
+    assert!(page.contains("id=\"frequency-timeBased\" name=\"sessionControls.signInFrequency.frequencyInterval\" value=\"timeBased\" checked"), "{page}");
+    assert!(page.contains("value=\"8\""));
+    let mut narrow = guest_policy_form(&csrf, &[]);
+    narrow.retain(|(name, _)| *name != "conditions.applications.includeApplications");
+    narrow.extend([
+        (
+            "conditions.applications.includeApplications",
+            crate::oidc_client::CLI_APP,
+        ),
+        ("sessionControls.persistentBrowser.mode", "never"),
+    ]);
+    let (status, _, page) = post(&server, &client, &edit, &narrow).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("id=\"error-persistentBrowser\""), "{page}");
+}

@@ -26,6 +26,78 @@ pub struct SessionControlsBody {
     disable_resilience_defaults: Option<Value>,
 }
 
+/// The portal's session fields (named by their Graph paths) as the body a Graph client sends;
+/// `None` when neither control is chosen.
+pub fn session_body_from_form(
+    text: impl Fn(&str) -> Option<String>,
+) -> Option<SessionControlsBody> {
+    let interval = text(&format!("{FREQUENCY}.frequencyInterval")).filter(|i| i != "off");
+    let mode = text(&format!("{BROWSER}.mode")).filter(|m| m != "off");
+    if interval.is_none() && mode.is_none() {
+        return None;
+    }
+    let every_time = interval.as_deref() == Some("everyTime");
+    let sign_in_frequency = interval.map(|interval| SignInFrequencyBody {
+        odata_type: None,
+        is_enabled: Some(true),
+        // A value that is not a number is sent as none, and Graph's rule explains what is needed.
+        value: (!every_time)
+            .then(|| text(&format!("{FREQUENCY}.value")))
+            .flatten()
+            .and_then(|v| v.trim().parse().ok()),
+        unit: (!every_time)
+            .then(|| text(&format!("{FREQUENCY}.type")))
+            .flatten(),
+        authentication_type: None,
+        frequency_interval: Some(interval),
+    });
+    let persistent_browser = mode.map(|mode| PersistentBrowserBody {
+        odata_type: None,
+        is_enabled: Some(true),
+        mode: Some(mode),
+    });
+    Some(SessionControlsBody {
+        odata_type: None,
+        sign_in_frequency,
+        persistent_browser,
+        application_enforced_restrictions: None,
+        cloud_app_security: None,
+        disable_resilience_defaults: None,
+    })
+}
+
+/// A policy's session controls as the portal's form fields (Graph paths), enabled ones only.
+pub fn session_form_pairs(session: &Option<SessionControls>) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let Some(session) = session else {
+        return pairs;
+    };
+    if let Some(frequency) = session.sign_in_frequency.filter(|f| f.is_enabled) {
+        match frequency.interval {
+            FrequencyInterval::TimeBased { value, unit } => {
+                pairs.push((format!("{FREQUENCY}.frequencyInterval"), "timeBased".into()));
+                pairs.push((format!("{FREQUENCY}.value"), value.to_string()));
+                let unit = match unit {
+                    FrequencyUnit::Hours => "hours",
+                    FrequencyUnit::Days => "days",
+                };
+                pairs.push((format!("{FREQUENCY}.type"), unit.into()));
+            }
+            FrequencyInterval::EveryTime => {
+                pairs.push((format!("{FREQUENCY}.frequencyInterval"), "everyTime".into()));
+            }
+        }
+    }
+    if let Some(browser) = session.persistent_browser.filter(|b| b.is_enabled) {
+        let mode = match browser.mode {
+            PersistentBrowserMode::Always => "always",
+            PersistentBrowserMode::Never => "never",
+        };
+        pairs.push((format!("{BROWSER}.mode"), mode.into()));
+    }
+    pairs
+}
+
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SignInFrequencyBody {

@@ -8,6 +8,7 @@ use super::{
     name_of, ApplicationsBody, ConditionsBody, ExternalTenantsBody, GrantControlsBody, GuestsBody,
     LocationsBody, PlatformsBody, PolicyBody, UsersBody,
 };
+use crate::graph::session_controls::{session_body_from_form, session_form_pairs};
 use portico_model::conditional_access::{
     ConditionalAccessPolicy, ExternalTenants, GuestsOrExternalUsers,
 };
@@ -116,14 +117,20 @@ pub fn policy_body_from_form(pairs: &[(String, String)]) -> PolicyBody {
         client_applications: None,
         authentication_flows: None,
     };
-    let grant = GrantControlsBody {
-        odata_type: None,
-        operator: form.text("grantControls.operator"),
-        built_in_controls: Some(form.list("grantControls.builtInControls")),
-        custom_authentication_factors: None,
-        terms_of_use: Some(form.list("grantControls.termsOfUse")),
-        authentication_strength: None,
-    };
+    let controls = form.list("grantControls.builtInControls");
+    let terms = form.list("grantControls.termsOfUse");
+    let session = session_body_from_form(|name| form.text(name));
+    // A policy with session controls only has no grant controls (Graph's null).
+    let grant = (session.is_none() || !controls.is_empty() || !terms.is_empty()).then(|| {
+        GrantControlsBody {
+            odata_type: None,
+            operator: form.text("grantControls.operator"),
+            built_in_controls: Some(controls),
+            custom_authentication_factors: None,
+            terms_of_use: Some(terms),
+            authentication_strength: None,
+        }
+    });
     PolicyBody {
         odata_type: None,
         id: None,
@@ -134,8 +141,8 @@ pub fn policy_body_from_form(pairs: &[(String, String)]) -> PolicyBody {
         description: Some(form.text("description").filter(|d| !d.is_empty())),
         state: form.text("state"),
         conditions: Some(conditions),
-        grant_controls: Some(Some(grant)),
-        session_controls: None,
+        grant_controls: Some(grant),
+        session_controls: Some(session),
     }
 }
 
@@ -258,6 +265,7 @@ pub fn policy_form_pairs(policy: &ConditionalAccessPolicy) -> Vec<(String, Strin
         );
         push_all(&mut pairs, "grantControls.termsOfUse", &g.terms_of_use);
     }
+    pairs.extend(session_form_pairs(&policy.session_controls));
     pairs
 }
 
