@@ -26,8 +26,12 @@ enum Verdict {
     Deny { denial: Denial, block: bool },
 }
 
-fn judge(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Verdict {
-    if let Err(conditions::NotApplicable(why)) = conditions::applies(policy, sign_in) {
+fn judge(
+    policy: &ConditionalAccessPolicy,
+    sign_in: &SignIn,
+    subject: &conditions::Subject<'_>,
+) -> Verdict {
+    if let Err(conditions::NotApplicable(why)) = conditions::applies_to(policy, sign_in, subject) {
         return Verdict::NotApplied(why);
     }
     let granted = judge_grant(policy, sign_in);
@@ -157,11 +161,12 @@ pub fn evaluate(sign_in: &SignIn) -> Combined {
     let mut combined = Combined::default();
     let mut block_denial: Option<Denial> = None;
     security_defaults(sign_in, &mut combined);
+    let subject = conditions::Subject::of(sign_in);
     for policy in &sign_in.resource.conditional_access {
         let verdict = if policy.state == PolicyState::Disabled {
             Verdict::NotApplied("the policy is off".into())
         } else {
-            judge(policy, sign_in)
+            judge(policy, sign_in, &subject)
         };
         let report_only = policy.state == PolicyState::EnabledForReportingButNotEnforced;
         let (result, detail) = match (&verdict, policy.state) {
