@@ -181,7 +181,12 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     };
     let handle = Handle::new();
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum_server::from_tcp_rustls(listener, tls).handle(handle.clone());
+    // TCP_NODELAY: without it a keep-alive response can wait 40 ms for a delayed ACK (Nagle).
+    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
+        .acceptor(axum_server::accept::NoDelayAcceptor::new());
+    let server = axum_server::from_tcp(listener)
+        .acceptor(acceptor)
+        .handle(handle.clone());
     let serve = tokio::spawn(async move { server.serve(service).await });
     Ok(RunningServer {
         local_addr,
