@@ -117,7 +117,9 @@ impl App {
             existing,
             persistent,
         } = session;
-        let (code, session_secret) = (self.random().secret(), self.random().secret());
+        // The code names its tenant, so `/common` and `/organizations` can redeem it.
+        let code = format!("{}.{}", tenant.id, self.random().secret());
+        let session_secret = self.random().secret();
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
         let authorize = *purpose == FlowPurpose::Authorize;
         let session_id = session_guid(

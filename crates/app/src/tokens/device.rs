@@ -103,10 +103,10 @@ fn new_user_code(random: &crate::random::Randomness) -> String {
         .collect()
 }
 
-/// The tenant a device code belongs to: the device code starts with it, so `/common` and
-/// `/organizations` can poll (`{tenant id}.{secret}`).
-pub(crate) fn tenant_of_device_code(device_code: &str) -> Option<TenantId> {
-    let (tenant, _) = device_code.split_once('.')?;
+/// The tenant a device code, authorization code or refresh token belongs to: each starts with
+/// it (`{tenant id}.{secret}`), so `/common` and `/organizations` can redeem them.
+pub(crate) fn tenant_named_in(handle: &str) -> Option<TenantId> {
+    let (tenant, _) = handle.split_once('.')?;
     TenantId::parse(tenant).ok()
 }
 
@@ -495,9 +495,9 @@ mod tests {
     fn device_codes_name_their_tenant() {
         let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
         assert_eq!(
-            tenant_of_device_code(&format!("{tenant}.secret")).map(|t| t.to_string()),
+            tenant_named_in(&format!("{tenant}.secret")).map(|t| t.to_string()),
             Some(tenant.to_owned())
         );
-        assert_eq!(tenant_of_device_code("no-tenant"), None);
+        assert_eq!(tenant_named_in("no-tenant"), None);
     }
 }

@@ -2,7 +2,7 @@
 //! resource-owner password grant for apps that enable it.
 
 use super::client::{Client, ClientCredentials};
-use super::device::tenant_of_device_code;
+use super::device::tenant_named_in;
 use super::errors::OAuthError;
 use super::issue::{graph_scopes, NotGraph, Subject, GRAPH_AUDIENCE};
 use crate::secrets::digest_hex;
@@ -91,17 +91,19 @@ impl App {
         request: TokenRequest,
     ) -> Result<TokenResponse, OAuthError> {
         let now = self.now();
-        // A device code names its tenant, so `/common` and `/organizations` can poll.
-        let device_tenant = match request.grant_type.as_deref() {
-            Some(DEVICE_CODE_GRANT | "device_code") => request
-                .device_code
-                .as_deref()
-                .and_then(tenant_of_device_code),
+        // Device codes, authorization codes and refresh tokens name their tenant, so
+        // `/common` and `/organizations` can redeem them.
+        let named = match request.grant_type.as_deref() {
+            Some(DEVICE_CODE_GRANT | "device_code") => request.device_code.as_deref(),
+            Some("authorization_code") => request.code.as_deref(),
+            Some("refresh_token") => request.refresh_token.as_deref(),
             _ => None,
-        }
-        .filter(|_| is_multi_tenant(tenant_segment))
-        .map(|tenant| tenant.to_string());
-        let tenant_segment = device_tenant.as_deref().unwrap_or(tenant_segment);
+        };
+        let named_tenant = named
+            .and_then(tenant_named_in)
+            .filter(|_| is_multi_tenant(tenant_segment))
+            .map(|tenant| tenant.to_string());
+        let tenant_segment = named_tenant.as_deref().unwrap_or(tenant_segment);
         let tenant = self
             .resolve_tenant(tenant_segment)
             .await
@@ -588,7 +590,8 @@ impl App {
         .map(|token| token.token);
         let refresh_token = match wants("offline_access") {
             true => {
-                let secret = self.random().secret();
+                // Named by its tenant, like codes, so `/common` can refresh it.
+                let secret = format!("{}.{}", tenant.id, self.random().secret());
                 writes.push(Write::InsertRefreshToken(RefreshToken {
                     token_hash: digest_hex(&secret),
                     family_id,

@@ -1117,3 +1117,80 @@ async fn redirects_carry_session_state_and_id_tokens_name_the_session() {
         .unwrap();
     assert_eq!(redirect_params(&again)["session_state"], session_state);
 }
+
+/// `grant_type` and its handle posted to `/{segment}/oauth2/v2.0/token` for Contoso CLI.
+async fn token_at(server: &TestServer, segment: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let mut fields = vec![("client_id", crate::oidc_client::CLI_APP)];
+    fields.extend_from_slice(form);
+    let response = server
+        .client
+        .post(server.url(&format!("/{segment}/oauth2/v2.0/token")))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn codes_and_refresh_tokens_are_redeemed_at_common_and_organizations() {
+    use crate::oidc_client::{browser, sign_in_megan, VERIFIER};
+    let server = crate::harness::spawn_demo().await;
+    let client = browser(&server);
+    let code = sign_in_megan(&server, &client).await["code"].clone();
+    assert!(code.starts_with(crate::oidc_client::CONTOSO), "{code}");
+    let (status, tokens) = token_at(
+        &server,
+        "organizations",
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", "http://localhost:53123"),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{tokens}");
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    let (status, refreshed) = token_at(
+        &server,
+        "common",
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh_token),
+            ("scope", "User.Read offline_access"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{refreshed}");
+    let claims = crate::oidc_client::decode(refreshed["access_token"].as_str().unwrap(), 1);
+    assert_eq!(claims["tid"], crate::oidc_client::CONTOSO);
+
+    // A handle naming another tenant is looked up there, and is not found.
+    let fabrikam = "22222222-2222-4222-8222-222222222222";
+    let (_, secret) = refreshed["refresh_token"]
+        .as_str()
+        .unwrap()
+        .split_once('.')
+        .unwrap();
+    let forged = format!("{fabrikam}.{secret}");
+    let (status, refused) = token_at(
+        &server,
+        "common",
+        &[("grant_type", "refresh_token"), ("refresh_token", &forged)],
+    )
+    .await;
+    assert!(matches!(status, 400 | 401), "{status} {refused}");
+    assert!(refused["error"].is_string(), "{refused}");
+    // A handle without a tenant at /common: the tenant cannot be told.
+    let (status, refused) = token_at(
+        &server,
+        "common",
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", "no-tenant-here"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+}
