@@ -319,9 +319,10 @@ impl App {
         if let Some(denial) = self.inbound_refusal(tenant, &home).await? {
             return Err(GraphError::denied(
                 "blockedByCrossTenantAccessPolicy",
+                // Entra's words first, then which setting decided and who can change it.
                 format!(
-                    "{} ({}) {}",
-                    denial.reason, denial.setting, denial.remediation
+                    "This invitation is blocked by cross-tenant access settings. Admins in both your organization and the invited user's organization must configure cross-tenant access settings to allow the invitation. Decided by {}: {} {}",
+                    denial.setting, denial.reason, denial.remediation
                 ),
             ));
         }

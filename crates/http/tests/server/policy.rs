@@ -188,6 +188,15 @@ async fn s09b_s09c_contoso_blocks_fabrikam_inbound_and_adatum_still_admits_alice
         body["error"]["innerError"]["code"],
         "blockedByCrossTenantAccessPolicy"
     );
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("This invitation is blocked by cross-tenant access settings. Admins in both your organization and the invited user's organization must configure cross-tenant access settings to allow the invitation."),
+        "{message}"
+    );
+    assert!(
+        message.contains("Contoso › cross-tenant access"),
+        "{message}"
+    );
 
     let denied = what_if_code(&server, "alice@fabrikam.com", CONTOSO, CLI_APP, json!({})).await;
     assert_eq!(
