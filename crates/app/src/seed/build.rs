@@ -405,6 +405,7 @@ impl Builder<'_> {
             graph_app_permissions: seed.graph_permissions.clone(),
             secrets,
             key_credentials: key_credentials(key, tenant, seed, self.now)?,
+            registration: Default::default(),
             created_at: self.now,
         })
     }

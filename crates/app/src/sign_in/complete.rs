@@ -342,6 +342,7 @@ pub(crate) fn portal_app(tenant: &Tenant, now: DateTime<Utc>) -> Application {
         graph_app_permissions: Vec::new(),
         secrets: Vec::new(),
         key_credentials: Vec::new(),
+        registration: Default::default(),
         created_at: now,
     }
 }

@@ -50,6 +50,9 @@ impl App {
             .await
             .map_err(|_| OAuthError::server_error())?
             .ok_or_else(unknown)?;
+        if app.registration.without_service_principal {
+            return Err(OAuthError::missing_service_principal(raw_id));
+        }
         if let Some(assertion) = credentials.client_assertion.as_deref() {
             let kind = credentials.client_assertion_type.as_deref();
             return self

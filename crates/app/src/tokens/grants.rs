@@ -1,10 +1,12 @@
 //! The token endpoint's grants: client credentials, authorization code, refresh token, and the
 //! resource-owner password grant for apps that enable it.
 
+use super::api_access::api_audience;
 use super::client::{Client, ClientCredentials};
 use super::device::tenant_of_device_code;
 use super::errors::OAuthError;
-use super::issue::{graph_scopes, NotGraph, Subject, GRAPH_AUDIENCE};
+use super::issue::{Subject, GRAPH_AUDIENCE};
+use super::resource::Resource;
 use crate::secrets::digest_hex;
 use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::sign_in_policy::enforce::{refusal_error, Judged};
@@ -36,6 +38,9 @@ pub struct TokenRequest {
     pub password: Option<String>,
     /// The device code flow's poll.
     pub device_code: Option<String>,
+    /// On-behalf-of: the token the middle tier received, and `requested_token_use`.
+    pub assertion: Option<String>,
+    pub requested_token_use: Option<String>,
     /// MSAL sends `client_info=1` to receive the account's home identifiers.
     pub client_info: bool,
     /// The request's address, software and tenant-restriction headers.
@@ -127,6 +132,7 @@ impl App {
                 self.redeem_device_code(&tenant, &client, &request, now)
                     .await
             }
+            super::obo::OBO_GRANT => self.on_behalf_of(&tenant, &client, &request, now).await,
             other => Err(OAuthError::unsupported_grant_type(other)),
         }
     }
@@ -142,31 +148,43 @@ impl App {
             return Err(OAuthError::secret_required());
         }
         let scope = required(&request.scope, "scope")?;
-        let resource = scope
-            .strip_suffix("/.default")
-            .ok_or_else(|| OAuthError::scope_not_default(scope))?;
-        if !matches!(
-            resource,
-            "https://graph.microsoft.com" | "00000003-0000-0000-c000-000000000000"
-        ) {
-            return Err(OAuthError::unknown_resource(resource, &tenant.display_name));
+        let scopes = split_scopes(scope);
+        if !scopes.iter().all(|s| s.ends_with("/.default")) {
+            return Err(OAuthError::scope_not_default(scope));
         }
-        let signed = self
-            .app_access_token(tenant.id, &client.app, now)
-            .await
-            .map_err(server_error)?;
-        let log = self.sign_in_record(
-            tenant.id,
-            SignInAttempt::service_principal(&client.app).from_request(&request.client_request),
-            now,
-        );
+        let requested = self.resolve_resource(tenant, &scopes).await?;
+        let attempt =
+            SignInAttempt::service_principal(&client.app).from_request(&request.client_request);
+        let (signed, attempt) = match &requested.resource {
+            Resource::Graph => {
+                let signed = self
+                    .app_access_token(tenant.id, &client.app, now)
+                    .await
+                    .map_err(server_error)?;
+                (signed, attempt)
+            }
+            Resource::Api(api) => {
+                let roles = self.assigned_roles(tenant, api, &[client.app.id]).await?;
+                let (audience, version) = api_audience(api, &requested.named);
+                let signed = self
+                    .app_api_token(tenant, &client.app, (&audience, version), &roles, now)
+                    .await?;
+                let resource = (api.client_id.to_string(), api.display_name.clone());
+                (signed, attempt.for_resource(resource.0, resource.1))
+            }
+        };
+        let log = self.sign_in_record(tenant.id, attempt, now);
         self.store()
             .apply(tenant.id, vec![log])
             .await
             .map_err(server_error)?;
+        let named = match requested.resource {
+            Resource::Graph => GRAPH_AUDIENCE,
+            Resource::Api(_) => requested.named.as_str(),
+        };
         Ok(TokenResponse {
             token_type: "Bearer",
-            scope: format!("{GRAPH_AUDIENCE}/.default"),
+            scope: format!("{named}/.default"),
             expires_in: signed.expires_in,
             ext_expires_in: signed.expires_in,
             access_token: signed.token,
@@ -535,11 +553,6 @@ impl App {
         now: DateTime<Utc>,
         writes: &mut Vec<Write>,
     ) -> Result<TokenResponse, OAuthError> {
-        let granted = graph_scopes(scopes).map_err(|NotGraph(scope)| {
-            OAuthError::unknown_resource(&scope, &tenant.display_name)
-        })?;
-        self.check_admin_consent(tenant.id, &client.app, user, &granted)
-            .await?;
         let binding = self.token_binding(tenant, user).await?;
         let subject = Subject {
             tenant: tenant.id,
@@ -552,10 +565,9 @@ impl App {
                 .map(|b| crate::sign_in::home_issuers(self, b).0),
             sid: sid.map(str::to_owned),
         };
-        let access = self
-            .user_access_token(&subject, &granted, client.confidential, now)
-            .await
-            .map_err(server_error)?;
+        let (access, scope) = self
+            .delegated_access(tenant, client, &subject, (scopes, true), now, writes)
+            .await?;
         let wants = |scope: &str| scopes.iter().any(|s| s == scope);
         let id_token = match wants("openid") {
             true => Some(
@@ -586,7 +598,6 @@ impl App {
             }
             false => None,
         };
-        let scope = scope_granted(&granted, scopes);
         let client_info = client_info.then(|| client_info_of(binding.as_ref(), user, tenant));
         Ok(TokenResponse {
             token_type: "Bearer",
@@ -732,22 +743,6 @@ fn home_account_ids(
         }
         _ => (user.id.to_string(), tenant.id.to_string()),
     }
-}
-
-/// The `scope` a token answer names: Graph's granted scopes, then the OpenID Connect ones asked.
-fn scope_granted(granted: &[String], scopes: &[String]) -> String {
-    let oidc = ["openid", "profile", "email", "offline_access"];
-    let mut scope: Vec<String> = granted
-        .iter()
-        .map(|s| format!("{GRAPH_AUDIENCE}/{s}"))
-        .collect();
-    scope.extend(
-        scopes
-            .iter()
-            .filter(|s| oidc.contains(&s.as_str()))
-            .cloned(),
-    );
-    scope.join(" ")
 }
 
 /// `BASE64URL(SHA256(verifier))`, the S256 PKCE transform.

@@ -41,26 +41,35 @@ fn pairwise_sub(tenant: TenantId, user: ObjectId, client: ClientId) -> String {
         .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes()).as_ref())
 }
 
-fn base_claims(
+/// The claims every token has. `version` 1 is Entra's v1.0 access token (issuer
+/// `https://sts.windows.net/{tid}/`), 2 the v2.0 one.
+pub(super) fn base_claims(
     app: &App,
     tenant: TenantId,
-    audience: &str,
+    (audience, version): (&str, u8),
     now: DateTime<Utc>,
     lifetime: Duration,
 ) -> Map<String, Value> {
     let mut claims = Map::new();
     claims.insert("aud".into(), json!(audience));
-    claims.insert("iss".into(), json!(app.issuer(tenant)));
+    let issuer = match version {
+        1 => app.v1_issuer(tenant),
+        _ => app.issuer(tenant),
+    };
+    claims.insert("iss".into(), json!(issuer));
     claims.insert("iat".into(), json!(now.timestamp()));
     claims.insert("nbf".into(), json!(now.timestamp()));
     claims.insert("exp".into(), json!((now + lifetime).timestamp()));
     claims.insert("tid".into(), json!(tenant.to_string()));
     claims.insert("uti".into(), json!(app.random().token(16)));
-    claims.insert("ver".into(), json!("2.0"));
+    claims.insert(
+        "ver".into(),
+        json!(if version == 1 { "1.0" } else { "2.0" }),
+    );
     claims
 }
 
-fn user_claims(claims: &mut Map<String, Value>, subject: &Subject<'_>) {
+pub(super) fn user_claims(claims: &mut Map<String, Value>, subject: &Subject<'_>) {
     let user = subject.user;
     claims.insert("oid".into(), json!(user.id.to_string()));
     claims.insert(
@@ -98,6 +107,12 @@ impl App {
         format!("{}{tenant}/v2.0", self.public_base())
     }
 
+    /// The issuer of v1.0 access tokens, Entra's `https://sts.windows.net/{tid}/` form on
+    /// Portico's origin: `{public URL}{tenant id}/`.
+    pub fn v1_issuer(&self, tenant: TenantId) -> String {
+        format!("{}{tenant}/", self.public_base())
+    }
+
     /// The keys `/common` and `/organizations` publish: every tenant's, so a multi-tenant
     /// app that validates tokens with the authority's `jwks_uri` finds the key of any issuer
     /// (Entra publishes one key set for all its tenants).
@@ -121,7 +136,7 @@ impl App {
         }
     }
 
-    fn access_lifetime(&self) -> Duration {
+    pub(super) fn access_lifetime(&self) -> Duration {
         let lifetimes = self.lifetimes();
         let spread = (lifetimes.access_max - lifetimes.access_min)
             .num_seconds()
@@ -131,7 +146,7 @@ impl App {
         lifetimes.access_min + Duration::seconds(drawn)
     }
 
-    async fn sign(
+    pub(super) async fn sign(
         &self,
         tenant: TenantId,
         claims: &Map<String, Value>,
@@ -155,7 +170,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<Signed, super::keys::KeyError> {
         let lifetime = self.access_lifetime();
-        let mut claims = base_claims(self, tenant, GRAPH_AUDIENCE, now, lifetime);
+        let mut claims = base_claims(self, tenant, (GRAPH_AUDIENCE, 2), now, lifetime);
         claims.insert("azp".into(), json!(app.client_id.to_string()));
         claims.insert("azpacr".into(), json!("1"));
         claims.insert("app_displayname".into(), json!(app.display_name));
@@ -175,7 +190,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<Signed, super::keys::KeyError> {
         let lifetime = self.access_lifetime();
-        let mut claims = base_claims(self, subject.tenant, GRAPH_AUDIENCE, now, lifetime);
+        let mut claims = base_claims(self, subject.tenant, (GRAPH_AUDIENCE, 2), now, lifetime);
         user_claims(&mut claims, subject);
         claims.insert("azp".into(), json!(subject.client_id.to_string()));
         claims.insert("azpacr".into(), json!(if confidential { "1" } else { "0" }));
@@ -197,7 +212,7 @@ impl App {
         let mut claims = base_claims(
             self,
             subject.tenant,
-            &subject.client_id.to_string(),
+            (&subject.client_id.to_string(), 2),
             now,
             lifetime,
         );
@@ -226,10 +241,11 @@ pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, NotGraph
         if OIDC_SCOPES.contains(&scope.as_str()) {
             continue;
         }
+        // Entra accepts Graph's URI with a trailing slash too (`…microsoft.com//.default`).
         let bare = scope
             .strip_prefix("https://graph.microsoft.com/")
             .or_else(|| scope.strip_prefix("00000003-0000-0000-c000-000000000000/"))
-            .unwrap_or(scope);
+            .map_or(scope.as_str(), |rest| rest.trim_start_matches('/'));
         if bare.contains('/') || bare.contains(':') {
             return Err(NotGraph(scope.clone()));
         }
@@ -250,7 +266,7 @@ pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, NotGraph
 
 /// The `amr` claim: MFA at a guest's home tenant shows as `mfa`, like MFA done here; Portico's
 /// own markers (device state) are not shown.
-fn token_amr(amr: &[String]) -> Vec<&str> {
+pub(super) fn token_amr(amr: &[String]) -> Vec<&str> {
     use crate::sign_in_policy::facts::{AMR_DEVICE_COMPLIANT, AMR_DEVICE_JOINED};
     let mut shown: Vec<&str> = Vec::new();
     for entry in amr {

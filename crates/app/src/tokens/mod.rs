@@ -9,6 +9,7 @@ pub mod keys;
 pub mod master_key;
 pub mod totp;
 
+mod api_access;
 mod assertion;
 mod authenticator;
 mod authorize;
@@ -19,6 +20,8 @@ mod grants;
 mod issue;
 pub(crate) mod lockout;
 mod logout;
+mod obo;
+mod resource;
 mod sign_up;
 mod verify;
 
@@ -29,6 +32,7 @@ pub use grants::{TokenRequest, TokenResponse, DEVICE_CODE_GRANT};
 pub use issue::GRAPH_AUDIENCE;
 pub use lockout::LockoutView;
 pub use logout::LogoutHint;
+pub use resource::{names_graph, GRAPH_APP_ID};
 pub use verify::{AccessTokenClaims, TokenRejected};
 
 use chrono::Duration;

@@ -67,6 +67,8 @@ pub async fn token(
         username: get("username"),
         password: get("password"),
         device_code: get("device_code"),
+        assertion: get("assertion"),
+        requested_token_use: get("requested_token_use"),
         client_info: get("client_info").as_deref() == Some("1"),
         client_request,
         ..Default::default()

@@ -850,6 +850,11 @@ fn app(n: u32, client_id: &str) -> Application {
             start_at: Some(at(1)),
             end_at: None,
         }],
+        registration: portico_model::app_registration::Registration {
+            identifier_uris: vec![format!("api://app-{n}")],
+            requested_access_token_version: Some(2),
+            ..Default::default()
+        },
         created_at: at(2),
     }
 }

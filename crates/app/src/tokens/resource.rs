@@ -1,0 +1,144 @@
+//! Which resource a token is for (issue #16): Microsoft Graph, or an API registered in the
+//! tenant, named by one of its identifier URIs (`api://…`) or its app id. This is the token
+//! service's one resource resolution: every grant, and whatever else issues tokens through the
+//! client-credentials path, asks `App::resolve_resource`.
+
+use super::errors::OAuthError;
+use super::issue::{GRAPH_AUDIENCE, OIDC_SCOPES};
+use crate::App;
+use portico_model::application::Application;
+use portico_model::tenant::Tenant;
+
+/// Microsoft Graph's app id, which names it as well as its URI.
+pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+
+/// The resource a request's scopes name.
+#[derive(Debug, Clone)]
+pub(crate) enum Resource {
+    Graph,
+    /// An application of the tenant that exposes an API (it has a service principal).
+    Api(Box<Application>),
+}
+
+/// A token request's resource and what it asks of it.
+#[derive(Debug, Clone)]
+pub(crate) struct Requested {
+    pub resource: Resource,
+    /// How the request named the resource (an identifier URI or the app id): the `aud` of
+    /// v1.0 tokens and the prefix of the granted scopes.
+    pub named: String,
+    /// The permissions asked, as written after the resource (`read`, `.default`).
+    pub permissions: Vec<String>,
+}
+
+impl Requested {
+    /// `.default`: every permission already granted (or configured) for the client.
+    pub fn is_default(&self) -> bool {
+        self.permissions.iter().any(|p| p == ".default")
+    }
+}
+
+/// A scope's resource part and permission: `api://x/read` → (`api://x`, `read`);
+/// `User.Read` → (none, `User.Read`).
+fn split(scope: &str) -> (Option<&str>, &str) {
+    match scope.rsplit_once('/') {
+        Some((resource, permission)) => (Some(resource), permission),
+        None => (None, scope),
+    }
+}
+
+/// Graph's URI or app id, with or without a trailing slash (Entra accepts
+/// `https://graph.microsoft.com//.default`).
+fn is_graph(resource: &str) -> bool {
+    let resource = resource.trim_end_matches('/');
+    resource.eq_ignore_ascii_case(GRAPH_AUDIENCE) || resource.eq_ignore_ascii_case(GRAPH_APP_ID)
+}
+
+/// Whether a scope is Graph's (bare, or with Graph's URI or app id).
+pub fn names_graph(scope: &str) -> bool {
+    match split(scope) {
+        (None, _) => true,
+        (Some(resource), _) => is_graph(resource),
+    }
+}
+
+/// Whether `name` (an identifier URI or app id, as a request wrote it) names `app`.
+pub(crate) fn names_app(app: &Application, name: &str) -> bool {
+    let name = name.trim_end_matches('/');
+    app.client_id.to_string().eq_ignore_ascii_case(name)
+        || app
+            .registration
+            .identifier_uris
+            .iter()
+            .any(|uri| uri.trim_end_matches('/').eq_ignore_ascii_case(name))
+}
+
+impl App {
+    /// The resource `scopes` name and the permissions asked of it. OpenID Connect scopes name
+    /// none; scopes of two resources are AADSTS70011; a resource that is neither Graph nor an
+    /// API with a service principal here is AADSTS500011.
+    pub(crate) async fn resolve_resource(
+        &self,
+        tenant: &Tenant,
+        scopes: &[String],
+    ) -> Result<Requested, OAuthError> {
+        let mut named: Option<String> = None;
+        let mut permissions = Vec::new();
+        for scope in scopes.iter().filter(|s| !OIDC_SCOPES.contains(&s.as_str())) {
+            let (resource, permission) = split(scope);
+            let resource = match resource {
+                Some(name) if !is_graph(name) => name.trim_end_matches('/').to_owned(),
+                _ => GRAPH_AUDIENCE.to_owned(),
+            };
+            if named
+                .as_ref()
+                .is_some_and(|n| !n.eq_ignore_ascii_case(&resource))
+            {
+                return Err(OAuthError::incompatible_scopes(&scopes.join(" ")));
+            }
+            named = Some(resource);
+            permissions.push(permission.to_owned());
+        }
+        let named = named.unwrap_or_else(|| GRAPH_AUDIENCE.to_owned());
+        if named == GRAPH_AUDIENCE {
+            return Ok(Requested {
+                resource: Resource::Graph,
+                named,
+                permissions,
+            });
+        }
+        let app = self
+            .store()
+            .list_applications(tenant.id)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "resource lookup failed");
+                OAuthError::server_error()
+            })?
+            .into_iter()
+            .find(|app| !app.registration.without_service_principal && names_app(app, &named))
+            .ok_or_else(|| OAuthError::unknown_resource(&named, &tenant.display_name))?;
+        Ok(Requested {
+            resource: Resource::Api(Box::new(app)),
+            named,
+            permissions,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_split_into_resource_and_permission() {
+        assert_eq!(split("api://orders/read"), (Some("api://orders"), "read"));
+        assert_eq!(split("User.Read"), (None, "User.Read"));
+        assert!(names_graph("https://graph.microsoft.com//.default"));
+        assert!(names_graph(
+            "00000003-0000-0000-c000-000000000000/User.Read"
+        ));
+        assert!(names_graph("Mail.Read"));
+        assert!(!names_graph("api://orders/.default"));
+    }
+}
