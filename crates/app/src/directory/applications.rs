@@ -112,6 +112,28 @@ fn check_values<'a>(
     Ok(())
 }
 
+/// App roles: unique ids and values, members `User` and/or `Application`.
+fn check_roles(roles: &[AppRole]) -> Result<(), Invalid> {
+    check_values(
+        "appRoles",
+        roles.iter().map(|r| (&r.id, r.value.as_deref())),
+    )?;
+    let member_types = ["User", "Application"];
+    match roles.iter().find(|r| {
+        r.allowed_member_types.is_empty()
+            || r.allowed_member_types
+                .iter()
+                .any(|t| !member_types.contains(&t.as_str()))
+    }) {
+        Some(role) => Err(invalid!(
+            "appRoles",
+            "The app role '{}' must allow 'User' and/or 'Application' members.",
+            role.id
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Applies `changes` to `app` (the tenant's domains decide identifier URIs).
 fn apply_changes(
     app: &mut Application,
@@ -149,23 +171,7 @@ fn apply_changes(
         registration.scopes = scopes;
     }
     if let Some(roles) = changes.app_roles {
-        check_values(
-            "appRoles",
-            roles.iter().map(|r| (&r.id, r.value.as_deref())),
-        )?;
-        let member_types = ["User", "Application"];
-        if let Some(role) = roles.iter().find(|r| {
-            r.allowed_member_types.is_empty()
-                || r.allowed_member_types
-                    .iter()
-                    .any(|t| !member_types.contains(&t.as_str()))
-        }) {
-            return Err(invalid!(
-                "appRoles",
-                "The app role '{}' must allow 'User' and/or 'Application' members.",
-                role.id
-            ));
-        }
+        check_roles(&roles)?;
         registration.app_roles = roles;
     }
     if let Some(version) = changes.requested_access_token_version {

@@ -4,10 +4,7 @@
 
 use super::client::Client;
 use super::errors::OAuthError;
-use super::issue::{
-    base_claims, graph_scopes, token_amr, user_claims, NotGraph, Signed, Subject, GRAPH_AUDIENCE,
-    OIDC_SCOPES,
-};
+use super::issue::{graph_scopes, NotGraph, Signed, Subject, GRAPH_AUDIENCE, OIDC_SCOPES};
 use super::resource::{Requested, Resource};
 use crate::directory::permissions::APP_ADMIN_ROLES;
 use crate::App;
@@ -15,10 +12,9 @@ use chrono::{DateTime, Utc};
 use portico_model::app_registration::{ConsentType, GrantConsent, PermissionGrant};
 use portico_model::application::Application;
 use portico_model::tenant::Tenant;
-use portico_model::user::{User, UserType};
+use portico_model::user::User;
 use portico_model::ObjectId;
 use portico_store::Write;
-use serde_json::{json, Map, Value};
 
 fn server_error<E: std::fmt::Display>(error: E) -> OAuthError {
     tracing::error!(%error, "API token request failed");
@@ -34,81 +30,7 @@ pub(crate) fn api_audience(api: &Application, named: &str) -> (String, u8) {
     }
 }
 
-/// The client's claims: `appid`/`appidacr` in v1.0 tokens, `azp`/`azpacr` in v2.0.
-fn client_claims(claims: &mut Map<String, Value>, version: u8, client_id: String, acr: &str) {
-    let (id, acr_name) = match version {
-        1 => ("appid", "appidacr"),
-        _ => ("azp", "azpacr"),
-    };
-    claims.insert(id.into(), json!(client_id));
-    claims.insert(acr_name.into(), json!(acr));
-}
-
 impl App {
-    /// An app-only token for `api`: `roles` are the app roles assigned to the client's service
-    /// principal; none, and the claim is absent (Entra issues the token all the same).
-    pub(crate) async fn app_api_token(
-        &self,
-        tenant: &Tenant,
-        client: &Application,
-        (audience, version): (&str, u8),
-        roles: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<Signed, OAuthError> {
-        let lifetime = self.access_lifetime();
-        let mut claims = base_claims(self, tenant.id, (audience, version), now, lifetime);
-        client_claims(&mut claims, version, client.client_id.to_string(), "1");
-        if version == 1 {
-            claims.insert("idp".into(), json!(self.v1_issuer(tenant.id)));
-        }
-        claims.insert("idtyp".into(), json!("app"));
-        claims.insert("oid".into(), json!(client.id.to_string()));
-        claims.insert("sub".into(), json!(client.id.to_string()));
-        if !roles.is_empty() {
-            claims.insert("roles".into(), json!(roles));
-        }
-        self.sign(tenant.id, &claims, "at+jwt", now, lifetime)
-            .await
-            .map_err(server_error)
-    }
-
-    /// A delegated token for `api` with the granted scopes and the user's app roles.
-    pub(crate) async fn user_api_token(
-        &self,
-        subject: &Subject<'_>,
-        (audience, version): (&str, u8),
-        (scopes, roles): (&[String], &[String]),
-        confidential: bool,
-        now: DateTime<Utc>,
-    ) -> Result<Signed, OAuthError> {
-        let lifetime = self.access_lifetime();
-        let mut claims = base_claims(self, subject.tenant, (audience, version), now, lifetime);
-        user_claims(&mut claims, subject);
-        let acr = if confidential { "1" } else { "0" };
-        client_claims(&mut claims, version, subject.client_id.to_string(), acr);
-        if version == 1 {
-            // v1.0 names the user by `unique_name` (and members by `upn`).
-            if let Some(name) = claims.remove("preferred_username") {
-                claims.insert("unique_name".into(), name);
-            }
-            if subject.user.user_type != UserType::Guest {
-                claims.insert(
-                    "upn".into(),
-                    json!(subject.user.user_principal_name.to_string()),
-                );
-            }
-        }
-        claims.insert("idtyp".into(), json!("user"));
-        claims.insert("scp".into(), json!(scopes.join(" ")));
-        if !roles.is_empty() {
-            claims.insert("roles".into(), json!(roles));
-        }
-        claims.insert("amr".into(), json!(token_amr(subject.amr)));
-        self.sign(subject.tenant, &claims, "at+jwt", now, lifetime)
-            .await
-            .map_err(server_error)
-    }
-
     /// The values of `api`'s enabled app roles assigned to any of `principals`.
     pub(crate) async fn assigned_roles(
         &self,

@@ -49,10 +49,8 @@ impl App {
             .find_application(tenant.id, client_id)
             .await
             .map_err(|_| OAuthError::server_error())?
-            .ok_or_else(unknown)?;
-        if app.registration.without_service_principal {
-            return Err(OAuthError::missing_service_principal(raw_id));
-        }
+            .ok_or_else(unknown)
+            .and_then(|app| with_service_principal(app, raw_id))?;
         if let Some(assertion) = credentials.client_assertion.as_deref() {
             let kind = credentials.client_assertion_type.as_deref();
             return self
@@ -127,5 +125,14 @@ impl App {
             .apply(tenant.id, vec![log])
             .await
             .map_err(|_| OAuthError::server_error())
+    }
+}
+
+/// A registration created through Graph authenticates no client until its service principal
+/// exists (AADSTS7000229).
+fn with_service_principal(app: Application, raw_id: &str) -> Result<Application, OAuthError> {
+    match app.registration.without_service_principal {
+        true => Err(OAuthError::missing_service_principal(raw_id)),
+        false => Ok(app),
     }
 }

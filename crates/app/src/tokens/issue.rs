@@ -229,6 +229,89 @@ impl App {
     }
 }
 
+// Tokens for APIs registered in the tenant (`api_access.rs` decides what they carry).
+
+fn key_failure(error: super::keys::KeyError) -> super::errors::OAuthError {
+    tracing::error!(%error, "signing failed");
+    super::errors::OAuthError::server_error()
+}
+
+/// The client's claims: `appid`/`appidacr` in v1.0 tokens, `azp`/`azpacr` in v2.0.
+fn client_claims(claims: &mut Map<String, Value>, version: u8, client_id: String, acr: &str) {
+    let (id, acr_name) = match version {
+        1 => ("appid", "appidacr"),
+        _ => ("azp", "azpacr"),
+    };
+    claims.insert(id.into(), json!(client_id));
+    claims.insert(acr_name.into(), json!(acr));
+}
+
+impl App {
+    /// An app-only token for an API of the tenant: `roles` are the app roles assigned to the client's service
+    /// principal; none, and the claim is absent (Entra issues the token all the same).
+    pub(crate) async fn app_api_token(
+        &self,
+        tenant: &portico_model::tenant::Tenant,
+        client: &Application,
+        (audience, version): (&str, u8),
+        roles: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Signed, super::errors::OAuthError> {
+        let lifetime = self.access_lifetime();
+        let mut claims = base_claims(self, tenant.id, (audience, version), now, lifetime);
+        client_claims(&mut claims, version, client.client_id.to_string(), "1");
+        if version == 1 {
+            claims.insert("idp".into(), json!(self.v1_issuer(tenant.id)));
+        }
+        claims.insert("idtyp".into(), json!("app"));
+        claims.insert("oid".into(), json!(client.id.to_string()));
+        claims.insert("sub".into(), json!(client.id.to_string()));
+        if !roles.is_empty() {
+            claims.insert("roles".into(), json!(roles));
+        }
+        self.sign(tenant.id, &claims, "at+jwt", now, lifetime)
+            .await
+            .map_err(key_failure)
+    }
+
+    /// A delegated token for `api` with the granted scopes and the user's app roles.
+    pub(crate) async fn user_api_token(
+        &self,
+        subject: &Subject<'_>,
+        (audience, version): (&str, u8),
+        (scopes, roles): (&[String], &[String]),
+        confidential: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Signed, super::errors::OAuthError> {
+        let lifetime = self.access_lifetime();
+        let mut claims = base_claims(self, subject.tenant, (audience, version), now, lifetime);
+        user_claims(&mut claims, subject);
+        let acr = if confidential { "1" } else { "0" };
+        client_claims(&mut claims, version, subject.client_id.to_string(), acr);
+        if version == 1 {
+            // v1.0 names the user by `unique_name` (and members by `upn`).
+            if let Some(name) = claims.remove("preferred_username") {
+                claims.insert("unique_name".into(), name);
+            }
+            if subject.user.user_type != UserType::Guest {
+                claims.insert(
+                    "upn".into(),
+                    json!(subject.user.user_principal_name.to_string()),
+                );
+            }
+        }
+        claims.insert("idtyp".into(), json!("user"));
+        claims.insert("scp".into(), json!(scopes.join(" ")));
+        if !roles.is_empty() {
+            claims.insert("roles".into(), json!(roles));
+        }
+        claims.insert("amr".into(), json!(token_amr(subject.amr)));
+        self.sign(subject.tenant, &claims, "at+jwt", now, lifetime)
+            .await
+            .map_err(key_failure)
+    }
+}
+
 /// A requested scope names a resource other than Microsoft Graph (the scope as given).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NotGraph(pub String);

@@ -347,6 +347,9 @@ impl Operation {
         use Operation::*;
         // A listing: guests list what members may, when guests may read the directory at all.
         let listing = |app, delegated| members(app, delegated, SameAsMembers);
+        if let Some(rule) = self.app_rule() {
+            return rule;
+        }
         match self {
             ListUsers | CountUsers | ListRecipients => listing(USERS_READ_APP, USERS_READ),
             GetUser | ListSponsors => Rule {
@@ -384,26 +387,7 @@ impl Operation {
                 ..user_admins(ROLES_WRITE_APP, ROLES_WRITE)
             },
             ListApplications | ListServicePrincipals => listing(APPS_READ_APP, APPS_READ),
-            GetApplication
-            | GetServicePrincipal
-            | ListFederatedCredentials
-            | ListServicePrincipalAppRoles => members(APPS_READ_APP, APPS_READ, ById),
-            CreateApplication
-            | UpdateApplication
-            | DeleteApplication
-            | AddApplicationPassword
-            | RemoveApplicationPassword
-            | CreateFederatedCredential
-            | DeleteFederatedCredential
-            | CreateServicePrincipal
-            | UpdateServicePrincipal
-            | DeleteServicePrincipal => app_admins(APPS_WRITE_APP, APPS_WRITE),
             ListAppRoleAssignments => listing(ASSIGNMENTS_READ_APP, ASSIGNMENTS_READ),
-            AssignApp | RemoveAppRoleAssignment => app_admins(ASSIGN_APP_APP, ASSIGN_APP),
-            ListPermissionGrants => listing(GRANTS_READ_APP, GRANTS_READ),
-            CreatePermissionGrant | UpdatePermissionGrant | DeletePermissionGrant => {
-                app_admins(GRANTS_WRITE_APP, GRANTS_WRITE)
-            }
             GetAuthorizationPolicy => {
                 members(AUTHORIZATION_READ, AUTHORIZATION_READ_DELEGATED, Never)
             }
@@ -434,6 +418,37 @@ impl Operation {
             ConfirmCompromised | DismissRisk => admins(RISK_WRITE),
             ListAgreements | GetAgreement => admins(AGREEMENTS_READ),
             CreateAgreement | DeleteAgreement => admins(AGREEMENTS_WRITE),
+            // Registrations, service principals and their grants: `app_rule`.
+            _ => admins(&[]),
         }
+    }
+
+    /// Who may read and manage app registrations, service principals and their grants.
+    fn app_rule(self) -> Option<Rule> {
+        use Guests::ById;
+        use Operation::*;
+        let listing = |app, delegated| members(app, delegated, Guests::SameAsMembers);
+        Some(match self {
+            GetApplication
+            | GetServicePrincipal
+            | ListFederatedCredentials
+            | ListServicePrincipalAppRoles => members(APPS_READ_APP, APPS_READ, ById),
+            CreateApplication
+            | UpdateApplication
+            | DeleteApplication
+            | AddApplicationPassword
+            | RemoveApplicationPassword
+            | CreateFederatedCredential
+            | DeleteFederatedCredential
+            | CreateServicePrincipal
+            | UpdateServicePrincipal
+            | DeleteServicePrincipal => app_admins(APPS_WRITE_APP, APPS_WRITE),
+            AssignApp | RemoveAppRoleAssignment => app_admins(ASSIGN_APP_APP, ASSIGN_APP),
+            ListPermissionGrants => listing(GRANTS_READ_APP, GRANTS_READ),
+            CreatePermissionGrant | UpdatePermissionGrant | DeletePermissionGrant => {
+                app_admins(GRANTS_WRITE_APP, GRANTS_WRITE)
+            }
+            _ => return None,
+        })
     }
 }
