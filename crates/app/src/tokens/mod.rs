@@ -16,6 +16,7 @@ mod authorize;
 mod client;
 mod consent;
 mod device;
+mod federated;
 mod grants;
 mod issue;
 pub(crate) mod lockout;

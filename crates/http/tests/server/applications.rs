@@ -571,3 +571,142 @@ async fn a_middle_tier_exchanges_the_users_token_on_behalf_of_them() {
     };
     assert_eq!(error_code(obo(forged).await).await.2, 50013);
 }
+
+#[tokio::test]
+async fn a_federated_credential_accepts_another_issuers_token_as_client_assertion() {
+    const FABRIKAM: &str = "22222222-2222-4222-8222-222222222222";
+    let server = spawn_demo().await;
+    let bearer = admin(&server).await;
+    // The external issuer is Fabrikam: its admin app gets a token for Fabrikam's "exchange" API.
+    let fabrikam = app_token(
+        &server,
+        "fabrikam.com",
+        "fabca001-0000-4000-8000-000000000001",
+        "fabrikam-admin-secret",
+    )
+    .await;
+    let fabrikam = fabrikam["access_token"].as_str().unwrap().to_owned();
+    let exchange = json!({"displayName": "Token exchange", "identifierUris": ["api://fabrikam-exchange"],
+                          "api": {"requestedAccessTokenVersion": 2}});
+    let (_, exchange) = call(
+        &server,
+        "POST",
+        &fabrikam,
+        "/v1.0/applications",
+        Some(exchange),
+    )
+    .await;
+    call(
+        &server,
+        "POST",
+        &fabrikam,
+        "/v1.0/servicePrincipals",
+        Some(json!({"appId": exchange["appId"]})),
+    )
+    .await;
+    let workload = token_response_at(
+        &server,
+        "fabrikam.com",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "fabca001-0000-4000-8000-000000000001"),
+            ("client_secret", "fabrikam-admin-secret"),
+            ("scope", "api://fabrikam-exchange/.default"),
+        ],
+    )
+    .await;
+    let workload: Value = workload.json().await.unwrap();
+    let workload = workload["access_token"].as_str().unwrap().to_owned();
+    let subject = decode(&workload, 1)["sub"].as_str().unwrap().to_owned();
+
+    // Contoso's deployer app trusts that issuer and subject.
+    let (_, deployer) = call(
+        &server,
+        "POST",
+        &bearer,
+        "/v1.0/applications",
+        Some(json!({"displayName": "Deployer"})),
+    )
+    .await;
+    call(
+        &server,
+        "POST",
+        &bearer,
+        "/v1.0/servicePrincipals",
+        Some(json!({"appId": deployer["appId"]})),
+    )
+    .await;
+    let credential = json!({"name": "fabrikam-workload", "issuer": format!("{}{FABRIKAM}/v2.0", server.base),
+                            "subject": subject, "audiences": [exchange["appId"]]});
+    let path = format!(
+        "/v1.0/applications/{}/federatedIdentityCredentials",
+        deployer["id"].as_str().unwrap()
+    );
+    let (status, created) = call(&server, "POST", &bearer, &path, Some(credential.clone())).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["subject"], subject.as_str());
+    let (status, _) = call(&server, "POST", &bearer, &path, Some(credential)).await;
+    assert_eq!(status, 409);
+    let (_, listed) = call(&server, "GET", &bearer, &path, None).await;
+    assert_eq!(listed["value"].as_array().unwrap().len(), 1);
+
+    let exchange_form = |assertion: String| {
+        let client = deployer["appId"].as_str().unwrap().to_owned();
+        let server = &server;
+        async move {
+            token_response(
+                server,
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", &client),
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    ),
+                    ("client_assertion", &assertion),
+                    ("scope", "https://graph.microsoft.com/.default"),
+                ],
+            )
+            .await
+        }
+    };
+    let response = exchange_form(workload.clone()).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        decode(body["access_token"].as_str().unwrap(), 1)["azp"],
+        deployer["appId"]
+    );
+
+    // A token of that issuer about another subject matches no credential.
+    let other = app_token(
+        &server,
+        "fabrikam.com",
+        "fabca001-0000-4000-8000-000000000001",
+        "fabrikam-admin-secret",
+    )
+    .await;
+    let response = exchange_form(other["access_token"].as_str().unwrap().to_owned()).await;
+    let (status, _, code) = error_code(response).await;
+    assert_eq!((status, code), (401, 700211)); // right issuer and subject, wrong audience
+
+    let delete = format!("{path}/fabrikam-workload");
+    let (status, _) = call(&server, "DELETE", &bearer, &delete, None).await;
+    assert_eq!(status, 204);
+    let response = exchange_form(workload).await;
+    assert_eq!(error_code(response).await.2, 70021);
+}
+
+async fn token_response_at(
+    server: &TestServer,
+    tenant: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    server
+        .client
+        .post(server.url(&format!("/{tenant}/oauth2/v2.0/token")))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
