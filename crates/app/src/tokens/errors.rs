@@ -15,6 +15,8 @@ pub struct OAuthError {
     pub message: String,
     /// 401 for client authentication failures, else 400.
     pub status: u16,
+    /// A claims challenge for the client to send back interactively (`interaction_required`).
+    pub claims: Option<String>,
 }
 
 impl OAuthError {
@@ -24,6 +26,15 @@ impl OAuthError {
             code,
             message: message.into(),
             status: 400,
+            claims: None,
+        }
+    }
+
+    /// The same error with a claims challenge.
+    pub fn with_claims(self, claims: String) -> Self {
+        Self {
+            claims: Some(claims),
+            ..self
         }
     }
 

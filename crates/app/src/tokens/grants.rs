@@ -514,7 +514,7 @@ impl App {
             Some(error) => {
                 self.log_refusal(&attempt, &judged, SignInKind::NonInteractive, now)
                     .await;
-                Err(error)
+                Err(with_challenge(error, &judged.evaluation))
             }
         }
     }
@@ -743,6 +743,25 @@ fn home_account_ids(
         }
         _ => (user.id.to_string(), tenant.id.to_string()),
     }
+}
+
+/// An `interaction_required` answer names the Conditional Access policies the user must satisfy
+/// interactively, as Entra's `claims` challenge does (`capolids`).
+fn with_challenge(
+    error: OAuthError,
+    evaluation: &portico_policy::decision::Evaluation,
+) -> OAuthError {
+    use portico_policy::decision::PolicyOutcome;
+    if error.error != "interaction_required" {
+        return error;
+    }
+    let policies: Vec<String> = evaluation
+        .policies
+        .iter()
+        .filter(|p| p.result == PolicyOutcome::Failure)
+        .map(|p| p.id.to_string())
+        .collect();
+    error.with_claims(super::issue::claims_challenge(&policies))
 }
 
 /// `BASE64URL(SHA256(verifier))`, the S256 PKCE transform.

@@ -312,6 +312,11 @@ impl App {
     }
 }
 
+/// Entra's claims challenge naming Conditional Access policies (`capolids`), as a string.
+pub(crate) fn claims_challenge(policies: &[String]) -> String {
+    json!({"access_token": {"capolids": {"essential": true, "values": policies}}}).to_string()
+}
+
 /// A requested scope names a resource other than Microsoft Graph (the scope as given).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NotGraph(pub String);

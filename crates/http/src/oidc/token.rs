@@ -136,6 +136,7 @@ pub fn error_response(error: &OAuthError, now: chrono::DateTime<chrono::Utc>) ->
             "https://login.microsoftonline.com/error?code={}",
             error.code
         ),
+        claims: error.claims.clone(),
     };
     let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
     (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()

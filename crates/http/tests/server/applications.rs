@@ -570,6 +570,33 @@ async fn a_middle_tier_exchanges_the_users_token_on_behalf_of_them() {
         format!("{}.{payload}.{}", parts[0], parts[2])
     };
     assert_eq!(error_code(obo(forged).await).await.2, 50013);
+
+    // Conditional Access now wants MFA: the middle tier is told to send the user back, with the
+    // claims challenge naming the policy.
+    let policy = json!({
+        "displayName": "MFA for Megan", "state": "enabled",
+        "conditions": {"users": {"includeUsers": [first["oid"]]},
+                       "applications": {"includeApplications": ["All"]}, "clientAppTypes": ["all"]},
+        "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}
+    });
+    let (status, policy) = call(
+        &server,
+        "POST",
+        &bearer,
+        "/v1.0/identity/conditionalAccess/policies",
+        Some(policy),
+    )
+    .await;
+    assert_eq!(status, 201, "{policy}");
+    let response = obo(assertion).await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "interaction_required", "{body}");
+    let claims: Value = serde_json::from_str(body["claims"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        claims["access_token"]["capolids"]["values"],
+        json!([policy["id"]])
+    );
 }
 
 #[tokio::test]
