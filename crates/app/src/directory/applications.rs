@@ -51,7 +51,10 @@ pub struct AddedPassword {
 }
 
 /// An identifier URI Entra accepts: `api://…`, or https on a verified domain of the tenant.
-fn check_identifier_uri(tenant: &Tenant, uri: &str) -> Result<(), Invalid> {
+pub(crate) fn check_identifier_uri<'a>(
+    mut domains: impl Iterator<Item = &'a str>,
+    uri: &str,
+) -> Result<(), Invalid> {
     let refuse = || {
         invalid!(
             "identifierUris",
@@ -66,8 +69,8 @@ fn check_identifier_uri(tenant: &Tenant, uri: &str) -> Result<(), Invalid> {
     }
     let url = url::Url::parse(uri).map_err(|_| refuse())?;
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-    let verified = tenant.domains().any(|d| {
-        let domain = d.as_str().to_ascii_lowercase();
+    let verified = domains.any(|d| {
+        let domain = d.to_ascii_lowercase();
         host == domain || host.ends_with(&format!(".{domain}"))
     });
     match url.scheme() == "https" && verified {
@@ -159,7 +162,7 @@ fn apply_changes(
     }
     if let Some(uris) = changes.identifier_uris {
         for uri in &uris {
-            check_identifier_uri(tenant, uri)?;
+            check_identifier_uri(tenant.domains().map(|d| d.as_str()), uri)?;
         }
         registration.identifier_uris = uris;
     }
@@ -604,12 +607,32 @@ mod tests {
     #[test]
     fn identifier_uris_are_api_or_a_verified_domain() {
         let tenant = tenant();
-        assert!(check_identifier_uri(&tenant, "api://orders").is_ok());
-        assert!(check_identifier_uri(&tenant, "https://contoso.com/orders").is_ok());
-        assert!(check_identifier_uri(&tenant, "https://api.contoso.com").is_ok());
-        assert!(check_identifier_uri(&tenant, "api://").is_err());
-        assert!(check_identifier_uri(&tenant, "https://fabrikam.com/orders").is_err());
-        assert!(check_identifier_uri(&tenant, "http://contoso.com/orders").is_err());
-        assert!(check_identifier_uri(&tenant, "https://notcontoso.com").is_err());
+        assert!(check_identifier_uri(tenant.domains().map(|d| d.as_str()), "api://orders").is_ok());
+        assert!(check_identifier_uri(
+            tenant.domains().map(|d| d.as_str()),
+            "https://contoso.com/orders"
+        )
+        .is_ok());
+        assert!(check_identifier_uri(
+            tenant.domains().map(|d| d.as_str()),
+            "https://api.contoso.com"
+        )
+        .is_ok());
+        assert!(check_identifier_uri(tenant.domains().map(|d| d.as_str()), "api://").is_err());
+        assert!(check_identifier_uri(
+            tenant.domains().map(|d| d.as_str()),
+            "https://fabrikam.com/orders"
+        )
+        .is_err());
+        assert!(check_identifier_uri(
+            tenant.domains().map(|d| d.as_str()),
+            "http://contoso.com/orders"
+        )
+        .is_err());
+        assert!(check_identifier_uri(
+            tenant.domains().map(|d| d.as_str()),
+            "https://notcontoso.com"
+        )
+        .is_err());
     }
 }

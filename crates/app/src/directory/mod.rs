@@ -3,7 +3,7 @@
 //! contacts and the authorization policy. HTTP-free: the Graph routes call these and render.
 
 pub mod access;
-mod applications;
+pub(crate) mod applications;
 mod audit_logs;
 mod conditional_access;
 mod countries;

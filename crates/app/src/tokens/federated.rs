@@ -28,8 +28,9 @@ fn unverified(why: impl std::fmt::Display) -> OAuthError {
 }
 
 impl App {
-    /// `None` when the assertion is the application's own (`iss` = its client id): the
-    /// certificate check applies. Otherwise the federated credential's verdict.
+    /// `None` when the assertion's `iss` is a client id (the application's own, or another's):
+    /// the certificate check applies. An issuer URL is federation: the matching federated
+    /// credential's verdict, AADSTS70021 when none matches.
     pub(super) async fn federated_assertion(
         &self,
         app: &Application,
@@ -39,7 +40,8 @@ impl App {
     ) -> Option<Result<(), OAuthError>> {
         let text = |name| claims.get(name).and_then(Value::as_str);
         let issuer = text("iss")?;
-        if issuer == app.client_id.to_string() {
+        // An external issuer is a URL; any other `iss` is a client id (certificate credentials).
+        if issuer == app.client_id.to_string() || !issuer.contains("://") {
             return None;
         }
         let subject = text("sub").unwrap_or_default();

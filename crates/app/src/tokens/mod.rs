@@ -33,6 +33,7 @@ pub use grants::{TokenRequest, TokenResponse, DEVICE_CODE_GRANT};
 pub use issue::GRAPH_AUDIENCE;
 pub use lockout::LockoutView;
 pub use logout::LogoutHint;
+pub(crate) use resource::names_app as names_api;
 pub use resource::{names_graph, GRAPH_APP_ID};
 pub use verify::{AccessTokenClaims, TokenRejected};
 

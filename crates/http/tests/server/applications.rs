@@ -737,3 +737,79 @@ async fn token_response_at(
         .await
         .unwrap()
 }
+
+const API_SEED: &str = r#"
+[[tenant]]
+key = "t"
+id = "77777777-7777-4777-8777-777777777777"
+display_name = "T"
+domains = ["t.onmicrosoft.com", "t.example"]
+
+[[tenant.user]]
+upn = "ann@t.example"
+display_name = "Ann"
+password = "Portico-dev-1"
+
+[[tenant.app]]
+display_name = "Orders"
+client_id = "0d0e0001-0000-4000-8000-000000000001"
+identifier_uris = ["https://t.example/orders"]
+access_token_version = 2
+scopes = [{ value = "Orders.Read" }, { value = "Orders.Write", admin_consent_required = true }]
+app_roles = [{ value = "Orders.Read.All" }]
+
+[[tenant.app]]
+display_name = "Daemon"
+client_id = "0d0e0002-0000-4000-8000-000000000002"
+secret = "daemon-secret"
+graph_permissions = ["Application.Read.All", "DelegatedPermissionGrant.Read.All"]
+api_permissions = [{ api = "https://t.example/orders", roles = ["Orders.Read.All"], scopes = ["Orders.Write"] }]
+"#;
+
+#[tokio::test]
+async fn a_seed_declares_apis_roles_and_admin_consent() {
+    let server = crate::harness::spawn(crate::harness::Spawn {
+        seed: Some(API_SEED),
+        ..Default::default()
+    })
+    .await;
+    let response = token_response_at(
+        &server,
+        "t.example",
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "0d0e0002-0000-4000-8000-000000000002"),
+            ("client_secret", "daemon-secret"),
+            ("scope", "https://t.example/orders/.default"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let claims = decode(body["access_token"].as_str().unwrap(), 1);
+    assert_eq!(claims["aud"], "0d0e0001-0000-4000-8000-000000000001");
+    assert_eq!(claims["roles"], json!(["Orders.Read.All"]));
+
+    // The admin-consented scope shows as an AllPrincipals grant.
+    let daemon = app_token(
+        &server,
+        "t.example",
+        "0d0e0002-0000-4000-8000-000000000002",
+        "daemon-secret",
+    )
+    .await;
+    let daemon = daemon["access_token"].as_str().unwrap();
+    let (status, grants) = call(&server, "GET", daemon, "/v1.0/oauth2PermissionGrants", None).await;
+    assert_eq!(status, 200, "{grants}");
+    assert_eq!(grants["value"][0]["consentType"], "AllPrincipals");
+    assert_eq!(grants["value"][0]["scope"], "Orders.Write");
+    let (_, api) = call(&server, "GET", daemon, "/v1.0/servicePrincipals", None).await;
+    let orders = api["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|sp| sp["displayName"] == "Orders")
+        .unwrap();
+    assert_eq!(orders["oauth2PermissionScopes"][1]["type"], "Admin");
+    assert_eq!(grants["value"][0]["resourceId"], orders["id"]);
+}
