@@ -117,6 +117,9 @@ pub struct Registration {
     /// An application created through Graph has no service principal until
     /// `POST /servicePrincipals` (registrations from seeds have one from the start).
     pub without_service_principal: bool,
+    /// Set on the service principal of another tenant's multi-tenant application: that tenant
+    /// holds the registration and its credentials.
+    pub home_tenant: Option<crate::TenantId>,
 }
 
 impl Registration {

@@ -297,7 +297,11 @@ impl App {
         id: &str,
     ) -> Result<Application, GraphError> {
         caller.require(Operation::GetApplication)?;
-        self.application_by_id(caller, id).await
+        let app = self.application_by_id(caller, id).await?;
+        match app.registration.home_tenant {
+            Some(_) => Err(not_found(id)),
+            None => Ok(app),
+        }
     }
 
     async fn caller_tenant(&self, caller: &Caller) -> Result<Tenant, GraphError> {

@@ -21,6 +21,7 @@ mod grants;
 mod issue;
 pub(crate) mod lockout;
 mod logout;
+mod multi_tenant;
 mod obo;
 mod resource;
 mod sign_up;

@@ -813,3 +813,119 @@ async fn a_seed_declares_apis_roles_and_admin_consent() {
     assert_eq!(orders["oauth2PermissionScopes"][1]["type"], "Admin");
     assert_eq!(grants["value"][0]["resourceId"], orders["id"]);
 }
+
+#[tokio::test]
+async fn a_multi_tenant_app_gets_a_service_principal_where_a_user_first_signs_in() {
+    const FABRIKAM: &str = "22222222-2222-4222-8222-222222222222";
+    let server = spawn_demo().await;
+    let bearer = admin(&server).await;
+    let body = json!({
+        "displayName": "Partner Portal", "signInAudience": "AzureADMultipleOrgs",
+        "web": {"redirectUris": ["http://localhost:53123"]}
+    });
+    let (status, app) = call(&server, "POST", &bearer, "/v1.0/applications", Some(body)).await;
+    assert_eq!(status, 201, "{app}");
+    assert_eq!(app["signInAudience"], "AzureADMultipleOrgs");
+    let app_id = app["appId"].as_str().unwrap().to_owned();
+    call(
+        &server,
+        "POST",
+        &bearer,
+        "/v1.0/servicePrincipals",
+        Some(json!({"appId": app_id})),
+    )
+    .await;
+    let app_path = format!(
+        "/v1.0/applications/{}/addPassword",
+        app["id"].as_str().unwrap()
+    );
+    let (_, added) = call(&server, "POST", &bearer, &app_path, Some(json!({}))).await;
+    let secret = added["secretText"].as_str().unwrap().to_owned();
+
+    // Not installed in Fabrikam yet: its token endpoint does not know the client.
+    let client_credentials = |secret: String| {
+        let (server, app_id) = (&server, app_id.clone());
+        async move {
+            token_response_at(
+                server,
+                "fabrikam.com",
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", &app_id),
+                    ("client_secret", &secret),
+                    ("scope", "https://graph.microsoft.com/.default"),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        error_code(client_credentials(secret.clone()).await).await.2,
+        700016
+    );
+
+    // Bob of Fabrikam signs in to it: his consent installs it in Fabrikam.
+    let client = browser(&server);
+    let url = server.url(&format!(
+        "/fabrikam.com/oauth2/v2.0/authorize?client_id={app_id}&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A53123&scope=openid%20User.Read&state=s&nonce=n&code_challenge={CHALLENGE}&code_challenge_method=S256"
+    ));
+    let page = client.get(url).send().await.unwrap().text().await.unwrap();
+    let page = post_form(&client, &page, &[("login", "bob@fabrikam.com")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let done = post_form(&client, &page, &[("password", "Portico-dev-1")]).await;
+    let params = crate::oidc_client::redirect_params(&done);
+    let response = token_response_at(
+        &server,
+        "fabrikam.com",
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", &app_id),
+            ("client_secret", &secret),
+            ("code", &params["code"]),
+            ("redirect_uri", "http://localhost:53123"),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let claims = decode(body["access_token"].as_str().unwrap(), 1);
+    assert_eq!(claims["tid"], FABRIKAM);
+    assert_eq!(claims["azp"], app_id.as_str());
+
+    let fabrikam = app_token(
+        &server,
+        "fabrikam.com",
+        "fabca001-0000-4000-8000-000000000001",
+        "fabrikam-admin-secret",
+    )
+    .await;
+    let fabrikam = fabrikam["access_token"].as_str().unwrap();
+    let sp = service_principal_of(&server, fabrikam, &app_id).await;
+    assert_eq!(sp["appOwnerOrganizationId"], CONTOSO);
+    let (_, registrations) = call(&server, "GET", fabrikam, "/v1.0/applications", None).await;
+    assert!(!registrations["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["appId"] == app_id.as_str()));
+    // The home registration's secret now authenticates it in Fabrikam too.
+    let response = client_credentials(secret).await;
+    assert_eq!(response.status(), 200);
+
+    // A single-tenant app is not installed elsewhere by a sign-in.
+    let page = client
+        .get(server.url(&format!(
+            "/fabrikam.com/oauth2/v2.0/authorize?client_id={WEB_APP}&response_type=code&scope=openid&state=s"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("700016"), "{page}");
+}

@@ -173,6 +173,9 @@ pub fn service_principal_json(app: &Application) -> Map<String, Value> {
     object.insert("accountEnabled".into(), json!(true));
     object.insert("appDisplayName".into(), json!(app.display_name));
     object.insert("appId".into(), json!(app.client_id.to_string()));
+    if let Some(home) = registration.home_tenant {
+        object.insert("appOwnerOrganizationId".into(), json!(home.to_string()));
+    }
     object.insert(
         "appRoleAssignmentRequired".into(),
         json!(app.assignment_required),
