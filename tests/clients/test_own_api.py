@@ -146,3 +146,17 @@ def test_a_fabrikam_guest_consents_to_and_calls_contosos_api(portico, page, loop
     grants = graph(portico, "GET", "oauth2PermissionGrants")["value"]
     assert any(g["resourceId"] == sp["id"] and g["principalId"] == invitation.invited_user.id
                for g in grants), grants
+
+
+def test_azure_identity_gets_a_resource_manager_token(portico):
+    from azure.identity import ClientSecretCredential
+
+    credential = ClientSecretCredential(
+        tenant_id="contoso.com", client_id=WEB[0], client_secret=WEB[1],
+        authority=f"https://{portico.host}", disable_instance_discovery=True,
+    )
+    token = credential.get_token("https://management.azure.com/.default").token
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["aud"] == "https://management.azure.com/"
+    assert claims["ver"] == "1.0" and claims["appid"] == WEB[0]
+    assert claims["iss"] == f"{portico.base}{CONTOSO}/"

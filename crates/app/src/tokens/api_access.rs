@@ -26,7 +26,15 @@ fn server_error<E: std::fmt::Display>(error: E) -> OAuthError {
 pub(crate) fn api_audience(api: &Application, named: &str) -> (String, u8) {
     match api.registration.token_version() {
         2 => (api.client_id.to_string(), 2),
-        _ => (named.to_owned(), 1),
+        // The identifier URI as registered (`https://management.azure.com/` keeps its slash).
+        _ => {
+            let registered = api
+                .registration
+                .identifier_uris
+                .iter()
+                .find(|u| u.trim_end_matches('/').eq_ignore_ascii_case(named));
+            (registered.map_or(named, String::as_str).to_owned(), 1)
+        }
     }
 }
 
@@ -75,6 +83,10 @@ impl App {
         api: &Application,
         writes: &mut Vec<Write>,
     ) -> Result<Vec<String>, OAuthError> {
+        if super::resource::is_built_in(api) {
+            // Microsoft's APIs: their user scopes are consented for everyone.
+            return self.wanted_scopes(client, requested, api, &["user_impersonation"]);
+        }
         let grants: Vec<PermissionGrant> = self
             .store()
             .list_permission_grants(tenant.id)

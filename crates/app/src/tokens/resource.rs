@@ -11,6 +11,56 @@ use portico_model::tenant::Tenant;
 
 /// Microsoft Graph's app id, which names it as well as its URI.
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
+/// Azure Resource Manager ("Windows Azure Service Management API"): its app id and URIs.
+pub const ARM_APP_ID: &str = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
+const ARM_URIS: [&str; 2] = [
+    "https://management.azure.com/",
+    "https://management.core.windows.net/",
+];
+
+/// Azure Resource Manager as a resource principal of every tenant: v1.0 tokens whose `aud` is
+/// its URI, the delegated scope `user_impersonation` (consented for every user, as for a
+/// Microsoft API), no app roles. Not stored: no grant or assignment names it.
+fn resource_manager(tenant: &Tenant) -> Application {
+    use portico_model::app_registration::{ConsentType, PermissionScope, Registration};
+    let id = uuid::Uuid::new_v5(tenant.id.as_uuid(), ARM_APP_ID.as_bytes());
+    Application {
+        id: portico_model::ObjectId::from_uuid(id),
+        client_id: portico_model::ClientId::from_uuid(uuid::uuid!(
+            "797f4846-ba00-4fd7-ba43-dac1f8f63013"
+        )),
+        display_name: "Windows Azure Service Management API".into(),
+        redirect_uris: Vec::new(),
+        public_client: false,
+        assignment_required: false,
+        allow_password_grant: false,
+        graph_app_permissions: Vec::new(),
+        secrets: Vec::new(),
+        key_credentials: Vec::new(),
+        registration: Registration {
+            identifier_uris: ARM_URIS.iter().map(|u| (*u).to_owned()).collect(),
+            scopes: vec![PermissionScope {
+                id: uuid::uuid!("41094075-9dad-400e-a0bd-54e686782033"),
+                value: "user_impersonation".into(),
+                consent_type: ConsentType::User,
+                admin_consent_display_name: Some(
+                    "Access Azure Service Management as organization users (preview)".into(),
+                ),
+                admin_consent_description: None,
+                user_consent_display_name: None,
+                user_consent_description: None,
+                is_enabled: true,
+            }],
+            ..Registration::default()
+        },
+        created_at: tenant.created_at,
+    }
+}
+
+/// Whether `app` is a Microsoft resource every tenant has (not a stored registration).
+pub(crate) fn is_built_in(app: &Application) -> bool {
+    app.client_id.to_string() == ARM_APP_ID
+}
 
 /// The resource a request's scopes name.
 #[derive(Debug, Clone)]
@@ -103,6 +153,14 @@ impl App {
         if named == GRAPH_AUDIENCE {
             return Ok(Requested {
                 resource: Resource::Graph,
+                named,
+                permissions,
+            });
+        }
+        let arm = resource_manager(tenant);
+        if names_app(&arm, &named) {
+            return Ok(Requested {
+                resource: Resource::Api(Box::new(arm)),
                 named,
                 permissions,
             });

@@ -929,3 +929,58 @@ async fn a_multi_tenant_app_gets_a_service_principal_where_a_user_first_signs_in
         .unwrap();
     assert!(page.contains("700016"), "{page}");
 }
+
+#[tokio::test]
+async fn azure_resource_manager_is_a_resource_of_every_tenant() {
+    let server = spawn_demo().await;
+    for (scope, audience) in [
+        (
+            "https://management.azure.com/.default",
+            "https://management.azure.com/",
+        ),
+        (
+            "https://management.azure.com//.default",
+            "https://management.azure.com/",
+        ),
+        (
+            "https://management.core.windows.net//.default",
+            "https://management.core.windows.net/",
+        ),
+    ] {
+        let response = client_token(&server, WEB_APP, "contoso-web-secret", scope).await;
+        assert_eq!(response.status(), 200, "{scope}");
+        let body: Value = response.json().await.unwrap();
+        let claims = verify_with_jwks(
+            &server,
+            "contoso.com",
+            body["access_token"].as_str().unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(claims["aud"], audience);
+        assert_eq!(claims["ver"], "1.0");
+        assert_eq!(claims["iss"], format!("{}{CONTOSO}/", server.base));
+    }
+    let body = delegated_token(
+        &server,
+        "https://management.azure.com/user_impersonation openid",
+    )
+    .await;
+    let claims = decode(body["access_token"].as_str().unwrap(), 1);
+    assert_eq!(claims["aud"], "https://management.azure.com/");
+    assert_eq!(claims["scp"], "user_impersonation");
+    assert_eq!(claims["upn"], "megan@contoso.com");
+    // Graph's trailing-slash form is Graph.
+    let response = client_token(
+        &server,
+        ADMIN_APP,
+        "contoso-admin-secret",
+        "https://graph.microsoft.com//.default",
+    )
+    .await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        decode(body["access_token"].as_str().unwrap(), 1)["aud"],
+        "https://graph.microsoft.com"
+    );
+}
