@@ -13,7 +13,7 @@ import requests
 from demo import CONTOSO, CONTOSO_ADMIN
 from flows import enter_credentials, public_app, redirect_params, sign_in
 from test_b2b_redemption import invite
-from test_policy_engine import redeem
+from test_policy_engine import in_sdk_thread, redeem
 
 WEB = ("c0c0a002-0000-4000-8000-000000000002", "contoso-web-secret")
 
@@ -160,3 +160,62 @@ def test_azure_identity_gets_a_resource_manager_token(portico):
     assert claims["aud"] == "https://management.azure.com/"
     assert claims["ver"] == "1.0" and claims["appid"] == WEB[0]
     assert claims["iss"] == f"{portico.base}{CONTOSO}/"
+
+
+def test_the_graph_sdk_registers_an_api_and_assigns_a_role(portico):
+    """Graph's own SDK reads Portico's application, servicePrincipal, passwordCredential and
+    appRoleAssignment shapes into its models."""
+    from msgraph.generated.applications.item.add_password.add_password_post_request_body import (
+        AddPasswordPostRequestBody,
+    )
+    from msgraph.generated.models.api_application import ApiApplication
+    from msgraph.generated.models.app_role import AppRole
+    from msgraph.generated.models.app_role_assignment import AppRoleAssignment
+    from msgraph.generated.models.application import Application
+    from msgraph.generated.models.password_credential import PasswordCredential
+    from msgraph.generated.models.permission_scope import PermissionScope
+    from msgraph.generated.models.service_principal import ServicePrincipal
+
+    from test_msgraph_sdk import graph_client
+
+    role_id = uuid.uuid4()
+
+    async def register():
+        client, credential = graph_client(portico)
+        async with credential:
+            app = await client.applications.post(Application(
+                display_name="Ledger",
+                identifier_uris=["api://ledger"],
+                api=ApiApplication(
+                    requested_access_token_version=2,
+                    oauth2_permission_scopes=[PermissionScope(
+                        id=uuid.uuid4(), value="Ledger.Read", type="User", is_enabled=True,
+                        admin_consent_display_name="Read", admin_consent_description="Read")],
+                ),
+                app_roles=[AppRole(id=role_id, value="Ledger.Read.All", display_name="Reader",
+                                   description="Reads", allowed_member_types=["Application"],
+                                   is_enabled=True)],
+            ))
+            sp = await client.service_principals.post(ServicePrincipal(app_id=app.app_id))
+            secret = await client.applications.by_application_id(app.id).add_password.post(
+                AddPasswordPostRequestBody(password_credential=PasswordCredential(display_name="sdk")))
+            web = (await client.service_principals.get()).value
+            web = next(s for s in web if s.app_id == WEB[0])
+            assignment = await client.service_principals.by_service_principal_id(
+                sp.id).app_role_assigned_to.post(AppRoleAssignment(
+                    principal_id=web.id, resource_id=sp.id, app_role_id=role_id))
+            return app, sp, secret, assignment
+
+    # Playwright's sync API may hold an event loop on this thread: the SDK runs on its own.
+    app, sp, secret, assignment = in_sdk_thread(register())
+    assert app.api.oauth2_permission_scopes[0].value == "Ledger.Read"
+    assert app.api.requested_access_token_version == 2
+    assert sp.app_roles[0].value == "Ledger.Read.All"
+    assert secret.secret_text and secret.hint == secret.secret_text[:3]
+    assert assignment.principal_type == "ServicePrincipal"
+    client = msal.ConfidentialClientApplication(
+        WEB[0], client_credential=WEB[1], authority=portico.url("contoso.com"),
+        instance_discovery=False,
+    )
+    result = client.acquire_token_for_client(scopes=["api://ledger/.default"])
+    assert api_claims(portico, result["access_token"], {"appId": app.app_id})["roles"] == ["Ledger.Read.All"]

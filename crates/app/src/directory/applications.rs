@@ -405,17 +405,18 @@ impl App {
             .await
     }
 
-    async fn save_application(
+    /// Writes a changed application (or service principal, `kind`) with its audit record.
+    pub(super) async fn save_application_as(
         &self,
         caller: &Caller,
         app: Application,
-        activity: &str,
+        (activity, kind): (&str, &str),
     ) -> Result<(), GraphError> {
         let audit = self.directory_audit(
             caller,
             "ApplicationManagement",
             activity,
-            "Application",
+            kind,
             app.id,
             &app.display_name,
         );
@@ -423,6 +424,16 @@ impl App {
             .store()
             .apply(caller.tenant(), vec![Write::UpdateApplication(app), audit])
             .await?)
+    }
+
+    async fn save_application(
+        &self,
+        caller: &Caller,
+        app: Application,
+        activity: &str,
+    ) -> Result<(), GraphError> {
+        self.save_application_as(caller, app, (activity, "Application"))
+            .await
     }
 
     /// `DELETE /applications/{id}`: the registration, its service principal and its grants.

@@ -73,20 +73,12 @@ impl App {
             });
         }
         app.registration.without_service_principal = false;
-        let audit = self.directory_audit(
+        self.save_application_as(
             caller,
-            "ApplicationManagement",
-            "Add service principal",
-            "ServicePrincipal",
-            app.id,
-            &app.display_name,
-        );
-        self.store()
-            .apply(
-                caller.tenant(),
-                vec![Write::UpdateApplication(app.clone()), audit],
-            )
-            .await?;
+            app.clone(),
+            ("Add service principal", "ServicePrincipal"),
+        )
+        .await?;
         Ok(app)
     }
 
@@ -102,18 +94,12 @@ impl App {
         if let Some(required) = assignment_required {
             app.assignment_required = required;
         }
-        let audit = self.directory_audit(
+        self.save_application_as(
             caller,
-            "ApplicationManagement",
-            "Update service principal",
-            "ServicePrincipal",
-            app.id,
-            &app.display_name,
-        );
-        Ok(self
-            .store()
-            .apply(caller.tenant(), vec![Write::UpdateApplication(app), audit])
-            .await?)
+            app,
+            ("Update service principal", "ServicePrincipal"),
+        )
+        .await
     }
 
     /// `DELETE /servicePrincipals/{id}`: the application stays; tokens for it and sign-ins to
@@ -126,18 +112,12 @@ impl App {
         caller.require(Operation::DeleteServicePrincipal)?;
         let mut app = self.service_principal_by_id(caller, id).await?;
         app.registration.without_service_principal = true;
-        let audit = self.directory_audit(
+        self.save_application_as(
             caller,
-            "ApplicationManagement",
-            "Remove service principal",
-            "ServicePrincipal",
-            app.id,
-            &app.display_name,
-        );
-        Ok(self
-            .store()
-            .apply(caller.tenant(), vec![Write::UpdateApplication(app), audit])
-            .await?)
+            app,
+            ("Remove service principal", "ServicePrincipal"),
+        )
+        .await
     }
 
     /// The principal an app role assignment names: a user, a group or a service principal.
