@@ -140,8 +140,9 @@ impl App {
         let attempt = SignInAttempt::user(user, app, kind)
             .correlated(logged.correlation)
             .for_scopes(&request.scopes);
+        let attempt = self.with_logged_resource(tenant, attempt, &request.scopes);
         let attempt = self
-            .completion_attempt(attempt, tenant, user, logged.judged)
+            .completion_attempt(attempt.await, tenant, user, logged.judged)
             .await;
         writes.push(self.sign_in_record(tenant.id, attempt, now));
         if new_session.is_some() {

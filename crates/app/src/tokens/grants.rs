@@ -311,10 +311,13 @@ impl App {
             token_hash,
             at: now,
         }];
-        let mut attempt = SignInAttempt::user(&user, &client.app, SignInKind::NonInteractive)
+        let attempt = SignInAttempt::user(&user, &client.app, SignInKind::NonInteractive)
             .judged(&judged)
             .for_scopes(&token.scopes)
             .from_request(&request.client_request);
+        let mut attempt = self
+            .with_logged_resource(tenant, attempt, &token.scopes)
+            .await;
         if let Some(home) = judged.facts.origin.home_tenant() {
             attempt = attempt.cross_tenant(home.id, tenant.id);
         }

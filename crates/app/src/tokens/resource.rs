@@ -124,6 +124,22 @@ pub(crate) fn names_app(app: &Application, name: &str) -> bool {
 }
 
 impl App {
+    /// A sign-in log row names the API its scopes are for (Graph rows are `for_scopes`').
+    pub(crate) async fn with_logged_resource(
+        &self,
+        tenant: &Tenant,
+        attempt: crate::sign_in::SignInAttempt,
+        scopes: &[String],
+    ) -> crate::sign_in::SignInAttempt {
+        match self.resolve_resource(tenant, scopes).await {
+            Ok(Requested {
+                resource: Resource::Api(api),
+                ..
+            }) => attempt.for_resource(api.client_id.to_string(), api.display_name.clone()),
+            _ => attempt,
+        }
+    }
+
     /// The resource `scopes` name and the permissions asked of it. OpenID Connect scopes name
     /// none; scopes of two resources are AADSTS70011; a resource that is neither Graph nor an
     /// API with a service principal here is AADSTS500011.

@@ -411,6 +411,17 @@ async fn delegated_scopes_need_consent_that_users_give_for_user_scopes() {
         .unwrap();
     assert_eq!(grant["consentType"], "Principal");
     assert_eq!(grant["scope"], "Orders.Read");
+    // The interactive sign-in is logged as a sign-in to the API.
+    let (_, logs) = call(&server, "GET", &bearer, "/v1.0/auditLogs/signIns", None).await;
+    let row = logs["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["resourceId"] == app_id)
+        .cloned();
+    let row = row.unwrap_or_else(|| panic!("{logs}"));
+    assert_eq!(row["resourceDisplayName"], "Orders");
+    assert_eq!(row["appId"], CLI_APP);
 
     // An admin scope: AADSTS65001 until an administrator grants it for everyone.
     let response = delegated_response(&server, "api://orders/Orders.Write openid").await;
