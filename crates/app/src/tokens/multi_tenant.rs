@@ -41,14 +41,22 @@ fn foreign_service_principal(
 }
 
 impl App {
-    /// The client `client_id` signing users in to `tenant`: its application here, or a service
-    /// principal created now for another tenant's multi-tenant application.
+    /// The client `client_id` signing users in to `tenant`: its application here (with its
+    /// service principal, created now if it has none), or a service principal created now for
+    /// another tenant's multi-tenant application.
     pub(crate) async fn client_for_sign_in(
         &self,
         tenant: &Tenant,
         client_id: ClientId,
     ) -> Result<Option<Application>, StoreError> {
-        if let Some(app) = self.store().find_application(tenant.id, client_id).await? {
+        if let Some(mut app) = self.store().find_application(tenant.id, client_id).await? {
+            if app.registration.without_service_principal {
+                // Registered here through Graph without a service principal: the first
+                // sign-in creates it, as Entra does on first consent.
+                app.registration.without_service_principal = false;
+                let write = Write::UpdateApplication(app.clone());
+                self.store().apply(tenant.id, vec![write]).await?;
+            }
             return Ok(Some(app));
         }
         let Some((home_tenant, home)) = self.multi_tenant_home(client_id).await? else {
