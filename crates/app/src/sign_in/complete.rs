@@ -113,6 +113,10 @@ impl App {
             existing,
             persistent,
         } = session;
+        match self.service_principal_write(tenant, app).await {
+            Ok(write) => writes.extend(write),
+            Err(error) => return ErrorPage::server(error).into(),
+        }
         let (code, session_secret) = (self.random().secret(), self.random().secret());
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
         let authorize = *purpose == FlowPurpose::Authorize;
@@ -322,8 +326,7 @@ impl App {
     ) -> Result<Option<Application>, portico_store::StoreError> {
         match flow.purpose {
             FlowPurpose::Authorize | FlowPurpose::DeviceCode { .. } => {
-                self.store()
-                    .find_application(tenant.id, flow.request.client_id)
+                self.client_for_sign_in(tenant, flow.request.client_id)
                     .await
             }
             _ => Ok(Some(portal_app(tenant, now))),

@@ -41,41 +41,53 @@ fn foreign_service_principal(
 }
 
 impl App {
-    /// The client `client_id` signing users in to `tenant`: its application here (with its
-    /// service principal, created now if it has none), or a service principal created now for
-    /// another tenant's multi-tenant application.
+    /// The client `client_id` signing users in to `tenant`: its application here, or the service
+    /// principal another tenant's multi-tenant application will have here. Nothing is written:
+    /// the sign-in's completion creates what is missing (`service_principal_write`), as Entra
+    /// does on consent.
     pub(crate) async fn client_for_sign_in(
         &self,
         tenant: &Tenant,
         client_id: ClientId,
     ) -> Result<Option<Application>, StoreError> {
-        if let Some(mut app) = self.store().find_application(tenant.id, client_id).await? {
-            if app.registration.without_service_principal {
-                // Registered here through Graph without a service principal: the first
-                // sign-in creates it, as Entra does on first consent.
-                app.registration.without_service_principal = false;
-                let write = Write::UpdateApplication(app.clone());
-                self.store().apply(tenant.id, vec![write]).await?;
-            }
+        if let Some(app) = self.store().find_application(tenant.id, client_id).await? {
             return Ok(Some(app));
         }
         let Some((home_tenant, home)) = self.multi_tenant_home(client_id).await? else {
             return Ok(None);
         };
-        let id = self.random().object_id();
-        let sp = foreign_service_principal(id, home_tenant, &home, self.now());
-        match self
+        // The same id on every step of the flow and every start.
+        let name = format!("service-principal:{client_id}");
+        let id = ObjectId::from_uuid(uuid::Uuid::new_v5(tenant.id.as_uuid(), name.as_bytes()));
+        Ok(Some(foreign_service_principal(
+            id,
+            home_tenant,
+            &home,
+            self.now(),
+        )))
+    }
+
+    /// What a completed sign-in (the user's consent) writes for its client: the service
+    /// principal of another tenant's application, or of a registration here that has none.
+    pub(crate) async fn service_principal_write(
+        &self,
+        tenant: &Tenant,
+        app: &Application,
+    ) -> Result<Option<Write>, StoreError> {
+        let stored = self
             .store()
-            .apply(tenant.id, vec![Write::InsertApplication(sp.clone())])
-            .await
-        {
-            Ok(()) => Ok(Some(sp)),
-            // A parallel sign-in created it first.
-            Err(StoreError::Conflict(_)) => {
-                self.store().find_application(tenant.id, client_id).await
+            .find_application(tenant.id, app.client_id)
+            .await?;
+        Ok(match stored {
+            None if app.registration.home_tenant.is_some() => {
+                Some(Write::InsertApplication(app.clone()))
             }
-            Err(other) => Err(other),
-        }
+            Some(mut stored) if stored.registration.without_service_principal => {
+                stored.registration.without_service_principal = false;
+                Some(Write::UpdateApplication(stored))
+            }
+            _ => None,
+        })
     }
 
     /// The tenant whose registration of `client_id` is multi-tenant, with that registration.

@@ -927,18 +927,26 @@ async fn a_multi_tenant_app_gets_a_service_principal_where_a_user_first_signs_in
     let response = client_credentials(secret).await;
     assert_eq!(response.status(), 200);
 
-    // A registration of Fabrikam's own without a service principal gets one at first sign-in.
+    // A registration of Fabrikam's own without a service principal gets one when a user signs
+    // in to it (here by single sign-on with Bob's session); merely opening the page does not.
     let body = json!({"displayName": "Own", "web": {"redirectUris": ["http://localhost:53123"]}});
     let (_, own) = call(&server, "POST", fabrikam, "/v1.0/applications", Some(body)).await;
     let own_id = own["appId"].as_str().unwrap();
-    let url = server.url(&format!(
-        "/fabrikam.com/oauth2/v2.0/authorize?client_id={own_id}&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A53123&scope=openid&state=s&prompt=login"
-    ));
-    let page = client.get(url).send().await.unwrap().text().await.unwrap();
-    assert!(
-        page.contains("id=\"login\"") || page.contains("name=\"login\""),
-        "{page}"
-    );
+    let authorize = |prompt: &str| {
+        server.url(&format!(
+            "/fabrikam.com/oauth2/v2.0/authorize?client_id={own_id}&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A53123&scope=openid&state=s{prompt}"
+        ))
+    };
+    let page = client.get(authorize("&prompt=login")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let (_, sps) = call(&server, "GET", fabrikam, "/v1.0/servicePrincipals", None).await;
+    assert!(!sps["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|sp| sp["appId"] == own_id));
+    let signed_in = client.get(authorize("")).send().await.unwrap();
+    assert!(crate::oidc_client::redirect_params(&signed_in).contains_key("code"));
     assert_eq!(
         service_principal_of(&server, fabrikam, own_id).await["appId"],
         own_id
