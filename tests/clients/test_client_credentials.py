@@ -81,3 +81,27 @@ def test_client_secret_basic(portico):
     assert body["token_type"] == "Bearer"
     assert 59 * 60 <= body["expires_in"] <= 90 * 60
     assert_app_only(portico, body["access_token"], CONTOSO, CONTOSO_ADMIN[0])
+
+
+def test_jwks_keys_carry_their_certificate_as_entra_publishes_them(portico):
+    """Each published key has a self-signed certificate (`x5c`) whose public key is the key's
+    own, named by its SHA-1 thumbprint (`x5t`); a token verifies against the certificate."""
+    import base64
+    import hashlib
+
+    from cryptography import x509
+
+    token = portico.app_token("contoso.com", CONTOSO_ADMIN)
+    keys = requests.get(portico.url(f"{CONTOSO}/discovery/v2.0/keys"), verify=portico.ca, timeout=10).json()["keys"]
+    kid = jwt.get_unverified_header(token)["kid"]
+    key = next(k for k in keys if k["kid"] == kid)
+    der = base64.b64decode(key["x5c"][0])
+    certificate = x509.load_der_x509_certificate(der)
+    thumbprint = base64.urlsafe_b64encode(hashlib.sha1(der).digest()).rstrip(b"=").decode()
+    assert key["x5t"] == thumbprint
+    numbers = certificate.public_key().public_numbers()
+    as_int = lambda b64: int.from_bytes(base64.urlsafe_b64decode(b64 + "=" * (-len(b64) % 4)), "big")
+    assert numbers.n == as_int(key["n"]) and numbers.e == as_int(key["e"])
+    assert CONTOSO in certificate.subject.rfc4514_string()
+    claims = jwt.decode(token, certificate.public_key(), algorithms=["RS256"], audience="https://graph.microsoft.com")
+    assert claims["tid"] == CONTOSO

@@ -534,3 +534,198 @@ def test_tenant_switcher_signs_in_to_another_organization(portico, browser, page
     expect(page.locator("#current-tenant")).to_have_text("Contoso")
     expect(page.locator("#me-type")).to_have_text("Guest")
     assert nav_links(page) == ["My profile", "Outbox (dev)"]
+
+
+def diagnose(page, portico, user, ip="198.51.100.7"):
+    """The what-if for a Contoso sign-in of `user` to Contoso Web from `ip`."""
+    page.goto(portico.url(
+        f"portal/diagnose?user={user}&app=c0c0a002-0000-4000-8000-000000000002&ip={ip}"))
+    expect(page.locator("#verdict")).to_be_visible()
+
+
+def test_conditional_access_policy_with_a_named_location_from_report_only_to_on(portico, browser, page):
+    alice = invite_by_graph(portico, "alice@fabrikam.com")
+    redeem_in_new_context(browser, alice["inviteRedeemUrl"], "alice@fabrikam.com")
+    portal_sign_in(portico, page, ADMIN)
+    # The office, as a trusted named location.
+    page.click("#nav-conditional-access")
+    page.click("#named-locations-link")
+    expect(page.locator("#no-locations")).to_be_visible()
+    page.click("#new-ip-location")
+    page.fill("#display-name", "Contoso office")
+    page.fill("#ip-ranges", "203.0.113.0/33")
+    page.click("#save-location")
+    # Graph's own refusal, next to the field.
+    expect(page.locator("#error-ipRanges")).to_contain_text("is not a CIDR range")
+    expect(page.locator("#ip-ranges")).to_have_attribute("aria-invalid", "true")
+    shoot(page, "24-named-location-refused")
+    page.fill("#ip-ranges", "203.0.113.0/24")
+    page.check("#is-trusted")
+    page.click("#save-location")
+    expect(page.locator("#notice")).to_be_visible()
+    expect(page.locator("#locations .location")).to_have_count(1)
+    expect(page.locator("#locations")).to_contain_text("203.0.113.0/24")
+    shoot(page, "25-named-locations")
+    office = graph(portico, "GET", "identity/conditionalAccess/namedLocations")["value"][0]
+    assert office["displayName"] == "Contoso office" and office["isTrusted"] is True
+
+    # A policy: B2B collaboration guests need MFA outside the office, report-only first.
+    page.click("#nav-conditional-access")
+    page.click("#new-policy")
+    expect(page.locator("#state-reportOnly")).to_be_checked()
+    page.fill("#display-name", "Partner guests need MFA outside the office")
+    page.check("#include-guest-b2bCollaborationGuest")
+    page.check("#include-location-All")
+    page.check(f"#exclude-location-{office['id']}")
+    page.check("#control-block")  # with MFA, refused as Graph refuses it
+    page.click("#save-policy")
+    expect(page.locator("#policy-error-property")).to_have_text("grantControls.builtInControls")
+    expect(page.locator("#error-grantControls")).to_contain_text("'block' cannot be combined")
+    expect(page.locator("#display-name")).to_have_value("Partner guests need MFA outside the office")
+    shoot(page, "26-policy-refused")
+    page.uncheck("#control-block")
+    page.click("#save-policy")
+    expect(page.locator("#notice")).to_contain_text("Saved the policy")
+    policy = page.locator(".ca-policy", has_text="Partner guests need MFA")
+    expect(policy.locator(".policy-state")).to_have_text("Report-only")
+    expect(policy).to_contain_text(office["id"])
+
+    # Report-only: evaluated, not enforced.
+    diagnose(page, portico, "alice@fabrikam.com")
+    expect(page.locator("#whatif-policies li", has_text="Partner guests need MFA")).to_contain_text("reportOnly")
+    expect(page.locator("#decision")).to_have_text("allow")
+
+    # On, from the editor: away from the office Alice must do MFA; in it she need not.
+    page.goto(portico.url("portal/conditional-access"))
+    page.locator(".ca-policy", has_text="Partner guests need MFA").locator(".edit-policy").click()
+    expect(page.locator("#include-guest-b2bCollaborationGuest")).to_be_checked()
+    expect(page.locator(f"#exclude-location-{office['id']}")).to_be_checked()
+    shoot(page, "27-policy-editor")
+    page.check("#state-enabled")
+    page.click("#save-policy")
+    expect(page.locator(".ca-policy", has_text="Partner guests need MFA").locator(".policy-state")).to_have_text("On")
+    diagnose(page, portico, "alice@fabrikam.com")
+    expect(page.locator("#decision")).to_have_text("interrupt")
+    expect(page.locator("#setting")).to_contain_text('"Partner guests need MFA outside the office" › grant › mfa')
+    shoot(page, "28-diagnose-policy-on")
+    diagnose(page, portico, "alice@fabrikam.com", ip="203.0.113.9")
+    expect(page.locator("#decision")).to_have_text("allow")
+
+    # The location is in use: deleting it is refused, and says by which policy.
+    page.goto(portico.url(f"portal/named-locations/{office['id']}"))
+    page.check("#confirm-delete")
+    page.click("#delete-location")
+    expect(page.locator("#location-error-message")).to_contain_text("Partner guests need MFA outside the office")
+
+    # The policy is deleted with a confirmation.
+    page.goto(portico.url("portal/conditional-access"))
+    page.locator(".ca-policy", has_text="Partner guests need MFA").locator(".edit-policy").click()
+    page.check("#confirm-delete")
+    page.click("#delete-policy")
+    expect(page.locator("#notice")).to_have_text("Deleted the policy.")
+    expect(page.locator(".ca-policy", has_text="Partner guests need MFA")).to_have_count(0)
+
+
+def test_terms_of_use_are_created_and_deleted(portico, page):
+    portal_sign_in(portico, page, ADMIN)
+    page.goto(portico.url("portal/terms-of-use"))
+    page.fill("#terms-name", "Partner terms")
+    page.fill("#terms-text", "Treat Contoso's data as confidential.")
+    page.check("#viewing-required")
+    page.click("#create-terms")
+    expect(page.locator("#notice")).to_be_visible()
+    expect(page.locator(".agreement-name")).to_have_text("Partner terms")
+    shoot(page, "29-terms-of-use")
+    # A policy can require them.
+    page.goto(portico.url("portal/conditional-access/new"))
+    expect(page.locator("#grant")).to_contain_text("Accept terms of use: Partner terms")
+    page.goto(portico.url("portal/terms-of-use"))
+    page.locator(".agreement input[name=confirm]").check()
+    page.locator(".delete-agreement").click()
+    expect(page.locator("#no-agreements")).to_be_visible()
+
+
+def test_partner_blocked_inbound_from_its_own_settings_page(portico, browser, page):
+    alice = invite_by_graph(portico, "alice@fabrikam.com")
+    redeem_in_new_context(browser, alice["inviteRedeemUrl"], "alice@fabrikam.com")
+    portal_sign_in(portico, page, ADMIN)
+    page.click("#nav-cross-tenant")
+    page.click("#edit-default")
+    expect(page.locator("#b2bCollaborationInbound-users-allowed")).to_be_checked()
+    shoot(page, "30-cross-tenant-default")
+    page.check("#trust-isMfaAccepted")
+    page.click("#save-cross-tenant")
+    expect(page.locator("#notice")).to_be_visible()
+    assert graph(portico, "GET", "policies/crossTenantAccessPolicy/default")["inboundTrust"]["isMfaAccepted"] is True
+
+    page.fill("#organization", "fabrikam.com")
+    page.click("#add-partner")
+    expect(page.locator("h1")).to_have_text("Cross-tenant access for Fabrikam")
+    expect(page.locator("#b2bCollaborationInbound-inherit")).to_be_checked()
+    # Selected users that are not ids: Graph's refusal, on the setting.
+    page.check("#b2bCollaborationInbound-custom")
+    page.check("#b2bCollaborationInbound-users-blocked")
+    page.check("#b2bCollaborationInbound-users-specific")
+    page.fill("#b2bCollaborationInbound-users", "alice@fabrikam.com")
+    page.click("#save-cross-tenant")
+    expect(page.locator("#error-b2bCollaborationInbound")).to_contain_text("is not an object id")
+    shoot(page, "31-cross-tenant-partner-refused")
+    page.check("#b2bCollaborationInbound-users-all")
+    page.check("#b2bCollaborationInbound-apps-blocked")
+    page.click("#save-cross-tenant")
+    expect(page.locator("#partners")).to_contain_text("users blocked (AllUsers)")
+    assert sign_in_directly(browser, portico, CONTOSO, "alice@fabrikam.com") == "AADSTS500213"
+    page.locator("#partners .edit-partner").click()
+    expect(page.locator("#b2bCollaborationInbound-custom")).to_be_checked()
+    shoot(page, "32-cross-tenant-partner")
+    # Removing the organization's settings lets the default apply again.
+    page.check("#confirm-remove")
+    page.click("#remove-partner")
+    expect(page.locator("#no-partners")).to_be_visible()
+    assert sign_in_directly(browser, portico, CONTOSO, "alice@fabrikam.com") is None
+
+
+def test_deleted_user_is_restored_from_the_deleted_users_page(portico, page):
+    temp = graph(portico, "POST", "users", {
+        "accountEnabled": True, "displayName": "Temp Worker", "mailNickname": "temp",
+        "userPrincipalName": "temp@contoso.com",
+        "passwordProfile": {"password": "Portico-dev-1-long"},
+    })
+    portal_sign_in(portico, page, ADMIN)
+    page.goto(portico.url(f"portal/users/{temp['id']}"))
+    page.check("#confirm-delete")
+    page.click("#delete")
+    page.click("#nav-deleted-users")
+    row = page.locator(".deleted-user", has_text="temp@contoso.com")
+    expect(row).to_have_count(1)
+    expect(row.locator(".deleted-date")).to_contain_text("20")
+    shoot(page, "33-deleted-users")
+    row.locator(".restore").click()
+    expect(page.locator("#notice")).to_contain_text("Restored")
+    expect(page.locator("#no-deleted")).to_be_visible()
+    assert graph(portico, "GET", f"users/{temp['id']}?$select=displayName")["displayName"] == "Temp Worker"
+    # Deleted again, then for good.
+    graph(portico, "DELETE", f"users/{temp['id']}")
+    page.reload()
+    row = page.locator(".deleted-user", has_text="temp@contoso.com")
+    row.locator("input[name=confirm]").check()
+    row.locator(".purge").click()
+    expect(page.locator("#notice")).to_contain_text("permanently")
+    expect(page.locator("#no-deleted")).to_be_visible()
+
+
+def test_guest_inviter_and_member_do_not_reach_the_editors(portico, browser):
+    for login in (INVITER, MEGAN):
+        context = browser.new_context()
+        page = context.new_page()
+        portal_sign_in(portico, page, login)
+        assert "Conditional Access" not in nav_links(page)
+        assert "Deleted users" not in nav_links(page)
+        for path in ("portal/conditional-access/new", "portal/named-locations", "portal/terms-of-use",
+                     "portal/cross-tenant/default", "portal/deleted-users"):
+            assert page.goto(portico.url(path)).status == 403, (login, path)
+        page.goto(portico.url("portal/me"))
+        csrf = page.input_value("input[name=csrf] >> nth=0")
+        assert post_form(page, "/portal/cross-tenant/partners", {"csrf": csrf, "organization": "fabrikam.com"}) == 403
+        context.close()
+    assert graph(portico, "GET", "policies/crossTenantAccessPolicy/partners")["value"] == []

@@ -196,18 +196,37 @@ impl App {
         Ok(self.clock.advance(by))
     }
 
+    /// Freezes (`true`) the dev-mode clock where it stands, or lets it flow again (`false`)
+    /// from there.
+    pub fn freeze_clock(&self, frozen: bool) -> Result<DateTime<Utc>, AppError> {
+        self.require_dev_mode()?;
+        Ok(if frozen {
+            self.clock.freeze()
+        } else {
+            self.clock.unfreeze()
+        })
+    }
+
+    /// Whether the clock stands still.
+    pub fn clock_frozen(&self) -> bool {
+        self.clock.is_frozen()
+    }
+
     /// Dev mode (`--demo` / `--dev`): the control API and simulation knobs are on.
     pub fn dev_mode(&self) -> bool {
         self.config.dev_mode
     }
 
-    fn require_dev_mode(&self) -> Result<(), AppError> {
+    pub(crate) fn require_dev_mode(&self) -> Result<(), AppError> {
         if self.config.dev_mode {
             Ok(())
         } else {
             Err(
-                portico_model::Invalid::new("clock", "the clock can only be changed in dev mode")
-                    .into(),
+                portico_model::Invalid::new(
+                    "devMode",
+                    "only in dev mode (--dev or --demo): the clock, test tokens and the world's import and export",
+                )
+                .into(),
             )
         }
     }
@@ -222,9 +241,17 @@ impl App {
     }
 
     async fn seed_batches(&self) -> Result<Vec<TenantBatch>, AppError> {
-        let Some(seed) = self.config.seed.clone() else {
-            return Ok(Vec::new());
-        };
+        match self.config.seed.clone() {
+            Some(seed) => self.build_seed(seed).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// A seed's writes, with the secrets it holds in the clear sealed for the store.
+    pub(crate) async fn build_seed(
+        &self,
+        seed: crate::seed::SeedFile,
+    ) -> Result<Vec<TenantBatch>, AppError> {
         let public_url = self.config.public_url.as_str().to_owned();
         let now = self.now();
         // Argon2 hashing is CPU-bound: keep it off the async workers.

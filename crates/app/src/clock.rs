@@ -1,7 +1,7 @@
 //! The one place Portico reads the wall clock. Everything else is handed `now`.
 
 use chrono::{DateTime, Duration, Utc};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{PoisonError, RwLock};
 
 /// A source of the current time.
 pub trait Clock: Send + Sync {
@@ -12,13 +12,26 @@ pub trait Clock: Send + Sync {
 /// so that expiry, lifetimes, MAU months and log times can be tested without waiting. Time keeps
 /// flowing after a change; only the offset moves. Outside dev mode the offset stays zero.
 ///
-/// A frozen clock (`frozen_at`) does not flow at all: it moves only when set or advanced, so a
-/// test can say "at 10:00:00" and see exactly that time in the rows it reads back.
+/// A frozen clock (`frozen_at`, or `freeze` at run time) does not flow at all: it moves only when
+/// set or advanced, so a test can say "at 10:00:00" and see exactly that time in the rows it reads
+/// back. `unfreeze` lets it flow again from the instant it stood at.
 #[derive(Debug, Default)]
 pub struct AdjustableClock {
-    offset_micros: AtomicI64,
-    /// The frozen instant in microseconds since the epoch; `None` for a flowing clock.
-    frozen_micros: Option<AtomicI64>,
+    mode: RwLock<Mode>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// The system clock plus this offset.
+    Flowing(Duration),
+    /// Standing still at this instant.
+    Frozen(DateTime<Utc>),
+}
+
+impl Default for Mode {
+    fn default() -> Self {
+        Mode::Flowing(Duration::zero())
+    }
 }
 
 impl AdjustableClock {
@@ -29,8 +42,7 @@ impl AdjustableClock {
     /// A clock that stands still at `at` until set or advanced.
     pub fn frozen_at(at: DateTime<Utc>) -> Self {
         Self {
-            offset_micros: AtomicI64::new(0),
-            frozen_micros: Some(AtomicI64::new(at.timestamp_micros())),
+            mode: RwLock::new(Mode::Frozen(at)),
         }
     }
 
@@ -39,37 +51,60 @@ impl AdjustableClock {
         Utc::now()
     }
 
+    fn mode(&self) -> Mode {
+        *self.mode.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn change(&self, change: impl FnOnce(Mode) -> Mode) -> DateTime<Utc> {
+        let mut mode = self.mode.write().unwrap_or_else(PoisonError::into_inner);
+        *mode = change(*mode);
+        now_in(*mode)
+    }
+
     /// Makes `now()` return `target` at this instant.
     pub fn set(&self, target: DateTime<Utc>) -> DateTime<Utc> {
-        if let Some(frozen) = &self.frozen_micros {
-            frozen.store(target.timestamp_micros(), Ordering::SeqCst);
-            return self.now();
-        }
-        let offset = target.signed_duration_since(Self::system_now());
-        self.offset_micros.store(
-            offset.num_microseconds().unwrap_or(i64::MAX),
-            Ordering::SeqCst,
-        );
-        self.now()
+        self.change(|mode| match mode {
+            Mode::Frozen(_) => Mode::Frozen(target),
+            Mode::Flowing(_) => Mode::Flowing(target.signed_duration_since(Self::system_now())),
+        })
     }
 
     /// Moves the clock forward (or back, for a negative amount).
     pub fn advance(&self, by: Duration) -> DateTime<Utc> {
-        let micros = by.num_microseconds().unwrap_or(i64::MAX);
-        let moved = self.frozen_micros.as_ref().unwrap_or(&self.offset_micros);
-        moved.fetch_add(micros, Ordering::SeqCst);
-        self.now()
+        self.change(|mode| match mode {
+            Mode::Frozen(at) => Mode::Frozen(at + by),
+            Mode::Flowing(offset) => Mode::Flowing(offset + by),
+        })
+    }
+
+    /// Stops the clock where it is now.
+    pub fn freeze(&self) -> DateTime<Utc> {
+        self.change(|mode| Mode::Frozen(now_in(mode)))
+    }
+
+    /// Lets a frozen clock flow again from the instant it stood at.
+    pub fn unfreeze(&self) -> DateTime<Utc> {
+        self.change(|mode| match mode {
+            Mode::Frozen(at) => Mode::Flowing(at.signed_duration_since(Self::system_now())),
+            flowing => flowing,
+        })
+    }
+
+    pub fn is_frozen(&self) -> bool {
+        matches!(self.mode(), Mode::Frozen(_))
+    }
+}
+
+fn now_in(mode: Mode) -> DateTime<Utc> {
+    match mode {
+        Mode::Frozen(at) => at,
+        Mode::Flowing(offset) => AdjustableClock::system_now() + offset,
     }
 }
 
 impl Clock for AdjustableClock {
     fn now(&self) -> DateTime<Utc> {
-        if let Some(frozen) = &self.frozen_micros {
-            let micros = frozen.load(Ordering::SeqCst);
-            return DateTime::from_timestamp_micros(micros).unwrap_or(DateTime::<Utc>::MIN_UTC);
-        }
-        let offset = Duration::microseconds(self.offset_micros.load(Ordering::SeqCst));
-        Self::system_now() + offset
+        now_in(self.mode())
     }
 }
 
@@ -103,5 +138,21 @@ mod tests {
         let later = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
         assert_eq!(clock.set(later), later);
         assert_eq!(clock.now(), later);
+    }
+
+    #[test]
+    fn a_flowing_clock_freezes_and_flows_again_from_where_it_stood() {
+        let clock = AdjustableClock::new();
+        let at = Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap();
+        clock.set(at);
+        assert!(!clock.is_frozen());
+        let stood = clock.freeze();
+        assert!(clock.is_frozen());
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert_eq!(clock.now(), stood);
+        let resumed = clock.unfreeze();
+        assert!(!clock.is_frozen());
+        assert!(resumed >= stood && (resumed - stood).num_seconds() < 5);
+        assert!(clock.now() >= resumed);
     }
 }

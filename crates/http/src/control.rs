@@ -24,35 +24,51 @@ pub async fn reset(State(state): State<AppState>) -> Result<StatusCode, ApiError
 }
 
 pub async fn get_clock(State(state): State<AppState>) -> Json<Clock> {
-    Json(Clock {
-        now: rfc3339(state.app.now()),
-    })
+    Json(clock(&state))
 }
 
+fn clock(state: &AppState) -> Clock {
+    Clock {
+        now: rfc3339(state.app.now()),
+        frozen: state.app.clock_frozen(),
+    }
+}
+
+/// `POST /portico/v1/clock`: `frozen` first (so `{"now", "frozen": true}` stops the clock
+/// exactly at `now`), then at most one of `now` or `advanceSeconds`.
 pub async fn set_clock(
     State(state): State<AppState>,
     body: Result<Json<ClockChange>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Clock>, ApiError> {
     let Json(change) = body.map_err(|e| {
         ApiError::bad_request(format!(
-            "Expected {{\"now\": \"<RFC 3339>\"}} or {{\"advanceSeconds\": <n>}}: {e}"
+            "Expected {{\"now\": \"<RFC 3339>\"}}, {{\"advanceSeconds\": <n>}} and/or {{\"frozen\": <bool>}}: {e}"
         ))
     })?;
-    let now = match (change.now, change.advance_seconds) {
-        (Some(text), None) => {
-            let at = DateTime::parse_from_rfc3339(&text).map_err(|e| {
-                ApiError::bad_request(format!("'{text}' is not an RFC 3339 time: {e}"))
-            })?;
-            state.app.set_clock(at.with_timezone(&Utc))?
-        }
-        (None, Some(seconds)) => state.app.advance_clock(seconds)?,
-        _ => {
+    let target = match (change.now, change.advance_seconds, change.frozen) {
+        (Some(_), Some(_), _) | (None, None, None) => {
             return Err(ApiError::bad_request(
-                "Give exactly one of \"now\" or \"advanceSeconds\".",
+                "Give one of \"now\" or \"advanceSeconds\", \"frozen\", or both kinds.",
             ))
         }
+        (Some(text), None, _) => Some(
+            DateTime::parse_from_rfc3339(&text)
+                .map_err(|e| {
+                    ApiError::bad_request(format!("'{text}' is not an RFC 3339 time: {e}"))
+                })?
+                .with_timezone(&Utc),
+        ),
+        _ => None,
     };
-    Ok(Json(Clock { now: rfc3339(now) }))
+    if let Some(frozen) = change.frozen {
+        state.app.freeze_clock(frozen)?;
+    }
+    if let Some(at) = target {
+        state.app.set_clock(at)?;
+    } else if let Some(seconds) = change.advance_seconds {
+        state.app.advance_clock(seconds)?;
+    }
+    Ok(Json(clock(&state)))
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,9 +6,11 @@ mod callback;
 mod context;
 mod control;
 mod errors;
+mod faults;
 pub mod graph;
 mod health;
 mod lockouts;
+pub mod managed_identity;
 mod me;
 mod nul_guard;
 mod oidc;
@@ -18,9 +20,11 @@ pub mod reports;
 mod router;
 mod server;
 mod state;
+mod test_tokens;
 mod throttle;
 pub mod tls;
 pub mod whatif;
+mod world;
 
 pub use router::router;
 

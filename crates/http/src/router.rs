@@ -12,7 +12,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router(state: AppState) -> Router {
     let dev_mode = state.app.config().dev_mode;
-    Router::new()
+    let managed_identity = dev_mode && state.managed_identity.is_some();
+    let mut routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route(
@@ -23,10 +24,22 @@ pub fn router(state: AppState) -> Router {
         .route("/portico/try", get(callback::start))
         .merge(crate::portal::routes(dev_mode))
         .merge(oidc::routes())
-        .merge(json_apis(dev_mode))
+        .merge(json_apis(dev_mode));
+    if managed_identity {
+        routes = routes.merge(crate::managed_identity::routes());
+    }
+    let mut routes = routes
         .fallback(errors::fallback)
         .method_not_allowed_fallback(errors::method_not_allowed)
-        .with_state(state)
+        .with_state(state.clone());
+    if dev_mode {
+        // Injected faults act at the edge: after the request context, before any handler.
+        routes = routes.layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::faults::inject,
+        ));
+    }
+    routes
         // Bodies are read whole (Graph-shaped 413 over the limit) before any handler answers.
         .layer(axum::middleware::from_fn(crate::body::read_whole_body))
         .layer(TimeoutLayer::with_status_code(
@@ -83,6 +96,24 @@ fn json_apis(dev_mode: bool) -> Router<AppState> {
             .route(
                 "/portico/v1/tenants/{tenant}/lockouts/{account}",
                 axum::routing::delete(crate::lockouts::clear),
+            )
+            .route(
+                "/portico/v1/tenants/{tenant}/tokens",
+                post(crate::test_tokens::mint),
+            )
+            .route(
+                "/portico/v1/faults",
+                get(crate::faults::list)
+                    .post(crate::faults::add)
+                    .delete(crate::faults::clear),
+            )
+            .route(
+                "/portico/v1/world",
+                get(crate::world::export).put(crate::world::import),
+            )
+            .route(
+                "/portico/v1/faults/{id}",
+                axum::routing::delete(crate::faults::remove),
             );
     }
     routes.layer(axum::middleware::from_fn(crate::nul_guard::refuse_nul))

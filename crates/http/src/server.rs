@@ -41,6 +41,8 @@ pub struct ServerOptions {
     pub frozen_clock: Option<chrono::DateTime<chrono::Utc>>,
     /// Dev mode only: ids, secrets and codes come from a generator seeded with this number.
     pub random_seed: Option<u64>,
+    /// Dev mode only: serve the managed identity endpoints for these service principals.
+    pub managed_identity: Option<crate::managed_identity::ManagedIdentityOptions>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +64,10 @@ pub enum StartError {
     MasterKey(#[from] MasterKeyError),
     #[error("a frozen clock and a random seed are for dev mode only (--dev or --demo)")]
     ReproducibleOutsideDevMode,
+    #[error("the managed identity endpoints are for dev mode only (--dev or --demo)")]
+    ManagedIdentityOutsideDevMode,
+    #[error("managed identity {0}: no such application in that tenant")]
+    ManagedIdentityNotFound(String),
     #[error("invalid SMTP relay: {0}")]
     Smtp(#[from] portico_app::mail::MailError),
 }
@@ -123,8 +129,17 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     if reproducible && !options.dev_mode {
         return Err(StartError::ReproducibleOutsideDevMode);
     }
+    if options.managed_identity.is_some() && !options.dev_mode {
+        return Err(StartError::ManagedIdentityOutsideDevMode);
+    }
     let sources = Sources::reproducible(options.frozen_clock, options.random_seed);
     let app = App::start_with(store.clone() as Arc<dyn Store>, config, master_key, sources).await?;
+    for identity in options.managed_identity.iter().flat_map(|o| &o.identities) {
+        if app.find_managed_identity(identity).await?.is_none() {
+            let name = format!("{}/{}", identity.tenant, identity.client_id);
+            return Err(StartError::ManagedIdentityNotFound(name));
+        }
+    }
 
     let mut hosts = vec![
         "localhost".to_owned(),
@@ -161,6 +176,8 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         app: app.clone(),
         ready: ready.clone(),
         throttle,
+        faults: Arc::default(),
+        managed_identity: options.managed_identity.map(Arc::new),
     };
     let handle = Handle::new();
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();

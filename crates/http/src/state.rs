@@ -9,6 +9,10 @@ pub struct AppState {
     /// Cleared when shutdown begins, so load balancers stop sending traffic.
     pub ready: Arc<AtomicBool>,
     pub throttle: Arc<crate::throttle::Throttle>,
+    /// Dev mode: the injected faults (`/portico/v1/faults`).
+    pub faults: Arc<crate::faults::Faults>,
+    /// Dev mode: the service principals behind the managed identity endpoints, if any.
+    pub managed_identity: Option<Arc<crate::managed_identity::ManagedIdentityOptions>>,
 }
 
 impl AppState {

@@ -176,8 +176,81 @@ pub struct ConditionalAccessPolicy {
     pub state: PolicyState,
     pub conditions: Conditions,
     pub grant_controls: Option<GrantControls>,
+    /// Graph `sessionControls`: how long the sign-in lasts once granted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_controls: Option<SessionControls>,
     pub created_at: DateTime<Utc>,
     pub modified_at: Option<DateTime<Utc>>,
+}
+
+/// Graph `conditionalAccessSessionControls`, the two Portico enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SessionControls {
+    pub sign_in_frequency: Option<SignInFrequency>,
+    pub persistent_browser: Option<PersistentBrowser>,
+}
+
+/// Graph `signInFrequencySessionControl`: credentials must have been entered this recently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInFrequency {
+    pub is_enabled: bool,
+    pub interval: FrequencyInterval,
+    /// Graph `authenticationType`: `secondaryAuthentication` limits only how old the MFA may be.
+    /// Portico keeps one authentication time, so both are checked against it.
+    pub secondary_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "frequencyInterval", rename_all = "camelCase")]
+pub enum FrequencyInterval {
+    /// `timeBased` with `value` hours or days.
+    TimeBased { value: u32, unit: FrequencyUnit },
+    /// `everyTime`: a fresh sign-in each time (Entra allows five minutes of clock skew).
+    EveryTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FrequencyUnit {
+    Hours,
+    Days,
+}
+
+/// Entra honours `everyTime` for a sign-in made within this many seconds.
+pub const EVERY_TIME_SKEW_SECONDS: i64 = 300;
+
+impl FrequencyInterval {
+    /// The oldest authentication this interval accepts, in seconds.
+    pub fn max_age_seconds(self) -> i64 {
+        match self {
+            Self::TimeBased {
+                value,
+                unit: FrequencyUnit::Hours,
+            } => i64::from(value) * 3600,
+            Self::TimeBased {
+                value,
+                unit: FrequencyUnit::Days,
+            } => i64::from(value) * 86_400,
+            Self::EveryTime => EVERY_TIME_SKEW_SECONDS,
+        }
+    }
+}
+
+/// Graph `persistentBrowserSessionControl`: whether the browser session survives closing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersistentBrowser {
+    pub is_enabled: bool,
+    pub mode: PersistentBrowserMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PersistentBrowserMode {
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

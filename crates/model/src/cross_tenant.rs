@@ -115,6 +115,10 @@ pub struct CrossTenantAccessSettings {
     /// use when a device or network adds this tenant's policy header. Entra's default blocks all.
     #[serde(default = "B2bSetting::block_all")]
     pub tenant_restrictions: B2bSetting,
+    /// Which identity provider a guest redeems an invitation with (Graph
+    /// `invitationRedemptionIdentityProviderConfiguration`).
+    #[serde(default)]
+    pub redemption_order: RedemptionOrder,
     /// Whether an administrator (or a seed) has changed the default since the service default:
     /// Graph's `isServiceDefault` is its negation. Documents written before it existed read as
     /// the service default.
@@ -134,7 +138,52 @@ impl Default for CrossTenantAccessSettings {
             automatic_user_consent_inbound: false,
             automatic_user_consent_outbound: false,
             tenant_restrictions: B2bSetting::block_all(),
+            redemption_order: RedemptionOrder::default(),
             customized: false,
+        }
+    }
+}
+
+/// Graph `b2bIdentityProvidersType`, the primary providers of the redemption order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PrimaryProvider {
+    /// An account of another (organisation) tenant that owns the address's domain.
+    AzureActiveDirectory,
+    /// An external OpenID Connect provider this tenant federates the domain with.
+    ExternalFederation,
+    /// Google and other social providers; Portico has none, so it matches no one.
+    SocialIdentityProviders,
+}
+
+/// What a guest redeems with when no primary provider knows the address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FallbackProvider {
+    /// An existing personal account, else a one-time passcode.
+    DefaultConfiguredIdp,
+    /// A one-time passcode even when a personal account exists.
+    EmailOneTimePasscode,
+}
+
+/// The redemption order: primary providers in precedence, then the fallback
+/// (`docs/decisions.md` 10 is the default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RedemptionOrder {
+    pub primary: Vec<PrimaryProvider>,
+    pub fallback: FallbackProvider,
+}
+
+impl Default for RedemptionOrder {
+    fn default() -> Self {
+        Self {
+            primary: vec![
+                PrimaryProvider::AzureActiveDirectory,
+                PrimaryProvider::ExternalFederation,
+                PrimaryProvider::SocialIdentityProviders,
+            ],
+            fallback: FallbackProvider::DefaultConfiguredIdp,
         }
     }
 }

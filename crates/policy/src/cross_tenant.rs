@@ -2,7 +2,7 @@
 //! B2B collaboration settings, each a partner entry or else the default.
 
 use crate::decision::{Denial, Outcome, Party, Step};
-use crate::facts::{Account, AppFacts, TenantPolicies, TenantRef};
+use crate::facts::{Account, AppFacts, Origin, SignIn, TenantPolicies, TenantRef};
 use portico_model::cross_tenant::{
     AccessType, B2bSetting, TargetType, Targets, ALL_APPLICATIONS, ALL_USERS,
 };
@@ -253,4 +253,24 @@ fn step(
         setting,
         detail,
     }
+}
+
+/// Automatic redemption (`automaticUserConsentSettings`): a guest from another Portico tenant
+/// redeems without the consent page only when the resource tenant's entry for the home tenant
+/// allows it inbound and the home tenant's entry for the resource tenant allows it outbound.
+/// Tenant defaults never do (Entra keeps them `false`).
+pub fn automatic_redemption(sign_in: &SignIn) -> bool {
+    let Origin::Tenant { home, .. } = &sign_in.origin else {
+        return false;
+    };
+    let inbound = sign_in
+        .resource
+        .partner
+        .as_ref()
+        .and_then(|p| p.automatic_user_consent_inbound);
+    let outbound = home
+        .partner
+        .as_ref()
+        .and_then(|p| p.automatic_user_consent_outbound);
+    inbound == Some(true) && outbound == Some(true)
 }

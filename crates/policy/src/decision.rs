@@ -53,6 +53,8 @@ pub enum InterruptKind {
     ChallengeMfa,
     /// Accept these terms-of-use agreements of the resource tenant.
     AcceptTerms { terms: Vec<ObjectId> },
+    /// Enter credentials again: the session or token is older than a policy's sign-in frequency.
+    Reauthenticate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -172,9 +174,33 @@ pub struct Evaluation {
     pub decision: Decision,
     pub trace: Vec<Step>,
     pub policies: Vec<PolicyResult>,
+    /// The session controls of the enforced policies that applied, strictest first.
+    pub session: SessionLimits,
     /// Where a tenant-restrictions v1 block is logged (the `Restrict-Access-Context` tenant);
     /// `None` means the usual tenants.
     pub log_tenant: Option<TenantRef>,
+}
+
+/// What the applied Conditional Access policies say about the session the sign-in creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionLimits {
+    /// The oldest authentication any applied policy accepts (its sign-in frequency), in seconds.
+    pub max_credentials_age_seconds: Option<i64>,
+    /// Whether the browser session must (`Always`) or must not (`Never`) outlive the browser;
+    /// `Never` wins when policies disagree.
+    pub persistent_browser: Option<portico_model::conditional_access::PersistentBrowserMode>,
+}
+
+impl SessionLimits {
+    /// Whether the browser session persists, given what the user chose ("Stay signed in").
+    pub fn persistent(&self, chosen: bool) -> bool {
+        use portico_model::conditional_access::PersistentBrowserMode;
+        match self.persistent_browser {
+            Some(PersistentBrowserMode::Always) => true,
+            Some(PersistentBrowserMode::Never) => false,
+            None => chosen,
+        }
+    }
 }
 
 impl Evaluation {

@@ -187,6 +187,9 @@ pub struct AuthFacts {
     /// MFA performed at the guest's home tenant.
     pub mfa_at_home: bool,
     pub device: DeviceClaims,
+    /// How long ago the user last entered credentials, when this sign-in continues a session or a
+    /// token (`None`: they just did). Conditional Access sign-in frequency limits it.
+    pub credentials_age_seconds: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

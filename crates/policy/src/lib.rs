@@ -127,6 +127,7 @@ pub fn evaluate(sign_in: &SignIn) -> Evaluation {
         decision,
         trace: checks.trace,
         policies: combined.policies,
+        session: combined.session,
         log_tenant,
     }
 }

@@ -118,7 +118,7 @@ prop_compose! {
                 applications: targets(AccessType::Allowed, &[("AllApplications", TargetType::Application)]),
             };
         }
-        sign_in.auth = AuthFacts { mfa_here, mfa_at_home: mfa_home, device: DeviceClaims { compliant, domain_joined: false } };
+        sign_in.auth = AuthFacts { mfa_here, mfa_at_home: mfa_home, device: DeviceClaims { compliant, domain_joined: false }, credentials_age_seconds: None };
         sign_in.user.mfa_registered = registered;
         sign_in.user.enabled = enabled;
         sign_in.risk = RiskFacts { user: user_risk, sign_in: sign_in_risk };

@@ -2,7 +2,10 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use portico_app::random::Randomness;
 use portico_app::seed::{self, SeedFile};
+use portico_app::tokens::managed_identity::ManagedIdentity;
+use portico_http::managed_identity::ManagedIdentityOptions;
 use portico_http::MasterKeySource;
 use portico_store::StoreConfig;
 use std::net::SocketAddr;
@@ -206,9 +209,49 @@ pub struct ServeArgs {
     /// so every run sees the same ones. Never on a real server: secrets become predictable.
     #[arg(long, value_name = "N")]
     pub random_seed: Option<u64>,
+    /// Dev mode: serve the managed identity endpoints (App Service `/msi/token`, IMDS
+    /// `/metadata/identity/oauth2/token`) for this service principal, TENANT/APPID (repeatable;
+    /// the first is the system-assigned identity, others are picked by client_id, object_id or
+    /// mi_res_id). See docs/managed-identity.md.
+    #[arg(
+        long = "managed-identity",
+        value_name = "TENANT/APPID",
+        env = "PORTICO_MANAGED_IDENTITY",
+        value_delimiter = ','
+    )]
+    pub managed_identities: Vec<String>,
+    /// The secret App Service's X-IDENTITY-HEADER must carry (a client's IDENTITY_HEADER).
+    /// Default: a random one, printed at start.
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "PORTICO_IDENTITY_HEADER",
+        hide_env_values = true
+    )]
+    pub identity_header: Option<String>,
 }
 
 impl ServeArgs {
+    /// The managed identity endpoints' options, when any identity is configured.
+    pub fn managed_identity(&self) -> Result<Option<ManagedIdentityOptions>> {
+        if self.managed_identities.is_empty() {
+            return Ok(None);
+        }
+        let identities = self
+            .managed_identities
+            .iter()
+            .map(|text| ManagedIdentity::parse(text.trim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let identity_header = match &self.identity_header {
+            Some(header) => header.clone(),
+            None => Randomness::system().secret(),
+        };
+        Ok(Some(ManagedIdentityOptions {
+            identities,
+            identity_header,
+        }))
+    }
+
     pub fn seed_file(&self) -> Result<Option<SeedFile>> {
         if self.demo {
             return Ok(Some(seed::demo()?));

@@ -95,6 +95,15 @@ async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
 async fn serve(args: ServeArgs) -> Result<()> {
     cli::init_logging(args.log_json);
     let ca_dir = ca_dir()?;
+    let managed_identity = args.managed_identity()?;
+    // A header Portico drew is shown at start; a given one is the operator's secret already.
+    let shown_header = managed_identity.as_ref().map(|options| {
+        if args.identity_header.is_some() {
+            "<your --identity-header>".to_owned()
+        } else {
+            options.identity_header.clone()
+        }
+    });
     let options = ServerOptions {
         master_key: args.store.master_key_source(&ca_dir),
         throttle: portico_http::ThrottleLimits::default(),
@@ -107,6 +116,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         smtp_url: args.smtp_url.clone(),
         frozen_clock: args.frozen_clock,
         random_seed: args.random_seed,
+        managed_identity,
     };
     let stop = ShutdownSignal::install();
     let server = start(options).await?;
@@ -122,6 +132,14 @@ async fn serve(args: ServeArgs) -> Result<()> {
         say(&format!(
             "Dev mode: the control API is at {}portico/v1/",
             server.public_url
+        ));
+    }
+    if let Some(header) = shown_header {
+        say(&format!(
+            "Managed identity: IDENTITY_ENDPOINT={}msi/token IDENTITY_HEADER={header} \
+             AZURE_POD_IDENTITY_AUTHORITY_HOST={}",
+            server.public_url,
+            server.public_url.as_str().trim_end_matches('/')
         ));
     }
     stop.wait().await;

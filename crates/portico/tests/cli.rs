@@ -930,3 +930,72 @@ async fn report_mau_prints_a_table_and_the_api_shape() {
         "{stderr}"
     );
 }
+
+#[test]
+fn managed_identity_needs_dev_mode_and_a_known_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../app/seeds/demo.toml");
+    let admin = "contoso.com/c0c0a001-0000-4000-8000-000000000001";
+    let refused = |args: &[&str]| {
+        let output = portico(dir.path())
+            .arg("serve")
+            .args(args)
+            .args(["--listen", "127.0.0.1:0"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let stderr = refused(&["--seed", demo_seed, "--managed-identity", admin]);
+    assert!(stderr.contains("dev mode only"), "{stderr}");
+    let stderr = refused(&["--demo", "--managed-identity", "contoso.com"]);
+    assert!(stderr.contains("is not TENANT/APPID"), "{stderr}");
+    let unknown = "contoso.com/00000000-0000-4000-8000-00000000beef";
+    let stderr = refused(&["--demo", "--managed-identity", unknown]);
+    assert!(
+        stderr.contains(unknown) && stderr.contains("no such application"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn serve_prints_the_managed_identity_variables() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = portico(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .args([
+            "--managed-identity",
+            "contoso.com/c0c0a001-0000-4000-8000-000000000001",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .take(4)
+        .map(Result::unwrap)
+        .collect();
+    let base = lines[0].split_whitespace().nth(3).unwrap().to_owned();
+    let line = &lines[3];
+    assert!(line.starts_with("Managed identity: "), "{lines:?}");
+    assert!(
+        line.contains(&format!("IDENTITY_ENDPOINT={base}msi/token ")),
+        "{line}"
+    );
+    assert!(
+        line.contains(&format!(
+            "AZURE_POD_IDENTITY_AUTHORITY_HOST={}",
+            base.trim_end_matches('/')
+        )),
+        "{line}"
+    );
+    let header = line
+        .split("IDENTITY_HEADER=")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    assert!(header.len() >= 32, "a drawn secret: {header}");
+    stop(child);
+}

@@ -3,18 +3,23 @@
 
 use serde::{Deserialize, Serialize};
 
-/// `GET /portico/v1/clock` and the answer to `POST`: `{"now": "2026-03-01T00:00:00Z"}`.
+/// `GET /portico/v1/clock` and the answer to `POST`:
+/// `{"now": "2026-03-01T00:00:00Z", "frozen": false}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clock {
     pub now: String,
+    /// The clock stands still (it moves only when set or advanced).
+    pub frozen: bool,
 }
 
-/// `POST /portico/v1/clock`: exactly one of `now` (RFC 3339) or `advanceSeconds`.
+/// `POST /portico/v1/clock`: at most one of `now` (RFC 3339) or `advanceSeconds`, and
+/// optionally `frozen` (applied first, so `{"now": …, "frozen": true}` stops it exactly there).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClockChange {
     pub now: Option<String>,
     pub advance_seconds: Option<i64>,
+    pub frozen: Option<bool>,
 }
 
 /// `GET /portico/v1/outbox?to=…`: `{"value": [...]}`, newest first.

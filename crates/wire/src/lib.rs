@@ -3,8 +3,10 @@
 //! envelope; the Graph and OIDC shapes join as those endpoints land.
 
 pub mod control;
+pub mod devtools;
 pub mod error;
 pub mod graph;
+pub mod managed_identity;
 pub mod me;
 pub mod oauth;
 pub mod oidc;

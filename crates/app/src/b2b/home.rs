@@ -122,27 +122,68 @@ impl App {
 }
 
 impl App {
-    /// The home account behind `address`, as the resource tenant sees it: a Portico tenant's
-    /// account first, then an external provider the resource tenant federates the domain with,
-    /// then the address itself (`docs/decisions.md` 10).
+    /// The home account behind `address`, as the resource tenant sees it: the first of
+    /// [`App::home_candidates`].
     pub async fn home_account_for(
         &self,
         resource: &portico_model::settings::TenantSettings,
         address: &EmailAddress,
     ) -> Result<HomeAccount, StoreError> {
-        match self.home_account(address).await? {
-            HomeAccount::Mail { address } => match resource
-                .federations
-                .iter()
-                .find(|f| f.domain == address.domain())
-            {
-                Some(federation) => Ok(HomeAccount::Federated {
-                    federation: federation.clone(),
-                    address,
-                }),
-                None => Ok(HomeAccount::Mail { address }),
-            },
-            other => Ok(other),
+        let candidates = self.home_candidates(resource, address).await?;
+        Ok(candidates.into_iter().next().unwrap_or(HomeAccount::Mail {
+            address: address.clone(),
+        }))
+    }
+
+    /// Every home account `address` could redeem with in the resource tenant, in the tenant's
+    /// redemption order (`docs/decisions.md` 10 by default): the primary providers that know
+    /// the address, then the fallback. Never empty: the address itself (a one-time passcode)
+    /// comes last. A guest bound under any of them signs in with it; a redemption binds the
+    /// first.
+    pub async fn home_candidates(
+        &self,
+        resource: &portico_model::settings::TenantSettings,
+        address: &EmailAddress,
+    ) -> Result<Vec<HomeAccount>, StoreError> {
+        use portico_model::cross_tenant::{FallbackProvider, PrimaryProvider};
+        let found = self.home_account(address).await?;
+        let personal = match &found {
+            HomeAccount::Tenant { tenant, .. } | HomeAccount::UnknownInTenant { tenant, .. } => {
+                tenant.id.to_string() == crate::tokens::flow::CONSUMERS_TENANT
+            }
+            _ => false,
+        };
+        let federation = resource
+            .federations
+            .iter()
+            .find(|f| f.domain == address.domain())
+            .map(|federation| HomeAccount::Federated {
+                federation: federation.clone(),
+                address: address.clone(),
+            });
+        let order = &resource.cross_tenant_default.redemption_order;
+        let mut candidates = Vec::new();
+        for provider in &order.primary {
+            match provider {
+                PrimaryProvider::AzureActiveDirectory
+                    if !personal && found.home_tenant().is_some() =>
+                {
+                    candidates.push(found.clone())
+                }
+                PrimaryProvider::ExternalFederation => candidates.extend(federation.clone()),
+                _ => {}
+            }
         }
+        if personal && order.fallback == FallbackProvider::DefaultConfiguredIdp {
+            candidates.push(found.clone());
+        }
+        candidates.push(HomeAccount::Mail {
+            address: address.clone(),
+        });
+        if personal && order.fallback == FallbackProvider::EmailOneTimePasscode {
+            // Bound before the order changed: still the same person's personal account.
+            candidates.push(found);
+        }
+        Ok(candidates)
     }
 }

@@ -7,7 +7,7 @@ use crate::App;
 use portico_model::conditional_access::{
     ApplicationConditions, BuiltInControl, ConditionalAccessPolicy, Conditions, ExternalTenants,
     GrantControls, GrantOperator, GuestsOrExternalUsers, LocationConditions, NamedLocation,
-    PlatformConditions, PolicyState, TermsOfUse, UserConditions,
+    PlatformConditions, PolicyState, SessionControls, TermsOfUse, UserConditions,
 };
 use portico_model::{invalid, Invalid, ObjectId};
 use portico_store::{StoreError, Write};
@@ -23,6 +23,8 @@ pub struct PolicyPatch {
     pub conditions: Option<Conditions>,
     /// `Some(None)` is an explicit `null`.
     pub grant_controls: Option<Option<GrantControls>>,
+    /// `Some(None)` is an explicit `null`.
+    pub session_controls: Option<Option<SessionControls>>,
 }
 
 const USER_KEYWORDS: &[&str] = &["All", "None", "GuestsOrExternalUsers"];
@@ -143,7 +145,38 @@ pub fn validate_policy(
     if let Some(places) = &mut conditions.locations {
         check_locations(places, locations)?;
     }
+    check_session(policy)?;
     check_grant(policy, terms)
+}
+
+/// `sessionControls`: Entra's ranges for sign-in frequency, and a persistent browser session
+/// only for a policy on all apps. An empty object reads as none.
+fn check_session(policy: &mut ConditionalAccessPolicy) -> Result<(), Invalid> {
+    use portico_model::conditional_access::{FrequencyInterval, FrequencyUnit};
+    let Some(session) = policy.session_controls else {
+        return Ok(());
+    };
+    if session.sign_in_frequency.is_none() && session.persistent_browser.is_none() {
+        policy.session_controls = None;
+        return Ok(());
+    }
+    if let Some(frequency) = session.sign_in_frequency {
+        if let FrequencyInterval::TimeBased { value, unit } = frequency.interval {
+            let (most, unit_name) = match unit {
+                FrequencyUnit::Hours => (23, "hours"),
+                FrequencyUnit::Days => (365, "days"),
+            };
+            if !(1..=most).contains(&value) {
+                return Err(invalid!("sessionControls.signInFrequency.value", "'sessionControls.signInFrequency.value' must be between 1 and {most} {unit_name}; for a day or more use type 'days'."));
+            }
+        }
+    }
+    if session.persistent_browser.is_some()
+        && policy.conditions.applications.include_applications != ["All"]
+    {
+        return Err(Invalid::new("sessionControls.persistentBrowser", "A persistent browser session can only be set in a policy for all cloud apps: set 'conditions.applications.includeApplications' to [\"All\"]."));
+    }
+    Ok(())
 }
 
 /// `conditions.users`: keywords spelled right, ids well formed, and someone included.
@@ -269,7 +302,10 @@ fn check_locations(
 /// for `passwordChange`.
 fn check_grant(policy: &mut ConditionalAccessPolicy, terms: &[TermsOfUse]) -> Result<(), Invalid> {
     let Some(grant) = &mut policy.grant_controls else {
-        return Err(Invalid::new("grantControls", "The policy has no grant controls: set 'grantControls' with builtInControls (for example [\"mfa\"] or [\"block\"]) or termsOfUse."));
+        if policy.session_controls.is_some() {
+            return Ok(());
+        }
+        return Err(Invalid::new("grantControls", "The policy has no grant or session controls: set 'grantControls' with builtInControls (for example [\"mfa\"] or [\"block\"]) or termsOfUse, or 'sessionControls'."));
     };
     for id in grant.terms_of_use.iter_mut() {
         *id = keyword_or_id("grantControls.termsOfUse", id, &[])?;
@@ -403,6 +439,7 @@ impl App {
             state: patch.state.ok_or_else(|| missing("state"))?,
             conditions: patch.conditions.ok_or_else(|| missing("conditions"))?,
             grant_controls: patch.grant_controls.flatten(),
+            session_controls: patch.session_controls.flatten(),
             created_at: self.now(),
             modified_at: None,
         };
@@ -432,6 +469,9 @@ impl App {
         }
         if let Some(grant) = patch.grant_controls {
             policy.grant_controls = grant;
+        }
+        if let Some(session) = patch.session_controls {
+            policy.session_controls = session;
         }
         policy.modified_at = Some(self.now());
         self.save_policy(caller, policy, "Update conditional access policy")
@@ -522,6 +562,7 @@ mod tests {
                 built_in_controls: controls,
                 terms_of_use: Vec::new(),
             }),
+            session_controls: None,
             created_at: chrono::Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),
             modified_at: None,
         }

@@ -9,7 +9,7 @@ use super::permissions::Operation;
 use crate::App;
 use portico_model::cross_tenant::{
     default_configuration_id, policy_id, B2bSetting, CloudEndpoint, CrossTenantAccessSettings,
-    CrossTenantPolicy, InboundTrust, PartnerConfiguration, Targets,
+    CrossTenantPolicy, InboundTrust, PartnerConfiguration, RedemptionOrder, Targets,
 };
 use portico_model::{ObjectId, TenantId};
 use portico_store::{Conflict, StoreError, Write};
@@ -89,6 +89,8 @@ pub struct DefaultPatch {
     /// Automatic redemption is always off in the default; only `false` is accepted.
     pub automatic_user_consent_inbound: Option<bool>,
     pub automatic_user_consent_outbound: Option<bool>,
+    /// `invitationRedemptionIdentityProviderConfiguration`.
+    pub redemption_order: Option<RedemptionOrder>,
 }
 
 /// `POST …/partners` (onto an entry that inherits everything) and `PATCH …/partners/{id}`.
@@ -150,6 +152,9 @@ fn apply_default(
     }
     if let Some(trust) = patch.inbound_trust {
         settings.inbound_trust = trust.complete(settings.inbound_trust);
+    }
+    if let Some(order) = patch.redemption_order {
+        settings.redemption_order = order;
     }
     // Any accepted PATCH makes the default the tenant's own, as in Entra.
     settings.customized = true;

@@ -277,6 +277,38 @@ impl Builder<'_> {
         Ok(hash)
     }
 
+    /// The user's password hash: from `password` (or the seed's default), or an exported
+    /// `password_hash` as it is.
+    fn user_password(
+        &mut self,
+        key: &str,
+        upn: &Upn,
+        seed: &UserSeed,
+    ) -> Result<Option<String>, SeedError> {
+        Ok(match (&seed.password, &seed.password_hash) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    key,
+                    format!("user '{upn}': give password or password_hash, not both"),
+                ))
+            }
+            (None, Some(hash)) if hash.starts_with("$argon2") => Some(hash.clone()),
+            (None, Some(_)) => {
+                return Err(invalid(
+                    key,
+                    format!("user '{upn}': password_hash is not an Argon2 PHC string"),
+                ))
+            }
+            (password, None) => {
+                let password = password.as_ref().or(self.seed.default_password.as_ref());
+                password
+                    .cloned()
+                    .map(|p| self.password_hash(&p))
+                    .transpose()?
+            }
+        })
+    }
+
     fn user(
         &mut self,
         key: &str,
@@ -326,12 +358,7 @@ impl Builder<'_> {
             .iter()
             .map(|m| parse_id(key, "other mail", m, EmailAddress::parse))
             .collect::<Result<_, _>>()?;
-        let password = seed
-            .password
-            .as_ref()
-            .or(self.seed.default_password.as_ref())
-            .cloned();
-        user.password_hash = password.map(|p| self.password_hash(&p)).transpose()?;
+        user.password_hash = self.user_password(key, &upn, seed)?;
         if let Some(secret) = &seed.totp_secret {
             let method_id = object_id(key, tenant, None, &format!("totp:{}", upn.normalized()))?;
             user.mfa_methods.push(MfaMethod::Totp {
@@ -406,6 +433,15 @@ impl Builder<'_> {
             }],
             None => Vec::new(),
         };
+        let secrets = secrets
+            .into_iter()
+            .chain(secret_digests(
+                key,
+                tenant,
+                client_id,
+                &seed.secret_digests,
+            )?)
+            .collect();
         Ok(Application {
             id: object_id(key, tenant, seed.id.as_ref(), &format!("app:{client_id}"))?,
             client_id,
@@ -498,6 +534,7 @@ impl Builder<'_> {
                     .collect::<Result<_, _>>()?,
                 terms_of_use: Vec::new(),
             }),
+            session_controls: None,
             created_at: self.now,
             modified_at: None,
         })
@@ -639,6 +676,54 @@ fn settings(key: &str, seed: &SettingsSeed) -> Result<TenantSettings, SeedError>
         settings.audit_retention_days,
     )?;
     Ok(settings)
+}
+
+/// Secrets an export wrote down by digest, as they were.
+fn secret_digests(
+    key: &str,
+    tenant: TenantId,
+    client_id: ClientId,
+    seeds: &[SecretDigestSeed],
+) -> Result<Vec<ClientSecret>, SeedError> {
+    seeds
+        .iter()
+        .enumerate()
+        .map(|(index, seed)| {
+            let sha256 = seed.sha256.to_ascii_lowercase();
+            if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(invalid(
+                    key,
+                    format!("app {client_id}: secret_digest {index} is not a SHA-256 in hex"),
+                ));
+            }
+            let expires_at = seed
+                .expires
+                .as_deref()
+                .map(|text| {
+                    DateTime::parse_from_rfc3339(text)
+                        .map(|at| at.with_timezone(&Utc))
+                        .map_err(|e| {
+                            invalid(
+                                key,
+                                format!("app {client_id}: secret_digest {index} expires: {e}"),
+                            )
+                        })
+                })
+                .transpose()?;
+            Ok(ClientSecret {
+                id: object_id(
+                    key,
+                    tenant,
+                    seed.id.as_ref(),
+                    &format!("secret:{client_id}:{index}"),
+                )?,
+                display_name: seed.display_name.clone(),
+                hint: seed.hint.clone(),
+                sha256_hex: sha256,
+                expires_at,
+            })
+        })
+        .collect()
 }
 
 /// The app's certificates, each checked to be an X.509 certificate with an RSA key.

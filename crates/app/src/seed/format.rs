@@ -1,9 +1,9 @@
 //! The seed file format (TOML), as written by users. Documented in `docs/seed-format.md`;
 //! `seeds/demo.toml` is the demo world. Unknown keys are errors, so typos do not pass silently.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedFile {
     /// Password for users that do not set one.
@@ -12,7 +12,7 @@ pub struct SeedFile {
     pub tenants: Vec<TenantSeed>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TenantSeed {
     /// A short name other entries of the seed use to refer to this tenant.
@@ -44,7 +44,7 @@ pub struct TenantSeed {
 }
 
 /// An external OpenID Connect provider for guests of a domain.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FederationSeed {
     pub domain: String,
@@ -54,7 +54,7 @@ pub struct FederationSeed {
     pub client_secret: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsSeed {
     /// `same_as_members`, `limited` (default) or `restricted`.
@@ -72,7 +72,7 @@ pub struct SettingsSeed {
     pub audit_retention_days: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserSeed {
     pub upn: String,
@@ -93,6 +93,9 @@ pub struct UserSeed {
     #[serde(default = "yes")]
     pub account_enabled: bool,
     pub password: Option<String>,
+    /// The password's Argon2id hash (a PHC string) instead of `password`: what a world export
+    /// holds, so a restored world signs the same people in.
+    pub password_hash: Option<String>,
     /// Directory role display names, e.g. `Global Administrator`, `Guest Inviter`.
     #[serde(default)]
     pub roles: Vec<String>,
@@ -105,7 +108,7 @@ pub struct UserSeed {
     pub synced: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupSeed {
     pub display_name: String,
@@ -120,7 +123,7 @@ pub struct GroupSeed {
     pub members: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppSeed {
     pub display_name: String,
@@ -128,6 +131,14 @@ pub struct AppSeed {
     pub id: Option<String>,
     /// Stored only as a hash.
     pub secret: Option<String>,
+    /// Client secrets by their SHA-256 digest (what a world export holds): the same secrets
+    /// work after a restore.
+    #[serde(
+        default,
+        rename = "secret_digest",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub secret_digests: Vec<SecretDigestSeed>,
     /// `{public_url}` is replaced by the server's public URL.
     #[serde(default)]
     pub redirect_uris: Vec<String>,
@@ -147,25 +158,27 @@ pub struct AppSeed {
     #[serde(default)]
     pub certificates: Vec<String>,
     /// The API it exposes (docs/apps.md): identifier URIs (`api://…` or a verified domain).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifier_uris: Vec<String>,
     /// Delegated scopes it exposes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<ScopeSeed>,
     /// App roles it defines.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub app_roles: Vec<AppRoleSeed>,
     /// 2 for v2.0 access tokens; absent for v1.0 (Entra's default).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_version: Option<u8>,
     /// `AzureADMyOrg` (default) or `AzureADMultipleOrgs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_audience: Option<String>,
     /// Permissions on other APIs of the tenant granted to this app.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub api_permissions: Vec<ApiPermissionSeed>,
 }
 
 /// A delegated scope an API exposes.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeSeed {
     pub value: String,
@@ -176,7 +189,7 @@ pub struct ScopeSeed {
 }
 
 /// An app role an API defines.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppRoleSeed {
     pub value: String,
@@ -192,7 +205,7 @@ fn application_members() -> Vec<String> {
 
 /// What this app may use of another API of the tenant (named by identifier URI or client id):
 /// app roles assigned to it, delegated scopes consented for everyone (admin consent).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiPermissionSeed {
     pub api: String,
@@ -202,7 +215,22 @@ pub struct ApiPermissionSeed {
     pub scopes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A client secret known by its digest.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretDigestSeed {
+    pub id: Option<String>,
+    /// Lower-case hex SHA-256 of the secret.
+    pub sha256: String,
+    /// The secret's first three characters, as Entra shows them.
+    #[serde(default)]
+    pub hint: String,
+    pub display_name: Option<String>,
+    /// RFC 3339; absent for a secret that does not expire.
+    pub expires: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerSeed {
     /// The partner tenant's key in this seed, or its tenant id.
@@ -220,7 +248,7 @@ pub struct PartnerSeed {
 }
 
 /// The default cross-tenant access settings; each key left out keeps the service default.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrossTenantDefaultSeed {
     /// `allow` or `block` (all users, all applications).
@@ -232,7 +260,7 @@ pub struct CrossTenantDefaultSeed {
     pub inbound_trust_compliant_device: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionalAccessSeed {
     pub display_name: String,
@@ -281,7 +309,7 @@ pub struct ConditionalAccessSeed {
 }
 
 /// A named location: IP ranges (`ip_ranges`, optionally trusted) or countries.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NamedLocationSeed {
     pub display_name: String,
@@ -301,7 +329,7 @@ pub struct NamedLocationSeed {
 }
 
 /// A terms-of-use agreement that Conditional Access policies can require.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermsOfUseSeed {
     pub display_name: String,

@@ -3,9 +3,11 @@
 mod access_policies;
 mod apis;
 mod build;
+mod export;
 mod format;
 
 pub use build::{build_world, SeedError};
+pub use export::to_toml;
 pub use format::SeedFile;
 
 /// The demo world of `portico serve --demo` (`docs/demo-world.md`).

@@ -72,9 +72,13 @@ impl App {
         writes.push(Write::DeleteLoginFlow {
             flow_hash: flow.flow_hash.clone(),
         });
+        // Conditional Access may decide whether the browser session outlives the browser.
+        let persistent = judged.map_or(flow.keep_signed_in, |j| {
+            j.evaluation.session.persistent(flow.keep_signed_in)
+        });
         let session = SessionUse {
             existing: None,
-            persistent: flow.keep_signed_in,
+            persistent,
         };
         self.complete(
             tenant,

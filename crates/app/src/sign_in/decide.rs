@@ -5,7 +5,7 @@
 use super::context::Ctx;
 use super::load::{broke, display_name_for, Subjects};
 use super::machine::{
-    advance, Authenticated, Decided, Facts, Input, Loaded, State, Transition, Verdict, Who,
+    advance, Authenticated, Consent, Decided, Facts, Input, Loaded, State, Transition, Verdict, Who,
 };
 use super::outcome::{attempt, AgreementView, ErrorPage, FlowOutcome};
 use super::show::Shown;
@@ -35,20 +35,10 @@ impl App {
         terms: Vec<ObjectId>,
         now: DateTime<Utc>,
     ) -> FlowOutcome {
-        let user = match &who.who {
-            Who::New(user) => (**user).clone(),
-            Who::Existing(id) => match self.store().get_user(ctx.tenant.id, *id).await {
-                Ok(user) => user,
-                Err(StoreError::NotFound) if who.guest.is_some() => {
-                    return ErrorPage::invalid_link().into()
-                }
-                Err(error) => return broke(error),
-            },
+        let user = match self.authenticated_user(ctx, &who, terms, now).await {
+            Ok(user) => user,
+            Err(outcome) => return outcome,
         };
-        if !terms.is_empty() {
-            let accepted = self.terms_accepted(&user, terms, now);
-            attempt!(self.store().apply(ctx.tenant.id, accepted).await);
-        }
         let stage = match flow.purpose {
             FlowPurpose::Redeem { .. } => Stage::Redemption,
             _ => Stage::Interactive,
@@ -61,6 +51,7 @@ impl App {
             app: ctx.app,
             home: home.as_ref(),
             amr: &amr,
+            entered_at: None,
             request: &ctx.request,
             stage,
         };
@@ -73,6 +64,7 @@ impl App {
             organization: ctx.tenant.display_name.clone(),
             loaded: Loaded::Verdict(verdict),
         };
+        let pending = who.writes.clone();
         let state = State::Authenticated(Box::new(who));
         match advance(&state, &Input::Verdict, &facts, now) {
             Transition::Show {
@@ -102,8 +94,63 @@ impl App {
                 self.complete_flow(ctx, &flow, &user, *who, amr, &judged, now)
                     .await
             }
+            redeem @ Transition::Redeem { .. } => {
+                self.redeem_automatically(ctx, flow, pending, redeem, now)
+                    .await
+            }
             _ => ErrorPage::expired().into(),
         }
+    }
+
+    /// Automatic redemption: what the consent page would have saved, then the redemption.
+    async fn redeem_automatically(
+        &self,
+        ctx: &Ctx<'_>,
+        flow: LoginFlow,
+        pending: Vec<Write>,
+        redeem: Transition,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let Transition::Redeem {
+            guest_id,
+            home,
+            amr,
+        } = redeem
+        else {
+            return ErrorPage::expired().into();
+        };
+        if !pending.is_empty() {
+            attempt!(self.store().apply(ctx.tenant.id, pending).await);
+        }
+        self.redeem(ctx, flow, guest_id, home, &amr, now).await
+    }
+
+    /// The account that proved itself, with the terms it just accepted recorded.
+    async fn authenticated_user(
+        &self,
+        ctx: &Ctx<'_>,
+        who: &Authenticated,
+        terms: Vec<ObjectId>,
+        now: DateTime<Utc>,
+    ) -> Result<User, FlowOutcome> {
+        let user = match &who.who {
+            Who::New(user) => (**user).clone(),
+            Who::Existing(id) => match self.store().get_user(ctx.tenant.id, *id).await {
+                Ok(user) => user,
+                Err(StoreError::NotFound) if who.guest.is_some() => {
+                    return Err(ErrorPage::invalid_link().into())
+                }
+                Err(error) => return Err(broke(error)),
+            },
+        };
+        if !terms.is_empty() {
+            let accepted = self.terms_accepted(&user, terms, now);
+            self.store()
+                .apply(ctx.tenant.id, accepted)
+                .await
+                .map_err(broke)?;
+        }
+        Ok(user)
     }
 
     /// Done: a member's code and session, or a guest's (with the home tenant's row).
@@ -160,6 +207,11 @@ impl App {
                     let (plain, sealed) = secret.map_err(broke)?;
                     Decided::RegisterMfa { plain, sealed }
                 }
+                // Credentials entered in this flow are never too old; a policy that says so
+                // anyway is answered with the page that asks to start again.
+                InterruptKind::Reauthenticate => {
+                    Decided::Deny(ErrorPage::session_too_old(&interrupt.reason))
+                }
                 InterruptKind::AcceptTerms { terms } => Decided::AcceptTerms {
                     terms: terms.clone(),
                     agreements: self.agreements(ctx, terms).await?,
@@ -170,8 +222,7 @@ impl App {
             decision,
             username: display_name_for(user, who.guest.is_some()),
             device_markers: device_markers(judged.facts.auth.device),
-            needs_consent: user.external_user_state == Some(ExternalUserState::PendingAcceptance)
-                || matches!(flow.purpose, FlowPurpose::Redeem { .. }),
+            consent: consent_step(user, flow, &judged.facts),
         })
     }
 
@@ -229,5 +280,20 @@ impl App {
                 display_name: Some(user.user_principal_name.to_string()),
             },
         )
+    }
+}
+
+/// A pending guest (or a redeem link) reviews permissions, unless both tenants' cross-tenant
+/// settings redeem automatically.
+fn consent_step(user: &User, flow: &LoginFlow, facts: &portico_policy::facts::SignIn) -> Consent {
+    let pending = user.external_user_state == Some(ExternalUserState::PendingAcceptance)
+        || matches!(flow.purpose, FlowPurpose::Redeem { .. });
+    match (
+        pending,
+        portico_policy::cross_tenant::automatic_redemption(facts),
+    ) {
+        (false, _) => Consent::NotNeeded,
+        (true, true) => Consent::Automatic,
+        (true, false) => Consent::Ask,
     }
 }

@@ -133,6 +133,7 @@ impl App {
             app: ctx.app,
             home: Some(&home),
             amr,
+            entered_at: None,
             request: &ctx.request,
             stage: Stage::Redemption,
         };
@@ -261,6 +262,7 @@ impl App {
             app: ctx.app,
             home: Some(home),
             amr,
+            entered_at: None,
             request: &ctx.request,
             stage: judged.facts.stage,
         };

@@ -93,15 +93,28 @@ impl App {
         };
         let store = self.store();
         let settings = store.get_settings(ctx.tenant.id).await.map_err(broke)?;
-        let home = self
-            .home_account_for(&settings, &address)
+        let candidates = self
+            .home_candidates(&settings, &address)
             .await
             .map_err(broke)?;
-        let (issuer, subject) = home.key();
-        let found = store
-            .find_guest_by_home(ctx.tenant.id, &issuer, &subject)
-            .await
-            .map_err(broke)?;
+        // The guest bound under any of the address's home accounts (the redemption order may
+        // have changed since); otherwise the first in the order.
+        let mut bound = None;
+        for candidate in &candidates {
+            let (issuer, subject) = candidate.key();
+            let found = store.find_guest_by_home(ctx.tenant.id, &issuer, &subject);
+            if let Some(binding) = found.await.map_err(broke)? {
+                bound = Some((candidate.clone(), binding));
+                break;
+            }
+        }
+        let (home, found) = match bound {
+            Some((home, binding)) => (home, Some(binding)),
+            None => match candidates.into_iter().next() {
+                Some(home) => (home, None),
+                None => return Ok(AccountMatch::NotAnAddress),
+            },
+        };
         let binding = match &flow.purpose {
             FlowPurpose::Redeem { invitation_id } => {
                 let redeeming = self.redeeming_binding(ctx, *invitation_id, found, login);

@@ -212,8 +212,21 @@ pub(crate) struct Verdict {
     pub username: String,
     /// The device state the sign-in proved, for a member's `amr`.
     pub device_markers: Vec<String>,
-    /// A guest whose invitation is pending, or a redeem link: review permissions first.
-    pub needs_consent: bool,
+    /// A guest whose invitation is pending, or a redeem link: review permissions first, unless
+    /// both tenants redeem automatically.
+    pub consent: Consent,
+}
+
+/// Whether a guest reviews the resource tenant's permissions before the invitation is redeemed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Consent {
+    /// Nothing to redeem.
+    NotNeeded,
+    /// The consent page.
+    Ask,
+    /// Automatic redemption: the home tenant's outbound and the resource tenant's inbound
+    /// cross-tenant settings consent for the user, so the invitation is redeemed without asking.
+    Automatic,
 }
 
 #[derive(Debug, Clone)]
@@ -845,7 +858,12 @@ fn allowed(who: &Authenticated, verdict: &Verdict, org: &str) -> Transition {
                 amr,
             }
         }
-        Some(guest) if verdict.needs_consent => Transition::next(
+        Some(guest) if verdict.consent == Consent::Automatic => Transition::Redeem {
+            guest_id: who.who.id(),
+            home: guest.home.clone(),
+            amr: guest.amr.clone(),
+        },
+        Some(guest) if verdict.consent == Consent::Ask => Transition::next(
             FlowStep::Consent {
                 guest_id: who.who.id(),
                 home: guest.home.clone(),

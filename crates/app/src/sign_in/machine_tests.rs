@@ -599,7 +599,10 @@ fn decide(who: Authenticated, decision: Decided, needs_consent: bool) -> Transit
         decision,
         username: "someone".into(),
         device_markers: vec!["compliant".into()],
-        needs_consent,
+        consent: match needs_consent {
+            true => Consent::Ask,
+            false => Consent::NotNeeded,
+        },
     };
     let state = State::Authenticated(Box::new(who));
     advance(
@@ -632,6 +635,27 @@ fn the_verdict_sends_a_pending_guest_to_review_permissions() {
     assert!(matches!(next, Some(FlowStep::Consent { guest_id, .. }) if guest_id == id(2)));
     let t = decide(guest_proved(), Decided::Allow, false);
     assert!(matches!(t, Transition::Complete { ref amr, .. } if amr == &["otp"]));
+}
+
+#[test]
+fn automatic_redemption_redeems_without_the_consent_page() {
+    let verdict = Verdict {
+        decision: Decided::Allow,
+        username: "someone".into(),
+        device_markers: Vec::new(),
+        consent: Consent::Automatic,
+    };
+    let state = State::Authenticated(Box::new(guest_proved()));
+    let t = advance(
+        &state,
+        &Input::Verdict,
+        &facts(Loaded::Verdict(verdict)),
+        now(),
+    );
+    assert!(
+        matches!(t, Transition::Redeem { guest_id, .. } if guest_id == id(2)),
+        "{t:?}"
+    );
 }
 
 #[test]

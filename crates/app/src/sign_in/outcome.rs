@@ -398,6 +398,16 @@ impl ErrorPage {
         )
     }
 
+    /// Conditional Access sign-in frequency: the credentials are older than a policy allows.
+    pub fn session_too_old(reason: &str) -> Self {
+        Self::new(
+            70044,
+            "Please sign in again",
+            reason,
+            "Sign in again: your organization asks for your credentials at regular intervals.",
+        )
+    }
+
     pub fn consent_declined() -> Self {
         Self::new(
             65004,

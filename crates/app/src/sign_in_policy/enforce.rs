@@ -189,7 +189,13 @@ pub fn denial_error(denial: &Denial) -> OAuthError {
 }
 
 pub fn interrupt_error(interrupt: &Interrupt) -> OAuthError {
-    OAuthError::interaction_required(interrupt.code, &interrupt.reason)
+    match interrupt.kind {
+        // Entra answers an expired sign-in frequency at the token endpoint with invalid_grant.
+        InterruptKind::Reauthenticate => {
+            OAuthError::denied_by_policy(interrupt.code, &interrupt.reason)
+        }
+        _ => OAuthError::interaction_required(interrupt.code, &interrupt.reason),
+    }
 }
 
 /// The token endpoint's answer when the engine does not allow.

@@ -3,6 +3,7 @@
 
 use super::request::{client_app_type, ClientRequest};
 use crate::App;
+use chrono::{DateTime, Utc};
 use portico_model::application::Application;
 use portico_model::conditional_access::RiskLevel;
 use portico_model::invitation::GuestBinding;
@@ -47,6 +48,9 @@ pub struct Attempt<'a> {
     /// The guest's home account when the flow knows it (redemption); else the guest's binding.
     pub home: Option<&'a HomeRef>,
     pub amr: &'a [String],
+    /// When the credentials this sign-in rests on were entered, if not in this very sign-in (a
+    /// session's or a token's `auth_time`): Conditional Access sign-in frequency limits its age.
+    pub entered_at: Option<DateTime<Utc>>,
     pub request: &'a ClientRequest,
     pub stage: Stage,
 }
@@ -334,6 +338,9 @@ impl App {
                 mfa_here: attempt.amr.iter().any(|a| a == AMR_MFA),
                 mfa_at_home: attempt.amr.iter().any(|a| a == AMR_HOME_MFA),
                 device,
+                credentials_age_seconds: attempt
+                    .entered_at
+                    .map(|at| (self.now() - at).num_seconds().max(0)),
             },
             risk,
             terms_accepted,

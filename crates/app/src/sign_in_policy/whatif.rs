@@ -131,6 +131,7 @@ impl App {
             app: &app,
             home: home.as_ref(),
             amr: &amr,
+            entered_at: None,
             request: &client,
             stage: Stage::WhatIf,
         };

@@ -19,7 +19,7 @@ use portico_model::oauth::{
 use portico_model::tenant::Tenant;
 use portico_model::user::User;
 use portico_model::ClientId;
-use portico_policy::decision::Decision;
+use portico_policy::decision::{Decision, InterruptKind};
 use portico_store::Write;
 
 /// A validated `/authorize` request and who sent it.
@@ -105,11 +105,21 @@ impl App {
 
     /// A new flow's first page: the password of the hinted member, or the account name.
     async fn first_page(&self, sso: &Sso<'_>, now: DateTime<Utc>) -> FlowOutcome {
-        let (tenant, request) = (sso.tenant, sso.request);
-        let user = match &request.login_hint {
-            Some(hint) => attempt!(self.find_member(tenant, hint).await),
+        let user = match &sso.request.login_hint {
+            Some(hint) => attempt!(self.find_member(sso.tenant, hint).await),
             None => None,
         };
+        self.sign_in_page(sso, user, now).await
+    }
+
+    /// A new flow at the password of `user` (a member), or at the account name.
+    async fn sign_in_page(
+        &self,
+        sso: &Sso<'_>,
+        user: Option<User>,
+        now: DateTime<Utc>,
+    ) -> FlowOutcome {
+        let (tenant, request) = (sso.tenant, sso.request);
         let (step, page) = match user {
             Some(user) => (
                 FlowStep::Password { user_id: user.id },
@@ -157,6 +167,7 @@ impl App {
             app: sso.app,
             home: home.as_ref(),
             amr: &amr,
+            entered_at: Some(session.auth_time),
             request: sso.client,
             stage: portico_policy::facts::Stage::Interactive,
         };
@@ -176,6 +187,18 @@ impl App {
                 match silent {
                     true => refuse("access_denied", denial.code, &denial.reason),
                     false => denial_page(denial, &judged.facts).into(),
+                }
+            }
+            // Sign-in frequency: the session is too old to reuse; the user signs in again.
+            Decision::Interrupt(interrupt) if interrupt.kind == InterruptKind::Reauthenticate => {
+                self.log_refusal(&attempt, &judged, SignInKind::NonInteractive, now)
+                    .await;
+                match silent {
+                    true => refuse("login_required", interrupt.code, &interrupt.reason),
+                    false => {
+                        let member = (home.is_none()).then(|| user.clone());
+                        self.sign_in_page(sso, member, now).await
+                    }
                 }
             }
             Decision::Interrupt(interrupt) if silent => {
@@ -207,7 +230,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> FlowOutcome {
         let correlation = self.random().object_id();
-        let persistent = session.persistent;
+        let persistent = judged.evaluation.session.persistent(session.persistent);
         let outcome = self
             .complete(
                 sso.tenant,

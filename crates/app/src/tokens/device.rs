@@ -401,6 +401,7 @@ impl App {
             &client.app,
             &user,
             &approval.amr,
+            Some(approval.auth_time),
             request,
             stage,
             now,

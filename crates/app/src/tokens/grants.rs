@@ -148,26 +148,41 @@ impl App {
             return Err(OAuthError::secret_required());
         }
         let scope = required(&request.scope, "scope")?;
+        self.app_only_token(tenant, &client.app, scope, &request.client_request, now)
+            .await
+    }
+
+    /// The client credentials grant once the client is known: the app-only token for `scope`
+    /// (`<resource>/.default`: Graph, Azure Resource Manager or an API of the tenant, as
+    /// `resolve_resource` finds it) and its service principal sign-in row. The managed identity
+    /// endpoints (`managed_identity.rs`) issue their tokens here too.
+    pub(crate) async fn app_only_token(
+        &self,
+        tenant: &Tenant,
+        app: &Application,
+        scope: &str,
+        client_request: &crate::sign_in_policy::ClientRequest,
+        now: DateTime<Utc>,
+    ) -> Result<TokenResponse, OAuthError> {
         let scopes = split_scopes(scope);
         if !scopes.iter().all(|s| s.ends_with("/.default")) {
             return Err(OAuthError::scope_not_default(scope));
         }
         let requested = self.resolve_resource(tenant, &scopes).await?;
-        let attempt =
-            SignInAttempt::service_principal(&client.app).from_request(&request.client_request);
+        let attempt = SignInAttempt::service_principal(app).from_request(client_request);
         let (signed, attempt) = match &requested.resource {
             Resource::Graph => {
                 let signed = self
-                    .app_access_token(tenant.id, &client.app, now)
+                    .app_access_token(tenant.id, app, now)
                     .await
                     .map_err(server_error)?;
                 (signed, attempt)
             }
             Resource::Api(api) => {
-                let roles = self.assigned_roles(tenant, api, &[client.app.id]).await?;
+                let roles = self.assigned_roles(tenant, api, &[app.id]).await?;
                 let (audience, version) = api_audience(api, &requested.named);
                 let signed = self
-                    .app_api_token(tenant, &client.app, (&audience, version), &roles, now)
+                    .app_api_token(tenant, app, (&audience, version), &roles, now)
                     .await?;
                 let resource = (api.client_id.to_string(), api.display_name.clone());
                 (signed, attempt.for_resource(resource.0, resource.1))
@@ -234,6 +249,7 @@ impl App {
             &client.app,
             &user,
             &code.amr,
+            Some(code.auth_time),
             request,
             Stage::CodeRedemption,
             now,
@@ -302,6 +318,7 @@ impl App {
                 &client.app,
                 &user,
                 &token.amr,
+                Some(token.auth_time),
                 request,
                 Stage::Refresh,
                 now,
@@ -421,6 +438,7 @@ impl App {
                 &client.app,
                 &user,
                 &amr,
+                None,
                 request,
                 Stage::Interactive,
                 now,
@@ -498,11 +516,13 @@ impl App {
         app: &Application,
         user: &User,
         amr: &[String],
+        entered_at: Option<DateTime<Utc>>,
         request: &TokenRequest,
         stage: Stage,
         now: DateTime<Utc>,
     ) -> Result<Judged, OAuthError> {
         let attempt = Attempt {
+            entered_at,
             resource: tenant,
             user,
             app,

@@ -45,8 +45,14 @@ pub struct Jwk {
     pub use_: String,
     pub alg: String,
     pub kid: String,
+    /// The certificate's SHA-1 thumbprint (keys created before certificates were added have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5t: Option<String>,
     pub n: String,
     pub e: String,
+    /// The key's self-signed certificate, DER in standard base64.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub x5c: Vec<String>,
 }
 
 struct LoadedKey {
@@ -186,13 +192,16 @@ impl KeyRing {
         let (n, e) = components(&pair);
         let kid = URL_SAFE_NO_PAD
             .encode(&aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &n).as_ref()[..16]);
+        let certificate = super::key_certificate::certify(der.as_ref(), tenant, now)?;
         let jwk = Jwk {
             kty: "RSA".into(),
             use_: "sig".into(),
             alg: "RS256".into(),
             kid: kid.clone(),
+            x5t: Some(certificate.x5t),
             n: URL_SAFE_NO_PAD.encode(&n),
             e: URL_SAFE_NO_PAD.encode(&e),
+            x5c: vec![certificate.x5c],
         };
         let key = SigningKey {
             kid: kid.clone(),

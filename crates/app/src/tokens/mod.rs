@@ -5,8 +5,11 @@ pub mod certificate;
 pub mod errors;
 pub mod flow;
 pub mod jwt;
+pub mod key_certificate;
 pub mod keys;
+pub mod managed_identity;
 pub mod master_key;
+pub mod mint;
 pub mod totp;
 
 mod api_access;

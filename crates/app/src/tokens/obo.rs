@@ -75,6 +75,7 @@ impl App {
                 &client.app,
                 &user,
                 &amr,
+                None,
                 request,
                 Stage::Refresh,
                 now,

@@ -9,20 +9,26 @@ use axum::http::StatusCode;
 use axum::Json;
 use portico_app::directory::PolicyPatch;
 use portico_wire::graph::collection::{collection, entity};
-use portico_wire::graph::conditional_access::{policy_json, PolicyBody};
+use portico_wire::graph::conditional_access::{policy_json, PolicyBody, PolicyFields};
 use serde_json::Value;
 
 const CONTEXT: &str = "identity/conditionalAccess/policies";
 
-fn patch_from(body: PolicyBody) -> Result<PolicyPatch, ApiError> {
-    let fields = body.into_fields().map_err(ApiError::Invalid)?;
-    Ok(PolicyPatch {
+/// The use case's patch from a parsed body (Graph's and the portal's form alike).
+pub(crate) fn policy_patch(fields: PolicyFields) -> PolicyPatch {
+    PolicyPatch {
         display_name: fields.display_name,
         description: fields.description,
         state: fields.state,
         conditions: fields.conditions,
         grant_controls: fields.grant_controls,
-    })
+        session_controls: fields.session_controls,
+    }
+}
+
+fn patch_from(body: PolicyBody) -> Result<PolicyPatch, ApiError> {
+    let fields = body.into_fields().map_err(ApiError::Invalid)?;
+    Ok(policy_patch(fields))
 }
 
 pub async fn list(

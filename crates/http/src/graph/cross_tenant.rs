@@ -17,9 +17,9 @@ use portico_app::directory::{
 use portico_model::TenantId;
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::cross_tenant::{
-    cross_tenant_policy_json, default_configuration_json, is_default_redemption_configuration,
-    parse_cloud_endpoint, partner_json, B2bSettingBody, ConsentBody, DefaultBody, Field, Halves,
-    InboundTrustBody, PartnerBody, PolicyBody, TenantRestrictionsBody,
+    cross_tenant_policy_json, default_configuration_json, parse_cloud_endpoint,
+    parse_redemption_configuration, partner_json, B2bSettingBody, ConsentBody, DefaultBody, Field,
+    Halves, InboundTrustBody, PartnerBody, PolicyBody, TenantRestrictionsBody,
 };
 use serde_json::Value;
 
@@ -150,11 +150,13 @@ fn default_patch(body: DefaultBody) -> Result<DefaultPatch, ApiError> {
     if !matches!(body.is_service_default, Field::Absent) {
         return Err(read_only("isServiceDefault is read-only: it turns false when the default is changed. To return to the service default, POST /policies/crossTenantAccessPolicy/default/resetToSystemDefault.".into()));
     }
-    if let Field::Value(value) = &body.invitation_redemption_identity_provider_configuration {
-        if !is_default_redemption_configuration(value) {
-            return Err(ApiError::bad_request("invitationRedemptionIdentityProviderConfiguration can't be changed: Portico redeems invitations in a fixed order (home organization, federation, personal account, one-time passcode). Leave the property out."));
-        }
-    }
+    let redemption_order = match required(
+        body.invitation_redemption_identity_provider_configuration,
+        "invitationRedemptionIdentityProviderConfiguration",
+    )? {
+        Some(value) => Some(parse_redemption_configuration(&value).map_err(ApiError::Invalid)?),
+        None => None,
+    };
     let b2b = |field: Field<B2bSettingBody>, property: &str| {
         required(field, property)?
             .map(|b| b2b_input(&b, property))
@@ -193,6 +195,7 @@ fn default_patch(body: DefaultBody) -> Result<DefaultPatch, ApiError> {
             .transpose()?,
         automatic_user_consent_inbound,
         automatic_user_consent_outbound,
+        redemption_order,
     })
 }
 

@@ -5,13 +5,13 @@
 mod applications;
 mod audit_logs;
 pub(crate) mod auth;
-mod conditional_access;
+pub(crate) mod conditional_access;
 mod cross_tenant;
 mod deleted_items;
 mod directory;
 mod groups;
 mod invitations;
-mod named_locations;
+pub(crate) mod named_locations;
 pub mod openapi;
 mod openapi_bodies;
 mod passwords;
@@ -20,7 +20,7 @@ mod query;
 mod recipients;
 mod risk;
 mod sponsors;
-mod terms;
+pub(crate) mod terms;
 mod users;
 
 use crate::state::AppState;

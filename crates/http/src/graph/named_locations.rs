@@ -11,7 +11,7 @@ use axum::Json;
 use portico_app::directory::{LocationType, NamedLocationPatch};
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::named_locations::{
-    named_location_json, NamedLocationBody, NamedLocationType,
+    named_location_json, NamedLocationBody, NamedLocationFields, NamedLocationType,
 };
 use serde_json::Value;
 
@@ -19,7 +19,12 @@ const CONTEXT: &str = "identity/conditionalAccess/namedLocations";
 
 fn patch_from(body: NamedLocationBody) -> Result<NamedLocationPatch, ApiError> {
     let fields = body.into_fields().map_err(ApiError::Invalid)?;
-    Ok(NamedLocationPatch {
+    Ok(location_patch(fields))
+}
+
+/// The use case's patch from a parsed body (Graph's and the portal's form alike).
+pub(crate) fn location_patch(fields: NamedLocationFields) -> NamedLocationPatch {
+    NamedLocationPatch {
         location_type: fields.location_type.map(|t| match t {
             NamedLocationType::Ip => LocationType::Ip,
             NamedLocationType::Country => LocationType::Country,
@@ -29,7 +34,7 @@ fn patch_from(body: NamedLocationBody) -> Result<NamedLocationPatch, ApiError> {
         ip_ranges: fields.ip_ranges,
         countries_and_regions: fields.countries_and_regions,
         include_unknown_countries_and_regions: fields.include_unknown_countries_and_regions,
-    })
+    }
 }
 
 pub async fn list(

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use portico_app::directory::NewAgreement;
 use portico_wire::graph::collection::{collection, entity};
-use portico_wire::graph::terms::{agreement_json, AgreementBody};
+use portico_wire::graph::terms::{agreement_json, AgreementBody, AgreementFields};
 use serde_json::Value;
 
 const CONTEXT: &str = "identityGovernance/termsOfUse/agreements";
@@ -33,18 +33,23 @@ pub async fn get(
     Ok(Json(entity(CONTEXT, agreement_json(&terms))))
 }
 
+/// The use case's input from a parsed body (Graph's and the portal's form alike).
+pub(crate) fn new_agreement(fields: AgreementFields) -> NewAgreement {
+    NewAgreement {
+        display_name: fields.display_name,
+        is_viewing_before_acceptance_required: fields.is_viewing_before_acceptance_required,
+        is_per_device_acceptance_required: fields.is_per_device_acceptance_required,
+        file_data: fields.file_data,
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     GraphCaller(caller): GraphCaller,
     body: Result<Json<AgreementBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let fields = json_body(body)?.into_fields().map_err(ApiError::Invalid)?;
-    let new = NewAgreement {
-        display_name: fields.display_name,
-        is_viewing_before_acceptance_required: fields.is_viewing_before_acceptance_required,
-        is_per_device_acceptance_required: fields.is_per_device_acceptance_required,
-        file_data: fields.file_data,
-    };
+    let new = new_agreement(fields);
     let terms = state.app.graph_create_agreement(&caller, new).await?;
     Ok((
         StatusCode::CREATED,

@@ -1,11 +1,11 @@
 //! Entra-style OpenID Connect and OAuth 2.0 endpoints for every tenant.
 
 mod authorize;
-mod client;
+pub(crate) mod client;
 mod device;
 mod discovery;
 mod session;
-mod token;
+pub(crate) mod token;
 
 use crate::state::AppState;
 use axum::routing::{get, post};

@@ -11,6 +11,7 @@ use portico_app::directory::Operation;
 #[derive(Debug, Clone, Default)]
 pub struct Nav {
     pub users: bool,
+    pub deleted_users: bool,
     pub invite: bool,
     pub sign_ins: bool,
     pub diagnose: bool,
@@ -78,6 +79,7 @@ impl Chrome {
         let dev_mode = state.app.config().dev_mode;
         let nav = Nav {
             users: caller.administers(Operation::ListUsers),
+            deleted_users: caller.administers(Operation::ListDeletedUsers),
             invite: caller.administers(Operation::Invite),
             sign_ins: caller.administers(Operation::ListSignIns),
             diagnose: caller.administers(Operation::ListSignIns),

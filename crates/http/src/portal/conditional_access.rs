@@ -1,6 +1,6 @@
 //! `/portal/conditional-access`: the tenant's Conditional Access policies with their conditions
 //! and controls in words, and each one's state (on, report-only, off) changed through the Graph
-//! use case. Creating and editing conditions stays with Graph for now.
+//! use case. Creating, editing and deleting a policy is `policy_editor.rs`.
 
 use super::{render, see_other, Chrome, PortalError, Session};
 use crate::state::AppState;
@@ -86,6 +86,7 @@ fn row(policy: &ConditionalAccessPolicy) -> PolicyRow {
     if conditions.is_empty() {
         conditions.push("No conditions".into());
     }
+    conditions.extend(session_summary(policy));
     let grant = policy.grant_controls.as_ref().map_or_else(
         || "No grant controls".to_owned(),
         |g| {
@@ -107,13 +108,45 @@ fn row(policy: &ConditionalAccessPolicy) -> PolicyRow {
     }
 }
 
+/// The policy's session controls in words, one line each.
+fn session_summary(policy: &ConditionalAccessPolicy) -> Vec<String> {
+    use portico_model::conditional_access::{FrequencyInterval, FrequencyUnit};
+    let Some(session) = policy.session_controls else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    if let Some(frequency) = session.sign_in_frequency.filter(|f| f.is_enabled) {
+        lines.push(match frequency.interval {
+            FrequencyInterval::TimeBased { value, unit } => {
+                let unit = match unit {
+                    FrequencyUnit::Hours => "hours",
+                    FrequencyUnit::Days => "days",
+                };
+                format!("Sign-in frequency: every {value} {unit}")
+            }
+            FrequencyInterval::EveryTime => "Sign-in frequency: every time".to_owned(),
+        });
+    }
+    if let Some(browser) = session.persistent_browser.filter(|b| b.is_enabled) {
+        lines.push(format!(
+            "Persistent browser session: {}",
+            match browser.mode {
+                portico_model::conditional_access::PersistentBrowserMode::Always => "always",
+                portico_model::conditional_access::PersistentBrowserMode::Never => "never",
+            }
+        ));
+    }
+    lines
+}
+
 #[derive(Template)]
 #[template(path = "portal/conditional_access.html")]
 struct PoliciesPage {
     chrome: Chrome,
     policies: Vec<PolicyRow>,
     can_edit: bool,
-    saved: bool,
+    can_create: bool,
+    notice: Option<&'static str>,
 }
 
 #[derive(Deserialize, Default)]
@@ -143,7 +176,14 @@ pub async fn show(
         can_edit: session
             .caller
             .administers(Operation::UpdateConditionalAccessPolicy),
-        saved: q.saved.is_some(),
+        can_create: session
+            .caller
+            .administers(Operation::CreateConditionalAccessPolicy),
+        notice: q.saved.as_deref().map(|what| match what {
+            "policy" => "Saved the policy. The next sign-ins are evaluated with it.",
+            "deleted" => "Deleted the policy.",
+            _ => "Saved the policy's state. The next sign-ins are evaluated with it.",
+        }),
     }))
 }
 

@@ -45,6 +45,8 @@ struct CrossTenantPage {
     query: ViewQuery,
     relationship: Option<Relationship>,
     can_edit: bool,
+    can_edit_default: bool,
+    can_add: bool,
     error: Option<String>,
 }
 
@@ -143,6 +145,8 @@ async fn page(
         tenants,
         relationship,
         can_edit: caller.administers(Operation::UpdateCrossTenantPartner),
+        can_edit_default: caller.administers(Operation::GetCrossTenantDefault),
+        can_add: caller.administers(Operation::CreateCrossTenantPartner),
         query,
         error,
     })

@@ -8,13 +8,20 @@ mod bulk;
 mod chrome;
 mod conditional_access;
 mod cross_tenant;
+mod cross_tenant_form;
+mod cross_tenant_settings;
+mod deleted_users;
 mod diagnose;
+mod form;
 mod home;
 mod invite;
+mod named_locations;
+mod policy_editor;
 mod session;
 mod settings;
 mod sign_in_rows;
 mod sign_ins;
+mod terms;
 mod usage;
 mod users;
 
@@ -41,6 +48,8 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
         .route("/portal/me", get(home::me))
         .route("/portal/users", get(users::list))
         .route("/portal/users/{id}", get(users::details).post(users::act))
+        .route("/portal/deleted-users", get(deleted_users::list))
+        .route("/portal/deleted-users/{id}", post(deleted_users::act))
         .route("/portal/invite", get(invite::form).post(invite::send))
         .route("/portal/invite/bulk", get(bulk::form).post(bulk::upload))
         .route("/portal/invite/bulk/template.csv", get(bulk::template))
@@ -55,8 +64,51 @@ pub fn routes(dev_mode: bool) -> Router<AppState> {
             post(conditional_access::set_state),
         )
         .route(
+            "/portal/conditional-access/new",
+            get(policy_editor::new_form).post(policy_editor::create),
+        )
+        .route(
+            "/portal/conditional-access/{id}/edit",
+            get(policy_editor::edit_form).post(policy_editor::update),
+        )
+        .route(
+            "/portal/conditional-access/{id}/delete",
+            post(policy_editor::delete),
+        )
+        .route("/portal/named-locations", get(named_locations::list))
+        .route(
+            "/portal/named-locations/new",
+            get(named_locations::new_form).post(named_locations::create),
+        )
+        .route(
+            "/portal/named-locations/{id}",
+            get(named_locations::edit_form).post(named_locations::update),
+        )
+        .route(
+            "/portal/named-locations/{id}/delete",
+            post(named_locations::delete),
+        )
+        .route("/portal/terms-of-use", get(terms::list).post(terms::create))
+        .route("/portal/terms-of-use/{id}/delete", post(terms::delete))
+        .route(
             "/portal/cross-tenant",
             get(cross_tenant::show).post(cross_tenant::save),
+        )
+        .route(
+            "/portal/cross-tenant/default",
+            get(cross_tenant_settings::show_default).post(cross_tenant_settings::save_default),
+        )
+        .route(
+            "/portal/cross-tenant/partners",
+            post(cross_tenant_settings::add_partner),
+        )
+        .route(
+            "/portal/cross-tenant/partners/{id}",
+            get(cross_tenant_settings::show_partner).post(cross_tenant_settings::save_partner),
+        )
+        .route(
+            "/portal/cross-tenant/partners/{id}/delete",
+            post(cross_tenant_settings::remove_partner),
         )
         .route(
             "/portal/settings/collaboration",

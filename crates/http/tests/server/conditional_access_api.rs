@@ -405,13 +405,23 @@ async fn invalid_policies_are_refused_with_what_to_change() {
             ),
             "agreement '99999999-9999-4999-8999-999999999999'",
         ),
-        (with(&["grantControls"], Value::Null), "no grant controls"),
+        (
+            with(&["grantControls"], Value::Null),
+            "no grant or session controls",
+        ),
         (
             with(
                 &["sessionControls"],
-                json!({"signInFrequency": {"value": 4, "type": "hours", "isEnabled": true}}),
+                json!({"signInFrequency": {"value": 24, "type": "hours", "isEnabled": true}}),
             ),
-            "sessionControls",
+            "between 1 and 23 hours",
+        ),
+        (
+            with(
+                &["sessionControls"],
+                json!({"cloudAppSecurity": {"isEnabled": true, "cloudAppSecurityType": "monitorOnly"}}),
+            ),
+            "sessionControls.cloudAppSecurity",
         ),
         (
             with(&["id"], json!("00000000-0000-0000-0000-000000000001")),

@@ -69,7 +69,7 @@ async fn the_clock_can_be_read_set_and_advanced() {
     assert_eq!(set.status(), 200);
     assert_eq!(
         set.json::<Value>().await.unwrap(),
-        json!({"now": "2026-03-01T00:00:00Z"})
+        json!({"now": "2026-03-01T00:00:00Z", "frozen": false})
     );
     let app_now = server.running().app.now();
     assert!(
@@ -100,6 +100,7 @@ async fn the_clock_can_be_read_set_and_advanced() {
 
     for bad in [
         json!({}),
+        json!({"frozen": "yes"}),
         json!({"now": "yesterday"}),
         json!({"now": "2026-03-01T00:00:00Z", "advanceSeconds": 1}),
         json!({"advanceSeconds": "ten"}),
@@ -299,6 +300,17 @@ async fn the_control_api_is_absent_outside_dev_mode() {
         ("GET", "/portico/v1/clock"),
         ("POST", "/portico/v1/clock"),
         ("GET", "/portico/v1/outbox"),
+        // The test tooling (docs/test-tooling.md) and the managed identity endpoints.
+        ("POST", "/portico/v1/tenants/contoso.com/tokens"),
+        ("GET", "/portico/v1/faults"),
+        ("POST", "/portico/v1/faults"),
+        ("DELETE", "/portico/v1/faults"),
+        ("DELETE", "/portico/v1/faults/00000000-0000-4000-8000-000000000001"),
+        ("GET", "/msi/token?resource=https://graph.microsoft.com&api-version=2019-08-01"),
+        (
+            "GET",
+            "/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://graph.microsoft.com",
+        ),
     ] {
         let request = server
             .client

@@ -102,7 +102,8 @@ fn service_default(id: &Value) -> Value {
             "applications": all("blocked", "AllApplications", "application"),
         },
         "invitationRedemptionIdentityProviderConfiguration": {
-            "primaryIdentityProviderPrecedenceOrder": ["externalFederation", "azureActiveDirectory", "socialIdentityProviders"],
+            "@odata.type": "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration",
+            "primaryIdentityProviderPrecedenceOrder": ["azureActiveDirectory", "externalFederation", "socialIdentityProviders"],
             "fallbackIdentityProvider": "defaultConfiguredIdp",
         },
     })
@@ -271,8 +272,8 @@ async fn the_default_is_the_service_default_until_changed_and_reset() {
         None,
     );
     assert_refused(
-        patch(&server, &admin, DEFAULT, json!({"invitationRedemptionIdentityProviderConfiguration": {"primaryIdentityProviderPrecedenceOrder": ["azureActiveDirectory"], "fallbackIdentityProvider": "emailOneTimePasscode"}})).await,
-        "invitationRedemptionIdentityProviderConfiguration",
+        patch(&server, &admin, DEFAULT, json!({"invitationRedemptionIdentityProviderConfiguration": {"primaryIdentityProviderPrecedenceOrder": ["azureActiveDirectory"], "fallbackIdentityProvider": "microsoftAccount"}})).await,
+        "cannot create personal accounts",
         None,
     );
     assert_refused(
@@ -297,7 +298,7 @@ async fn the_default_is_the_service_default_until_changed_and_reset() {
         "#microsoft.graph.crossTenantAccessPolicyConfigurationDefault",
         None,
     );
-    // Entra's own redemption configuration round-trips, and refusals changed nothing.
+    // The redemption configuration round-trips, and refusals changed nothing.
     let (status, _) = patch(
         &server,
         &admin,
@@ -958,4 +959,64 @@ async fn tenants_never_see_each_others_settings() {
         get(&server, &contoso, &partner(ADATUM)).await.1["b2bCollaborationInbound"],
         setting("blocked")
     );
+}
+
+/// The page after typing `login` on an invitation's redeem link.
+async fn page_after_login(server: &TestServer, invitation: &Value, login: &str) -> String {
+    let client = browser(server);
+    let url = invitation["inviteRedeemUrl"].as_str().unwrap();
+    let page = client.get(url).send().await.unwrap().text().await.unwrap();
+    post_form(&client, &page, &[("login", login)])
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn invite(server: &TestServer, token: &str, address: &str) -> Value {
+    let body = json!({"invitedUserEmailAddress": address, "inviteRedirectUrl": "https://myapps.example.com", "sendInvitationMessage": false});
+    let (status, invitation) = post(server, token, "/v1.0/invitations", body).await;
+    assert_eq!(status, 201, "{invitation}");
+    invitation
+}
+
+#[tokio::test]
+async fn the_redemption_order_decides_how_a_personal_account_redeems() {
+    // The default: an existing personal account redeems with its own password.
+    let server = spawn_demo().await;
+    let admin = contoso_admin(&server).await;
+    let invitation = invite(&server, &admin, "carol@outlook.com").await;
+    let page = page_after_login(&server, &invitation, "carol@outlook.com").await;
+    assert!(page.contains("id=\"password\""), "{page}");
+
+    // One-time passcode as the fallback: the same invitation redeems with a passcode.
+    let server = spawn_demo().await;
+    let admin = contoso_admin(&server).await;
+    let order = json!({
+        "primaryIdentityProviderPrecedenceOrder": ["externalFederation", "azureActiveDirectory"],
+        "fallbackIdentityProvider": "emailOneTimePasscode",
+    });
+    let body = json!({"invitationRedemptionIdentityProviderConfiguration": order});
+    let (status, refused) = patch(&server, &admin, DEFAULT, body).await;
+    assert_eq!(status, 204, "{refused}");
+    let (_, shown) = get(&server, &admin, DEFAULT).await;
+    let shown = &shown["invitationRedemptionIdentityProviderConfiguration"];
+    assert_eq!(
+        shown["primaryIdentityProviderPrecedenceOrder"],
+        order["primaryIdentityProviderPrecedenceOrder"]
+    );
+    assert_eq!(shown["fallbackIdentityProvider"], "emailOneTimePasscode");
+    let invitation = invite(&server, &admin, "carol@outlook.com").await;
+    let page = page_after_login(&server, &invitation, "carol@outlook.com").await;
+    assert!(page.contains("id=\"passcode-address\""), "{page}");
+
+    // Back to the system default: the invitation stays bound to the passcode it was sent with.
+    let reset = format!("{DEFAULT}/resetToSystemDefault");
+    let (status, _) = post(&server, &admin, &reset, json!({})).await;
+    assert_eq!(status, 204);
+    let (_, after) = get(&server, &admin, DEFAULT).await;
+    let after = &after["invitationRedemptionIdentityProviderConfiguration"];
+    assert_eq!(after["fallbackIdentityProvider"], "defaultConfiguredIdp");
+    let page = page_after_login(&server, &invitation, "carol@outlook.com").await;
+    assert!(page.contains("id=\"passcode-address\""), "{page}");
 }

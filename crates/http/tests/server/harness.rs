@@ -61,6 +61,8 @@ pub struct Spawn {
     pub frozen_clock: Option<chrono::DateTime<chrono::Utc>>,
     /// Ids, secrets and codes from a generator seeded with this number.
     pub random_seed: Option<u64>,
+    /// The managed identity endpoints, for these service principals.
+    pub managed_identity: Option<portico_http::managed_identity::ManagedIdentityOptions>,
 }
 
 impl Default for Spawn {
@@ -75,6 +77,7 @@ impl Default for Spawn {
             smtp_url: None,
             frozen_clock: None,
             random_seed: None,
+            managed_identity: None,
         }
     }
 }
@@ -101,6 +104,7 @@ pub async fn spawn(options: Spawn) -> TestServer {
         throttle: options.throttle,
         frozen_clock: options.frozen_clock,
         random_seed: options.random_seed,
+        managed_identity: options.managed_identity,
         master_key: match &options.store {
             StoreConfig::SqliteFile(path) => MasterKeySource::File(path.with_extension("key")),
             _ => MasterKeySource::Ephemeral,

@@ -100,6 +100,7 @@ async fn reproducible_runs_need_dev_mode() {
         throttle: portico_http::ThrottleLimits::default(),
         frozen_clock: None,
         random_seed: Some(1),
+        managed_identity: None,
     })
     .await
     .err()

@@ -18,14 +18,57 @@ const ALL_TRUSTED: &str = "AllTrusted";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotApplicable(pub String);
 
+/// What every policy compares against, worked out once per sign-in rather than once per policy
+/// (ids as text, the guest types, the named locations the request comes from).
+pub struct Subject<'a> {
+    id: String,
+    groups: Vec<String>,
+    client_id: String,
+    guest: bool,
+    types: Vec<GuestOrExternalUserType>,
+    here: Vec<&'a NamedLocation>,
+    here_ids: Vec<String>,
+    trusted: bool,
+}
+
+impl<'a> Subject<'a> {
+    pub fn of(sign_in: &'a SignIn) -> Self {
+        let here = locations_of(&sign_in.resource.named_locations, sign_in);
+        Self {
+            id: sign_in.user.id.to_string(),
+            groups: sign_in
+                .user
+                .groups
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            client_id: sign_in.app.client_id.to_string(),
+            guest: is_guest_or_external(sign_in),
+            types: user_types(sign_in),
+            here_ids: here.iter().map(|l| l.id.to_string()).collect(),
+            trusted: here.iter().any(|l| is_trusted(l)),
+            here,
+        }
+    }
+}
+
 /// `Ok` if the policy applies; `Err` says which condition did not match.
 pub fn applies(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Result<(), NotApplicable> {
+    applies_to(policy, sign_in, &Subject::of(sign_in))
+}
+
+/// [`applies`] with the sign-in's [`Subject`] worked out already.
+pub fn applies_to(
+    policy: &ConditionalAccessPolicy,
+    sign_in: &SignIn,
+    subject: &Subject<'_>,
+) -> Result<(), NotApplicable> {
     let conditions = &policy.conditions;
-    users(&conditions.users, sign_in)?;
-    applications(policy, sign_in)?;
+    users(&conditions.users, sign_in, subject)?;
+    applications(policy, sign_in, subject)?;
     client_app_types(&conditions.client_app_types, sign_in)?;
     if let Some(locations) = &conditions.locations {
-        self::locations(locations, &sign_in.resource.named_locations, sign_in)?;
+        self::locations(locations, sign_in, subject)?;
     }
     if let Some(platforms) = &conditions.platforms {
         self::platforms(platforms, sign_in)?;
@@ -64,12 +107,15 @@ pub fn user_types(sign_in: &SignIn) -> Vec<GuestOrExternalUserType> {
     types
 }
 
-fn matches_guests(condition: &GuestsOrExternalUsers, sign_in: &SignIn) -> bool {
-    let types = user_types(sign_in);
+fn matches_guests(
+    condition: &GuestsOrExternalUsers,
+    sign_in: &SignIn,
+    subject: &Subject<'_>,
+) -> bool {
     let typed = condition
         .guest_or_external_user_types
         .iter()
-        .any(|t| types.contains(t));
+        .any(|t| subject.types.contains(t));
     let tenant_ok = match &condition.external_tenants {
         ExternalTenants::All => true,
         ExternalTenants::Enumerated { members } => sign_in
@@ -84,20 +130,24 @@ fn listed(list: &[String], id: &str) -> bool {
     list.iter().any(|entry| entry.eq_ignore_ascii_case(id))
 }
 
-fn users(conditions: &UserConditions, sign_in: &SignIn) -> Result<(), NotApplicable> {
+fn users(
+    conditions: &UserConditions,
+    sign_in: &SignIn,
+    subject: &Subject<'_>,
+) -> Result<(), NotApplicable> {
     let user = &sign_in.user;
-    let id = user.id.to_string();
-    let guest = is_guest_or_external(sign_in);
-    let in_group = |groups: &[String]| user.groups.iter().any(|g| listed(groups, &g.to_string()));
+    let id = subject.id.as_str();
+    let guest = subject.guest;
+    let in_group = |groups: &[String]| subject.groups.iter().any(|g| listed(groups, g));
     let in_role = |roles: &[String]| user.roles.iter().any(|r| listed(roles, r));
-    let excluded = listed(&conditions.exclude_users, &id)
+    let excluded = listed(&conditions.exclude_users, id)
         || (guest && listed(&conditions.exclude_users, GUESTS))
         || in_group(&conditions.exclude_groups)
         || in_role(&conditions.exclude_roles)
         || conditions
             .exclude_guests_or_external_users
             .as_ref()
-            .is_some_and(|c| matches_guests(c, sign_in));
+            .is_some_and(|c| matches_guests(c, sign_in, subject));
     if excluded {
         return Err(NotApplicable(format!(
             "{} is excluded from the policy's users",
@@ -106,13 +156,13 @@ fn users(conditions: &UserConditions, sign_in: &SignIn) -> Result<(), NotApplica
     }
     let included = listed(&conditions.include_users, ALL)
         || (guest && listed(&conditions.include_users, GUESTS))
-        || listed(&conditions.include_users, &id)
+        || listed(&conditions.include_users, id)
         || in_group(&conditions.include_groups)
         || in_role(&conditions.include_roles)
         || conditions
             .include_guests_or_external_users
             .as_ref()
-            .is_some_and(|c| matches_guests(c, sign_in));
+            .is_some_and(|c| matches_guests(c, sign_in, subject));
     if included && !listed(&conditions.include_users, NONE) {
         Ok(())
     } else {
@@ -123,16 +173,20 @@ fn users(conditions: &UserConditions, sign_in: &SignIn) -> Result<(), NotApplica
     }
 }
 
-fn applications(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Result<(), NotApplicable> {
+fn applications(
+    policy: &ConditionalAccessPolicy,
+    sign_in: &SignIn,
+    subject: &Subject<'_>,
+) -> Result<(), NotApplicable> {
     let apps = &policy.conditions.applications;
-    let client_id = sign_in.app.client_id.to_string();
-    if listed(&apps.exclude_applications, &client_id) {
+    let client_id = subject.client_id.as_str();
+    if listed(&apps.exclude_applications, client_id) {
         return Err(NotApplicable(format!(
             "{} is excluded from the policy's apps",
             sign_in.app.display_name
         )));
     }
-    if listed(&apps.include_applications, ALL) || listed(&apps.include_applications, &client_id) {
+    if listed(&apps.include_applications, ALL) || listed(&apps.include_applications, client_id) {
         Ok(())
     } else {
         Err(NotApplicable(format!(
@@ -185,15 +239,17 @@ fn is_trusted(location: &NamedLocation) -> bool {
 
 fn locations(
     conditions: &LocationConditions,
-    named: &[NamedLocation],
     sign_in: &SignIn,
+    subject: &Subject<'_>,
 ) -> Result<(), NotApplicable> {
-    let here = locations_of(named, sign_in);
-    let trusted = here.iter().any(|l| is_trusted(l));
+    let trusted = subject.trusted;
     let names = |list: &[String]| {
-        here.iter()
-            .find(|l| listed(list, &l.id.to_string()))
-            .map(|l| l.display_name.clone())
+        subject
+            .here
+            .iter()
+            .zip(&subject.here_ids)
+            .find(|(_, id)| listed(list, id))
+            .map(|(l, _)| l.display_name.clone())
     };
     if let Some(name) = names(&conditions.exclude_locations) {
         return Err(NotApplicable(format!(

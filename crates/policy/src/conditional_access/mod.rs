@@ -5,8 +5,10 @@
 pub mod conditions;
 pub mod grants;
 
+pub mod session;
+
 use crate::decision::{
-    Denial, Interrupt, InterruptKind, Outcome, PolicyOutcome, PolicyResult, Step,
+    Denial, Interrupt, InterruptKind, Outcome, PolicyOutcome, PolicyResult, SessionLimits, Step,
 };
 use crate::facts::{Origin, SignIn};
 use grants::Control;
@@ -24,10 +26,23 @@ enum Verdict {
     Deny { denial: Denial, block: bool },
 }
 
-fn judge(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Verdict {
-    if let Err(conditions::NotApplicable(why)) = conditions::applies(policy, sign_in) {
+fn judge(
+    policy: &ConditionalAccessPolicy,
+    sign_in: &SignIn,
+    subject: &conditions::Subject<'_>,
+) -> Verdict {
+    if let Err(conditions::NotApplicable(why)) = conditions::applies_to(policy, sign_in, subject) {
         return Verdict::NotApplied(why);
     }
+    let granted = judge_grant(policy, sign_in);
+    // Credentials too old: sign in again first; the grant controls are judged on that sign-in.
+    match (&granted, session::reauthenticate(policy, sign_in)) {
+        (Verdict::Deny { .. }, _) | (_, None) => granted,
+        (_, Some(interrupt)) => Verdict::Interrupt(interrupt),
+    }
+}
+
+fn judge_grant(policy: &ConditionalAccessPolicy, sign_in: &SignIn) -> Verdict {
     let Some(grant) = &policy.grant_controls else {
         return Verdict::Satisfied { by_home_mfa: false };
     };
@@ -114,14 +129,21 @@ pub struct Combined {
     pub mfa_from_home: bool,
     pub policies: Vec<PolicyResult>,
     pub steps: Vec<Step>,
+    pub session: SessionLimits,
 }
 
-/// Interrupts are satisfied one at a time: MFA first, then every missing agreement together.
+/// Interrupts are satisfied one at a time: signing in again first, then MFA, then every
+/// missing agreement together.
 fn merge_interrupt(current: Option<Interrupt>, next: Interrupt) -> Option<Interrupt> {
     let Some(mut current) = current else {
         return Some(next);
     };
     match (&mut current.kind, next.kind) {
+        (InterruptKind::Reauthenticate, _) => Some(current),
+        (_, InterruptKind::Reauthenticate) => Some(Interrupt {
+            kind: InterruptKind::Reauthenticate,
+            ..next
+        }),
         (InterruptKind::AcceptTerms { terms }, InterruptKind::AcceptTerms { terms: more }) => {
             for term in more {
                 if !terms.contains(&term) {
@@ -139,11 +161,12 @@ pub fn evaluate(sign_in: &SignIn) -> Combined {
     let mut combined = Combined::default();
     let mut block_denial: Option<Denial> = None;
     security_defaults(sign_in, &mut combined);
+    let subject = conditions::Subject::of(sign_in);
     for policy in &sign_in.resource.conditional_access {
         let verdict = if policy.state == PolicyState::Disabled {
             Verdict::NotApplied("the policy is off".into())
         } else {
-            judge(policy, sign_in)
+            judge(policy, sign_in, &subject)
         };
         let report_only = policy.state == PolicyState::EnabledForReportingButNotEnforced;
         let (result, detail) = match (&verdict, policy.state) {
@@ -191,6 +214,9 @@ pub fn evaluate(sign_in: &SignIn) -> Combined {
         });
         if report_only {
             continue;
+        }
+        if !matches!(verdict, Verdict::NotApplied(_)) {
+            session::tighten(&mut combined.session, policy);
         }
         match verdict {
             Verdict::NotApplied(_) => {}

@@ -178,6 +178,7 @@ pub fn policy(n: u32, name: &str, controls: &[BuiltInControl]) -> ConditionalAcc
             built_in_controls: controls.to_vec(),
             terms_of_use: Vec::new(),
         }),
+        session_controls: None,
         created_at: chrono::DateTime::UNIX_EPOCH,
         modified_at: None,
     }

@@ -981,6 +981,7 @@ fn ca_policy(n: u32) -> ConditionalAccessPolicy {
             built_in_controls: vec![BuiltInControl::Block],
             terms_of_use: vec![],
         }),
+        session_controls: None,
         created_at: at(2),
         modified_at: None,
     }

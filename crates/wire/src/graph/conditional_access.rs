@@ -3,15 +3,20 @@
 //! unknown properties, unknown enum values, casts and settings Portico cannot evaluate are
 //! refused with a message that names the property.
 
+use super::session_controls::{session_controls_json, SessionControlsBody};
 use super::timestamp;
 use portico_model::conditional_access::{
     ApplicationConditions, BuiltInControl, ConditionalAccessPolicy, Conditions, ExternalTenants,
     GrantControls, GrantOperator, GuestOrExternalUserType, GuestsOrExternalUsers,
-    LocationConditions, PlatformConditions, PolicyState, RiskLevel, UserConditions,
+    LocationConditions, PlatformConditions, PolicyState, RiskLevel, SessionControls,
+    UserConditions,
 };
 use portico_model::{invalid, Invalid, TenantId};
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Map, Value};
+
+mod form;
+pub use form::{policy_body_from_form, policy_form_pairs};
 
 const ALL_EXTERNAL_TENANTS: &str = "conditionalAccessAllExternalTenants";
 const ENUMERATED_EXTERNAL_TENANTS: &str = "conditionalAccessEnumeratedExternalTenants";
@@ -52,7 +57,7 @@ pub(crate) fn refuse_read_only(name: &str, value: &Option<Value>) -> Result<(), 
 }
 
 /// Settings Portico cannot evaluate are refused unless empty, rather than silently ignored.
-fn refuse_unsupported(name: &str, value: &Option<Value>) -> Result<(), Invalid> {
+pub(crate) fn refuse_unsupported(name: &str, value: &Option<Value>) -> Result<(), Invalid> {
     let empty = match value {
         None | Some(Value::Null) => true,
         Some(Value::Array(items)) => items.is_empty(),
@@ -68,7 +73,7 @@ fn refuse_unsupported(name: &str, value: &Option<Value>) -> Result<(), Invalid> 
 }
 
 /// A model enum from Graph's spelling, case-insensitively, or a message listing the values.
-fn enum_value<T: serde::de::DeserializeOwned>(
+pub(crate) fn enum_value<T: serde::de::DeserializeOwned>(
     property: &str,
     value: &str,
     allowed: &[&str],
@@ -134,7 +139,8 @@ pub struct PolicyBody {
     conditions: Option<ConditionsBody>,
     #[serde(default, deserialize_with = "present")]
     grant_controls: Option<Option<GrantControlsBody>>,
-    session_controls: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    session_controls: Option<Option<SessionControlsBody>>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -242,6 +248,8 @@ pub struct PolicyFields {
     pub conditions: Option<Conditions>,
     /// `Some(None)`: sent as `null`.
     pub grant_controls: Option<Option<GrantControls>>,
+    /// `Some(None)`: sent as `null`.
+    pub session_controls: Option<Option<SessionControls>>,
 }
 
 impl PolicyBody {
@@ -255,7 +263,6 @@ impl PolicyBody {
         refuse_read_only("createdDateTime", &self.created_date_time)?;
         refuse_read_only("modifiedDateTime", &self.modified_date_time)?;
         refuse_read_only("templateId", &self.template_id)?;
-        refuse_unsupported("sessionControls", &self.session_controls)?;
         Ok(PolicyFields {
             display_name: self.display_name,
             description: self.description,
@@ -271,6 +278,11 @@ impl PolicyBody {
                 None => None,
                 Some(None) => Some(None),
                 Some(Some(grant)) => Some(Some(grant.into_model()?)),
+            },
+            session_controls: match self.session_controls {
+                None => None,
+                Some(None) => Some(None),
+                Some(Some(session)) => Some(Some(session.into_model()?)),
             },
         })
     }
@@ -580,7 +592,7 @@ pub fn policy_json(policy: &ConditionalAccessPolicy) -> Map<String, Value> {
         "createdDateTime": timestamp(policy.created_at),
         "modifiedDateTime": policy.modified_at.map_or(Value::Null, timestamp),
         "state": name_of(&policy.state),
-        "sessionControls": null,
+        "sessionControls": session_controls_json(&policy.session_controls),
         "conditions": {
             "userRiskLevels": c.user_risk_levels.iter().map(name_of).collect::<Vec<_>>(),
             "signInRiskLevels": c.sign_in_risk_levels.iter().map(name_of).collect::<Vec<_>>(),
@@ -685,7 +697,7 @@ mod tests {
         .contains("can only be set when"));
         assert!(parse(json!({"sessionControls": {"signInFrequency": {}}}))
             .unwrap_err()
-            .contains("does not support"));
+            .contains("needs 'value' and 'type'"));
         assert!(
             parse(json!({"sessionControls": null, "grantControls": null}))
                 .unwrap()

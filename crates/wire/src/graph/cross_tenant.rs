@@ -1,10 +1,12 @@
 //! Graph shapes of cross-tenant access settings: `crossTenantAccessPolicy`, its `default`
 //! configuration and its `partners`, and the request bodies that change them.
 
+mod form;
+
 use portico_model::cross_tenant::{
     default_configuration_id, policy_id, AccessType, B2bSetting, CloudEndpoint,
-    CrossTenantAccessSettings, CrossTenantPolicy, InboundTrust, PartnerConfiguration, Target,
-    TargetType, Targets,
+    CrossTenantAccessSettings, CrossTenantPolicy, InboundTrust, PartnerConfiguration,
+    PrimaryProvider, RedemptionOrder, Target, TargetType, Targets,
 };
 use portico_model::{invalid, Invalid, TenantId};
 use serde::{Deserialize, Deserializer};
@@ -164,13 +166,72 @@ pub fn cross_tenant_policy_json(
     }))
 }
 
-/// Entra's default order of identity providers at redemption, which Portico follows
-/// (`docs/decisions.md` 10) and does not let tenants change.
-pub fn invitation_redemption_configuration_json() -> Value {
+/// The tenant's redemption order (`docs/decisions.md` 10 unless changed).
+pub fn invitation_redemption_configuration_json(order: &RedemptionOrder) -> Value {
     json!({
-        "primaryIdentityProviderPrecedenceOrder": ["externalFederation", "azureActiveDirectory", "socialIdentityProviders"],
-        "fallbackIdentityProvider": "defaultConfiguredIdp",
+        "@odata.type": "#microsoft.graph.defaultInvitationRedemptionIdentityProviderConfiguration",
+        "primaryIdentityProviderPrecedenceOrder": order.primary,
+        "fallbackIdentityProvider": order.fallback,
     })
+}
+
+const REDEMPTION: &str = "invitationRedemptionIdentityProviderConfiguration";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RedemptionBody {
+    #[serde(rename = "@odata.type")]
+    odata_type: Option<String>,
+    primary_identity_provider_precedence_order: Option<Vec<String>>,
+    fallback_identity_provider: Option<String>,
+}
+
+/// A `PATCH`'s redemption order: each primary provider at most once, and a fallback.
+pub fn parse_redemption_configuration(value: &Value) -> Result<RedemptionOrder, Invalid> {
+    let body: RedemptionBody = serde_json::from_value(value.clone())
+        .map_err(|e| invalid!(REDEMPTION, "'{REDEMPTION}' is not valid: {e}."))?;
+    if let Some(kind) = &body.odata_type {
+        let known = [
+            "invitationRedemptionIdentityProviderConfiguration",
+            "defaultInvitationRedemptionIdentityProviderConfiguration",
+        ];
+        if !known.iter().any(|k| {
+            kind.trim_start_matches('#')
+                .eq_ignore_ascii_case(&format!("microsoft.graph.{k}"))
+        }) {
+            return Err(invalid!(
+                REDEMPTION,
+                "The type '{kind}' is not valid for '{REDEMPTION}'."
+            ));
+        }
+    }
+    let primary_at = format!("{REDEMPTION}.primaryIdentityProviderPrecedenceOrder");
+    let names = body
+        .primary_identity_provider_precedence_order
+        .unwrap_or_default();
+    if names.is_empty() {
+        return Err(invalid!(&primary_at, "'{primary_at}' must name at least one of azureActiveDirectory, externalFederation, socialIdentityProviders, in the order to try them."));
+    }
+    let mut primary: Vec<PrimaryProvider> = Vec::new();
+    for name in &names {
+        let provider: PrimaryProvider = serde_json::from_value(Value::String(name.clone()))
+            .map_err(|_| invalid!(&primary_at, "'{name}' is not a primary identity provider: use azureActiveDirectory, externalFederation or socialIdentityProviders."))?;
+        if primary.contains(&provider) {
+            return Err(invalid!(
+                &primary_at,
+                "'{name}' appears twice in '{primary_at}'."
+            ));
+        }
+        primary.push(provider);
+    }
+    let fallback_at = format!("{REDEMPTION}.fallbackIdentityProvider");
+    let fallback = match body.fallback_identity_provider.as_deref() {
+        None => return Err(invalid!(&fallback_at, "'{fallback_at}' is required: defaultConfiguredIdp or emailOneTimePasscode.")),
+        Some("microsoftAccount") => return Err(invalid!(&fallback_at, "Portico cannot create personal accounts during redemption, so 'microsoftAccount' is not available: use defaultConfiguredIdp (an existing personal account, else a one-time passcode) or emailOneTimePasscode.")),
+        Some(name) => serde_json::from_value(Value::String(name.to_owned()))
+            .map_err(|_| invalid!(&fallback_at, "'{name}' is not a fallback identity provider: use defaultConfiguredIdp or emailOneTimePasscode."))?,
+    };
+    Ok(RedemptionOrder { primary, fallback })
 }
 
 pub fn default_configuration_json(
@@ -187,7 +248,7 @@ pub fn default_configuration_json(
         "b2bDirectConnectInbound": b2b_setting_json(&settings.b2b_direct_connect_inbound),
         "automaticUserConsentSettings": {"inboundAllowed": false, "outboundAllowed": false},
         "tenantRestrictions": tenant_restrictions_json(&settings.tenant_restrictions),
-        "invitationRedemptionIdentityProviderConfiguration": invitation_redemption_configuration_json(),
+        "invitationRedemptionIdentityProviderConfiguration": invitation_redemption_configuration_json(&settings.redemption_order),
     }))
 }
 
@@ -458,16 +519,6 @@ pub struct DefaultBody {
     pub invitation_redemption_identity_provider_configuration: Field<Value>,
 }
 
-/// Whether a body's `invitationRedemptionIdentityProviderConfiguration` is Entra's default (the
-/// only value Portico accepts, as its redemption order is fixed).
-pub fn is_default_redemption_configuration(value: &Value) -> bool {
-    let mut given = value.clone();
-    if let Value::Object(map) = &mut given {
-        map.remove("@odata.type");
-    }
-    given == invitation_redemption_configuration_json()
-}
-
 /// `POST /policies/crossTenantAccessPolicy/partners` and `PATCH …/partners/{id}`.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -500,6 +551,7 @@ pub struct PartnerBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use portico_model::cross_tenant::FallbackProvider;
 
     #[test]
     fn fields_tell_absent_from_null() {
@@ -536,12 +588,35 @@ mod tests {
     }
 
     #[test]
-    fn the_default_round_trips_its_redemption_configuration() {
-        assert!(is_default_redemption_configuration(
-            &invitation_redemption_configuration_json()
-        ));
-        assert!(!is_default_redemption_configuration(
-            &json!({"fallbackIdentityProvider": "emailOneTimePasscode"})
-        ));
+    fn redemption_orders_round_trip_and_explain_mistakes() {
+        let order = RedemptionOrder::default();
+        let shown = invitation_redemption_configuration_json(&order);
+        assert_eq!(
+            shown["primaryIdentityProviderPrecedenceOrder"],
+            json!([
+                "azureActiveDirectory",
+                "externalFederation",
+                "socialIdentityProviders"
+            ])
+        );
+        assert_eq!(parse_redemption_configuration(&shown).unwrap(), order);
+        let otp = parse_redemption_configuration(&json!({
+            "primaryIdentityProviderPrecedenceOrder": ["externalFederation", "azureActiveDirectory"],
+            "fallbackIdentityProvider": "emailOneTimePasscode"})).unwrap();
+        assert_eq!(otp.fallback, FallbackProvider::EmailOneTimePasscode);
+        assert_eq!(otp.primary[0], PrimaryProvider::ExternalFederation);
+        let twice = parse_redemption_configuration(&json!({
+            "primaryIdentityProviderPrecedenceOrder": ["externalFederation", "externalFederation"],
+            "fallbackIdentityProvider": "defaultConfiguredIdp"}))
+        .unwrap_err();
+        assert!(twice.message.contains("appears twice"), "{twice}");
+        let msa = parse_redemption_configuration(&json!({
+            "primaryIdentityProviderPrecedenceOrder": ["azureActiveDirectory"],
+            "fallbackIdentityProvider": "microsoftAccount"}))
+        .unwrap_err();
+        assert_eq!(
+            msa.property,
+            "invitationRedemptionIdentityProviderConfiguration.fallbackIdentityProvider"
+        );
     }
 }

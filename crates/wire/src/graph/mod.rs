@@ -11,6 +11,7 @@ pub mod logs;
 pub mod named_locations;
 pub mod recipients;
 pub mod risk;
+pub mod session_controls;
 pub mod terms;
 pub mod users;
 

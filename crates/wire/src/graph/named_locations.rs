@@ -8,6 +8,9 @@ use portico_model::{invalid, Invalid};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+mod form;
+pub use form::{named_location_body_from_form, named_location_form_pairs};
+
 const IP_LOCATION: &str = "ipNamedLocation";
 const COUNTRY_LOCATION: &str = "countryNamedLocation";
 const IPV4_RANGE: &str = "iPv4CidrRange";

@@ -88,6 +88,32 @@ impl AgreementBody {
     }
 }
 
+impl AgreementBody {
+    /// The body the portal's form stands for: a name, the text as the file's base64 `data`
+    /// (encoded by the caller), and whether the text must be opened before accepting.
+    pub fn from_form(display_name: &str, data: String, viewing_required: bool) -> Self {
+        Self {
+            odata_type: None,
+            id: None,
+            display_name: Some(display_name.trim().to_owned()),
+            is_viewing_before_acceptance_required: Some(viewing_required),
+            is_per_device_acceptance_required: None,
+            terms_expiration: None,
+            user_reaccept_required_frequency: None,
+            files: None,
+            file: Some(AgreementFileBody {
+                odata_type: None,
+                file_name: None,
+                display_name: None,
+                language: None,
+                is_default: Some(true),
+                is_major_version: None,
+                file_data: Some(FileDataBody { data: Some(data) }),
+            }),
+        }
+    }
+}
+
 /// An agreement as Graph returns it.
 pub fn agreement_json(terms: &TermsOfUse) -> Map<String, Value> {
     let object = json!({
