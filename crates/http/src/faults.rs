@@ -95,6 +95,7 @@ fn effect(spec: &FaultSpec) -> Result<Effect, ApiError> {
                     .clone()
                     .unwrap_or_else(|| "Injected by Portico's fault injection.".into()),
                 status,
+                claims: None,
             }))
         }
         other => Err(invalid(

@@ -50,5 +50,8 @@ pub struct Application {
     /// Certificates for `private_key_jwt` client assertions.
     #[serde(default)]
     pub key_credentials: Vec<KeyCredential>,
+    /// The API it exposes, the permissions it asks for, platforms and federated credentials.
+    #[serde(default)]
+    pub registration: crate::app_registration::Registration,
     pub created_at: DateTime<Utc>,
 }

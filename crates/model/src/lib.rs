@@ -6,6 +6,7 @@
 //! Graph JSON field names do not live here; they belong to the wire types.
 
 pub mod address;
+pub mod app_registration;
 pub mod application;
 pub mod conditional_access;
 pub mod cross_tenant;

@@ -11,15 +11,19 @@ pub enum DirectoryRole {
     GuestInviter,
     DirectoryReaders,
     HelpdeskAdministrator,
+    ApplicationAdministrator,
+    CloudApplicationAdministrator,
 }
 
 impl DirectoryRole {
-    pub const ALL: [DirectoryRole; 5] = [
+    pub const ALL: [DirectoryRole; 7] = [
         Self::GlobalAdministrator,
         Self::UserAdministrator,
         Self::GuestInviter,
         Self::DirectoryReaders,
         Self::HelpdeskAdministrator,
+        Self::ApplicationAdministrator,
+        Self::CloudApplicationAdministrator,
     ];
 
     /// Entra's `roleTemplateId`, identical in every tenant.
@@ -30,6 +34,8 @@ impl DirectoryRole {
             Self::GuestInviter => uuid!("95e79109-95c0-4d8e-aee3-d01accf2d47b"),
             Self::DirectoryReaders => uuid!("88d8e3e3-8f55-4a1e-953a-9b9898b8876b"),
             Self::HelpdeskAdministrator => uuid!("729827e3-9c14-49f7-bb1b-9608f156bbb8"),
+            Self::ApplicationAdministrator => uuid!("9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3"),
+            Self::CloudApplicationAdministrator => uuid!("158c047a-c907-4556-b7ef-446551a6b5f7"),
         }
     }
 
@@ -40,6 +46,8 @@ impl DirectoryRole {
             Self::GuestInviter => "Guest Inviter",
             Self::DirectoryReaders => "Directory Readers",
             Self::HelpdeskAdministrator => "Helpdesk Administrator",
+            Self::ApplicationAdministrator => "Application Administrator",
+            Self::CloudApplicationAdministrator => "Cloud Application Administrator",
         }
     }
 

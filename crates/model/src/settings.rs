@@ -48,6 +48,14 @@ pub struct AuthorizationPolicy {
     pub allow_email_verified_users_to_join_organization: bool,
     pub block_msol_powershell: bool,
     pub allowed_to_read_other_users: bool,
+    /// Users may consent to apps for themselves (`permissionGrantPoliciesAssigned` holds
+    /// Entra's `microsoft-user-default-legacy` policy); off, only administrators consent.
+    #[serde(default = "crate::settings::yes")]
+    pub allow_user_consent: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for AuthorizationPolicy {
@@ -60,6 +68,7 @@ impl Default for AuthorizationPolicy {
             allow_email_verified_users_to_join_organization: false,
             block_msol_powershell: false,
             allowed_to_read_other_users: true,
+            allow_user_consent: true,
         }
     }
 }

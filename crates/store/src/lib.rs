@@ -198,6 +198,16 @@ pub trait Store: Send + Sync + 'static {
         app: ObjectId,
     ) -> StoreResult<Vec<ObjectId>>;
     async fn list_role_assignments(&self, tenant: TenantId) -> StoreResult<Vec<RoleAssignment>>;
+    /// App roles granted to users, groups and service principals, every resource of the tenant.
+    async fn list_app_role_assignments(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<portico_model::app_registration::AppRoleAssignment>>;
+    /// Delegated permission grants (`oauth2PermissionGrants`) of the tenant.
+    async fn list_permission_grants(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<portico_model::app_registration::PermissionGrant>>;
 
     // Policies.
     async fn list_partner_configurations(

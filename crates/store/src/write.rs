@@ -92,6 +92,15 @@ pub enum Write {
         app: ObjectId,
         principal: ObjectId,
     },
+    /// Deletes an application with its assignments, the app roles and grants it holds or gives;
+    /// `NotFound` when there is none.
+    DeleteApplication(ObjectId),
+    /// `Conflict::ObjectId` when the principal already has that role of the resource.
+    InsertAppRoleAssignment(portico_model::app_registration::AppRoleAssignment),
+    DeleteAppRoleAssignment(ObjectId),
+    /// Inserts a delegated permission grant or replaces the one with its id.
+    PutPermissionGrant(portico_model::app_registration::PermissionGrant),
+    DeletePermissionGrant(ObjectId),
     AssignRole(RoleAssignment),
     RemoveRole(RoleAssignment),
     PutPartner(PartnerConfiguration),

@@ -72,4 +72,7 @@ pub struct TokenError {
     pub trace_id: String,
     pub correlation_id: String,
     pub error_uri: String,
+    /// The claims challenge of an `interaction_required` answer (Conditional Access).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<String>,
 }

@@ -3,6 +3,7 @@
 //! contacts and the authorization policy. HTTP-free: the Graph routes call these and render.
 
 pub mod access;
+pub(crate) mod applications;
 mod audit_logs;
 mod conditional_access;
 mod countries;
@@ -22,6 +23,7 @@ mod policy;
 mod recipients;
 mod risk;
 mod roles;
+mod service_principals;
 mod sponsors;
 mod synced;
 mod terms;
@@ -29,6 +31,7 @@ mod user_profile;
 mod users;
 
 pub use access::{Caller, GraphError};
+pub use applications::{AddedPassword, ApplicationChanges, NewKeyCredential};
 pub use audit_logs::{status_details, AuditView, SignInScope, SignInView};
 pub use conditional_access::{validate_policy, PolicyPatch};
 pub use cross_tenant_policy::{
@@ -43,6 +46,7 @@ pub use permissions::{Operation, Reach, Target};
 pub use policy::AuthorizationPolicyPatch;
 pub use recipients::Recipient;
 pub use risk::RiskyUserView;
+pub use service_principals::NewPermissionGrant;
 pub(crate) use sponsors::invitation_sponsor_writes;
 pub use sponsors::MAX_SPONSORS;
 pub use synced::SyncedImport;

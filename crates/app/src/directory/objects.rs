@@ -67,7 +67,15 @@ impl App {
         op: Operation,
     ) -> Result<Vec<Application>, GraphError> {
         caller.require(op)?;
-        Ok(self.store().list_applications(caller.tenant()).await?)
+        let apps = self.store().list_applications(caller.tenant()).await?;
+        // Registrations are their home tenant's; other tenants see their service principals.
+        Ok(apps
+            .into_iter()
+            .filter(|app| match op {
+                Operation::ListApplications => app.registration.home_tenant.is_none(),
+                _ => !app.registration.without_service_principal,
+            })
+            .collect())
     }
 
     /// `GET /servicePrincipals/{id}/appRoleAssignedTo`: the application and who is assigned to it.

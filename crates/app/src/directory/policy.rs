@@ -17,6 +17,7 @@ pub struct AuthorizationPolicyPatch {
     pub allow_email_verified_users_to_join_organization: Option<bool>,
     pub block_msol_powershell: Option<bool>,
     pub allowed_to_read_other_users: Option<bool>,
+    pub allow_user_consent: Option<bool>,
 }
 
 impl App {
@@ -61,6 +62,9 @@ impl App {
         }
         if let Some(value) = patch.allowed_to_read_other_users {
             policy.allowed_to_read_other_users = value;
+        }
+        if let Some(value) = patch.allow_user_consent {
+            policy.allow_user_consent = value;
         }
         let audit = self.directory_audit(
             caller,

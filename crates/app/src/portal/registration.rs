@@ -47,6 +47,7 @@ pub fn portal_application(
         graph_app_permissions: PORTAL_SCOPES.iter().map(|s| (*s).to_owned()).collect(),
         secrets: Vec::new(),
         key_credentials: Vec::new(),
+        registration: Default::default(),
         created_at: now,
     })
 }

@@ -205,10 +205,12 @@ impl Builder<'_> {
                 });
             }
         }
+        let mut apps = Vec::new();
         for app in &seed.apps {
-            let built = self.app(key, id, app)?;
+            let built = self.app(key, id, seed, app)?;
             let app_id = built.id;
-            writes.push(Write::InsertApplication(built));
+            writes.push(Write::InsertApplication(built.clone()));
+            apps.push(built);
             for upn in &app.assigned {
                 writes.push(Write::AssignApplication {
                     app: app_id,
@@ -216,6 +218,10 @@ impl Builder<'_> {
                 });
             }
         }
+        writes.extend(
+            super::apis::api_permissions(id, &seed.apps, &apps, self.now)
+                .map_err(|e| invalid(key, e))?,
+        );
         Ok(writes)
     }
 
@@ -397,7 +403,13 @@ impl Builder<'_> {
         })
     }
 
-    fn app(&self, key: &str, tenant: TenantId, seed: &AppSeed) -> Result<Application, SeedError> {
+    fn app(
+        &self,
+        key: &str,
+        tenant: TenantId,
+        tenant_seed: &TenantSeed,
+        seed: &AppSeed,
+    ) -> Result<Application, SeedError> {
         let client_id = parse_id(key, "client_id", &seed.client_id, ClientId::parse)?;
         let redirect_uris = seed
             .redirect_uris
@@ -441,6 +453,8 @@ impl Builder<'_> {
             graph_app_permissions: seed.graph_permissions.clone(),
             secrets,
             key_credentials: key_credentials(key, tenant, seed, self.now)?,
+            registration: super::apis::registration(tenant, tenant_seed, seed)
+                .map_err(|e| invalid(key, e))?,
             created_at: self.now,
         })
     }

@@ -233,6 +233,40 @@ fn app_seed(app: Application, assigned: &[ObjectId], upns: &HashMap<ObjectId, St
             .into_iter()
             .map(|credential| credential.certificate_base64)
             .collect(),
+        ..registration_seed(&app.registration)
+    }
+}
+
+/// The API a registration exposes, as a seed declares it (app role assignments and permission
+/// grants are not exported).
+fn registration_seed(registration: &portico_model::app_registration::Registration) -> AppSeed {
+    use portico_model::app_registration::{ConsentType, SignInAudience};
+    AppSeed {
+        identifier_uris: registration.identifier_uris.clone(),
+        scopes: registration
+            .scopes
+            .iter()
+            .map(|s| ScopeSeed {
+                value: s.value.clone(),
+                admin_consent_required: s.consent_type == ConsentType::Admin,
+                description: s.admin_consent_description.clone(),
+            })
+            .collect(),
+        app_roles: registration
+            .app_roles
+            .iter()
+            .filter_map(|r| {
+                Some(AppRoleSeed {
+                    value: r.value.clone()?,
+                    members: r.allowed_member_types.clone(),
+                    description: r.description.clone(),
+                })
+            })
+            .collect(),
+        access_token_version: registration.requested_access_token_version,
+        sign_in_audience: (registration.sign_in_audience == SignInAudience::AzureADMultipleOrgs)
+            .then(|| registration.sign_in_audience.name().to_owned()),
+        ..AppSeed::default()
     }
 }
 

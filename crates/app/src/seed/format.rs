@@ -123,7 +123,7 @@ pub struct GroupSeed {
     pub members: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppSeed {
     pub display_name: String,
@@ -157,6 +157,62 @@ pub struct AppSeed {
     /// Certificates (PEM, or base64 DER) for `private_key_jwt` client assertions.
     #[serde(default)]
     pub certificates: Vec<String>,
+    /// The API it exposes (docs/apps.md): identifier URIs (`api://…` or a verified domain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identifier_uris: Vec<String>,
+    /// Delegated scopes it exposes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<ScopeSeed>,
+    /// App roles it defines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub app_roles: Vec<AppRoleSeed>,
+    /// 2 for v2.0 access tokens; absent for v1.0 (Entra's default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token_version: Option<u8>,
+    /// `AzureADMyOrg` (default) or `AzureADMultipleOrgs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_audience: Option<String>,
+    /// Permissions on other APIs of the tenant granted to this app.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub api_permissions: Vec<ApiPermissionSeed>,
+}
+
+/// A delegated scope an API exposes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSeed {
+    pub value: String,
+    /// Only administrators may consent (Graph's `type: Admin`); users may otherwise.
+    #[serde(default)]
+    pub admin_consent_required: bool,
+    pub description: Option<String>,
+}
+
+/// An app role an API defines.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppRoleSeed {
+    pub value: String,
+    /// `Application` and/or `User`; default `Application`.
+    #[serde(default = "application_members")]
+    pub members: Vec<String>,
+    pub description: Option<String>,
+}
+
+fn application_members() -> Vec<String> {
+    vec!["Application".to_owned()]
+}
+
+/// What this app may use of another API of the tenant (named by identifier URI or client id):
+/// app roles assigned to it, delegated scopes consented for everyone (admin consent).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiPermissionSeed {
+    pub api: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 /// A client secret known by its digest.

@@ -1,6 +1,7 @@
 //! Seeds: TOML files that describe a directory world, and the demo world Portico ships.
 
 mod access_policies;
+mod apis;
 mod build;
 mod export;
 mod format;

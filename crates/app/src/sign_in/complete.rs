@@ -117,6 +117,10 @@ impl App {
             existing,
             persistent,
         } = session;
+        match self.service_principal_write(tenant, app).await {
+            Ok(write) => writes.extend(write),
+            Err(error) => return ErrorPage::server(error).into(),
+        }
         // The code names its tenant, so `/common` and `/organizations` can redeem it.
         let code = format!("{}.{}", tenant.id, self.random().secret());
         let session_secret = self.random().secret();
@@ -146,8 +150,9 @@ impl App {
         let attempt = SignInAttempt::user(user, app, kind)
             .correlated(logged.correlation)
             .for_scopes(&request.scopes);
+        let attempt = self.with_logged_resource(tenant, attempt, &request.scopes);
         let attempt = self
-            .completion_attempt(attempt, tenant, user, logged.judged)
+            .completion_attempt(attempt.await, tenant, user, logged.judged)
             .await;
         writes.push(self.sign_in_record(tenant.id, attempt, now));
         if new_session.is_some() {
@@ -327,8 +332,7 @@ impl App {
     ) -> Result<Option<Application>, portico_store::StoreError> {
         match flow.purpose {
             FlowPurpose::Authorize | FlowPurpose::DeviceCode { .. } => {
-                self.store()
-                    .find_application(tenant.id, flow.request.client_id)
+                self.client_for_sign_in(tenant, flow.request.client_id)
                     .await
             }
             _ => Ok(Some(portal_app(tenant, now))),
@@ -348,6 +352,7 @@ pub(crate) fn portal_app(tenant: &Tenant, now: DateTime<Utc>) -> Application {
         graph_app_permissions: Vec::new(),
         secrets: Vec::new(),
         key_credentials: Vec::new(),
+        registration: Default::default(),
         created_at: now,
     }
 }

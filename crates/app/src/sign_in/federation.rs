@@ -18,7 +18,7 @@ use serde_json::Value;
 
 /// Why an external provider's sign-in failed; the error page shows it.
 #[derive(Debug, thiserror::Error)]
-enum ProviderError {
+pub(crate) enum ProviderError {
     #[error("{0}")]
     Unreachable(#[from] reqwest::Error),
     #[error("discovery answered {0}")]
@@ -44,11 +44,11 @@ enum ProviderError {
 }
 
 #[derive(Debug, Deserialize)]
-struct Discovery {
+pub(crate) struct Discovery {
     issuer: String,
     authorization_endpoint: String,
     token_endpoint: String,
-    jwks_uri: String,
+    pub(crate) jwks_uri: String,
 }
 
 fn provider_error(issuer: &str, what: impl std::fmt::Display) -> FlowOutcome {
@@ -75,7 +75,8 @@ impl App {
         )
     }
 
-    async fn discovery(&self, issuer: &str) -> Result<Discovery, ProviderError> {
+    /// An issuer's OpenID Connect discovery document (also workload identity federation's).
+    pub(crate) async fn discovery(&self, issuer: &str) -> Result<Discovery, ProviderError> {
         let url = format!(
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')

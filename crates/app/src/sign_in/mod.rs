@@ -16,7 +16,7 @@ pub mod outcome;
 mod complete;
 mod context;
 mod decide;
-mod federation;
+pub(crate) mod federation;
 mod guests;
 mod interpreter;
 mod load;

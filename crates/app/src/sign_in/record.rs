@@ -194,12 +194,20 @@ impl SignInAttempt {
         self
     }
 
-    /// The scopes asked for: Graph's when any is not an OpenID Connect scope, else the app's own.
+    /// The scopes asked for: Graph's when any is not an OpenID Connect scope and none names
+    /// another resource (those callers name it with `for_resource`), else the app's own.
     pub fn for_scopes(mut self, scopes: &[String]) -> Self {
         let oidc = ["openid", "profile", "email", "offline_access"];
-        if scopes.iter().any(|s| !oidc.contains(&s.as_str())) {
+        let permissions = || scopes.iter().filter(|s| !oidc.contains(&s.as_str()));
+        if permissions().next().is_some() && permissions().all(|s| crate::tokens::names_graph(s)) {
             self.resource = Some((GRAPH_RESOURCE.0.into(), GRAPH_RESOURCE.1.into()));
         }
+        self
+    }
+
+    /// The resource the token is for (an API registered in the tenant): its app id and name.
+    pub fn for_resource(mut self, app_id: String, name: String) -> Self {
+        self.resource = Some((app_id, name));
         self
     }
 

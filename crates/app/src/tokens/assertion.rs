@@ -22,14 +22,14 @@ const SKEW_SECONDS: i64 = 300;
 const MAX_JTI_LENGTH: usize = 256;
 
 /// A compact JWS, decoded.
-struct Assertion {
-    header: Map<String, Value>,
-    claims: Map<String, Value>,
+pub(super) struct Assertion {
+    pub(super) header: Map<String, Value>,
+    pub(super) claims: Map<String, Value>,
     signed: Vec<u8>,
     signature: Vec<u8>,
 }
 
-fn decode(text: &str) -> Option<Assertion> {
+pub(super) fn decode(text: &str) -> Option<Assertion> {
     let mut parts = text.split('.');
     let (header, claims, signature) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
@@ -165,7 +165,14 @@ impl App {
         if app.public_client && app.key_credentials.is_empty() {
             return Err(OAuthError::public_client_with_secret());
         }
-        let assertion = decode(assertion).ok_or_else(|| malformed("The token is malformed."))?;
+        let raw = assertion;
+        let assertion = decode(raw).ok_or_else(|| malformed("The token is malformed."))?;
+        if let Some(federated) = self
+            .federated_assertion(app, raw, &assertion.claims, now)
+            .await
+        {
+            return federated;
+        }
         let key = registered_key(app, &assertion.header, now)?;
         verify_signature(&assertion, &key)?;
         let claims = &assertion.claims;

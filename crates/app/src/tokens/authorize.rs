@@ -333,8 +333,7 @@ impl App {
             || Box::new(ErrorPage::unknown_application(raw_client, &tenant.display_name).into());
         let client_id = ClientId::parse(raw_client).map_err(|_| unknown())?;
         let app = self
-            .store()
-            .find_application(tenant.id, client_id)
+            .client_for_sign_in(tenant, client_id)
             .await
             .map_err(|e| Box::new(ErrorPage::server(e).into()))?
             .ok_or_else(unknown)?;

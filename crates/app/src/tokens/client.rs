@@ -31,6 +31,27 @@ pub(crate) struct Client {
 }
 
 impl App {
+    /// The client's application or service principal here, with the credentials it
+    /// authenticates by (a multi-tenant application's are its home registration's).
+    async fn registered_client(
+        &self,
+        tenant: &Tenant,
+        raw_id: &str,
+    ) -> Result<Application, OAuthError> {
+        let unknown = || OAuthError::unknown_client(raw_id, &tenant.display_name);
+        let client_id = ClientId::parse(raw_id).map_err(|_| unknown())?;
+        let app = self
+            .store()
+            .find_application(tenant.id, client_id)
+            .await
+            .map_err(|_| OAuthError::server_error())?
+            .ok_or_else(unknown)
+            .and_then(|app| with_service_principal(app, raw_id))?;
+        self.with_home_credentials(app)
+            .await
+            .map_err(|_| OAuthError::server_error())
+    }
+
     pub(crate) async fn authenticate_client(
         &self,
         tenant: &Tenant,
@@ -42,14 +63,7 @@ impl App {
             .client_id
             .as_deref()
             .ok_or_else(|| OAuthError::missing_parameter("client_id"))?;
-        let unknown = || OAuthError::unknown_client(raw_id, &tenant.display_name);
-        let client_id = ClientId::parse(raw_id).map_err(|_| unknown())?;
-        let app = self
-            .store()
-            .find_application(tenant.id, client_id)
-            .await
-            .map_err(|_| OAuthError::server_error())?
-            .ok_or_else(unknown)?;
+        let app = self.registered_client(tenant, raw_id).await?;
         if let Some(assertion) = credentials.client_assertion.as_deref() {
             let kind = credentials.client_assertion_type.as_deref();
             return self
@@ -124,5 +138,14 @@ impl App {
             .apply(tenant.id, vec![log])
             .await
             .map_err(|_| OAuthError::server_error())
+    }
+}
+
+/// A registration created through Graph authenticates no client until its service principal
+/// exists (AADSTS7000229).
+fn with_service_principal(app: Application, raw_id: &str) -> Result<Application, OAuthError> {
+    match app.registration.without_service_principal {
+        true => Err(OAuthError::missing_service_principal(raw_id)),
+        false => Ok(app),
     }
 }

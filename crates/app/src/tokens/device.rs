@@ -5,7 +5,6 @@
 
 use super::errors::OAuthError;
 use super::grants::{TokenRequest, TokenResponse};
-use super::issue::{graph_scopes, NotGraph};
 use crate::secrets::digest_hex;
 use crate::sign_in::outcome::FlowOutcome;
 use crate::App;
@@ -131,9 +130,7 @@ impl App {
             .ok_or_else(|| OAuthError::missing_parameter("scope"))?;
         let (tenant, app) = self.device_client(segment, raw_id).await?;
         let scopes: Vec<String> = scope.split_whitespace().map(str::to_owned).collect();
-        graph_scopes(&scopes).map_err(|NotGraph(scope)| {
-            OAuthError::unknown_resource(&scope, &tenant.display_name)
-        })?;
+        self.resolve_resource(&tenant, &scopes).await?;
         let secret = self.random().secret();
         let device_code = format!("{}.{secret}", tenant.id);
         let user_code = new_user_code(self.random());

@@ -15,6 +15,8 @@ pub struct OAuthError {
     pub message: String,
     /// 401 for client authentication failures, else 400.
     pub status: u16,
+    /// A claims challenge for the client to send back interactively (`interaction_required`).
+    pub claims: Option<String>,
 }
 
 impl OAuthError {
@@ -24,6 +26,15 @@ impl OAuthError {
             code,
             message: message.into(),
             status: 400,
+            claims: None,
+        }
+    }
+
+    /// The same error with a claims challenge.
+    pub fn with_claims(self, claims: String) -> Self {
+        Self {
+            claims: Some(claims),
+            ..self
         }
     }
 
@@ -46,6 +57,17 @@ impl OAuthError {
             700016,
             format!("Application with identifier '{client_id}' was not found in the directory '{tenant_name}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant."),
         )
+    }
+    /// A registration created through Graph whose service principal was not created (yet).
+    pub fn missing_service_principal(client_id: &str) -> Self {
+        Self {
+            status: 401,
+            ..Self::new(
+                "invalid_client",
+                7000229,
+                format!("The client application {client_id} is missing service principal in the tenant. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119"),
+            )
+        }
     }
     pub fn invalid_secret(client_id: &str) -> Self {
         Self { status: 401, ..Self::new("invalid_client", 7000215, format!("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client_id}'.")) }
@@ -87,6 +109,26 @@ impl OAuthError {
     }
     pub fn unknown_resource(resource: &str, tenant_name: &str) -> Self {
         Self::new("invalid_resource", 500011, format!("The resource principal named {resource} was not found in the tenant named {tenant_name}."))
+    }
+    /// Scopes of more than one resource in one request.
+    pub fn incompatible_scopes(scope: &str) -> Self {
+        Self::new(
+            "invalid_scope",
+            70011,
+            format!("The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. One or more scopes in '{scope}' are not compatible with each other."),
+        )
+    }
+    /// A delegated scope the resource does not expose.
+    pub fn scope_not_on_resource(app_name: &str, scope: &str, resource_app_id: &str) -> Self {
+        Self::new(
+            "invalid_client",
+            650053,
+            format!("The application '{app_name}' asked for scope '{scope}' that doesn't exist on the resource '{resource_app_id}'. Contact the app vendor."),
+        )
+    }
+    /// The on-behalf-of grant's `assertion` is not a token this client may exchange.
+    pub fn invalid_assertion(code: u32, message: impl Into<String>) -> Self {
+        Self::new("invalid_grant", code, message)
     }
     /// A delegated scope that needs admin consent the application does not have (Entra's
     /// `consent_required`; the interactive prompt's AADSTS90094 "needs admin approval").

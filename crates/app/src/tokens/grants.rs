@@ -1,10 +1,12 @@
 //! The token endpoint's grants: client credentials, authorization code, refresh token, and the
 //! resource-owner password grant for apps that enable it.
 
+use super::api_access::api_audience;
 use super::client::{Client, ClientCredentials};
 use super::device::tenant_named_in;
 use super::errors::OAuthError;
-use super::issue::{graph_scopes, NotGraph, Subject, GRAPH_AUDIENCE};
+use super::issue::{Subject, GRAPH_AUDIENCE};
+use super::resource::Resource;
 use crate::secrets::digest_hex;
 use crate::sign_in::{SignInAttempt, SignInKind};
 use crate::sign_in_policy::enforce::{refusal_error, Judged};
@@ -36,6 +38,9 @@ pub struct TokenRequest {
     pub password: Option<String>,
     /// The device code flow's poll.
     pub device_code: Option<String>,
+    /// On-behalf-of: the token the middle tier received, and `requested_token_use`.
+    pub assertion: Option<String>,
+    pub requested_token_use: Option<String>,
     /// MSAL sends `client_info=1` to receive the account's home identifiers.
     pub client_info: bool,
     /// The request's address, software and tenant-restriction headers.
@@ -129,6 +134,7 @@ impl App {
                 self.redeem_device_code(&tenant, &client, &request, now)
                     .await
             }
+            super::obo::OBO_GRANT => self.on_behalf_of(&tenant, &client, &request, now).await,
             other => Err(OAuthError::unsupported_grant_type(other)),
         }
     }
@@ -149,7 +155,8 @@ impl App {
     }
 
     /// The client credentials grant once the client is known: the app-only token for `scope`
-    /// (`<resource>/.default`) and its service principal sign-in row. The managed identity
+    /// (`<resource>/.default`: Graph, Azure Resource Manager or an API of the tenant, as
+    /// `resolve_resource` finds it) and its service principal sign-in row. The managed identity
     /// endpoints (`managed_identity.rs`) issue their tokens here too.
     pub(crate) async fn app_only_token(
         &self,
@@ -159,31 +166,42 @@ impl App {
         client_request: &crate::sign_in_policy::ClientRequest,
         now: DateTime<Utc>,
     ) -> Result<TokenResponse, OAuthError> {
-        let resource = scope
-            .strip_suffix("/.default")
-            .ok_or_else(|| OAuthError::scope_not_default(scope))?;
-        if !matches!(
-            resource,
-            "https://graph.microsoft.com" | "00000003-0000-0000-c000-000000000000"
-        ) {
-            return Err(OAuthError::unknown_resource(resource, &tenant.display_name));
+        let scopes = split_scopes(scope);
+        if !scopes.iter().all(|s| s.ends_with("/.default")) {
+            return Err(OAuthError::scope_not_default(scope));
         }
-        let signed = self
-            .app_access_token(tenant.id, app, now)
-            .await
-            .map_err(server_error)?;
-        let log = self.sign_in_record(
-            tenant.id,
-            SignInAttempt::service_principal(app).from_request(client_request),
-            now,
-        );
+        let requested = self.resolve_resource(tenant, &scopes).await?;
+        let attempt = SignInAttempt::service_principal(app).from_request(client_request);
+        let (signed, attempt) = match &requested.resource {
+            Resource::Graph => {
+                let signed = self
+                    .app_access_token(tenant.id, app, now)
+                    .await
+                    .map_err(server_error)?;
+                (signed, attempt)
+            }
+            Resource::Api(api) => {
+                let roles = self.assigned_roles(tenant, api, &[app.id]).await?;
+                let (audience, version) = api_audience(api, &requested.named);
+                let signed = self
+                    .app_api_token(tenant, app, (&audience, version), &roles, now)
+                    .await?;
+                let resource = (api.client_id.to_string(), api.display_name.clone());
+                (signed, attempt.for_resource(resource.0, resource.1))
+            }
+        };
+        let log = self.sign_in_record(tenant.id, attempt, now);
         self.store()
             .apply(tenant.id, vec![log])
             .await
             .map_err(server_error)?;
+        let named = match requested.resource {
+            Resource::Graph => GRAPH_AUDIENCE,
+            Resource::Api(_) => requested.named.as_str(),
+        };
         Ok(TokenResponse {
             token_type: "Bearer",
-            scope: format!("{GRAPH_AUDIENCE}/.default"),
+            scope: format!("{named}/.default"),
             expires_in: signed.expires_in,
             ext_expires_in: signed.expires_in,
             access_token: signed.token,
@@ -312,10 +330,13 @@ impl App {
             token_hash,
             at: now,
         }];
-        let mut attempt = SignInAttempt::user(&user, &client.app, SignInKind::NonInteractive)
+        let attempt = SignInAttempt::user(&user, &client.app, SignInKind::NonInteractive)
             .judged(&judged)
             .for_scopes(&token.scopes)
             .from_request(&request.client_request);
+        let mut attempt = self
+            .with_logged_resource(tenant, attempt, &token.scopes)
+            .await;
         if let Some(home) = judged.facts.origin.home_tenant() {
             attempt = attempt.cross_tenant(home.id, tenant.id);
         }
@@ -518,7 +539,7 @@ impl App {
             Some(error) => {
                 self.log_refusal(&attempt, &judged, SignInKind::NonInteractive, now)
                     .await;
-                Err(error)
+                Err(with_challenge(error, &judged.evaluation))
             }
         }
     }
@@ -557,11 +578,6 @@ impl App {
         now: DateTime<Utc>,
         writes: &mut Vec<Write>,
     ) -> Result<TokenResponse, OAuthError> {
-        let granted = graph_scopes(scopes).map_err(|NotGraph(scope)| {
-            OAuthError::unknown_resource(&scope, &tenant.display_name)
-        })?;
-        self.check_admin_consent(tenant.id, &client.app, user, &granted)
-            .await?;
         let binding = self.token_binding(tenant, user).await?;
         let subject = Subject {
             tenant: tenant.id,
@@ -574,10 +590,9 @@ impl App {
                 .map(|b| crate::sign_in::home_issuers(self, b).0),
             sid: sid.map(str::to_owned),
         };
-        let access = self
-            .user_access_token(&subject, &granted, client.confidential, now)
-            .await
-            .map_err(server_error)?;
+        let (access, scope) = self
+            .delegated_access(tenant, client, &subject, (scopes, true), now, writes)
+            .await?;
         let wants = |scope: &str| scopes.iter().any(|s| s == scope);
         let id_token = match wants("openid") {
             true => Some(
@@ -609,7 +624,6 @@ impl App {
             }
             false => None,
         };
-        let scope = scope_granted(&granted, scopes);
         let client_info = client_info.then(|| client_info_of(binding.as_ref(), user, tenant));
         Ok(TokenResponse {
             token_type: "Bearer",
@@ -757,20 +771,23 @@ fn home_account_ids(
     }
 }
 
-/// The `scope` a token answer names: Graph's granted scopes, then the OpenID Connect ones asked.
-fn scope_granted(granted: &[String], scopes: &[String]) -> String {
-    let oidc = ["openid", "profile", "email", "offline_access"];
-    let mut scope: Vec<String> = granted
+/// An `interaction_required` answer names the Conditional Access policies the user must satisfy
+/// interactively, as Entra's `claims` challenge does (`capolids`).
+fn with_challenge(
+    error: OAuthError,
+    evaluation: &portico_policy::decision::Evaluation,
+) -> OAuthError {
+    use portico_policy::decision::PolicyOutcome;
+    if error.error != "interaction_required" {
+        return error;
+    }
+    let policies: Vec<String> = evaluation
+        .policies
         .iter()
-        .map(|s| format!("{GRAPH_AUDIENCE}/{s}"))
+        .filter(|p| p.result == PolicyOutcome::Failure)
+        .map(|p| p.id.to_string())
         .collect();
-    scope.extend(
-        scopes
-            .iter()
-            .filter(|s| oidc.contains(&s.as_str()))
-            .cloned(),
-    );
-    scope.join(" ")
+    error.with_claims(super::issue::claims_challenge(&policies))
 }
 
 /// `BASE64URL(SHA256(verifier))`, the S256 PKCE transform.

@@ -41,26 +41,35 @@ fn pairwise_sub(tenant: TenantId, user: ObjectId, client: ClientId) -> String {
         .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes()).as_ref())
 }
 
+/// The claims every token has. `version` 1 is Entra's v1.0 access token (issuer
+/// `https://sts.windows.net/{tid}/`), 2 the v2.0 one.
 pub(super) fn base_claims(
     app: &App,
     tenant: TenantId,
-    audience: &str,
+    (audience, version): (&str, u8),
     now: DateTime<Utc>,
     lifetime: Duration,
 ) -> Map<String, Value> {
     let mut claims = Map::new();
     claims.insert("aud".into(), json!(audience));
-    claims.insert("iss".into(), json!(app.issuer(tenant)));
+    let issuer = match version {
+        1 => app.v1_issuer(tenant),
+        _ => app.issuer(tenant),
+    };
+    claims.insert("iss".into(), json!(issuer));
     claims.insert("iat".into(), json!(now.timestamp()));
     claims.insert("nbf".into(), json!(now.timestamp()));
     claims.insert("exp".into(), json!((now + lifetime).timestamp()));
     claims.insert("tid".into(), json!(tenant.to_string()));
     claims.insert("uti".into(), json!(app.random().token(16)));
-    claims.insert("ver".into(), json!("2.0"));
+    claims.insert(
+        "ver".into(),
+        json!(if version == 1 { "1.0" } else { "2.0" }),
+    );
     claims
 }
 
-fn user_claims(claims: &mut Map<String, Value>, subject: &Subject<'_>) {
+pub(super) fn user_claims(claims: &mut Map<String, Value>, subject: &Subject<'_>) {
     let user = subject.user;
     claims.insert("oid".into(), json!(user.id.to_string()));
     claims.insert(
@@ -98,6 +107,12 @@ impl App {
         format!("{}{tenant}/v2.0", self.public_base())
     }
 
+    /// The issuer of v1.0 access tokens, Entra's `https://sts.windows.net/{tid}/` form on
+    /// Portico's origin: `{public URL}{tenant id}/`.
+    pub fn v1_issuer(&self, tenant: TenantId) -> String {
+        format!("{}{tenant}/", self.public_base())
+    }
+
     /// The keys `/common` and `/organizations` publish: every tenant's, so a multi-tenant
     /// app that validates tokens with the authority's `jwks_uri` finds the key of any issuer
     /// (Entra publishes one key set for all its tenants).
@@ -121,7 +136,7 @@ impl App {
         }
     }
 
-    fn access_lifetime(&self) -> Duration {
+    pub(super) fn access_lifetime(&self) -> Duration {
         let lifetimes = self.lifetimes();
         let spread = (lifetimes.access_max - lifetimes.access_min)
             .num_seconds()
@@ -131,7 +146,7 @@ impl App {
         lifetimes.access_min + Duration::seconds(drawn)
     }
 
-    async fn sign(
+    pub(super) async fn sign(
         &self,
         tenant: TenantId,
         claims: &Map<String, Value>,
@@ -155,7 +170,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<Signed, super::keys::KeyError> {
         let lifetime = self.access_lifetime();
-        let mut claims = base_claims(self, tenant, GRAPH_AUDIENCE, now, lifetime);
+        let mut claims = base_claims(self, tenant, (GRAPH_AUDIENCE, 2), now, lifetime);
         claims.insert("azp".into(), json!(app.client_id.to_string()));
         claims.insert("azpacr".into(), json!("1"));
         claims.insert("app_displayname".into(), json!(app.display_name));
@@ -175,7 +190,7 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<Signed, super::keys::KeyError> {
         let lifetime = self.access_lifetime();
-        let mut claims = base_claims(self, subject.tenant, GRAPH_AUDIENCE, now, lifetime);
+        let mut claims = base_claims(self, subject.tenant, (GRAPH_AUDIENCE, 2), now, lifetime);
         user_claims(&mut claims, subject);
         claims.insert("azp".into(), json!(subject.client_id.to_string()));
         claims.insert("azpacr".into(), json!(if confidential { "1" } else { "0" }));
@@ -197,7 +212,7 @@ impl App {
         let mut claims = base_claims(
             self,
             subject.tenant,
-            &subject.client_id.to_string(),
+            (&subject.client_id.to_string(), 2),
             now,
             lifetime,
         );
@@ -214,6 +229,94 @@ impl App {
     }
 }
 
+// Tokens for APIs registered in the tenant (`api_access.rs` decides what they carry).
+
+fn key_failure(error: super::keys::KeyError) -> super::errors::OAuthError {
+    tracing::error!(%error, "signing failed");
+    super::errors::OAuthError::server_error()
+}
+
+/// The client's claims: `appid`/`appidacr` in v1.0 tokens, `azp`/`azpacr` in v2.0.
+fn client_claims(claims: &mut Map<String, Value>, version: u8, client_id: String, acr: &str) {
+    let (id, acr_name) = match version {
+        1 => ("appid", "appidacr"),
+        _ => ("azp", "azpacr"),
+    };
+    claims.insert(id.into(), json!(client_id));
+    claims.insert(acr_name.into(), json!(acr));
+}
+
+impl App {
+    /// An app-only token for an API of the tenant: `roles` are the app roles assigned to the client's service
+    /// principal; none, and the claim is absent (Entra issues the token all the same).
+    pub(crate) async fn app_api_token(
+        &self,
+        tenant: &portico_model::tenant::Tenant,
+        client: &Application,
+        (audience, version): (&str, u8),
+        roles: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Signed, super::errors::OAuthError> {
+        let lifetime = self.access_lifetime();
+        let mut claims = base_claims(self, tenant.id, (audience, version), now, lifetime);
+        client_claims(&mut claims, version, client.client_id.to_string(), "1");
+        if version == 1 {
+            claims.insert("idp".into(), json!(self.v1_issuer(tenant.id)));
+        }
+        claims.insert("idtyp".into(), json!("app"));
+        claims.insert("oid".into(), json!(client.id.to_string()));
+        claims.insert("sub".into(), json!(client.id.to_string()));
+        if !roles.is_empty() {
+            claims.insert("roles".into(), json!(roles));
+        }
+        self.sign(tenant.id, &claims, "at+jwt", now, lifetime)
+            .await
+            .map_err(key_failure)
+    }
+
+    /// A delegated token for `api` with the granted scopes and the user's app roles.
+    pub(crate) async fn user_api_token(
+        &self,
+        subject: &Subject<'_>,
+        (audience, version): (&str, u8),
+        (scopes, roles): (&[String], &[String]),
+        confidential: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Signed, super::errors::OAuthError> {
+        let lifetime = self.access_lifetime();
+        let mut claims = base_claims(self, subject.tenant, (audience, version), now, lifetime);
+        user_claims(&mut claims, subject);
+        let acr = if confidential { "1" } else { "0" };
+        client_claims(&mut claims, version, subject.client_id.to_string(), acr);
+        if version == 1 {
+            // v1.0 names the user by `unique_name` (and members by `upn`).
+            if let Some(name) = claims.remove("preferred_username") {
+                claims.insert("unique_name".into(), name);
+            }
+            if subject.user.user_type != UserType::Guest {
+                claims.insert(
+                    "upn".into(),
+                    json!(subject.user.user_principal_name.to_string()),
+                );
+            }
+        }
+        claims.insert("idtyp".into(), json!("user"));
+        claims.insert("scp".into(), json!(scopes.join(" ")));
+        if !roles.is_empty() {
+            claims.insert("roles".into(), json!(roles));
+        }
+        claims.insert("amr".into(), json!(token_amr(subject.amr)));
+        self.sign(subject.tenant, &claims, "at+jwt", now, lifetime)
+            .await
+            .map_err(key_failure)
+    }
+}
+
+/// Entra's claims challenge naming Conditional Access policies (`capolids`), as a string.
+pub(crate) fn claims_challenge(policies: &[String]) -> String {
+    json!({"access_token": {"capolids": {"essential": true, "values": policies}}}).to_string()
+}
+
 /// A requested scope names a resource other than Microsoft Graph (the scope as given).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NotGraph(pub String);
@@ -226,10 +329,11 @@ pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, NotGraph
         if OIDC_SCOPES.contains(&scope.as_str()) {
             continue;
         }
+        // Entra accepts Graph's URI with a trailing slash too (`…microsoft.com//.default`).
         let bare = scope
             .strip_prefix("https://graph.microsoft.com/")
             .or_else(|| scope.strip_prefix("00000003-0000-0000-c000-000000000000/"))
-            .unwrap_or(scope);
+            .map_or(scope.as_str(), |rest| rest.trim_start_matches('/'));
         if bare.contains('/') || bare.contains(':') {
             return Err(NotGraph(scope.clone()));
         }
@@ -250,7 +354,7 @@ pub(crate) fn graph_scopes(requested: &[String]) -> Result<Vec<String>, NotGraph
 
 /// The `amr` claim: MFA at a guest's home tenant shows as `mfa`, like MFA done here; Portico's
 /// own markers (device state) are not shown.
-fn token_amr(amr: &[String]) -> Vec<&str> {
+pub(super) fn token_amr(amr: &[String]) -> Vec<&str> {
     use crate::sign_in_policy::facts::{AMR_DEVICE_COMPLIANT, AMR_DEVICE_JOINED};
     let mut shown: Vec<&str> = Vec::new();
     for entry in amr {

@@ -53,7 +53,7 @@ impl App {
         }
         let now = self.now();
         let lifetime = Duration::seconds(request.lifetime_seconds);
-        let mut claims = base_claims(self, tenant, GRAPH_AUDIENCE, now, lifetime);
+        let mut claims = base_claims(self, tenant, (GRAPH_AUDIENCE, 2), now, lifetime);
         for (name, value) in request.claims {
             if value.is_null() {
                 claims.remove(&name);

@@ -12,16 +12,21 @@ pub mod master_key;
 pub mod mint;
 pub mod totp;
 
+mod api_access;
 mod assertion;
 mod authenticator;
 mod authorize;
 mod client;
 mod consent;
 mod device;
+mod federated;
 mod grants;
 mod issue;
 pub(crate) mod lockout;
 mod logout;
+mod multi_tenant;
+mod obo;
+mod resource;
 mod sign_up;
 mod verify;
 
@@ -32,6 +37,8 @@ pub use grants::{TokenRequest, TokenResponse, DEVICE_CODE_GRANT};
 pub use issue::GRAPH_AUDIENCE;
 pub use lockout::LockoutView;
 pub use logout::LogoutHint;
+pub(crate) use resource::names_app as names_api;
+pub use resource::{names_graph, GRAPH_APP_ID};
 pub use verify::{AccessTokenClaims, TokenRejected};
 
 use chrono::Duration;

@@ -50,6 +50,36 @@ impl App {
         token: &str,
         expected_tenant: Option<TenantId>,
     ) -> Result<AccessTokenClaims, TokenRejected> {
+        let (claimed, claims) = self
+            .verify_access_token(token, expected_tenant, |aud| aud == GRAPH_AUDIENCE)
+            .await?;
+        // Graph tokens are v2.0 (`ver` and issuer).
+        if text(&claims, "iss") != Some(self.issuer(claimed).as_str()) {
+            return Err(TokenRejected::WrongTenant);
+        }
+        let oid = text(&claims, "oid")
+            .and_then(|o| ObjectId::parse(o).ok())
+            .ok_or_else(|| TokenRejected::Invalid("no oid".into()))?;
+        Ok(AccessTokenClaims {
+            tenant: claimed,
+            oid,
+            app_only: text(&claims, "idtyp") == Some("app"),
+            client_id: text(&claims, "azp").unwrap_or_default().to_owned(),
+            roles: claim_list(&claims, "roles"),
+            scopes: claim_list(&claims, "scp"),
+            raw: claims,
+        })
+    }
+
+    /// Verifies a Portico access token of `expected_tenant` (or of the tenant it claims):
+    /// signature by that tenant's key, `typ: at+jwt`, `tid`, a v1.0 or v2.0 issuer of that
+    /// tenant, lifetime, and an `aud` that `audience_ok` accepts. The tenant and the claims.
+    pub(crate) async fn verify_access_token(
+        &self,
+        token: &str,
+        expected_tenant: Option<TenantId>,
+        audience_ok: impl Fn(&str) -> bool,
+    ) -> Result<(TenantId, Map<String, Value>), TokenRejected> {
         let now = self.now();
         // Read the claimed tenant without trusting it, to pick whose keys to verify with.
         let claimed =
@@ -69,11 +99,13 @@ impl App {
         if verified.typ.as_deref() != Some("at+jwt") {
             return Err(TokenRejected::NotAnAccessToken);
         }
-        if text(&claims, "aud") != Some(GRAPH_AUDIENCE) {
+        if !text(&claims, "aud").is_some_and(&audience_ok) {
             return Err(TokenRejected::WrongAudience);
         }
         let tid = text(&claims, "tid").and_then(|t| TenantId::parse(t).ok());
-        if tid != Some(claimed) || text(&claims, "iss") != Some(self.issuer(claimed).as_str()) {
+        let iss = text(&claims, "iss");
+        let issuers = [self.issuer(claimed), self.v1_issuer(claimed)];
+        if tid != Some(claimed) || !issuers.iter().any(|i| Some(i.as_str()) == iss) {
             return Err(TokenRejected::WrongTenant);
         }
         let exp = claims
@@ -89,33 +121,24 @@ impl App {
         {
             return Err(TokenRejected::Lifetime);
         }
-        let oid = text(&claims, "oid")
-            .and_then(|o| ObjectId::parse(o).ok())
-            .ok_or_else(|| TokenRejected::Invalid("no oid".into()))?;
-        let list = |name: &str| -> Vec<String> {
-            match claims.get(name) {
-                Some(Value::Array(items)) => items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                Some(Value::String(joined)) => joined
-                    .split(' ')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        Ok(AccessTokenClaims {
-            tenant: claimed,
-            oid,
-            app_only: text(&claims, "idtyp") == Some("app"),
-            client_id: text(&claims, "azp").unwrap_or_default().to_owned(),
-            roles: list("roles"),
-            scopes: list("scp"),
-            raw: claims,
-        })
+        Ok((claimed, claims))
+    }
+}
+
+/// A list claim: a JSON array (`roles`) or space-separated text (`scp`).
+pub(crate) fn claim_list(claims: &Map<String, Value>, name: &str) -> Vec<String> {
+    match claims.get(name) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        Some(Value::String(joined)) => joined
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use portico_app::directory::Operation;
 use portico_model::role::DirectoryRole;
+use portico_wire::graph::applications::role_assignment_json;
 use portico_wire::graph::collection::{collection, entity};
 use portico_wire::graph::directory::{
     app_role_assignment_json, application_json, directory_role_json, domain_json,
@@ -132,10 +133,15 @@ pub async fn app_role_assigned_to(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let (app, assigned) = state.app.graph_app_role_assigned_to(&caller, &id).await?;
-    let value = assigned
+    let mut value: Vec<_> = assigned
         .iter()
         .map(|principal| app_role_assignment_json(*principal, app.id, Some(&app.display_name)))
         .collect();
+    let roles = state
+        .app
+        .graph_app_roles_assigned_to(&caller, app.id)
+        .await?;
+    value.extend(roles.iter().map(|(a, name)| role_assignment_json(a, name)));
     Ok(Json(collection("appRoleAssignments", value, None, None)))
 }
 
@@ -162,9 +168,9 @@ pub async fn get_organization_entity(
 #[serde(rename_all = "camelCase")]
 pub struct AssignmentBody {
     principal_id: String,
-    #[allow(dead_code)] // Accepted as Graph requires it; Portico has the default role only.
+    #[allow(dead_code)] // Accepted as Graph requires it; the path names the resource.
     resource_id: Option<String>,
-    #[allow(dead_code)]
+    /// One of the resource's app roles; absent or the zero GUID is default access.
     app_role_id: Option<String>,
 }
 
@@ -176,6 +182,24 @@ pub async fn assign_app(
     body: Result<Json<AssignmentBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Json(body) = body.map_err(ApiError::from)?;
+    let role = match body.app_role_id.as_deref().map(uuid::Uuid::parse_str) {
+        Some(Ok(role)) if !role.is_nil() => Some(role),
+        Some(Err(_)) => {
+            return Err(ApiError::Invalid(portico_model::invalid!(
+                "appRoleId",
+                "The appRoleId is not a GUID."
+            )))
+        }
+        _ => None,
+    };
+    if let Some(role) = role {
+        let (assignment, api) = state
+            .app
+            .graph_assign_app_role(&caller, &id, &body.principal_id, role)
+            .await?;
+        let object = role_assignment_json(&assignment, &api.display_name);
+        return Ok((StatusCode::CREATED, Json(Value::Object(object))));
+    }
     let (app, principal) = state
         .app
         .graph_assign_app(&caller, &id, &body.principal_id)

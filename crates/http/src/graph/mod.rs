@@ -2,6 +2,7 @@
 //! act only in that tenant; authorization is the permission table's
 //! (`portico_app::directory::permissions`), applied by `GraphCaller` to the route's operation.
 
+mod applications;
 mod audit_logs;
 pub(crate) mod auth;
 pub(crate) mod conditional_access;
@@ -144,9 +145,28 @@ fn handler(operation: Operation, method: MethodFilter) -> Option<MethodRouter<Ap
         ListDirectoryRoleMembers => on(method, directory::directory_role_members),
         AssignDirectoryRole => on(method, directory::add_directory_role_member),
         ListApplications => on(method, directory::applications),
+        GetApplication => on(method, applications::get),
+        CreateApplication => on(method, applications::create),
+        UpdateApplication => on(method, applications::patch),
+        DeleteApplication => on(method, applications::delete),
+        AddApplicationPassword => on(method, applications::add_password),
+        RemoveApplicationPassword => on(method, applications::remove_password),
+        ListFederatedCredentials => on(method, applications::federated_credentials),
+        CreateFederatedCredential => on(method, applications::add_federated_credential),
+        DeleteFederatedCredential => on(method, applications::remove_federated_credential),
         ListServicePrincipals => on(method, directory::service_principals),
+        GetServicePrincipal => on(method, applications::get_service_principal),
+        CreateServicePrincipal => on(method, applications::create_service_principal),
+        UpdateServicePrincipal => on(method, applications::patch_service_principal),
+        DeleteServicePrincipal => on(method, applications::delete_service_principal),
         ListAppRoleAssignments => on(method, directory::app_role_assigned_to),
         AssignApp => on(method, directory::assign_app),
+        RemoveAppRoleAssignment => on(method, applications::remove_app_role_assignment),
+        ListServicePrincipalAppRoles => on(method, applications::app_role_assignments),
+        ListPermissionGrants => on(method, applications::permission_grants),
+        CreatePermissionGrant => on(method, applications::create_permission_grant),
+        UpdatePermissionGrant => on(method, applications::patch_permission_grant),
+        DeletePermissionGrant => on(method, applications::delete_permission_grant),
         GetAuthorizationPolicy => on(method, policies::get_authorization_policy),
         UpdateAuthorizationPolicy => on(method, policies::patch_authorization_policy),
         GetSecurityDefaults => on(method, policies::get_security_defaults),

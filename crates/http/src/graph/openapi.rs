@@ -40,7 +40,7 @@ const fn op(
 }
 
 /// Graph actions that answer 200 with a result.
-const ACTIONS_WITH_RESULT: &[&str] = &["/revokeSignInSessions", "/restore"];
+const ACTIONS_WITH_RESULT: &[&str] = &["/revokeSignInSessions", "/restore", "/addPassword"];
 
 /// Graph actions that answer 204 No Content.
 const ACTIONS_WITHOUT_CONTENT: &[&str] = &[
@@ -48,6 +48,7 @@ const ACTIONS_WITHOUT_CONTENT: &[&str] = &[
     "/confirmCompromised",
     "/changePassword",
     "/resetToSystemDefault",
+    "/removePassword",
 ];
 
 pub const ENDPOINTS: &[Endpoint] = &[
@@ -340,10 +341,101 @@ pub const ENDPOINTS: &[Endpoint] = &[
         false,
     ),
     op(
+        Operation::GetApplication,
+        "get",
+        "/v1.0/applications/{id}",
+        "Get an app registration",
+        false,
+    ),
+    op(
+        Operation::CreateApplication,
+        "post",
+        "/v1.0/applications",
+        "Register an application (identifierUris, api.oauth2PermissionScopes, api.requestedAccessTokenVersion, appRoles, requiredResourceAccess, web/spa/publicClient redirect URIs, signInAudience, keyCredentials); its service principal is created with POST /servicePrincipals",
+        false,
+    ),
+    op(
+        Operation::UpdateApplication,
+        "patch",
+        "/v1.0/applications/{id}",
+        "Update an app registration (the properties of POST)",
+        false,
+    ),
+    op(
+        Operation::DeleteApplication,
+        "delete",
+        "/v1.0/applications/{id}",
+        "Delete an app registration with its service principal, assignments and grants",
+        false,
+    ),
+    op(
+        Operation::AddApplicationPassword,
+        "post",
+        "/v1.0/applications/{id}/addPassword",
+        "Add a client secret (secretText is returned once)",
+        false,
+    ),
+    op(
+        Operation::RemoveApplicationPassword,
+        "post",
+        "/v1.0/applications/{id}/removePassword",
+        "Remove a client secret by keyId",
+        false,
+    ),
+    op(
+        Operation::ListFederatedCredentials,
+        "get",
+        "/v1.0/applications/{id}/federatedIdentityCredentials",
+        "List federated identity credentials",
+        false,
+    ),
+    op(
+        Operation::CreateFederatedCredential,
+        "post",
+        "/v1.0/applications/{id}/federatedIdentityCredentials",
+        "Add a federated identity credential (issuer, subject, audiences)",
+        false,
+    ),
+    op(
+        Operation::DeleteFederatedCredential,
+        "delete",
+        "/v1.0/applications/{id}/federatedIdentityCredentials/{credentialId}",
+        "Delete a federated identity credential (by id or name)",
+        false,
+    ),
+    op(
         Operation::ListServicePrincipals,
         "get",
         "/v1.0/servicePrincipals",
         "Service principals",
+        false,
+    ),
+    op(
+        Operation::GetServicePrincipal,
+        "get",
+        "/v1.0/servicePrincipals/{id}",
+        "Get a service principal",
+        false,
+    ),
+    op(
+        Operation::CreateServicePrincipal,
+        "post",
+        "/v1.0/servicePrincipals",
+        "Create the service principal of an application of the tenant ({appId})",
+        false,
+    ),
+    op(
+        Operation::UpdateServicePrincipal,
+        "patch",
+        "/v1.0/servicePrincipals/{id}",
+        "Update a service principal (appRoleAssignmentRequired)",
+        false,
+    ),
+    op(
+        Operation::DeleteServicePrincipal,
+        "delete",
+        "/v1.0/servicePrincipals/{id}",
+        "Delete a service principal (the application stays)",
         false,
     ),
     op(
@@ -357,7 +449,49 @@ pub const ENDPOINTS: &[Endpoint] = &[
         Operation::AssignApp,
         "post",
         "/v1.0/servicePrincipals/{id}/appRoleAssignedTo",
-        "Assign a user or group to an app",
+        "Assign a user, group or service principal to an app (appRoleId: one of its app roles; absent: default access)",
+        false,
+    ),
+    op(
+        Operation::RemoveAppRoleAssignment,
+        "delete",
+        "/v1.0/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}",
+        "Remove an app role assignment",
+        false,
+    ),
+    op(
+        Operation::ListServicePrincipalAppRoles,
+        "get",
+        "/v1.0/servicePrincipals/{id}/appRoleAssignments",
+        "App roles a service principal holds",
+        false,
+    ),
+    op(
+        Operation::ListPermissionGrants,
+        "get",
+        "/v1.0/oauth2PermissionGrants",
+        "Delegated permission grants",
+        false,
+    ),
+    op(
+        Operation::CreatePermissionGrant,
+        "post",
+        "/v1.0/oauth2PermissionGrants",
+        "Grant delegated scopes of an API to a client (AllPrincipals: admin consent; Principal: one user)",
+        false,
+    ),
+    op(
+        Operation::UpdatePermissionGrant,
+        "patch",
+        "/v1.0/oauth2PermissionGrants/{id}",
+        "Replace a grant's scopes",
+        false,
+    ),
+    op(
+        Operation::DeletePermissionGrant,
+        "delete",
+        "/v1.0/oauth2PermissionGrants/{id}",
+        "Revoke a delegated permission grant",
         false,
     ),
     op(

@@ -5,7 +5,9 @@
 
 use super::{directory, groups, invitations, policies, recipients, users};
 use portico_app::directory::Operation;
-use portico_wire::graph::{conditional_access, cross_tenant, named_locations, risk, terms};
+use portico_wire::graph::{
+    applications, conditional_access, cross_tenant, named_locations, risk, terms,
+};
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Value};
@@ -45,6 +47,14 @@ fn body_schema(operation: Operation) -> Option<Value> {
         AddGroupMember | AddSponsor | AssignDirectoryRole => schema::<groups::Reference>(),
         CreateContact => schema::<groups::CreateContactBody>(),
         AssignApp => schema::<directory::AssignmentBody>(),
+        CreateApplication | UpdateApplication => schema::<applications::ApplicationBody>(),
+        AddApplicationPassword => schema::<applications::AddPasswordBody>(),
+        RemoveApplicationPassword => schema::<applications::RemovePasswordBody>(),
+        CreateFederatedCredential => schema::<applications::FederatedCredentialBody>(),
+        CreateServicePrincipal => schema::<applications::ServicePrincipalBody>(),
+        UpdateServicePrincipal => schema::<applications::ServicePrincipalPatch>(),
+        CreatePermissionGrant => schema::<applications::PermissionGrantBody>(),
+        UpdatePermissionGrant => schema::<applications::PermissionGrantPatch>(),
         UpdateAuthorizationPolicy => schema::<policies::AuthorizationPolicyBody>(),
         UpdateSecurityDefaults => schema::<policies::SecurityDefaultsPatch>(),
         UpdateCrossTenantPolicy => schema::<cross_tenant::PolicyBody>(),

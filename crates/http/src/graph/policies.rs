@@ -77,6 +77,8 @@ pub struct AuthorizationPolicyBody {
 #[serde(rename_all = "camelCase")]
 pub struct DefaultUserRolePermissions {
     allowed_to_read_other_users: Option<bool>,
+    /// Empty: users may not consent to apps; Entra's user-consent policy id: they may.
+    permission_grant_policies_assigned: Option<Vec<String>>,
 }
 
 pub async fn patch_authorization_policy(
@@ -105,7 +107,12 @@ pub async fn patch_authorization_policy(
         block_msol_powershell: body.block_msol_power_shell,
         allowed_to_read_other_users: body
             .default_user_role_permissions
+            .as_ref()
             .and_then(|p| p.allowed_to_read_other_users),
+        allow_user_consent: body
+            .default_user_role_permissions
+            .and_then(|p| p.permission_grant_policies_assigned)
+            .map(|policies| portico_wire::graph::directory::allows_user_consent(&policies)),
     };
     state
         .app

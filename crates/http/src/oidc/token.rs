@@ -67,6 +67,8 @@ pub async fn token(
         username: get("username"),
         password: get("password"),
         device_code: get("device_code"),
+        assertion: get("assertion"),
+        requested_token_use: get("requested_token_use"),
         client_info: get("client_info").as_deref() == Some("1"),
         client_request,
         ..Default::default()
@@ -134,6 +136,7 @@ pub fn error_response(error: &OAuthError, now: chrono::DateTime<chrono::Utc>) ->
             "https://login.microsoftonline.com/error?code={}",
             error.code
         ),
+        claims: error.claims.clone(),
     };
     let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
     (status, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()

@@ -469,7 +469,7 @@ async fn organization_domains_roles_apps_and_the_authorization_policy() {
     assert_eq!(domains["value"][0]["id"], "contoso.onmicrosoft.com");
     assert_eq!(domains["value"][0]["isInitial"], true);
     let (_, roles) = get(&server, &token, "/v1.0/directoryRoles").await;
-    assert_eq!(roles["value"].as_array().unwrap().len(), 5);
+    assert_eq!(roles["value"].as_array().unwrap().len(), 7);
     let (_, admins) = get(
         &server,
         &token,

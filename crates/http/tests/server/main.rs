@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
+mod applications;
 mod availability;
 mod b2b;
 mod client_assertion;

@@ -12,14 +12,14 @@ use sqlx::{AnyConnection, AnyPool};
 
 const COLUMNS: &str =
     "id, client_id, display_name, redirect_uris, public_client, assignment_required, \
-    allow_password_grant, graph_app_permissions, secrets, created_at, key_credentials";
+    allow_password_grant, graph_app_permissions, secrets, created_at, key_credentials, registration";
 
 pub(crate) async fn insert(
     conn: &mut AnyConnection,
     tenant: TenantId,
     app: &Application,
 ) -> StoreResult<()> {
-    let sql = format!("INSERT INTO applications (tenant_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+    let sql = format!("INSERT INTO applications (tenant_id, {COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
     bind_app(sqlx::query(&sql).bind(tenant.to_string()), app)?
         .execute(&mut *conn)
         .await
@@ -34,7 +34,7 @@ pub(crate) async fn update(
 ) -> StoreResult<()> {
     let sql = "UPDATE applications SET id = $2, client_id = $3, display_name = $4, redirect_uris = $5, \
         public_client = $6, assignment_required = $7, allow_password_grant = $8, graph_app_permissions = $9, \
-        secrets = $10, created_at = $11, key_credentials = $12 WHERE tenant_id = $1 AND id = $2";
+        secrets = $10, created_at = $11, key_credentials = $12, registration = $13 WHERE tenant_id = $1 AND id = $2";
     let done = bind_app(sqlx::query(sql).bind(tenant.to_string()), app)?
         .execute(&mut *conn)
         .await
@@ -60,7 +60,8 @@ fn bind_app<'q>(
         .bind(to_json(&app.graph_app_permissions)?)
         .bind(to_json(&app.secrets)?)
         .bind(micros(app.created_at))
-        .bind(to_json(&app.key_credentials)?))
+        .bind(to_json(&app.key_credentials)?)
+        .bind(to_json(&app.registration)?))
 }
 
 fn conflict(error: sqlx::Error, app: &Application) -> StoreError {
@@ -143,6 +144,7 @@ fn from_row(row: &AnyRow) -> StoreResult<Application> {
         graph_app_permissions: c.json("graph_app_permissions")?,
         secrets: c.json("secrets")?,
         key_credentials: c.json("key_credentials")?,
+        registration: c.json("registration")?,
         created_at: c.time("created_at")?,
     })
 }

@@ -2,6 +2,7 @@
 //! driver. Placeholders are `$n` and every statement is plain SQL both engines accept
 //! (`ON CONFLICT … DO UPDATE`, `excluded.`); `backend.rs` holds what differs.
 
+mod app_grants;
 mod apps;
 mod backend;
 mod codec;
@@ -86,7 +87,7 @@ impl SqlStore {
 }
 
 /// Every table, children before parents, for [`Store::reset`].
-const ALL_TABLES: [&str; 34] = [
+const ALL_TABLES: [&str; 36] = [
     "deleted_objects",
     "device_codes",
     "totp_steps",
@@ -110,6 +111,8 @@ const ALL_TABLES: [&str; 34] = [
     "policy_documents",
     "partner_configurations",
     "role_assignments",
+    "oauth2_permission_grants",
+    "app_role_assignments",
     "app_assignments",
     "applications",
     "proxy_addresses",
@@ -167,6 +170,15 @@ async fn apply_one(conn: &mut AnyConnection, tenant: TenantId, write: &Write) ->
         Write::AssignApplication { app, principal } => {
             apps::assign(conn, tenant, *app, *principal).await
         }
+        Write::DeleteApplication(id) => app_grants::delete_application(conn, tenant, *id).await,
+        Write::InsertAppRoleAssignment(assignment) => {
+            app_grants::insert_assignment(conn, tenant, assignment).await
+        }
+        Write::DeleteAppRoleAssignment(id) => {
+            app_grants::delete_assignment(conn, tenant, *id).await
+        }
+        Write::PutPermissionGrant(grant) => app_grants::put_grant(conn, tenant, grant).await,
+        Write::DeletePermissionGrant(id) => app_grants::delete_grant(conn, tenant, *id).await,
         Write::AssignRole(assignment) => apps::assign_role(conn, tenant, assignment).await,
         Write::RemoveRole(assignment) => apps::remove_role(conn, tenant, assignment).await,
         Write::PutPartner(partner) => documents::put_partner(conn, tenant, partner).await,
@@ -513,6 +525,18 @@ impl Store for SqlStore {
     }
     async fn list_role_assignments(&self, tenant: TenantId) -> StoreResult<Vec<RoleAssignment>> {
         apps::list_roles(&self.pools.read, tenant).await
+    }
+    async fn list_app_role_assignments(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<portico_model::app_registration::AppRoleAssignment>> {
+        app_grants::list_assignments(&self.pools.read, tenant).await
+    }
+    async fn list_permission_grants(
+        &self,
+        tenant: TenantId,
+    ) -> StoreResult<Vec<portico_model::app_registration::PermissionGrant>> {
+        app_grants::list_grants(&self.pools.read, tenant).await
     }
 
     async fn list_partner_configurations(

@@ -1,5 +1,6 @@
 //! The conformance cases; each takes a fresh, empty store.
 
+pub use crate::app_grants::app_grants_are_kept_per_tenant_and_go_with_their_applications;
 pub use crate::claims::{
     ended_login_flows_stay_ended, familiar_addresses_are_bounded_per_account_and_by_age,
     totp_steps_are_claimed_once,
@@ -826,7 +827,7 @@ pub async fn groups_and_members(store: DynStore) {
         .is_none());
 }
 
-fn app(n: u32, client_id: &str) -> Application {
+pub(crate) fn app(n: u32, client_id: &str) -> Application {
     Application {
         id: oid(n),
         client_id: ClientId::parse(client_id).unwrap(),
@@ -850,6 +851,11 @@ fn app(n: u32, client_id: &str) -> Application {
             start_at: Some(at(1)),
             end_at: None,
         }],
+        registration: portico_model::app_registration::Registration {
+            identifier_uris: vec![format!("api://app-{n}")],
+            requested_access_token_version: Some(2),
+            ..Default::default()
+        },
         created_at: at(2),
     }
 }

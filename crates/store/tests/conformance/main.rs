@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failed test.
 
+mod app_grants;
 mod cases;
 mod claims;
 mod counters;
@@ -90,6 +91,7 @@ conformance!(
     revocation_moves_the_sessions_valid_from,
     group_kinds_round_trip_and_members_can_be_frozen,
     device_codes_settle_once_and_polls_keep_their_interval,
+    app_grants_are_kept_per_tenant_and_go_with_their_applications,
 );
 
 #[tokio::test]

@@ -2,7 +2,6 @@
 //! authorization policy.
 
 use super::{project, timestamp};
-use portico_model::application::Application;
 use portico_model::group::{Group, MailContact};
 use portico_model::role::DirectoryRole;
 use portico_model::settings::{AllowInvitesFrom, AuthorizationPolicy};
@@ -111,43 +110,7 @@ pub fn directory_role_json(role: DirectoryRole) -> Map<String, Value> {
     object
 }
 
-pub fn application_json(app: &Application) -> Map<String, Value> {
-    let mut object = Map::new();
-    object.insert("id".into(), json!(app.id.to_string()));
-    object.insert("appId".into(), json!(app.client_id.to_string()));
-    object.insert("displayName".into(), json!(app.display_name));
-    object.insert("createdDateTime".into(), timestamp(app.created_at));
-    object.insert("isFallbackPublicClient".into(), json!(app.public_client));
-    object.insert("signInAudience".into(), json!("AzureADMyOrg"));
-    object.insert(
-        "web".into(),
-        json!({"redirectUris": strings(&app.redirect_uris)}),
-    );
-    object.insert(
-        "passwordCredentials".into(),
-        Value::Array(
-            app.secrets
-                .iter()
-                .map(|s| json!({"keyId": s.id.to_string(), "displayName": s.display_name, "hint": s.hint, "endDateTime": s.expires_at.map(timestamp), "secretText": null}))
-                .collect(),
-        ),
-    );
-    object
-}
-
-pub fn service_principal_json(app: &Application) -> Map<String, Value> {
-    let mut object = Map::new();
-    object.insert("id".into(), json!(app.id.to_string()));
-    object.insert("appId".into(), json!(app.client_id.to_string()));
-    object.insert("displayName".into(), json!(app.display_name));
-    object.insert(
-        "appRoleAssignmentRequired".into(),
-        json!(app.assignment_required),
-    );
-    object.insert("servicePrincipalType".into(), json!("Application"));
-    object.insert("accountEnabled".into(), json!(true));
-    object
-}
+pub use super::applications::{application_json, service_principal_json};
 
 pub fn allow_invites_from_name(value: AllowInvitesFrom) -> &'static str {
     match value {
@@ -198,8 +161,24 @@ pub fn authorization_policy_json(policy: &AuthorizationPolicy) -> Map<String, Va
         "guestUserRoleId".into(),
         json!(policy.guest_access.role_id().to_string()),
     );
-    object.insert("defaultUserRolePermissions".into(), json!({"allowedToReadOtherUsers": policy.allowed_to_read_other_users, "allowedToCreateApps": true, "allowedToCreateSecurityGroups": true}));
+    let grant_policies: Vec<&str> = if policy.allow_user_consent {
+        vec![USER_CONSENT_POLICY]
+    } else {
+        Vec::new()
+    };
+    object.insert("defaultUserRolePermissions".into(), json!({"allowedToReadOtherUsers": policy.allowed_to_read_other_users, "allowedToCreateApps": true, "allowedToCreateSecurityGroups": true, "permissionGrantPoliciesAssigned": grant_policies}));
     object
+}
+
+/// Entra's permission grant policy that lets users consent to apps for themselves.
+pub const USER_CONSENT_POLICY: &str = "ManagePermissionGrantsForSelf.microsoft-user-default-legacy";
+
+/// Whether `permissionGrantPoliciesAssigned` lets users consent for themselves (any
+/// `ManagePermissionGrantsForSelf.` policy).
+pub fn allows_user_consent(policies: &[String]) -> bool {
+    policies
+        .iter()
+        .any(|p| p.starts_with("ManagePermissionGrantsForSelf."))
 }
 
 /// A user as a member or role holder in a `directoryObject` collection.

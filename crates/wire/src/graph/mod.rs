@@ -1,6 +1,7 @@
 //! Microsoft Graph v1.0 JSON shapes: the objects Portico serves, with Graph's default property
 //! sets and `$select`-only properties, and the collection envelope.
 
+pub mod applications;
 pub mod collection;
 pub mod conditional_access;
 pub mod cross_tenant;

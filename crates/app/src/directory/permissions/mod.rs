@@ -80,6 +80,13 @@ pub const USER_ADMIN_ROLES: &[DirectoryRole] = &[
 /// (Security, Conditional Access, Privileged Role, Reports Reader …) are not modelled; Global
 /// Administrator stands for them.
 pub const GLOBAL_ADMIN_ROLES: &[DirectoryRole] = &[DirectoryRole::GlobalAdministrator];
+/// Roles that manage app registrations, service principals and their credentials, and grant
+/// consent for the organization (Entra's Application and Cloud Application Administrator).
+pub const APP_ADMIN_ROLES: &[DirectoryRole] = &[
+    DirectoryRole::GlobalAdministrator,
+    DirectoryRole::ApplicationAdministrator,
+    DirectoryRole::CloudApplicationAdministrator,
+];
 
 /// How far a caller got through an operation's row: everything, or only some targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

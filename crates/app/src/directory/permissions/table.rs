@@ -2,7 +2,9 @@
 //! Graph's API reference; roles follow Entra's built-in roles that Portico models; guest rules
 //! follow Entra's default user permissions (docs/graph.md, Permissions).
 
-use super::{Guests, Operation, Rule, Users, GLOBAL_ADMIN_ROLES, USER_ADMIN_ROLES};
+use super::{
+    Guests, Operation, Rule, Users, APP_ADMIN_ROLES, GLOBAL_ADMIN_ROLES, USER_ADMIN_ROLES,
+};
 
 const AS_USER: &str = "Directory.AccessAsUser.All";
 
@@ -216,6 +218,34 @@ const ASSIGN_APP_APP: &[&str] = &[
     "Directory.ReadWrite.All",
 ];
 const ASSIGN_APP: &[&str] = &["AppRoleAssignment.ReadWrite.All", AS_USER];
+const APPS_WRITE_APP: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All"];
+const APPS_WRITE: &[&str] = &[
+    "Application.ReadWrite.All",
+    "Directory.ReadWrite.All",
+    AS_USER,
+];
+const GRANTS_READ_APP: &[&str] = &[
+    "DelegatedPermissionGrant.Read.All",
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const GRANTS_READ: &[&str] = &[
+    "DelegatedPermissionGrant.Read.All",
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+    AS_USER,
+];
+const GRANTS_WRITE_APP: &[&str] = &[
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "Directory.ReadWrite.All",
+];
+const GRANTS_WRITE: &[&str] = &[
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "Directory.ReadWrite.All",
+    AS_USER,
+];
 const AUTHORIZATION_READ: &[&str] = &[
     "Policy.Read.All",
     "Policy.ReadWrite.Authorization",
@@ -286,6 +316,20 @@ const fn members(
     }
 }
 
+/// Application, Cloud Application and Global Administrators.
+const fn app_admins(
+    application: &'static [&'static str],
+    delegated: &'static [&'static str],
+) -> Rule {
+    Rule {
+        application,
+        delegated,
+        own: &[],
+        users: Users::Roles(APP_ADMIN_ROLES),
+        guests: Guests::Never,
+    }
+}
+
 const fn me(delegated: &'static [&'static str]) -> Rule {
     Rule {
         application: &[],
@@ -303,6 +347,9 @@ impl Operation {
         use Operation::*;
         // A listing: guests list what members may, when guests may read the directory at all.
         let listing = |app, delegated| members(app, delegated, SameAsMembers);
+        if let Some(rule) = self.app_rule() {
+            return rule;
+        }
         match self {
             ListUsers | CountUsers | ListRecipients => listing(USERS_READ_APP, USERS_READ),
             GetUser | ListSponsors => Rule {
@@ -341,10 +388,6 @@ impl Operation {
             },
             ListApplications | ListServicePrincipals => listing(APPS_READ_APP, APPS_READ),
             ListAppRoleAssignments => listing(ASSIGNMENTS_READ_APP, ASSIGNMENTS_READ),
-            AssignApp => Rule {
-                users: Users::Roles(GLOBAL_ADMIN_ROLES),
-                ..user_admins(ASSIGN_APP_APP, ASSIGN_APP)
-            },
             GetAuthorizationPolicy => {
                 members(AUTHORIZATION_READ, AUTHORIZATION_READ_DELEGATED, Never)
             }
@@ -375,6 +418,37 @@ impl Operation {
             ConfirmCompromised | DismissRisk => admins(RISK_WRITE),
             ListAgreements | GetAgreement => admins(AGREEMENTS_READ),
             CreateAgreement | DeleteAgreement => admins(AGREEMENTS_WRITE),
+            // Registrations, service principals and their grants: `app_rule`.
+            _ => admins(&[]),
         }
+    }
+
+    /// Who may read and manage app registrations, service principals and their grants.
+    fn app_rule(self) -> Option<Rule> {
+        use Guests::ById;
+        use Operation::*;
+        let listing = |app, delegated| members(app, delegated, Guests::SameAsMembers);
+        Some(match self {
+            GetApplication
+            | GetServicePrincipal
+            | ListFederatedCredentials
+            | ListServicePrincipalAppRoles => members(APPS_READ_APP, APPS_READ, ById),
+            CreateApplication
+            | UpdateApplication
+            | DeleteApplication
+            | AddApplicationPassword
+            | RemoveApplicationPassword
+            | CreateFederatedCredential
+            | DeleteFederatedCredential
+            | CreateServicePrincipal
+            | UpdateServicePrincipal
+            | DeleteServicePrincipal => app_admins(APPS_WRITE_APP, APPS_WRITE),
+            AssignApp | RemoveAppRoleAssignment => app_admins(ASSIGN_APP_APP, ASSIGN_APP),
+            ListPermissionGrants => listing(GRANTS_READ_APP, GRANTS_READ),
+            CreatePermissionGrant | UpdatePermissionGrant | DeletePermissionGrant => {
+                app_admins(GRANTS_WRITE_APP, GRANTS_WRITE)
+            }
+            _ => return None,
+        })
     }
 }

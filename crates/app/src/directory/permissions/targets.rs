@@ -36,6 +36,8 @@ fn manageable(actor: DirectoryRole) -> &'static [DirectoryRole] {
             HelpdeskAdministrator,
             DirectoryReaders,
             GuestInviter,
+            ApplicationAdministrator,
+            CloudApplicationAdministrator,
         ],
         UserAdministrator => &[
             UserAdministrator,
@@ -44,7 +46,10 @@ fn manageable(actor: DirectoryRole) -> &'static [DirectoryRole] {
             GuestInviter,
         ],
         HelpdeskAdministrator => &[HelpdeskAdministrator, DirectoryReaders, GuestInviter],
-        DirectoryReaders | GuestInviter => UNPRIVILEGED,
+        DirectoryReaders
+        | GuestInviter
+        | ApplicationAdministrator
+        | CloudApplicationAdministrator => UNPRIVILEGED,
     }
 }
 
