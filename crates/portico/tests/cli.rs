@@ -999,3 +999,224 @@ fn serve_prints_the_managed_identity_variables() {
     assert!(header.len() >= 32, "a drawn secret: {header}");
     stop(child);
 }
+
+/// `portico config check` with `args` and extra environment variables: (success, stdout, stderr).
+fn config_check(
+    ca_dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (bool, String, String) {
+    let output = portico(ca_dir)
+        .args(["config", "check"])
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// The value of `key` in `config check`'s output.
+fn effective<'a>(output: &'a str, key: &str) -> &'a str {
+    output
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{key} = ")))
+        .unwrap_or_else(|| panic!("no {key} in {output}"))
+}
+
+#[test]
+fn config_file_then_environment_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    std::fs::write(
+        &file,
+        r#"listen = "127.0.0.1:9100"
+public_url = "https://file.example/"
+dev = true
+throttle_app_burst = 42.0
+managed_identity = ["contoso.com/c0c0a001-0000-4000-8000-000000000001"]
+"#,
+    )
+    .unwrap();
+    let config = file.to_str().unwrap();
+
+    let (ok, out, err) = config_check(dir.path(), &["--config", config], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "listen"), "\"127.0.0.1:9100\"");
+    assert_eq!(effective(&out, "public_url"), "\"https://file.example/\"");
+    assert_eq!(effective(&out, "dev"), "true");
+    assert_eq!(effective(&out, "demo"), "false", "a default is shown");
+    assert_eq!(effective(&out, "throttle_app_burst"), "42.0");
+    assert_eq!(effective(&out, "throttle_app_per_second"), "500.0");
+
+    // The environment overrides the file (PORTICO_CONFIG names it); the rest stays the file's.
+    let env = [
+        ("PORTICO_CONFIG", config),
+        ("PORTICO_PUBLIC_URL", "https://env.example/"),
+        ("PORTICO_DEV", "false"),
+    ];
+    let (ok, out, err) = config_check(dir.path(), &[], &env);
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "public_url"), "\"https://env.example/\"");
+    assert_eq!(effective(&out, "dev"), "false");
+    assert_eq!(effective(&out, "listen"), "\"127.0.0.1:9100\"");
+
+    // Flags override both.
+    let flags = ["--public-url", "https://flag.example/", "--dev"];
+    let (ok, out, err) = config_check(dir.path(), &flags, &env);
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "public_url"), "\"https://flag.example/\"");
+    assert_eq!(effective(&out, "dev"), "true");
+}
+
+#[test]
+fn config_check_redacts_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    std::fs::write(
+        &file,
+        r#"smtp_url = "smtps://mailer:smtp-pass-123@mail.example.com:465"
+database_url = "postgres://portico:db-pass-456@db.example.com/portico"
+master_key = "bWFzdGVyLWtleS03ODktYWJjZGVmZ2hpamtsbW5vcA=="
+"#,
+    )
+    .unwrap();
+    let env = [("PORTICO_IDENTITY_HEADER", "identity-header-secret")];
+    let (ok, out, err) = config_check(dir.path(), &["--config", file.to_str().unwrap()], &env);
+    assert!(ok, "{err}");
+    for secret in [
+        "smtp-pass-123",
+        "db-pass-456",
+        "bWFzdGVyLWtleS03ODk",
+        "identity-header-secret",
+    ] {
+        assert!(!out.contains(secret), "{secret} printed: {out}");
+    }
+    assert_eq!(
+        effective(&out, "smtp_url"),
+        "\"smtps://mailer:REDACTED@mail.example.com:465\""
+    );
+    assert_eq!(
+        effective(&out, "database_url"),
+        "\"postgres://portico:REDACTED@db.example.com/portico\""
+    );
+    assert_eq!(effective(&out, "master_key"), "\"REDACTED\"");
+    assert_eq!(effective(&out, "identity_header"), "\"REDACTED\"");
+}
+
+#[test]
+fn bad_configuration_is_refused_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    let config = file.to_str().unwrap();
+
+    std::fs::write(&file, "listen = \"127.0.0.1:9100\"\nsmtp_host = \"x\"\n").unwrap();
+    let (ok, _, err) = config_check(dir.path(), &["--config", config], &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("unknown field `smtp_host`") && err.contains("portico.toml"),
+        "{err}"
+    );
+
+    std::fs::write(&file, "demo = \"yes\"\n").unwrap();
+    let (ok, _, err) = config_check(dir.path(), &["--config", config], &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("demo = \"yes\"") && err.contains("expected a boolean"),
+        "{err}"
+    );
+
+    // A boolean variable that is not a boolean is refused, never taken as "off".
+    let (ok, _, err) = config_check(dir.path(), &[], &[("PORTICO_DEMO", "maybe")]);
+    assert!(!ok);
+    assert!(
+        err.contains("PORTICO_DEMO") && err.contains("expected true or false"),
+        "{err}"
+    );
+    let output = portico(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("PORTICO_DEV", "enabled")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("PORTICO_DEV"), "{err}");
+
+    // Settings that conflict across layers are refused as a whole.
+    std::fs::write(&file, "demo = true\n").unwrap();
+    let (ok, _, err) = config_check(
+        dir.path(),
+        &["--config", config],
+        &[("PORTICO_SEED", "world.toml")],
+    );
+    assert!(!ok);
+    assert!(err.contains("demo and seed"), "{err}");
+
+    let missing = dir.path().join("missing.toml");
+    let (ok, _, err) = config_check(dir.path(), &["--config", missing.to_str().unwrap()], &[]);
+    assert!(!ok);
+    assert!(err.contains("cannot read config file"), "{err}");
+}
+
+/// Serves with a config file and extra variables until the server says where it is.
+fn serve_configured(
+    ca_dir: &std::path::Path,
+    config: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String) {
+    let mut child = portico(ca_dir)
+        .args(["serve", "--config", config.to_str().unwrap()])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    (child, first.split_whitespace().nth(3).unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn serve_follows_the_file_and_portico_demo_true_starts_the_demo_world() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    let demo_tenant = "22222222-2222-4222-8222-222222222222";
+
+    // The file alone: a demo world on the file's listen address.
+    std::fs::write(&file, "listen = \"127.0.0.1:0\"\ndemo = true\n").unwrap();
+    let (child, base) = serve_configured(dir.path(), &file, &[]);
+    let client = https_client(dir.path());
+    let tenant: serde_json::Value = client
+        .get(format!("{base}portico/v1/tenants/fabrikam.com"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tenant["id"], demo_tenant);
+    stop(child);
+
+    // PORTICO_DEMO=true over a file that does not ask for it.
+    std::fs::write(&file, "listen = \"127.0.0.1:0\"\n").unwrap();
+    let (ok, out, err) = config_check(
+        dir.path(),
+        &["--config", file.to_str().unwrap()],
+        &[("PORTICO_DEMO", "true")],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "demo"), "true");
+    let (child, base) = serve_configured(dir.path(), &file, &[("PORTICO_DEMO", "true")]);
+    let tenant: serde_json::Value = client
+        .get(format!("{base}portico/v1/tenants/fabrikam.com"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tenant["id"], demo_tenant);
+    stop(child);
+}
