@@ -112,6 +112,23 @@ impl StoreArgs {
         })
     }
 
+    /// The store of a server that has run. Commands that read or change a directory never
+    /// create an empty one: a mistyped path would otherwise answer "no tenant has the id…".
+    pub fn existing_store_config(&self) -> Result<StoreConfig> {
+        match self.store_config()? {
+            StoreConfig::SqliteMemory => bail!(
+                "no store given: pass --data-dir DIR or --database-url URL (or set \
+                 PORTICO_DATA_DIR or PORTICO_DATABASE_URL), the store `portico serve` uses"
+            ),
+            StoreConfig::SqliteFile(path) if !path.is_file() => bail!(
+                "no Portico database at {}: --data-dir must be the directory a \
+                 `portico serve --data-dir` has used",
+                path.display()
+            ),
+            config => Ok(config),
+        }
+    }
+
     pub fn master_key_source(&self, config_dir: &Path) -> MasterKeySource {
         if let Some(key) = &self.master_key {
             return MasterKeySource::Provided(key.clone());

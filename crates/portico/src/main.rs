@@ -3,6 +3,7 @@
 mod cli;
 mod config;
 mod directory;
+mod output;
 mod report;
 mod whatif;
 
@@ -46,7 +47,7 @@ fn main() -> Result<()> {
                 } else {
                     document_text()
                 };
-                print!("{text}");
+                crate::output::print(&text)?;
                 Ok(())
             }
         }
@@ -66,9 +67,9 @@ fn ca_cert(path_only: bool) -> Result<()> {
     let now = chrono::Utc::now();
     let ca = LocalCa::load_or_create(&ca_dir()?, now)?;
     if path_only {
-        println!("{}", ca.cert_path().display());
+        crate::output::println(&ca.cert_path().display().to_string())?;
     } else {
-        print!("{}", ca.cert_pem());
+        crate::output::print(ca.cert_pem())?;
     }
     Ok(())
 }
@@ -76,7 +77,7 @@ fn ca_cert(path_only: bool) -> Result<()> {
 /// `portico rotate-keys --tenant T` against the store a server uses.
 async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
     cli::init_logging(false);
-    let store = std::sync::Arc::new(SqlStore::open(&args.store.store_config()?).await?);
+    let store = std::sync::Arc::new(SqlStore::open(&args.store.existing_store_config()?).await?);
     let master_key = MasterKey::load(&args.store.master_key_source(&ca_dir()?))?;
     #[allow(clippy::disallowed_methods)] // A command run by a person: now is the wall clock.
     let now = chrono::Utc::now();
@@ -91,10 +92,10 @@ async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
     .with_context(|| format!("no tenant has the id or verified domain '{}'", args.tenant))?;
     let keys = KeyRing::new(store.clone(), master_key);
     let (kid, active_from) = keys.rotate(tenant.id, now).await?;
-    println!(
+    crate::output::println(&format!(
         "{}: new key {kid} is published now and signs from {active_from}",
         tenant.display_name
-    );
+    ))?;
     store.close().await;
     Ok(())
 }
@@ -111,7 +112,7 @@ fn subcommand_matches<'a>(matches: &'a ArgMatches, path: &[&str]) -> &'a ArgMatc
 fn config_check(args: &ServeArgs, matches: &ArgMatches) -> Result<()> {
     let settings = args.layered(matches)?;
     settings.server_options(ca_dir)?;
-    print!("{}", settings.redacted_toml()?);
+    crate::output::print(&settings.redacted_toml()?)?;
     Ok(())
 }
 

@@ -1220,3 +1220,53 @@ async fn serve_follows_the_file_and_portico_demo_true_starts_the_demo_world() {
     assert_eq!(tenant["id"], demo_tenant);
     stop(child);
 }
+
+#[test]
+fn openapi_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = portico(dir.path())
+        .arg("openapi")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // As `portico openapi | head -c 100`: the document is far larger than a pipe's buffer.
+    let mut start = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut start).unwrap();
+    assert!(String::from_utf8_lossy(&start).contains("openapi"));
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn commands_on_a_store_refuse_a_missing_one_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir");
+    let run = |args: &[&str]| {
+        let output = portico(dir.path())
+            .args(args)
+            .env_remove("PORTICO_DATA_DIR")
+            .env_remove("PORTICO_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let mau = ["report", "mau", "--tenant", "contoso.com"];
+    let stderr = run(&[&mau[..], &["--data-dir", missing.to_str().unwrap()]].concat());
+    assert!(
+        stderr.contains("no Portico database at") && stderr.contains("no-such-dir"),
+        "{stderr}"
+    );
+    assert!(!missing.exists(), "an empty database was created");
+    let stderr = run(&mau);
+    assert!(
+        stderr.contains("--data-dir DIR or --database-url URL"),
+        "{stderr}"
+    );
+    let stderr = run(&["rotate-keys", "--tenant", "contoso.com"]);
+    assert!(stderr.contains("no store given"), "{stderr}");
+}
