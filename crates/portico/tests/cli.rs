@@ -1179,7 +1179,7 @@ fn serve_configured(
 }
 
 #[tokio::test]
-async fn serve_follows_the_file_and_portico_demo_true_starts_the_demo_world() {
+async fn serve_follows_the_config_file_and_portico_demo_true_starts_the_demo_world() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("portico.toml");
     let demo_tenant = "22222222-2222-4222-8222-222222222222";
@@ -1269,4 +1269,48 @@ fn commands_on_a_store_refuse_a_missing_one_and_create_nothing() {
     );
     let stderr = run(&["rotate-keys", "--tenant", "contoso.com"]);
     assert!(stderr.contains("no store given"), "{stderr}");
+}
+
+/// docs/operations.md's Configuration section: everything from there to the next `## `.
+fn configuration_docs() -> String {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/operations.md"
+    ))
+    .unwrap();
+    let start = text.find("## Configuration").unwrap();
+    let rest = &text[start + 2..];
+    rest[..rest.find("\n## ").unwrap_or(rest.len())].to_owned()
+}
+
+#[test]
+fn the_configuration_docs_list_every_serve_flag_and_their_example_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = configuration_docs();
+    let help = portico(dir.path())
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let flags: Vec<&str> = help
+        .split_whitespace()
+        .filter_map(|word| word.strip_prefix("--"))
+        .map(|flag| flag.split(['[', '=', ' ']).next().unwrap())
+        .filter(|flag| !["help", "config", ""].contains(flag))
+        .collect();
+    assert!(flags.contains(&"managed-identity"), "{help}");
+    for flag in flags {
+        let key = flag.replace('-', "_");
+        let variable = format!("PORTICO_{}", key.to_uppercase());
+        let row = format!("| `{key}` | `{variable}` | `--{flag}` |");
+        assert!(docs.contains(&row), "no row {row} in docs/operations.md");
+    }
+
+    let example = docs.split("```toml\n").nth(1).unwrap();
+    let example = &example[..example.find("```").unwrap()];
+    let file = dir.path().join("portico.toml");
+    std::fs::write(&file, example).unwrap();
+    let (ok, out, err) = config_check(dir.path(), &["--config", file.to_str().unwrap()], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "listen"), "\"0.0.0.0:8443\"");
 }
