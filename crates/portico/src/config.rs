@@ -4,7 +4,8 @@
 //! Every setting is ONE field of [`ServeSettings`]: its name is the file's key, its `#[arg]`
 //! gives the flag, the environment variable and the default. Nothing else lists settings —
 //! merging, unknown-key checks, `config check` and redaction all work from the field. To add a
-//! `serve` option, add a field (an `Option`, so the file may leave it out) and read it in
+//! `serve` option, add a field (an `Option`, so the file may leave it out; no `#[arg(id)]` or
+//! `#[serde(rename)]`: the field name is both the clap id and the key) and read it in
 //! [`ServeSettings::server_options`] (or wherever it is used). Secrets: add the key to
 //! [`SECRET_KEYS`] (URL passwords are redacted anyway).
 

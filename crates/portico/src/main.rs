@@ -111,7 +111,7 @@ fn subcommand_matches<'a>(matches: &'a ArgMatches, path: &[&str]) -> &'a ArgMatc
 /// `portico config check`: the effective settings, validated, printed with secrets redacted.
 fn config_check(args: &ServeArgs, matches: &ArgMatches) -> Result<()> {
     let settings = args.layered(matches)?;
-    settings.server_options(ca_dir)?;
+    settings.server_options(ca_dir)?.check()?;
     crate::output::print(&settings.redacted_toml()?)?;
     Ok(())
 }

@@ -1037,7 +1037,6 @@ fn config_file_then_environment_then_flags() {
 public_url = "https://file.example/"
 dev = true
 throttle_app_burst = 42.0
-managed_identity = ["contoso.com/c0c0a001-0000-4000-8000-000000000001"]
 "#,
     )
     .unwrap();
@@ -1155,6 +1154,12 @@ fn bad_configuration_is_refused_naming_the_key() {
     assert!(!ok);
     assert!(err.contains("demo and seed"), "{err}");
 
+    // What `serve` would refuse before opening the store, `config check` refuses too.
+    std::fs::write(&file, "frozen_clock = \"2026-01-01T09:00:00Z\"\n").unwrap();
+    let (ok, _, err) = config_check(dir.path(), &["--config", config], &[]);
+    assert!(!ok);
+    assert!(err.contains("dev mode only"), "{err}");
+
     let missing = dir.path().join("missing.toml");
     let (ok, _, err) = config_check(dir.path(), &["--config", missing.to_str().unwrap()], &[]);
     assert!(!ok);
@@ -1178,6 +1183,19 @@ fn serve_configured(
     (child, first.split_whitespace().nth(3).unwrap().to_owned())
 }
 
+/// Fabrikam's id as the control API (dev mode only) tells it.
+async fn demo_tenant_id(client: &reqwest::Client, base: &str) -> serde_json::Value {
+    let tenant: serde_json::Value = client
+        .get(format!("{base}portico/v1/tenants/fabrikam.com"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tenant["id"].clone()
+}
+
 #[tokio::test]
 async fn serve_follows_the_config_file_and_portico_demo_true_starts_the_demo_world() {
     let dir = tempfile::tempdir().unwrap();
@@ -1188,15 +1206,7 @@ async fn serve_follows_the_config_file_and_portico_demo_true_starts_the_demo_wor
     std::fs::write(&file, "listen = \"127.0.0.1:0\"\ndemo = true\n").unwrap();
     let (child, base) = serve_configured(dir.path(), &file, &[]);
     let client = https_client(dir.path());
-    let tenant: serde_json::Value = client
-        .get(format!("{base}portico/v1/tenants/fabrikam.com"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(tenant["id"], demo_tenant);
+    assert_eq!(demo_tenant_id(&client, &base).await, demo_tenant);
     stop(child);
 
     // PORTICO_DEMO=true over a file that does not ask for it.
@@ -1209,15 +1219,7 @@ async fn serve_follows_the_config_file_and_portico_demo_true_starts_the_demo_wor
     assert!(ok, "{err}");
     assert_eq!(effective(&out, "demo"), "true");
     let (child, base) = serve_configured(dir.path(), &file, &[("PORTICO_DEMO", "true")]);
-    let tenant: serde_json::Value = client
-        .get(format!("{base}portico/v1/tenants/fabrikam.com"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(tenant["id"], demo_tenant);
+    assert_eq!(demo_tenant_id(&client, &base).await, demo_tenant);
     stop(child);
 }
 
