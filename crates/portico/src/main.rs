@@ -119,6 +119,9 @@ fn config_check(args: &ServeArgs, matches: &ArgMatches) -> Result<()> {
 async fn serve(args: ServeArgs, matches: &ArgMatches) -> Result<()> {
     let settings = args.layered(matches)?;
     cli::init_logging(settings.log_json == Some(true));
+    if let Some(path) = &args.config {
+        tracing::info!(file = %path.display(), "settings from a config file");
+    }
     let options: ServerOptions = settings.server_options(ca_dir)?;
     // A header Portico drew is shown at start; a given one is the operator's secret already.
     let shown_header = options.managed_identity.as_ref().map(|options| {
