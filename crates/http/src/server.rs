@@ -86,9 +86,24 @@ pub struct RunningServer {
     background: Vec<JoinHandle<()>>,
 }
 
+impl ServerOptions {
+    /// The checks that need neither the store nor the socket (`portico config check` runs them).
+    pub fn check(&self) -> Result<(), StartError> {
+        let reproducible = self.frozen_clock.is_some() || self.random_seed.is_some();
+        if reproducible && !self.dev_mode {
+            return Err(StartError::ReproducibleOutsideDevMode);
+        }
+        if self.managed_identity.is_some() && !self.dev_mode {
+            return Err(StartError::ManagedIdentityOutsideDevMode);
+        }
+        Ok(())
+    }
+}
+
 /// Opens the store (migrations, integrity check), loads the seed into an empty store, binds the
 /// socket and serves HTTPS.
 pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
+    options.check()?;
     let listener =
         std::net::TcpListener::bind(options.listen).map_err(|source| StartError::Bind {
             addr: options.listen,
@@ -125,13 +140,6 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         extra_root_pem: Some(ca.cert_pem().as_bytes().to_vec()),
     };
     let master_key = MasterKey::load(&options.master_key)?;
-    let reproducible = options.frozen_clock.is_some() || options.random_seed.is_some();
-    if reproducible && !options.dev_mode {
-        return Err(StartError::ReproducibleOutsideDevMode);
-    }
-    if options.managed_identity.is_some() && !options.dev_mode {
-        return Err(StartError::ManagedIdentityOutsideDevMode);
-    }
     let sources = Sources::reproducible(options.frozen_clock, options.random_seed);
     let app = App::start_with(store.clone() as Arc<dyn Store>, config, master_key, sources).await?;
     for identity in options.managed_identity.iter().flat_map(|o| &o.identities) {

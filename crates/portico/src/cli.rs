@@ -1,14 +1,10 @@
 //! Command-line arguments (clap) and their translation into server options.
 
-use anyhow::{bail, Context, Result};
+pub use crate::config::ServeArgs;
+use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand};
-use portico_app::random::Randomness;
-use portico_app::seed::{self, SeedFile};
-use portico_app::tokens::managed_identity::ManagedIdentity;
-use portico_http::managed_identity::ManagedIdentityOptions;
 use portico_http::MasterKeySource;
 use portico_store::StoreConfig;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use url::Url;
 
@@ -27,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve Graph, the token service and the pages over HTTPS.
     Serve(Box<ServeArgs>),
+    /// Check a configuration: `portico config check --config FILE`.
+    Config(ConfigArgs),
     /// Rotate a tenant's signing key: the next key is published now and signs from an hour
     /// later; the current one stays published until its tokens have expired. Running servers
     /// pick the change up within a minute.
@@ -54,6 +52,20 @@ pub enum Command {
         #[arg(long)]
         path: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration `serve` would run with (file, environment and flags, with
+    /// the same options as `serve`) and print it as a config file, secrets redacted. Exits
+    /// non-zero with the error when it is not valid.
+    Check(Box<ServeArgs>),
 }
 
 /// Where the data lives, for every command that opens the store.
@@ -98,6 +110,23 @@ impl StoreArgs {
             Some(dir) => StoreConfig::SqliteFile(dir.join("portico.db")),
             None => StoreConfig::SqliteMemory,
         })
+    }
+
+    /// The store of a server that has run. Commands that read or change a directory never
+    /// create an empty one: a mistyped path would otherwise answer "no tenant has the id…".
+    pub fn existing_store_config(&self) -> Result<StoreConfig> {
+        match self.store_config()? {
+            StoreConfig::SqliteMemory => bail!(
+                "no store given: pass --data-dir DIR or --database-url URL (or set \
+                 PORTICO_DATA_DIR or PORTICO_DATABASE_URL), the store `portico serve` uses"
+            ),
+            StoreConfig::SqliteFile(path) if !path.is_file() => bail!(
+                "no Portico database at {}: --data-dir must be the directory a \
+                 `portico serve --data-dir` has used",
+                path.display()
+            ),
+            config => Ok(config),
+        }
     }
 
     pub fn master_key_source(&self, config_dir: &Path) -> MasterKeySource {
@@ -169,104 +198,6 @@ pub struct ImportArgs {
     pub synced: PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Start the demo world (docs/demo-world.md) with the control API on. In memory
-    /// unless --data-dir or --database-url is given.
-    #[arg(long, conflicts_with = "seed")]
-    pub demo: bool,
-    /// Load this seed file (TOML) into an empty store.
-    #[arg(long, value_name = "FILE")]
-    pub seed: Option<PathBuf>,
-    /// Dev mode without the demo world: the control API (reset, clock, outbox) is on.
-    #[arg(long)]
-    pub dev: bool,
-    /// Keep the directory in memory (the default unless --data-dir or --database-url).
-    #[arg(long, conflicts_with_all = ["data_dir", "database_url"])]
-    pub in_memory: bool,
-    #[command(flatten)]
-    pub store: StoreArgs,
-    /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8443", env = "PORTICO_LISTEN")]
-    pub listen: SocketAddr,
-    /// The URL clients use to reach this server; issuers, links and the demo redirect URIs
-    /// follow it. Defaults to https://localhost:<listen port>.
-    #[arg(long, value_name = "URL", env = "PORTICO_PUBLIC_URL")]
-    pub public_url: Option<Url>,
-    /// Deliver mail through this SMTP relay (smtp://host:port, smtps://user:pass@host).
-    #[arg(long, value_name = "URL", env = "PORTICO_SMTP_URL")]
-    pub smtp_url: Option<String>,
-    /// Write logs as JSON lines.
-    #[arg(long, env = "PORTICO_LOG_JSON")]
-    pub log_json: bool,
-    /// Dev mode: the clock stands still at this RFC 3339 instant until the control API sets or
-    /// advances it, so every run sees the same times.
-    #[arg(long, value_name = "RFC3339")]
-    pub frozen_clock: Option<chrono::DateTime<chrono::Utc>>,
-    /// Dev mode: ids, secrets and one-time codes come from a generator seeded with this number,
-    /// so every run sees the same ones. Never on a real server: secrets become predictable.
-    #[arg(long, value_name = "N")]
-    pub random_seed: Option<u64>,
-    /// Dev mode: serve the managed identity endpoints (App Service `/msi/token`, IMDS
-    /// `/metadata/identity/oauth2/token`) for this service principal, TENANT/APPID (repeatable;
-    /// the first is the system-assigned identity, others are picked by client_id, object_id or
-    /// mi_res_id). See docs/managed-identity.md.
-    #[arg(
-        long = "managed-identity",
-        value_name = "TENANT/APPID",
-        env = "PORTICO_MANAGED_IDENTITY",
-        value_delimiter = ','
-    )]
-    pub managed_identities: Vec<String>,
-    /// The secret App Service's X-IDENTITY-HEADER must carry (a client's IDENTITY_HEADER).
-    /// Default: a random one, printed at start.
-    #[arg(
-        long,
-        value_name = "SECRET",
-        env = "PORTICO_IDENTITY_HEADER",
-        hide_env_values = true
-    )]
-    pub identity_header: Option<String>,
-}
-
-impl ServeArgs {
-    /// The managed identity endpoints' options, when any identity is configured.
-    pub fn managed_identity(&self) -> Result<Option<ManagedIdentityOptions>> {
-        if self.managed_identities.is_empty() {
-            return Ok(None);
-        }
-        let identities = self
-            .managed_identities
-            .iter()
-            .map(|text| ManagedIdentity::parse(text.trim()))
-            .collect::<Result<Vec<_>, _>>()?;
-        let identity_header = match &self.identity_header {
-            Some(header) => header.clone(),
-            None => Randomness::system().secret(),
-        };
-        Ok(Some(ManagedIdentityOptions {
-            identities,
-            identity_header,
-        }))
-    }
-
-    pub fn seed_file(&self) -> Result<Option<SeedFile>> {
-        if self.demo {
-            return Ok(Some(seed::demo()?));
-        }
-        match &self.seed {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read seed file {}", path.display()))?;
-                Ok(Some(seed::parse(&text).with_context(|| {
-                    format!("in seed file {}", path.display())
-                })?))
-            }
-            None => Ok(None),
-        }
-    }
 }
 
 pub fn init_logging(json: bool) {

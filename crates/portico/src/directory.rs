@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// The application over the store a server uses, with the server's master key: these commands
 /// sign nothing, but the mail they queue is sealed with it, and the server must open it.
 pub(crate) async fn open_app(args: &crate::cli::StoreArgs, public_url: &url::Url) -> Result<App> {
-    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&args.store_config()?).await?);
+    let store: Arc<dyn Store> = Arc::new(SqlStore::open(&args.existing_store_config()?).await?);
     let master = MasterKey::load(&args.master_key_source(&crate::ca_dir()?))?;
     let config = AppConfig {
         public_url: public_url.clone(),
@@ -182,7 +182,9 @@ pub async fn invite(args: InviteArgs) -> Result<()> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    println!("{created} invited, {existing} already guests, {failed} failed");
+    crate::output::println(&format!(
+        "{created} invited, {existing} already guests, {failed} failed"
+    ))?;
     if failed > 0 {
         std::process::exit(2);
     }
@@ -252,14 +254,15 @@ pub async fn import(args: ImportArgs) -> Result<()> {
             SyncedImport::AlreadyPresent => skipped += 1,
         }
     }
-    println!("{imported} imported, {skipped} already present");
+    crate::output::println(&format!("{imported} imported, {skipped} already present"))?;
     Ok(())
 }
 
 /// A per-row result: above the progress bar on a terminal, as a plain line otherwise.
 fn report(bar: &ProgressBar, line: String) {
     if bar.is_hidden() {
-        println!("{line}");
+        // A progress line: a reader that has gone away does not stop the import.
+        let _ = crate::output::println(&line);
     } else {
         bar.println(line);
     }

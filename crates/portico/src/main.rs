@@ -1,13 +1,15 @@
 //! `portico`: serve the directory, print the local CA certificate.
 
 mod cli;
+mod config;
 mod directory;
+mod output;
 mod report;
 mod whatif;
 
 use anyhow::{Context, Result};
-use clap::Parser;
-use cli::{Cli, Command, RotateKeysArgs, ServeArgs};
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use cli::{Cli, Command, ConfigCommand, RotateKeysArgs, ServeArgs};
 use portico_app::tokens::keys::KeyRing;
 use portico_app::tokens::master_key::MasterKey;
 use portico_http::tls::{default_ca_dir, LocalCa};
@@ -18,14 +20,20 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 fn main() -> Result<()> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => serve(*args).await,
+            Command::Serve(args) => serve(*args, subcommand_matches(&matches, &["serve"])).await,
+            Command::Config(config) => match config.command {
+                ConfigCommand::Check(args) => {
+                    config_check(&args, subcommand_matches(&matches, &["config", "check"]))
+                }
+            },
             Command::CaCert { path } => ca_cert(path),
             Command::RotateKeys(args) => rotate_keys(args).await,
             Command::Invite(args) => directory::invite(args).await,
@@ -39,7 +47,7 @@ fn main() -> Result<()> {
                 } else {
                     document_text()
                 };
-                print!("{text}");
+                crate::output::print(&text)?;
                 Ok(())
             }
         }
@@ -59,9 +67,9 @@ fn ca_cert(path_only: bool) -> Result<()> {
     let now = chrono::Utc::now();
     let ca = LocalCa::load_or_create(&ca_dir()?, now)?;
     if path_only {
-        println!("{}", ca.cert_path().display());
+        crate::output::println(&ca.cert_path().display().to_string())?;
     } else {
-        print!("{}", ca.cert_pem());
+        crate::output::print(ca.cert_pem())?;
     }
     Ok(())
 }
@@ -69,7 +77,7 @@ fn ca_cert(path_only: bool) -> Result<()> {
 /// `portico rotate-keys --tenant T` against the store a server uses.
 async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
     cli::init_logging(false);
-    let store = std::sync::Arc::new(SqlStore::open(&args.store.store_config()?).await?);
+    let store = std::sync::Arc::new(SqlStore::open(&args.store.existing_store_config()?).await?);
     let master_key = MasterKey::load(&args.store.master_key_source(&ca_dir()?))?;
     #[allow(clippy::disallowed_methods)] // A command run by a person: now is the wall clock.
     let now = chrono::Utc::now();
@@ -84,40 +92,45 @@ async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
     .with_context(|| format!("no tenant has the id or verified domain '{}'", args.tenant))?;
     let keys = KeyRing::new(store.clone(), master_key);
     let (kid, active_from) = keys.rotate(tenant.id, now).await?;
-    println!(
+    crate::output::println(&format!(
         "{}: new key {kid} is published now and signs from {active_from}",
         tenant.display_name
-    );
+    ))?;
     store.close().await;
     Ok(())
 }
 
-async fn serve(args: ServeArgs) -> Result<()> {
-    cli::init_logging(args.log_json);
-    let ca_dir = ca_dir()?;
-    let managed_identity = args.managed_identity()?;
+/// The matches of a nested subcommand (`serve`, `config check`): clap tells defaults from
+/// given values there, which the config file's layering needs.
+fn subcommand_matches<'a>(matches: &'a ArgMatches, path: &[&str]) -> &'a ArgMatches {
+    path.iter().fold(matches, |matches, name| {
+        matches.subcommand_matches(name).unwrap_or(matches)
+    })
+}
+
+/// `portico config check`: the effective settings, validated, printed with secrets redacted.
+fn config_check(args: &ServeArgs, matches: &ArgMatches) -> Result<()> {
+    let settings = args.layered(matches)?;
+    settings.server_options(ca_dir)?.check()?;
+    crate::output::print(&settings.redacted_toml()?)?;
+    Ok(())
+}
+
+async fn serve(args: ServeArgs, matches: &ArgMatches) -> Result<()> {
+    let settings = args.layered(matches)?;
+    cli::init_logging(settings.log_json == Some(true));
+    if let Some(path) = &args.config {
+        tracing::info!(file = %path.display(), "settings from a config file");
+    }
+    let options: ServerOptions = settings.server_options(ca_dir)?;
     // A header Portico drew is shown at start; a given one is the operator's secret already.
-    let shown_header = managed_identity.as_ref().map(|options| {
-        if args.identity_header.is_some() {
-            "<your --identity-header>".to_owned()
+    let shown_header = options.managed_identity.as_ref().map(|options| {
+        if settings.identity_header.is_some() {
+            "<your identity_header>".to_owned()
         } else {
             options.identity_header.clone()
         }
     });
-    let options = ServerOptions {
-        master_key: args.store.master_key_source(&ca_dir),
-        throttle: portico_http::ThrottleLimits::default(),
-        listen: args.listen,
-        public_url: args.public_url.clone(),
-        store: args.store.store_config()?,
-        seed: args.seed_file()?,
-        dev_mode: args.demo || args.dev,
-        ca_dir,
-        smtp_url: args.smtp_url.clone(),
-        frozen_clock: args.frozen_clock,
-        random_seed: args.random_seed,
-        managed_identity,
-    };
     let stop = ShutdownSignal::install();
     let server = start(options).await?;
     say(&format!(

@@ -54,9 +54,9 @@ async fn mau(args: MauArgs) -> Result<()> {
                 serde_json::to_string_pretty(&bodies)?
             }
         };
-        println!("{text}");
+        crate::output::println(&text)?;
     } else {
-        print!("{}", table(&tenants, &groups));
+        crate::output::print(&table(&tenants, &groups))?;
     }
     Ok(())
 }

@@ -37,7 +37,7 @@ pub async fn what_if(args: WhatIfArgs) -> Result<()> {
     let store_config = if world.is_some() {
         StoreConfig::SqliteMemory
     } else {
-        args.store.store_config()?
+        args.store.existing_store_config()?
     };
     let store: Arc<dyn Store> = Arc::new(SqlStore::open(&store_config).await?);
     let config = AppConfig {
@@ -71,9 +71,9 @@ pub async fn what_if(args: WhatIfArgs) -> Result<()> {
     };
     if args.json {
         let json = portico_wire::whatif::WhatIfAnswer::new(&answer.evaluation, answer.user_exists);
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        crate::output::println(&serde_json::to_string_pretty(&json)?)?;
     } else {
-        print!("{}", portico_policy::report::render(&answer.evaluation));
+        crate::output::print(&portico_policy::report::render(&answer.evaluation))?;
     }
     Ok(())
 }

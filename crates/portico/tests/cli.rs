@@ -999,3 +999,320 @@ fn serve_prints_the_managed_identity_variables() {
     assert!(header.len() >= 32, "a drawn secret: {header}");
     stop(child);
 }
+
+/// `portico config check` with `args` and extra environment variables: (success, stdout, stderr).
+fn config_check(
+    ca_dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (bool, String, String) {
+    let output = portico(ca_dir)
+        .args(["config", "check"])
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// The value of `key` in `config check`'s output.
+fn effective<'a>(output: &'a str, key: &str) -> &'a str {
+    output
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{key} = ")))
+        .unwrap_or_else(|| panic!("no {key} in {output}"))
+}
+
+#[test]
+fn config_file_then_environment_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    std::fs::write(
+        &file,
+        r#"listen = "127.0.0.1:9100"
+public_url = "https://file.example/"
+dev = true
+throttle_app_burst = 42.0
+"#,
+    )
+    .unwrap();
+    let config = file.to_str().unwrap();
+
+    let (ok, out, err) = config_check(dir.path(), &["--config", config], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "listen"), "\"127.0.0.1:9100\"");
+    assert_eq!(effective(&out, "public_url"), "\"https://file.example/\"");
+    assert_eq!(effective(&out, "dev"), "true");
+    assert_eq!(effective(&out, "demo"), "false", "a default is shown");
+    assert_eq!(effective(&out, "throttle_app_burst"), "42.0");
+    assert_eq!(effective(&out, "throttle_app_per_second"), "500.0");
+
+    // The environment overrides the file (PORTICO_CONFIG names it); the rest stays the file's.
+    let env = [
+        ("PORTICO_CONFIG", config),
+        ("PORTICO_PUBLIC_URL", "https://env.example/"),
+        ("PORTICO_DEV", "false"),
+    ];
+    let (ok, out, err) = config_check(dir.path(), &[], &env);
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "public_url"), "\"https://env.example/\"");
+    assert_eq!(effective(&out, "dev"), "false");
+    assert_eq!(effective(&out, "listen"), "\"127.0.0.1:9100\"");
+
+    // Flags override both.
+    let flags = ["--public-url", "https://flag.example/", "--dev"];
+    let (ok, out, err) = config_check(dir.path(), &flags, &env);
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "public_url"), "\"https://flag.example/\"");
+    assert_eq!(effective(&out, "dev"), "true");
+}
+
+#[test]
+fn config_check_redacts_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    std::fs::write(
+        &file,
+        r#"smtp_url = "smtps://mailer:smtp-pass-123@mail.example.com:465"
+database_url = "postgres://portico:db-pass-456@db.example.com/portico"
+master_key = "bWFzdGVyLWtleS03ODktYWJjZGVmZ2hpamtsbW5vcA=="
+"#,
+    )
+    .unwrap();
+    let env = [("PORTICO_IDENTITY_HEADER", "identity-header-secret")];
+    let (ok, out, err) = config_check(dir.path(), &["--config", file.to_str().unwrap()], &env);
+    assert!(ok, "{err}");
+    for secret in [
+        "smtp-pass-123",
+        "db-pass-456",
+        "bWFzdGVyLWtleS03ODk",
+        "identity-header-secret",
+    ] {
+        assert!(!out.contains(secret), "{secret} printed: {out}");
+    }
+    assert_eq!(
+        effective(&out, "smtp_url"),
+        "\"smtps://mailer:REDACTED@mail.example.com:465\""
+    );
+    assert_eq!(
+        effective(&out, "database_url"),
+        "\"postgres://portico:REDACTED@db.example.com/portico\""
+    );
+    assert_eq!(effective(&out, "master_key"), "\"REDACTED\"");
+    assert_eq!(effective(&out, "identity_header"), "\"REDACTED\"");
+}
+
+#[test]
+fn bad_configuration_is_refused_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    let config = file.to_str().unwrap();
+
+    std::fs::write(&file, "listen = \"127.0.0.1:9100\"\nsmtp_host = \"x\"\n").unwrap();
+    let (ok, _, err) = config_check(dir.path(), &["--config", config], &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("unknown field `smtp_host`") && err.contains("portico.toml"),
+        "{err}"
+    );
+
+    std::fs::write(&file, "demo = \"yes\"\n").unwrap();
+    let (ok, _, err) = config_check(dir.path(), &["--config", config], &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("demo = \"yes\"") && err.contains("expected a boolean"),
+        "{err}"
+    );
+
+    // A boolean variable that is not a boolean is refused, never taken as "off".
+    let (ok, _, err) = config_check(dir.path(), &[], &[("PORTICO_DEMO", "maybe")]);
+    assert!(!ok);
+    assert!(
+        err.contains("PORTICO_DEMO") && err.contains("expected true or false"),
+        "{err}"
+    );
+    let output = portico(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("PORTICO_DEV", "enabled")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("PORTICO_DEV"), "{err}");
+
+    // Settings that conflict across layers are refused as a whole.
+    std::fs::write(&file, "demo = true\n").unwrap();
+    let (ok, _, err) = config_check(
+        dir.path(),
+        &["--config", config],
+        &[("PORTICO_SEED", "world.toml")],
+    );
+    assert!(!ok);
+    assert!(err.contains("demo and seed"), "{err}");
+
+    // What `serve` would refuse before opening the store, `config check` refuses too.
+    std::fs::write(&file, "frozen_clock = \"2026-01-01T09:00:00Z\"\n").unwrap();
+    let (ok, _, err) = config_check(dir.path(), &["--config", config], &[]);
+    assert!(!ok);
+    assert!(err.contains("dev mode only"), "{err}");
+
+    let missing = dir.path().join("missing.toml");
+    let (ok, _, err) = config_check(dir.path(), &["--config", missing.to_str().unwrap()], &[]);
+    assert!(!ok);
+    assert!(err.contains("cannot read config file"), "{err}");
+}
+
+/// Serves with a config file and extra variables until the server says where it is.
+fn serve_configured(
+    ca_dir: &std::path::Path,
+    config: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String) {
+    let mut child = portico(ca_dir)
+        .args(["serve", "--config", config.to_str().unwrap()])
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    (child, first.split_whitespace().nth(3).unwrap().to_owned())
+}
+
+/// Fabrikam's id as the control API (dev mode only) tells it.
+async fn demo_tenant_id(client: &reqwest::Client, base: &str) -> serde_json::Value {
+    let tenant: serde_json::Value = client
+        .get(format!("{base}portico/v1/tenants/fabrikam.com"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tenant["id"].clone()
+}
+
+#[tokio::test]
+async fn serve_follows_the_config_file_and_portico_demo_true_starts_the_demo_world() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("portico.toml");
+    let demo_tenant = "22222222-2222-4222-8222-222222222222";
+
+    // The file alone: a demo world on the file's listen address.
+    std::fs::write(&file, "listen = \"127.0.0.1:0\"\ndemo = true\n").unwrap();
+    let (child, base) = serve_configured(dir.path(), &file, &[]);
+    let client = https_client(dir.path());
+    assert_eq!(demo_tenant_id(&client, &base).await, demo_tenant);
+    stop(child);
+
+    // PORTICO_DEMO=true over a file that does not ask for it.
+    std::fs::write(&file, "listen = \"127.0.0.1:0\"\n").unwrap();
+    let (ok, out, err) = config_check(
+        dir.path(),
+        &["--config", file.to_str().unwrap()],
+        &[("PORTICO_DEMO", "true")],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "demo"), "true");
+    let (child, base) = serve_configured(dir.path(), &file, &[("PORTICO_DEMO", "true")]);
+    assert_eq!(demo_tenant_id(&client, &base).await, demo_tenant);
+    stop(child);
+}
+
+#[test]
+fn openapi_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = portico(dir.path())
+        .arg("openapi")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // As `portico openapi | head -c 100`: the document is far larger than a pipe's buffer.
+    let mut start = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut start).unwrap();
+    assert!(String::from_utf8_lossy(&start).contains("openapi"));
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn commands_on_a_store_refuse_a_missing_one_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir");
+    let run = |args: &[&str]| {
+        let output = portico(dir.path())
+            .args(args)
+            .env_remove("PORTICO_DATA_DIR")
+            .env_remove("PORTICO_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let mau = ["report", "mau", "--tenant", "contoso.com"];
+    let stderr = run(&[&mau[..], &["--data-dir", missing.to_str().unwrap()]].concat());
+    assert!(
+        stderr.contains("no Portico database at") && stderr.contains("no-such-dir"),
+        "{stderr}"
+    );
+    assert!(!missing.exists(), "an empty database was created");
+    let stderr = run(&mau);
+    assert!(
+        stderr.contains("--data-dir DIR or --database-url URL"),
+        "{stderr}"
+    );
+    let stderr = run(&["rotate-keys", "--tenant", "contoso.com"]);
+    assert!(stderr.contains("no store given"), "{stderr}");
+}
+
+/// docs/operations.md's Configuration section: everything from there to the next `## `.
+fn configuration_docs() -> String {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/operations.md"
+    ))
+    .unwrap();
+    let start = text.find("## Configuration").unwrap();
+    let rest = &text[start + 2..];
+    rest[..rest.find("\n## ").unwrap_or(rest.len())].to_owned()
+}
+
+#[test]
+fn the_configuration_docs_list_every_serve_flag_and_their_example_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = configuration_docs();
+    let help = portico(dir.path())
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let flags: Vec<&str> = help
+        .split_whitespace()
+        .filter_map(|word| word.strip_prefix("--"))
+        .map(|flag| flag.split(['[', '=', ' ']).next().unwrap())
+        .filter(|flag| !["help", "config", ""].contains(flag))
+        .collect();
+    assert!(flags.contains(&"managed-identity"), "{help}");
+    for flag in flags {
+        let key = flag.replace('-', "_");
+        let variable = format!("PORTICO_{}", key.to_uppercase());
+        let row = format!("| `{key}` | `{variable}` | `--{flag}` |");
+        assert!(docs.contains(&row), "no row {row} in docs/operations.md");
+    }
+
+    let example = docs.split("```toml\n").nth(1).unwrap();
+    let example = &example[..example.find("```").unwrap()];
+    let file = dir.path().join("portico.toml");
+    std::fs::write(&file, example).unwrap();
+    let (ok, out, err) = config_check(dir.path(), &["--config", file.to_str().unwrap()], &[]);
+    assert!(ok, "{err}");
+    assert_eq!(effective(&out, "listen"), "\"0.0.0.0:8443\"");
+}
