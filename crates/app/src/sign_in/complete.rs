@@ -121,9 +121,7 @@ impl App {
             Ok(write) => writes.extend(write),
             Err(error) => return ErrorPage::server(error).into(),
         }
-        // The code names its tenant, so `/common` and `/organizations` can redeem it.
-        let code = format!("{}.{}", tenant.id, self.random().secret());
-        let session_secret = self.random().secret();
+        let (code, session_secret) = (self.new_code(tenant), self.random().secret());
         let auth_time = existing.as_ref().map_or(now, |s| s.auth_time);
         let authorize = *purpose == FlowPurpose::Authorize;
         let session_id = session_guid(
@@ -202,6 +200,12 @@ impl App {
             )),
             FlowPurpose::Redeem { .. } | FlowPurpose::Portal => None,
         }
+    }
+
+    /// A new authorization code. It names its tenant, so `/common` and `/organizations` can
+    /// redeem it.
+    fn new_code(&self, tenant: &Tenant) -> String {
+        format!("{}.{}", tenant.id, self.random().secret())
     }
 
     /// The authorization code for `code`.
