@@ -198,9 +198,17 @@ pub struct ServeArgs {
     /// Deliver mail through this SMTP relay (smtp://host:port, smtps://user:pass@host).
     #[arg(long, value_name = "URL", env = "PORTICO_SMTP_URL")]
     pub smtp_url: Option<String>,
-    /// Write logs as JSON lines.
-    #[arg(long, env = "PORTICO_LOG_JSON")]
+    /// How log lines on standard error look: `text` for people, `json` (one object a line, with
+    /// `request_id`, `tenant_id` and `correlation_id` on request lines) for log collectors.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "PORTICO_LOG_FORMAT")]
+    pub log_format: LogFormat,
+    /// The same as `--log-format json` (kept for existing deployments).
+    #[arg(long, env = "PORTICO_LOG_JSON", hide = true)]
     pub log_json: bool,
+    /// Serve Prometheus metrics at /metrics on this address, over plain HTTP (keep it on
+    /// loopback or an internal network; docs/operations.md). Off unless given.
+    #[arg(long, value_name = "ADDR", env = "PORTICO_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Dev mode: the clock stands still at this RFC 3339 instant until the control API sets or
     /// advances it, so every run sees the same times.
     #[arg(long, value_name = "RFC3339")]
@@ -269,16 +277,40 @@ impl ServeArgs {
     }
 }
 
-pub fn init_logging(json: bool) {
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl ServeArgs {
+    pub fn log_format(&self) -> LogFormat {
+        if self.log_json {
+            LogFormat::Json
+        } else {
+            self.log_format
+        }
+    }
+}
+
+/// Logs to standard error, filtered by `PORTICO_LOG`. Colours only on a terminal: a file or a
+/// log collector would get escape codes.
+pub fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_env("PORTICO_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    if json {
-        builder.json().init();
-    } else {
-        builder.init();
+    match format {
+        // The request span's fields (request_id, tenant_id, correlation_id) ride on every line.
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
     }
 }
 

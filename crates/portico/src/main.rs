@@ -68,7 +68,7 @@ fn ca_cert(path_only: bool) -> Result<()> {
 
 /// `portico rotate-keys --tenant T` against the store a server uses.
 async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
-    cli::init_logging(false);
+    cli::init_logging(cli::LogFormat::Text);
     let store = std::sync::Arc::new(SqlStore::open(&args.store.store_config()?).await?);
     let master_key = MasterKey::load(&args.store.master_key_source(&ca_dir()?))?;
     #[allow(clippy::disallowed_methods)] // A command run by a person: now is the wall clock.
@@ -93,7 +93,7 @@ async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
-    cli::init_logging(args.log_json);
+    cli::init_logging(args.log_format());
     let ca_dir = ca_dir()?;
     let managed_identity = args.managed_identity()?;
     // A header Portico drew is shown at start; a given one is the operator's secret already.
@@ -117,6 +117,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         frozen_clock: args.frozen_clock,
         random_seed: args.random_seed,
         managed_identity,
+        metrics_listen: args.metrics_listen,
     };
     let stop = ShutdownSignal::install();
     let server = start(options).await?;
@@ -128,6 +129,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
         "Trust its CA certificate: {}",
         server.ca_cert_path.display()
     ));
+    if let Some(addr) = server.metrics_addr {
+        say(&format!("Metrics: http://{addr}/metrics"));
+    }
     if server.app.config().dev_mode {
         say(&format!(
             "Dev mode: the control API is at {}portico/v1/",
