@@ -25,6 +25,7 @@ mod logs_api;
 mod managed_identity;
 mod matrix;
 mod mau;
+mod metrics;
 mod oidc_client;
 mod openapi;
 mod organizations;
