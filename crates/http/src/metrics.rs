@@ -155,8 +155,7 @@ async fn scrape(State(exposition): State<Exposition>) -> Response {
     let _ = tokio::time::timeout(GAUGE_TIMEOUT, exposition.app.refresh_gauges()).await;
     exposition.store.observe_pools();
     let mut text = String::new();
-    if let Err(error) = prometheus_client::encoding::text::encode(&mut text, &exposition.registry)
-    {
+    if let Err(error) = prometheus_client::encoding::text::encode(&mut text, &exposition.registry) {
         tracing::error!(%error, "cannot encode the metrics");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }

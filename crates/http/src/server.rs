@@ -165,8 +165,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let mut metrics_addr = None;
     if let Some(bound) = metrics_listener {
         metrics_addr = Some(bound.1);
-        let exposition =
-            crate::metrics::Exposition::new(&http_metrics, app.clone(), store.clone());
+        let exposition = crate::metrics::Exposition::new(&http_metrics, app.clone(), store.clone());
         background.push(serve_metrics(bound, exposition, stop_signal.clone())?);
     }
     let ready = Arc::new(AtomicBool::new(true));

@@ -61,12 +61,7 @@ async fn json_logs_carry_the_request_ids_and_metrics_have_their_own_port() {
     let ca = tempfile::tempdir().unwrap();
     let (child, said) = serve(
         ca.path(),
-        &[
-            "--log-format",
-            "json",
-            "--metrics-listen",
-            "127.0.0.1:0",
-        ],
+        &["--log-format", "json", "--metrics-listen", "127.0.0.1:0"],
     );
     let base = said[0].split_whitespace().nth(3).unwrap().to_owned();
     let metrics = said

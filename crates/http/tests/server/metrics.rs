@@ -36,7 +36,12 @@ async fn metrics_count_requests_tokens_sign_ins_and_invitations_on_their_own_por
     })
     .await;
     // On the public port `/metrics` is only a tenant segment that names no tenant.
-    let public = server.client.get(server.url("/metrics")).send().await.unwrap();
+    let public = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap();
     let status = public.status();
     let body = public.text().await.unwrap();
     assert!(
@@ -175,5 +180,7 @@ async fn readyz_turns_503_with_a_reason_when_the_database_breaks() {
     assert!(body.contains("database"), "the reason is given: {body}");
     assert_eq!(status("/healthz").await.0, 200, "still alive");
     // The scrape still answers, without the gauges it could not read.
-    assert!(scrape(&server).await.contains("portico_http_requests_total"));
+    assert!(scrape(&server)
+        .await
+        .contains("portico_http_requests_total"));
 }

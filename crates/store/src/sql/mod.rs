@@ -91,12 +91,16 @@ impl SqlStore {
     /// Brings the pool gauges up to date (before a scrape; a pool knows its size without a query).
     pub fn observe_pools(&self) {
         if self.pools.shared {
-            self.metrics
-                .set_pool("shared", self.pools.write.size(), self.pools.write.num_idle());
+            self.metrics.set_pool(
+                "shared",
+                self.pools.write.size(),
+                self.pools.write.num_idle(),
+            );
         } else {
             let (read, write) = (&self.pools.read, &self.pools.write);
             self.metrics.set_pool("read", read.size(), read.num_idle());
-            self.metrics.set_pool("write", write.size(), write.num_idle());
+            self.metrics
+                .set_pool("write", write.size(), write.num_idle());
         }
     }
 
