@@ -153,7 +153,8 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
             app.clock(),
             app.mail_wakeup(),
             app.master_key(),
-        );
+        )
+        .counting_in(app.metrics().clone());
         background.push(tokio::spawn(dispatcher.run(stop_signal.clone())));
     }
     // Sign-in and audit rows past each tenant's retention are deleted in the background.
