@@ -95,6 +95,7 @@ pub struct App {
     keys: Arc<KeyRing>,
     lifetimes: Arc<TokenLifetimes>,
     http: reqwest::Client,
+    metrics: Arc<crate::metrics::AppMetrics>,
 }
 
 impl App {
@@ -125,11 +126,17 @@ impl App {
             random: sources.random,
             config: Arc::new(config),
             mail_wakeup: Arc::new(Notify::new()),
+            metrics: Arc::default(),
         };
         if app.config.seed.is_some() && app.store.list_tenants().await?.is_empty() {
             app.reset().await?;
         }
         Ok(app)
+    }
+
+    /// The business events this app has counted (`metrics.rs`).
+    pub fn metrics(&self) -> &Arc<crate::metrics::AppMetrics> {
+        &self.metrics
     }
 
     pub(crate) fn store(&self) -> &Arc<dyn Store> {

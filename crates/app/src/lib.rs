@@ -6,6 +6,7 @@ pub mod b2b;
 pub mod clock;
 pub mod directory;
 pub mod mail;
+pub mod metrics;
 pub mod portal;
 pub mod random;
 pub mod reports;

@@ -157,6 +157,8 @@ pub struct Dispatcher {
     wakeup: Arc<Notify>,
     /// Opens the sealed bodies at delivery time.
     master: Arc<MasterKey>,
+    /// Where dead letters are counted (the app's, when the server runs one).
+    metrics: Arc<crate::metrics::AppMetrics>,
 }
 
 impl Dispatcher {
@@ -173,7 +175,15 @@ impl Dispatcher {
             clock,
             wakeup,
             master,
+            metrics: Arc::default(),
         }
+    }
+
+    /// Counts dead letters in these metrics (the app's).
+    #[must_use]
+    pub fn counting_in(mut self, metrics: Arc<crate::metrics::AppMetrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// Opens and sends one message.
@@ -210,8 +220,12 @@ impl Dispatcher {
                     }
                 }
             };
+            let failed = matches!(outcome, Delivery::Failed { .. });
             if let Err(error) = self.store.record_delivery(message.id, outcome).await {
                 tracing::warn!(message_id = %message.id, %error, "cannot record a delivery");
+            } else if failed && message.delivery_attempts + 1 >= MAX_ATTEMPTS {
+                tracing::error!(message_id = %message.id, "mail delivery given up after {MAX_ATTEMPTS} attempts");
+                self.metrics.mail_dead_letter();
             }
         }
         delivered

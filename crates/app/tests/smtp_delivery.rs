@@ -182,13 +182,15 @@ async fn an_unreachable_relay_leaves_mail_queued_with_the_error() {
         .await
         .unwrap();
     let transport = SmtpTransport::from_url(&format!("smtp://127.0.0.1:{closed_port}")).unwrap();
+    let metrics = Arc::new(portico_app::metrics::AppMetrics::default());
     let dispatcher = Dispatcher::new(
         store.clone(),
         Arc::new(transport),
         Arc::new(AdjustableClock::new()),
         Default::default(),
         Arc::new(MasterKey::generate().unwrap().0),
-    );
+    )
+    .counting_in(metrics.clone());
     assert_eq!(dispatcher.deliver_pending().await, 0);
     let queued = store.list_undelivered(10).await.unwrap();
     assert_eq!(queued.len(), 1);
@@ -197,5 +199,21 @@ async fn an_unreachable_relay_leaves_mail_queued_with_the_error() {
     assert_eq!(
         queued[0].text, "t",
         "an undelivered body is kept for the retry"
+    );
+
+    // Nine more failures make ten: the message is a dead letter, counted once, and tried no more.
+    for _ in 0..10 {
+        assert_eq!(dispatcher.deliver_pending().await, 0);
+    }
+    let dead = store.list_undelivered(10).await.unwrap();
+    assert_eq!(dead[0].delivery_attempts, 10);
+    let mut registry = prometheus_client::registry::Registry::with_prefix("portico");
+    metrics.register(&mut registry);
+    let mut text = String::new();
+    prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+    assert!(
+        text.lines()
+            .any(|line| line == "portico_mail_dead_letters_total 1"),
+        "{text}"
     );
 }

@@ -49,6 +49,9 @@ pub async fn with_request_context(request: Request, next: Next) -> Response {
         method = %request.method(),
         path = %request.uri().path(),
         request_id = %request_id,
+        // The caller's `client-request-id` (its own id when it sent none): what ties a client's
+        // logs to these lines.
+        correlation_id = %client_request_id,
         tenant_id = tracing::field::Empty,
     );
     let started = Instant::now();

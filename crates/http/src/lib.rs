@@ -12,6 +12,7 @@ mod health;
 mod lockouts;
 pub mod managed_identity;
 mod me;
+pub mod metrics;
 mod nul_guard;
 mod oidc;
 mod pages;

@@ -13,6 +13,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn router(state: AppState) -> Router {
     let dev_mode = state.app.config().dev_mode;
     let managed_identity = dev_mode && state.managed_identity.is_some();
+    let metrics = state.metrics.clone();
     let mut routes = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -49,6 +50,11 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(context::with_request_context))
         .layer(axum::middleware::map_response(strict_transport_security))
+        // Outermost: every answer is counted, timeouts and caught panics included.
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::metrics::measure,
+        ))
 }
 
 /// Graph and Portico's own JSON APIs (the control API in dev mode). U+0000 anywhere in their

@@ -43,6 +43,8 @@ pub struct ServerOptions {
     pub random_seed: Option<u64>,
     /// Dev mode only: serve the managed identity endpoints for these service principals.
     pub managed_identity: Option<crate::managed_identity::ManagedIdentityOptions>,
+    /// Serve `/metrics` (plain HTTP) on this address; without it metrics are not served.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +77,8 @@ pub enum StartError {
 /// A running server.
 pub struct RunningServer {
     pub local_addr: SocketAddr,
+    /// Where `/metrics` is served, when `metrics_listen` was given.
+    pub metrics_addr: Option<SocketAddr>,
     pub public_url: Url,
     pub ca_cert_path: PathBuf,
     pub app: App,
@@ -104,21 +108,8 @@ impl ServerOptions {
 /// socket and serves HTTPS.
 pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
     options.check()?;
-    let listener =
-        std::net::TcpListener::bind(options.listen).map_err(|source| StartError::Bind {
-            addr: options.listen,
-            source,
-        })?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|source| StartError::Bind {
-            addr: options.listen,
-            source,
-        })?;
-    let local_addr = listener.local_addr().map_err(|source| StartError::Bind {
-        addr: options.listen,
-        source,
-    })?;
+    let (listener, local_addr) = bind(options.listen)?;
+    let metrics_listener = options.metrics_listen.map(bind).transpose()?;
     let public_url = match options.public_url {
         Some(url) => url,
         None => Url::parse(&format!("https://localhost:{}", local_addr.port()))
@@ -170,7 +161,8 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
             app.clock(),
             app.mail_wakeup(),
             app.master_key(),
-        );
+        )
+        .counting_in(app.metrics().clone());
         background.push(tokio::spawn(dispatcher.run(stop_signal.clone())));
     }
     // Sign-in and audit rows past each tenant's retention are deleted in the background.
@@ -178,6 +170,13 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         LogPurger::new(app.clone()).run(stop_signal.clone()),
     ));
 
+    let http_metrics = Arc::new(crate::metrics::HttpMetrics::default());
+    let mut metrics_addr = None;
+    if let Some(bound) = metrics_listener {
+        metrics_addr = Some(bound.1);
+        let exposition = crate::metrics::Exposition::new(&http_metrics, app.clone(), store.clone());
+        background.push(serve_metrics(bound, exposition, stop_signal.clone())?);
+    }
     let ready = Arc::new(AtomicBool::new(true));
     let throttle = Arc::new(crate::throttle::Throttle::new(options.throttle));
     let state = AppState {
@@ -186,6 +185,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         throttle,
         faults: Arc::default(),
         managed_identity: options.managed_identity.map(Arc::new),
+        metrics: http_metrics,
     };
     let handle = Handle::new();
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -198,6 +198,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let serve = tokio::spawn(async move { server.serve(service).await });
     Ok(RunningServer {
         local_addr,
+        metrics_addr,
         public_url,
         ca_cert_path: ca.cert_path().to_owned(),
         app,
@@ -208,6 +209,36 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         background_stop,
         background,
     })
+}
+
+/// A listening socket on `addr`, non-blocking for tokio, and the address it got.
+fn bind(addr: SocketAddr) -> Result<(std::net::TcpListener, SocketAddr), StartError> {
+    let failed = |source| StartError::Bind { addr, source };
+    let listener = std::net::TcpListener::bind(addr).map_err(failed)?;
+    listener.set_nonblocking(true).map_err(failed)?;
+    let local_addr = listener.local_addr().map_err(failed)?;
+    Ok((listener, local_addr))
+}
+
+/// Serves `/metrics` over plain HTTP until the background tasks are told to stop.
+fn serve_metrics(
+    (listener, addr): (std::net::TcpListener, SocketAddr),
+    exposition: crate::metrics::Exposition,
+    mut stop: watch::Receiver<bool>,
+) -> Result<JoinHandle<()>, StartError> {
+    let listener = tokio::net::TcpListener::from_std(listener)
+        .map_err(|source| StartError::Bind { addr, source })?;
+    Ok(tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+        };
+        if let Err(error) = axum::serve(listener, exposition.router())
+            .with_graceful_shutdown(stopped)
+            .await
+        {
+            tracing::warn!(%error, "the metrics listener ended abnormally");
+        }
+    }))
 }
 
 impl RunningServer {

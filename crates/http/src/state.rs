@@ -13,6 +13,8 @@ pub struct AppState {
     pub faults: Arc<crate::faults::Faults>,
     /// Dev mode: the service principals behind the managed identity endpoints, if any.
     pub managed_identity: Option<Arc<crate::managed_identity::ManagedIdentityOptions>>,
+    /// Requests counted by route and status (`/metrics` on the metrics port).
+    pub metrics: Arc<crate::metrics::HttpMetrics>,
 }
 
 impl AppState {

@@ -98,9 +98,23 @@ pub struct ServeSettings {
         hide_env_values = true
     )]
     pub smtp_url: Option<String>,
-    /// Write logs as JSON lines.
-    #[arg(long, value_name = "BOOL", env = "PORTICO_LOG_JSON", default_value = "false", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = Switch)]
+    /// How log lines on standard error look: `text` for people, `json` (one object a line, with
+    /// `request_id`, `tenant_id` and `correlation_id` on request lines) for log collectors.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        env = "PORTICO_LOG_FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: Option<crate::cli::LogFormat>,
+    /// The same as `log_format = "json"` (kept for existing deployments).
+    #[arg(long, value_name = "BOOL", env = "PORTICO_LOG_JSON", default_value = "false", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = Switch, hide = true)]
     pub log_json: Option<bool>,
+    /// Serve Prometheus metrics at /metrics on this address, over plain HTTP (keep it on
+    /// loopback or an internal network; docs/operations.md). Off unless given.
+    #[arg(long, value_name = "ADDR", env = "PORTICO_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Graph throttling: requests per second one tenant may sustain.
     #[arg(
         long,
@@ -220,7 +234,16 @@ impl ServeSettings {
             frozen_clock: self.frozen_clock,
             random_seed: self.random_seed,
             managed_identity: self.managed_identity()?,
+            metrics_listen: self.metrics_listen,
         })
+    }
+
+    /// The log format: `log_format`, or JSON when the older `log_json` says so.
+    pub fn log_format(&self) -> crate::cli::LogFormat {
+        match self.log_json {
+            Some(true) => crate::cli::LogFormat::Json,
+            _ => self.log_format.unwrap_or_default(),
+        }
     }
 
     /// Where the data lives, checked for conflicts.

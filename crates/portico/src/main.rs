@@ -76,7 +76,7 @@ fn ca_cert(path_only: bool) -> Result<()> {
 
 /// `portico rotate-keys --tenant T` against the store a server uses.
 async fn rotate_keys(args: RotateKeysArgs) -> Result<()> {
-    cli::init_logging(false);
+    cli::init_logging(cli::LogFormat::Text);
     let store = std::sync::Arc::new(SqlStore::open(&args.store.existing_store_config()?).await?);
     let master_key = MasterKey::load(&args.store.master_key_source(&ca_dir()?))?;
     #[allow(clippy::disallowed_methods)] // A command run by a person: now is the wall clock.
@@ -118,7 +118,7 @@ fn config_check(args: &ServeArgs, matches: &ArgMatches) -> Result<()> {
 
 async fn serve(args: ServeArgs, matches: &ArgMatches) -> Result<()> {
     let settings = args.layered(matches)?;
-    cli::init_logging(settings.log_json == Some(true));
+    cli::init_logging(settings.log_format());
     if let Some(path) = &args.config {
         tracing::info!(file = %path.display(), "settings from a config file");
     }
@@ -141,6 +141,9 @@ async fn serve(args: ServeArgs, matches: &ArgMatches) -> Result<()> {
         "Trust its CA certificate: {}",
         server.ca_cert_path.display()
     ));
+    if let Some(addr) = server.metrics_addr {
+        say(&format!("Metrics: http://{addr}/metrics"));
+    }
     if server.app.config().dev_mode {
         say(&format!(
             "Dev mode: the control API is at {}portico/v1/",

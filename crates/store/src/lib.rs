@@ -12,6 +12,7 @@
 //! - no SQL and no sqlx type leaves this crate: callers see model types and [`StoreError`].
 
 mod error;
+pub mod metrics;
 pub mod records;
 mod sql;
 mod user_changes;
@@ -407,6 +408,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<OutboxMessage>>;
     /// Oldest first, not yet delivered.
     async fn list_undelivered(&self, limit: u32) -> StoreResult<Vec<OutboxMessage>>;
+    /// How many messages wait for delivery (the queue's depth, for metrics).
+    async fn count_undelivered(&self) -> StoreResult<u64>;
     /// Counts an attempt; a delivered message keeps its envelope and loses its body
     /// ([`OutboxMessage::purge_body`]).
     async fn record_delivery(&self, message: ObjectId, outcome: Delivery) -> StoreResult<()>;

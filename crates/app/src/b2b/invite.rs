@@ -244,6 +244,18 @@ impl App {
         caller: &Caller,
         request: InvitationRequest,
     ) -> Result<InvitationOutcome, GraphError> {
+        let outcome = self.invite_checked(caller, request).await;
+        if outcome.is_ok() {
+            self.metrics().invitation_created();
+        }
+        outcome
+    }
+
+    async fn invite_checked(
+        &self,
+        caller: &Caller,
+        request: InvitationRequest,
+    ) -> Result<InvitationOutcome, GraphError> {
         let tenant_id = caller.tenant();
         let tenant = self
             .store()

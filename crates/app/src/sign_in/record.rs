@@ -338,6 +338,8 @@ impl App {
             Some((code, reason)) => (code, Some(reason)),
             None => (0, None),
         };
+        // Counted with the row it builds: every sign-in attempt's row is built here.
+        self.metrics().sign_in(error_code);
         let (app_id, app_display_name) = attempt.shown_app();
         let (resource_id, resource_display_name) = attempt.resource_shown();
         let (conditional_access_status, applied) = attempt.conditional_access();

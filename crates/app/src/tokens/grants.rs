@@ -118,25 +118,41 @@ impl App {
         let client = self
             .authenticate_client(&tenant, &request.client, request.client_request.ip, now)
             .await?;
-        match grant.as_str() {
-            "client_credentials" => {
+        let (label, issued) = match grant.as_str() {
+            "client_credentials" => (
+                "client_credentials",
                 self.client_credentials(&tenant, &client, &request, now)
-                    .await
-            }
-            "authorization_code" => self.redeem_code(&tenant, &client, &request, now).await,
-            "refresh_token" => {
+                    .await,
+            ),
+            "authorization_code" => (
+                "authorization_code",
+                self.redeem_code(&tenant, &client, &request, now).await,
+            ),
+            "refresh_token" => (
+                "refresh_token",
                 self.redeem_refresh_token(&tenant, &client, &request, now)
-                    .await
-            }
-            "password" => self.password_grant(&tenant, &client, &request, now).await,
+                    .await,
+            ),
+            "password" => (
+                "password",
+                self.password_grant(&tenant, &client, &request, now).await,
+            ),
             // msal-node sends the short name, which Entra accepts too.
-            DEVICE_CODE_GRANT | "device_code" => {
+            DEVICE_CODE_GRANT | "device_code" => (
+                "device_code",
                 self.redeem_device_code(&tenant, &client, &request, now)
-                    .await
-            }
-            super::obo::OBO_GRANT => self.on_behalf_of(&tenant, &client, &request, now).await,
-            other => Err(OAuthError::unsupported_grant_type(other)),
+                    .await,
+            ),
+            super::obo::OBO_GRANT => (
+                "on_behalf_of",
+                self.on_behalf_of(&tenant, &client, &request, now).await,
+            ),
+            other => return Err(OAuthError::unsupported_grant_type(other)),
+        };
+        if issued.is_ok() {
+            self.metrics().token_issued(label);
         }
+        issued
     }
 
     async fn client_credentials(

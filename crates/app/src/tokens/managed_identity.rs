@@ -132,6 +132,7 @@ impl App {
                 .app_only_token(&tenant, &app, &scope, client_request, now)
                 .await
                 .map_err(ManagedIdentityError::Token)?;
+            self.metrics().token_issued("managed_identity");
             return Ok(ManagedIdentityToken {
                 access_token: response.access_token,
                 expires_in: response.expires_in,

@@ -63,6 +63,8 @@ pub struct Spawn {
     pub random_seed: Option<u64>,
     /// The managed identity endpoints, for these service principals.
     pub managed_identity: Option<portico_http::managed_identity::ManagedIdentityOptions>,
+    /// Serve `/metrics` on a loopback port of its own (`RunningServer::metrics_addr`).
+    pub metrics: bool,
 }
 
 impl Default for Spawn {
@@ -78,6 +80,7 @@ impl Default for Spawn {
             frozen_clock: None,
             random_seed: None,
             managed_identity: None,
+            metrics: false,
         }
     }
 }
@@ -105,6 +108,9 @@ pub async fn spawn(options: Spawn) -> TestServer {
         frozen_clock: options.frozen_clock,
         random_seed: options.random_seed,
         managed_identity: options.managed_identity,
+        metrics_listen: options
+            .metrics
+            .then(|| "127.0.0.1:0".parse().expect("address")),
         master_key: match &options.store {
             StoreConfig::SqliteFile(path) => MasterKeySource::File(path.with_extension("key")),
             _ => MasterKeySource::Ephemeral,

@@ -26,6 +26,7 @@ mod logs_api;
 mod managed_identity;
 mod matrix;
 mod mau;
+mod metrics;
 mod oidc_client;
 mod openapi;
 mod organizations;

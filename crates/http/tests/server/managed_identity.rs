@@ -274,6 +274,7 @@ async fn refused_start(
         frozen_clock: None,
         random_seed: None,
         managed_identity: Some(managed_identity),
+        metrics_listen: None,
     })
     .await
     .err()

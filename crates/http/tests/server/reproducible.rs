@@ -101,6 +101,7 @@ async fn reproducible_runs_need_dev_mode() {
         frozen_clock: None,
         random_seed: Some(1),
         managed_identity: None,
+        metrics_listen: None,
     })
     .await
     .err()

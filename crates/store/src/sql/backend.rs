@@ -48,6 +48,8 @@ pub(crate) struct Pools {
     pub backend: Backend,
     pub read: AnyPool,
     pub write: AnyPool,
+    /// `read` and `write` are one pool (SQLite in memory, PostgreSQL).
+    pub shared: bool,
     /// SQLite in memory: the connection that keeps the database alive, never used for queries.
     keeper: Mutex<Option<AnyConnection>>,
 }
@@ -87,6 +89,7 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
                 backend: Backend::Sqlite,
                 read: pool.clone(),
                 write: pool,
+                shared: true,
                 keeper: Mutex::new(Some(keeper)),
             })
         }
@@ -101,6 +104,7 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
                 backend: Backend::Sqlite,
                 read,
                 write,
+                shared: false,
                 keeper: Mutex::new(None),
             })
         }
@@ -134,6 +138,7 @@ pub(crate) async fn connect(config: &StoreConfig) -> StoreResult<Pools> {
                 backend: Backend::Postgres,
                 read: pool.clone(),
                 write: pool,
+                shared: true,
                 keeper: Mutex::new(None),
             })
         }

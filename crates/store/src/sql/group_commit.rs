@@ -7,6 +7,7 @@
 //! cancel the transaction that also carries other callers' writes.
 
 use super::apply_one;
+use crate::metrics::StoreMetrics;
 use crate::{StoreError, StoreResult, Write};
 use portico_model::TenantId;
 use sqlx::AnyPool;
@@ -27,12 +28,14 @@ pub(crate) struct GroupCommit {
     queue: Mutex<Vec<Pending>>,
     /// Held by the task committing a batch; the next batch forms while it waits.
     committer: Arc<tokio::sync::Mutex<()>>,
+    metrics: Arc<StoreMetrics>,
 }
 
 impl GroupCommit {
-    pub(crate) fn new(pool: AnyPool) -> Arc<Self> {
+    pub(crate) fn new(pool: AnyPool, metrics: Arc<StoreMetrics>) -> Arc<Self> {
         Arc::new(Self {
             pool,
+            metrics,
             queue: Mutex::new(Vec::new()),
             committer: Arc::new(tokio::sync::Mutex::new(())),
         })
@@ -79,6 +82,10 @@ impl GroupCommit {
     }
 
     async fn commit(&self, batch: Vec<Pending>) {
+        #[allow(clippy::cast_precision_loss)] // At most MAX_BATCH.
+        self.metrics
+            .group_commit_batch_size
+            .observe(batch.len() as f64);
         let mut tx = match self.pool.begin().await {
             Ok(tx) => tx,
             Err(error) => {

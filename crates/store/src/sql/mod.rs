@@ -30,6 +30,7 @@ mod users;
 
 pub use backend::{Backend, StoreConfig};
 
+use crate::metrics::StoreMetrics;
 use crate::{
     Delivery, DirectoryQuery, LogQuery, Page, Store, StoreError, StoreResult, TenantBatch, Write,
 };
@@ -65,6 +66,7 @@ pub struct SqlStore {
     /// SQLite has one writer: concurrent writes share commits there. PostgreSQL runs them in
     /// parallel transactions instead.
     group_commit: Option<std::sync::Arc<group_commit::GroupCommit>>,
+    metrics: std::sync::Arc<StoreMetrics>,
 }
 
 impl SqlStore {
@@ -72,17 +74,51 @@ impl SqlStore {
     pub async fn open(config: &StoreConfig) -> StoreResult<Self> {
         let pools = backend::connect(config).await?;
         backend::prepare(&pools).await?;
+        let metrics = std::sync::Arc::new(StoreMetrics::default());
         let group_commit = (pools.backend == backend::Backend::Sqlite)
-            .then(|| group_commit::GroupCommit::new(pools.write.clone()));
+            .then(|| group_commit::GroupCommit::new(pools.write.clone(), metrics.clone()));
         Ok(Self {
             pools,
             group_commit,
+            metrics,
         })
+    }
+
+    /// The store's metrics.
+    pub fn metrics(&self) -> &StoreMetrics {
+        &self.metrics
+    }
+
+    /// Brings the pool gauges up to date (before a scrape; a pool knows its size without a query).
+    pub fn observe_pools(&self) {
+        if self.pools.shared {
+            self.metrics.set_pool(
+                "shared",
+                self.pools.write.size(),
+                self.pools.write.num_idle(),
+            );
+        } else {
+            let (read, write) = (&self.pools.read, &self.pools.write);
+            self.metrics.set_pool("read", read.size(), read.num_idle());
+            self.metrics
+                .set_pool("write", write.size(), write.num_idle());
+        }
     }
 
     /// Closes every connection (on SQLite this checkpoints the WAL).
     pub async fn close(&self) {
         self.pools.close().await;
+    }
+}
+
+impl SqlStore {
+    /// One call's writes in their own transaction (PostgreSQL: writers run in parallel).
+    async fn apply_in_transaction(&self, tenant: TenantId, writes: &[Write]) -> StoreResult<()> {
+        let mut tx = self.pools.write.begin().await.map_err(db_error)?;
+        for write in writes {
+            apply_one(&mut tx, tenant, write).await?;
+        }
+        tx.commit().await.map_err(db_error)
     }
 }
 
@@ -311,14 +347,15 @@ impl Store for SqlStore {
     }
 
     async fn apply(&self, tenant: TenantId, writes: Vec<Write>) -> StoreResult<()> {
-        if let Some(group) = &self.group_commit {
-            return group.apply(tenant, writes).await;
-        }
-        let mut tx = self.pools.write.begin().await.map_err(db_error)?;
-        for write in &writes {
-            apply_one(&mut tx, tenant, write).await?;
-        }
-        tx.commit().await.map_err(db_error)
+        let started = std::time::Instant::now();
+        let outcome = match &self.group_commit {
+            Some(group) => group.apply(tenant, writes).await,
+            None => self.apply_in_transaction(tenant, &writes).await,
+        };
+        self.metrics
+            .write_seconds
+            .observe(started.elapsed().as_secs_f64());
+        outcome
     }
 
     async fn reset(&self, batches: Vec<TenantBatch>) -> StoreResult<()> {
@@ -821,6 +858,9 @@ impl Store for SqlStore {
     async fn list_undelivered(&self, limit: u32) -> StoreResult<Vec<OutboxMessage>> {
         outbox::list_undelivered(&self.pools.read, limit).await
     }
+    async fn count_undelivered(&self) -> StoreResult<u64> {
+        outbox::count_undelivered(&self.pools.read).await
+    }
     async fn record_delivery(&self, message: ObjectId, outcome: Delivery) -> StoreResult<()> {
         outbox::record_delivery(&self.pools.write, message, outcome).await
     }
@@ -839,6 +879,7 @@ mod tests {
         let bare = SqlStore {
             pools,
             group_commit: None,
+            metrics: std::sync::Arc::default(),
         };
         assert!(bare.ping().await.is_err());
         backend::prepare(&bare.pools).await.unwrap();

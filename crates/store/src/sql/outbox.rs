@@ -90,6 +90,15 @@ pub(crate) async fn list_undelivered(
         .collect()
 }
 
+pub(crate) async fn count_undelivered(pool: &AnyPool) -> StoreResult<u64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL")
+        .fetch_one(pool)
+        .await
+        .map_err(db_error)?;
+    let n = sqlx::Row::try_get::<i64, _>(&row, "n").map_err(db_error)?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 pub(crate) async fn record_delivery(
     pool: &AnyPool,
     id: ObjectId,

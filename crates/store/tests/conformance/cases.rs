@@ -1360,6 +1360,7 @@ pub async fn outbox_filters_and_delivery(store: DynStore) {
         ids(store.list_undelivered(10).await.unwrap()),
         vec![oid(1), oid(2), oid(3)]
     );
+    assert_eq!(store.count_undelivered().await.unwrap(), 3);
     store
         .record_delivery(
             oid(1),
@@ -1377,6 +1378,8 @@ pub async fn outbox_filters_and_delivery(store: DynStore) {
         ids(store.list_undelivered(10).await.unwrap()),
         vec![oid(2), oid(3)]
     );
+    // A failed attempt keeps a message queued; a delivery takes it off the count.
+    assert_eq!(store.count_undelivered().await.unwrap(), 2);
     let delivered = store
         .list_outbox(Some(&email("alice@fabrikam.com")), 10)
         .await
