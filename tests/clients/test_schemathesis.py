@@ -92,7 +92,11 @@ def _known_ids(server, token):
         response = requests.get(url, headers={"Authorization": f"Bearer {token}"}, verify=server.ca)
         if response.status_code == 200 and "value" in response.json():
             field = COLLECTIONS.get(path, "id")
-            known[path] = [item[field] for item in response.json()["value"] if field in item]
+            # Never the caller's own registration: deleting it would end the run's credentials.
+            known[path] = [
+                item[field] for item in response.json()["value"]
+                if field in item and item.get("appId") != CONTOSO_ADMIN[0]
+            ]
     return known
 
 
