@@ -218,6 +218,26 @@ pub enum FrequencyUnit {
     Days,
 }
 
+impl FrequencyUnit {
+    /// Graph's name: `hours` or `days`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Hours => "hours",
+            Self::Days => "days",
+        }
+    }
+}
+
+impl PersistentBrowserMode {
+    /// Graph's name: `always` or `never`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Always => "always",
+            Self::Never => "never",
+        }
+    }
+}
+
 /// Entra honours `everyTime` for a sign-in made within this many seconds.
 pub const EVERY_TIME_SKEW_SECONDS: i64 = 300;
 

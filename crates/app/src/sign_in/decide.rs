@@ -17,7 +17,7 @@ use crate::App;
 use chrono::{DateTime, Utc};
 use portico_model::conditional_access::TermsAcceptance;
 use portico_model::logs::AuditTarget;
-use portico_model::oauth::{FlowPurpose, LoginFlow};
+use portico_model::oauth::{FlowPurpose, HomeRef, LoginFlow};
 use portico_model::user::{ExternalUserState, User};
 use portico_model::ObjectId;
 use portico_policy::decision::{Decision, InterruptKind};
@@ -94,7 +94,12 @@ impl App {
                 self.complete_flow(ctx, &flow, &user, *who, amr, &judged, now)
                     .await
             }
-            redeem @ Transition::Redeem { .. } => {
+            Transition::Redeem {
+                guest_id,
+                home,
+                amr,
+            } => {
+                let redeem = (guest_id, home, amr);
                 self.redeem_automatically(ctx, flow, pending, redeem, now)
                     .await
             }
@@ -108,17 +113,9 @@ impl App {
         ctx: &Ctx<'_>,
         flow: LoginFlow,
         pending: Vec<Write>,
-        redeem: Transition,
+        (guest_id, home, amr): (ObjectId, HomeRef, Vec<String>),
         now: DateTime<Utc>,
     ) -> FlowOutcome {
-        let Transition::Redeem {
-            guest_id,
-            home,
-            amr,
-        } = redeem
-        else {
-            return ErrorPage::expired().into();
-        };
         if !pending.is_empty() {
             attempt!(self.store().apply(ctx.tenant.id, pending).await);
         }

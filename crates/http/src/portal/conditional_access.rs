@@ -110,7 +110,7 @@ fn row(policy: &ConditionalAccessPolicy) -> PolicyRow {
 
 /// The policy's session controls in words, one line each.
 fn session_summary(policy: &ConditionalAccessPolicy) -> Vec<String> {
-    use portico_model::conditional_access::{FrequencyInterval, FrequencyUnit};
+    use portico_model::conditional_access::FrequencyInterval;
     let Some(session) = policy.session_controls else {
         return Vec::new();
     };
@@ -118,11 +118,7 @@ fn session_summary(policy: &ConditionalAccessPolicy) -> Vec<String> {
     if let Some(frequency) = session.sign_in_frequency.filter(|f| f.is_enabled) {
         lines.push(match frequency.interval {
             FrequencyInterval::TimeBased { value, unit } => {
-                let unit = match unit {
-                    FrequencyUnit::Hours => "hours",
-                    FrequencyUnit::Days => "days",
-                };
-                format!("Sign-in frequency: every {value} {unit}")
+                format!("Sign-in frequency: every {value} {}", unit.name())
             }
             FrequencyInterval::EveryTime => "Sign-in frequency: every time".to_owned(),
         });
@@ -130,10 +126,7 @@ fn session_summary(policy: &ConditionalAccessPolicy) -> Vec<String> {
     if let Some(browser) = session.persistent_browser.filter(|b| b.is_enabled) {
         lines.push(format!(
             "Persistent browser session: {}",
-            match browser.mode {
-                portico_model::conditional_access::PersistentBrowserMode::Always => "always",
-                portico_model::conditional_access::PersistentBrowserMode::Never => "never",
-            }
+            browser.mode.name()
         ));
     }
     lines

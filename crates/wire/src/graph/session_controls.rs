@@ -4,8 +4,7 @@
 
 use super::conditional_access::{check_type, enum_value, refuse_unsupported};
 use portico_model::conditional_access::{
-    FrequencyInterval, FrequencyUnit, PersistentBrowser, PersistentBrowserMode, SessionControls,
-    SignInFrequency,
+    FrequencyInterval, PersistentBrowser, SessionControls, SignInFrequency,
 };
 use portico_model::{invalid, Invalid};
 use serde::Deserialize;
@@ -77,11 +76,7 @@ pub fn session_form_pairs(session: &Option<SessionControls>) -> Vec<(String, Str
             FrequencyInterval::TimeBased { value, unit } => {
                 pairs.push((format!("{FREQUENCY}.frequencyInterval"), "timeBased".into()));
                 pairs.push((format!("{FREQUENCY}.value"), value.to_string()));
-                let unit = match unit {
-                    FrequencyUnit::Hours => "hours",
-                    FrequencyUnit::Days => "days",
-                };
-                pairs.push((format!("{FREQUENCY}.type"), unit.into()));
+                pairs.push((format!("{FREQUENCY}.type"), unit.name().into()));
             }
             FrequencyInterval::EveryTime => {
                 pairs.push((format!("{FREQUENCY}.frequencyInterval"), "everyTime".into()));
@@ -89,11 +84,7 @@ pub fn session_form_pairs(session: &Option<SessionControls>) -> Vec<(String, Str
         }
     }
     if let Some(browser) = session.persistent_browser.filter(|b| b.is_enabled) {
-        let mode = match browser.mode {
-            PersistentBrowserMode::Always => "always",
-            PersistentBrowserMode::Never => "never",
-        };
-        pairs.push((format!("{BROWSER}.mode"), mode.into()));
+        pairs.push((format!("{BROWSER}.mode"), browser.mode.name().into()));
     }
     pairs
 }
@@ -226,10 +217,7 @@ pub fn session_controls_json(session: &Option<SessionControls>) -> Value {
         let (value, unit, interval) = match f.interval {
             FrequencyInterval::TimeBased { value, unit } => (
                 json!(value),
-                json!(match unit {
-                    FrequencyUnit::Hours => "hours",
-                    FrequencyUnit::Days => "days",
-                }),
+                json!(unit.name()),
                 "timeBased",
             ),
             FrequencyInterval::EveryTime => (Value::Null, Value::Null, "everyTime"),
@@ -245,10 +233,7 @@ pub fn session_controls_json(session: &Option<SessionControls>) -> Value {
     let browser = session.persistent_browser.map_or(Value::Null, |b| {
         json!({
             "isEnabled": b.is_enabled,
-            "mode": match b.mode {
-                PersistentBrowserMode::Always => "always",
-                PersistentBrowserMode::Never => "never",
-            },
+            "mode": b.mode.name(),
         })
     });
     json!({
@@ -264,6 +249,7 @@ pub fn session_controls_json(session: &Option<SessionControls>) -> Value {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use portico_model::conditional_access::{FrequencyUnit, PersistentBrowserMode};
 
     fn parse(body: Value) -> Result<SessionControls, Invalid> {
         serde_json::from_value::<SessionControlsBody>(body)
